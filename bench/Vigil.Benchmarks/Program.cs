@@ -1,0 +1,1 @@
+namespace B; public static class P { public static void Main() {} }

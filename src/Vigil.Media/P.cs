@@ -1,0 +1,1 @@
+namespace Vigil.Media; internal static class Placeholder {}
