@@ -1,1 +1,3 @@
-namespace B; public static class P { public static void Main() {} }
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Vigil.Benchmarks.PdqCoreBenchmarks).Assembly).Run(args);

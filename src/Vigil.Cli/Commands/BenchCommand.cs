@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Vigil.Cli.Hashing;
+using Vigil.Hashing.Pdq;
+using Vigil.Media;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil bench hash</c>: end-to-end PDQ throughput with the time split by stage.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var bench = new Command("bench", "Measure Vigil's speed on this machine");
+        bench.Subcommands.Add(CreateHash(output, error));
+        return bench;
+    }
+
+    private static Command CreateHash(TextWriter output, TextWriter error)
+    {
+        var threads = CommonOptions.Threads();
+        var repeat = new Option<int>("--repeat", "-r")
+        {
+            Description = "Hash the whole input this many times",
+            DefaultValueFactory = _ => 1,
+            Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int n) && n < 1) r.AddError("--repeat must be at least 1"); } },
+        };
+        var dihedral = new Option<bool>("--plain") { Description = "Compute only the plain hash (default: all eight dihedral hashes)" };
+        var paths = CommonOptions.Paths();
+        var command = new Command("hash", "Hash images end to end (read, decode, PDQ) and report images/s, megapixels/s and where the time goes")
+        {
+            threads, repeat, dihedral, paths,
+        };
+        command.SetAction(parse =>
+        {
+            if (!CommonOptions.NativeLibrariesReady(error))
+                return ExitCodes.Failure;
+            var files = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true);
+            int times = parse.GetValue(repeat);
+            var inputs = new List<InputFile>(files.Count * times);
+            for (int i = 0; i < times; i++)
+                inputs.AddRange(files);
+            int threadCount = parse.GetValue(threads);
+            bool allVariants = !parse.GetValue(dihedral);
+
+            long images = 0, pixels = 0, failures = 0;
+            StageTicks ticks = default;
+            TimeSpan luma = default, filter = default, dct = default;
+            var clock = Stopwatch.StartNew();
+            OrderedParallelHasher.Run(inputs, threadCount,
+                () => new FileHasher(HashAlgorithmKind.Pdq, allVariants, DecodeOptions.Default),
+                record =>
+                {
+                    if (record.Error is not null)
+                    {
+                        failures++;
+                        error.WriteLine($"error: {record.Path}: {record.Error}");
+                        return;
+                    }
+                    images++;
+                    pixels += (long)record.Width * record.Height;
+                },
+                worker =>
+                {
+                    ticks.Read += worker.Ticks.Read;
+                    ticks.Decode += worker.Ticks.Decode;
+                    var t = worker.PdqTimings;
+                    luma += t.Luma;
+                    filter += t.Filter;
+                    dct += t.Dct;
+                });
+            clock.Stop();
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            var read = Stopwatch.GetElapsedTime(0, ticks.Read);
+            var decode = Stopwatch.GetElapsedTime(0, ticks.Decode);
+            double busy = (read + decode + luma + filter + dct).TotalMilliseconds;
+            output.WriteLine($"images:        {images} ({failures} failed), {pixels / 1e6:F1} megapixels, {threadCount} thread(s), {(allVariants ? "all 8 dihedral hashes" : "plain hash")}");
+            output.WriteLine($"wall time:     {seconds:F3} s");
+            output.WriteLine($"throughput:    {images / seconds:F1} images/s, {pixels / 1e6 / seconds:F1} megapixels/s");
+            output.WriteLine("time per image, summed over threads:");
+            void Stage(string name, TimeSpan t) =>
+                output.WriteLine($"  {name,-8} {t.TotalMilliseconds / Math.Max(1, images),8:F3} ms  {100 * t.TotalMilliseconds / Math.Max(busy, 1e-9),5:F1}%");
+            Stage("read", read);
+            Stage("decode", decode);
+            Stage("luma", luma);
+            Stage("filter", filter);
+            Stage("dct", dct);
+            if (ProcessMemory.PeakResidentBytes() is long peak)
+                output.WriteLine($"peak memory:   {peak / 1048576.0:F1} MB resident (VmHWM, whole process)");
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Vigil.Media;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>Options shared by the commands that decode images.</summary>
+internal static class CommonOptions
+{
+    public static Option<int> Threads() => new("--threads", "-j")
+    {
+        Description = "Worker threads (default: all cores)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int n) && n < 1) r.AddError("--threads must be at least 1"); } },
+    };
+
+    public static Option<bool> AutoOrient() => new("--auto-orient")
+    {
+        Description = "Apply the EXIF orientation before hashing (the exchanges do not, so it is off by default)",
+    };
+
+    public static Option<double> MaxMegapixels() => new("--max-megapixels")
+    {
+        Description = "Refuse images larger than this (decompression-bomb guard)",
+        DefaultValueFactory = _ => 100,
+        Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double n) && n <= 0) r.AddError("--max-megapixels must be positive"); } },
+    };
+
+    public static Argument<string[]> Paths() => new("PATH")
+    {
+        Description = "Image files or directories (recursed, in sorted order)",
+        Arity = ArgumentArity.OneOrMore,
+        Validators =
+        {
+            r =>
+            {
+                // An unknown option would otherwise be taken for a path; "--" still allows a file named "-x".
+                foreach (var token in r.Tokens)
+                    if (token.Value.Length > 1 && token.Value[0] == '-' && !Path.Exists(token.Value))
+                        r.AddError($"unrecognised option '{token.Value}'");
+            },
+        },
+    };
+
+    public static DecodeOptions DecodeOptions(ParseResult parse, Option<bool> autoOrient, Option<double> maxMegapixels) => new()
+    {
+        AutoOrient = parse.GetValue(autoOrient),
+        MaxPixels = (long)(parse.GetValue(maxMegapixels) * 1_000_000),
+    };
+
+    /// <summary>Checks the native libraries once, up front, so a missing package is one clear message.</summary>
+    public static bool NativeLibrariesReady(TextWriter error)
+    {
+        try
+        {
+            ImageDecoder.EnsureNativeLibraries();
+            return true;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Vigil.Hashing.Pdq;
+
+namespace Vigil.Cli.Hashing;
+
+/// <summary>The outcome for one file: its hash(es) or the reason it failed.</summary>
+internal sealed class HashRecord
+{
+    public required string Path { get; init; }
+    public string? Error { get; init; }
+    /// <summary>The exact hash in hex (md5, sha256).</summary>
+    public string? ExactHex { get; init; }
+    public PdqResult Pdq { get; init; }
+    public PdqDihedralHashes Dihedral { get; init; }
+    public bool HasDihedral { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+}
