@@ -70,13 +70,18 @@ internal sealed class FileHasher : IDisposable
         _ticks.Decode += decoded - read;
 
         var pixels = image.Pixels;
-        var plain = _pdq!.HashRgb(pixels, image.Width, image.Height);
         if (!_dihedral)
+        {
+            var plain = _pdq!.HashRgb(pixels, image.Width, image.Height);
             return new HashRecord { Path = path, Pdq = plain, Width = image.Width, Height = image.Height };
-        // The reference's plain hash skips the filter on exactly 64x64 inputs while its dihedral
-        // path does not, so the plain column stays the plain hash.
-        var all = _pdq.HashRgbDihedral(pixels, image.Width, image.Height);
-        return new HashRecord { Path = path, Pdq = plain, Dihedral = all, HasDihedral = true, Width = image.Width, Height = image.Height };
+        }
+        var all = _pdq!.HashRgbDihedral(pixels, image.Width, image.Height);
+        // The dihedral pass's original is the plain hash, except that the reference's plain hash
+        // skips the filter on exactly 64x64 inputs (its dihedral path does not).
+        var original = image.Width == 64 && image.Height == 64
+            ? _pdq.HashRgb(pixels, image.Width, image.Height)
+            : new PdqResult(all[DihedralVariant.Original], all.Quality);
+        return new HashRecord { Path = path, Pdq = original, Dihedral = all, HasDihedral = true, Width = image.Width, Height = image.Height };
     }
 
     private int ReadFile(string path)

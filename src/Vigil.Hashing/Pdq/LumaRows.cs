@@ -134,6 +134,9 @@ public static class Luma
         var redGreen = Avx2.Shuffle(bytes, s_redGreen.AsByte()).AsInt16();
         var blue = Avx2.Shuffle(bytes, s_blue.AsByte()).AsInt16();
         var weighted = Avx2.MultiplyAddAdjacent(redGreen, s_redGreenWeights) + Avx2.MultiplyAddAdjacent(blue, s_blueWeights);
-        return Avx.ConvertToVector256Single(weighted) / Vector256.Create(1000f);
+        var scale = Vector256.Create(0.001);
+        var low = Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(weighted.GetLower()) * scale);
+        var high = Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(weighted.GetUpper()) * scale);
+        return Vector256.Create(low, high);
     }
 }
