@@ -64,6 +64,26 @@ public class PdqHashTests
     }
 
     [Fact]
+    public void ParserNeverFailsOtherThanCleanlyOnArbitraryText()
+    {
+        // Fuzz: arbitrary strings, and valid hashes with one character replaced by anything.
+        var anyText = ArbMap.Default.GeneratorFor<string>().Select(s => s ?? "");
+        var mutated = from hash in Hashes
+                      from position in Gen.Choose(0, 63)
+                      from c in Gen.Choose(0, 0xFFFF).Select(i => (char)i)
+                      select hash.ToString().Remove(position, 1).Insert(position, c.ToString());
+        Prop.ForAll(Gen.OneOf(anyText, mutated).ToArbitrary(), text =>
+        {
+            bool ok = PdqHash.TryParse(text, out var hash, out var error);
+            Assert.Equal(ok, error is null);
+            if (ok)
+                Assert.Equal(text.ToLowerInvariant(), hash.ToString());
+            else
+                Assert.Throws<FormatException>(() => PdqHash.Parse(text));
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void TinyImagesHashToZeroWithQualityZero()
     {
         var hasher = new PdqHasher();
