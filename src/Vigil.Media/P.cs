@@ -1,1 +1,0 @@
-namespace Vigil.Media; internal static class Placeholder {}
