@@ -5,26 +5,18 @@ using Vigil.Media;
 
 namespace Vigil.Cli.Hashing;
 
-/// <summary>Time one worker spent in each stage (Stopwatch ticks).</summary>
-internal struct StageTicks
-{
-    public long Read, Decode;
-}
-
 /// <summary>
-/// Hashes files on one thread: reads into a reused buffer, decodes, hashes. Not thread-safe; one per worker.
+/// Hashes files on one thread: decodes (the decoder reads into a reused buffer) and hashes.
+/// Not thread-safe; one per worker.
 /// </summary>
 internal sealed class FileHasher : IDisposable
 {
-    /// <summary>Files larger than this are refused for image hashing (exact hashes stream and have no limit).</summary>
-    public const long MaxImageFileBytes = 1L << 30;
-
     private readonly HashAlgorithmKind _algorithm;
     private readonly bool _dihedral;
     private readonly ImageDecoder? _decoder;
     private readonly PdqHasher? _pdq;
-    private byte[] _buffer = new byte[1 << 20];
-    private StageTicks _ticks;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private long _decodeTicks;
 
     public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions)
     {
@@ -37,7 +29,8 @@ internal sealed class FileHasher : IDisposable
         }
     }
 
-    public StageTicks Ticks => _ticks;
+    /// <summary>Stopwatch ticks spent reading and decoding files.</summary>
+    public long DecodeTicks => _decodeTicks;
 
     public PdqStageTimings PdqTimings => _pdq?.Timings ?? default;
 
@@ -62,12 +55,8 @@ internal sealed class FileHasher : IDisposable
     private HashRecord HashImage(string path)
     {
         long start = Stopwatch.GetTimestamp();
-        int length = ReadFile(path);
-        long read = Stopwatch.GetTimestamp();
-        using var image = _decoder!.Decode(_buffer.AsSpan(0, length));
-        long decoded = Stopwatch.GetTimestamp();
-        _ticks.Read += read - start;
-        _ticks.Decode += decoded - read;
+        using var image = _decoder!.DecodeFile(path);
+        _decodeTicks += Stopwatch.GetTimestamp() - start;
 
         var pixels = image.Pixels;
         if (!_dihedral)
@@ -82,24 +71,6 @@ internal sealed class FileHasher : IDisposable
             ? _pdq.HashRgb(pixels, image.Width, image.Height)
             : new PdqResult(all[DihedralVariant.Original], all.Quality);
         return new HashRecord { Path = path, Pdq = original, Dihedral = all, HasDihedral = true, Width = image.Width, Height = image.Height };
-    }
-
-    private int ReadFile(string path)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        long size = RandomAccess.GetLength(handle);
-        if (size > MaxImageFileBytes)
-            throw new IOException($"file is {size / (1 << 20)} MB, over the {MaxImageFileBytes >> 20} MB limit for images");
-        if (_buffer.Length < size)
-            _buffer = new byte[Math.Max(size, _buffer.Length * 2L)];
-        int total = 0;
-        while (total < size)
-        {
-            int n = RandomAccess.Read(handle, _buffer.AsSpan(total, (int)size - total), total);
-            if (n == 0) break; // the file shrank while we read it
-            total += n;
-        }
-        return total;
     }
 
     private HashRecord HashExact(string path)
