@@ -177,83 +177,78 @@ internal sealed unsafe class PdqDownsampler
                 if (li >= 0) sub[r] = (nint)(ring + (long)(li % s.RingRows) * s.Padded);
                 count[r] = WindowCount(o, s.Rows, s.ColWindow, s.ColHalf);
             }
-            nint a0 = add[0], a1 = add[1], a2 = add[2], a3 = add[3], a4 = add[4], a5 = add[5], a6 = add[6], a7 = add[7];
-            nint s0 = sub[0], s1 = sub[1], s2 = sub[2], s3 = sub[3], s4 = sub[4], s5 = sub[5], s6 = sub[6], s7 = sub[7];
             bool allPow2 = true;
             for (int r = 0; r < Lanes; r++)
                 allPow2 &= BitOperations.IsPow2((int)count[r]);
             if (allPow2)
-            {
-                // Same results as dividing (see BoxAlongLanes); the common case for 2^k-sized images.
-                var d0 = Vector256.Create(1f / count[0]);
-                var d1 = Vector256.Create(1f / count[1]);
-                var d2 = Vector256.Create(1f / count[2]);
-                var d3 = Vector256.Create(1f / count[3]);
-                var d4 = Vector256.Create(1f / count[4]);
-                var d5 = Vector256.Create(1f / count[5]);
-                var d6 = Vector256.Create(1f / count[6]);
-                var d7 = Vector256.Create(1f / count[7]);
-                for (int c = 0; c < s.Padded; c += Lanes)
-                {
-                    var sum = Vector256.Load(sums + c);
-                    var v0 = StepPow2(ref sum, a0, s0, c, d0);
-                    var v1 = StepPow2(ref sum, a1, s1, c, d1);
-                    var v2 = StepPow2(ref sum, a2, s2, c, d2);
-                    var v3 = StepPow2(ref sum, a3, s3, c, d3);
-                    var v4 = StepPow2(ref sum, a4, s4, c, d4);
-                    var v5 = StepPow2(ref sum, a5, s5, c, d5);
-                    var v6 = StepPow2(ref sum, a6, s6, c, d6);
-                    var v7 = StepPow2(ref sum, a7, s7, c, d7);
-                    sum.Store(sums + c);
-                    Simd.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                    Simd.Store8(strip2 + c * Lanes, v0, v1, v2, v3, v4, v5, v6, v7);
-                }
-            }
+                VerticalColumns<MultiplyByReciprocal>(add, sub, count, sums, strip2, s.Padded);
             else
-            {
-                var d0 = Vector256.Create(count[0]);
-                var d1 = Vector256.Create(count[1]);
-                var d2 = Vector256.Create(count[2]);
-                var d3 = Vector256.Create(count[3]);
-                var d4 = Vector256.Create(count[4]);
-                var d5 = Vector256.Create(count[5]);
-                var d6 = Vector256.Create(count[6]);
-                var d7 = Vector256.Create(count[7]);
-                for (int c = 0; c < s.Padded; c += Lanes)
-                {
-                    var sum = Vector256.Load(sums + c);
-                    var v0 = Step(ref sum, a0, s0, c, d0);
-                    var v1 = Step(ref sum, a1, s1, c, d1);
-                    var v2 = Step(ref sum, a2, s2, c, d2);
-                    var v3 = Step(ref sum, a3, s3, c, d3);
-                    var v4 = Step(ref sum, a4, s4, c, d4);
-                    var v5 = Step(ref sum, a5, s5, c, d5);
-                    var v6 = Step(ref sum, a6, s6, c, d6);
-                    var v7 = Step(ref sum, a7, s7, c, d7);
-                    sum.Store(sums + c);
-                    Simd.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                    Simd.Store8(strip2 + c * Lanes, v0, v1, v2, v3, v4, v5, v6, v7);
-                }
-            }
+                VerticalColumns<Divide>(add, sub, count, sums, strip2, s.Padded);
+        }
+    }
+
+    /// <summary>The column loop of <see cref="VerticalPass1"/>: eight output rows per block of eight columns.</summary>
+    private static void VerticalColumns<TScale>(Span<nint> add, Span<nint> sub, Span<float> count, float* sums, float* strip2, int padded)
+        where TScale : struct, IScale
+    {
+        nint a0 = add[0], a1 = add[1], a2 = add[2], a3 = add[3], a4 = add[4], a5 = add[5], a6 = add[6], a7 = add[7];
+        nint s0 = sub[0], s1 = sub[1], s2 = sub[2], s3 = sub[3], s4 = sub[4], s5 = sub[5], s6 = sub[6], s7 = sub[7];
+        var d0 = TScale.Factor(count[0]);
+        var d1 = TScale.Factor(count[1]);
+        var d2 = TScale.Factor(count[2]);
+        var d3 = TScale.Factor(count[3]);
+        var d4 = TScale.Factor(count[4]);
+        var d5 = TScale.Factor(count[5]);
+        var d6 = TScale.Factor(count[6]);
+        var d7 = TScale.Factor(count[7]);
+        for (int c = 0; c < padded; c += Lanes)
+        {
+            var sum = Vector256.Load(sums + c);
+            var v0 = Step<TScale>(ref sum, a0, s0, c, d0);
+            var v1 = Step<TScale>(ref sum, a1, s1, c, d1);
+            var v2 = Step<TScale>(ref sum, a2, s2, c, d2);
+            var v3 = Step<TScale>(ref sum, a3, s3, c, d3);
+            var v4 = Step<TScale>(ref sum, a4, s4, c, d4);
+            var v5 = Step<TScale>(ref sum, a5, s5, c, d5);
+            var v6 = Step<TScale>(ref sum, a6, s6, c, d6);
+            var v7 = Step<TScale>(ref sum, a7, s7, c, d7);
+            sum.Store(sums + c);
+            Simd.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
+            Simd.Store8(strip2 + c * Lanes, v0, v1, v2, v3, v4, v5, v6, v7);
         }
     }
 
     /// <summary>One running-sum step of a vertical box: add the incoming row, drop the outgoing one, average.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Step(ref Vector256<float> sum, nint addRow, nint subRow, int c, Vector256<float> count)
+    private static Vector256<float> Step<TScale>(ref Vector256<float> sum, nint addRow, nint subRow, int c, Vector256<float> factor)
+        where TScale : struct, IScale
     {
         if (addRow != 0) sum += Vector256.Load((float*)addRow + c);
         if (subRow != 0) sum -= Vector256.Load((float*)subRow + c);
-        return sum / count;
+        return TScale.Apply(sum, factor);
     }
 
-    /// <summary>As <see cref="Step"/> for a power-of-two count, passed as its (exact) reciprocal.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> StepPow2(ref Vector256<float> sum, nint addRow, nint subRow, int c, Vector256<float> reciprocal)
+    /// <summary>How a window sum becomes an average: always a division in the reference.</summary>
+    private interface IScale
     {
-        if (addRow != 0) sum += Vector256.Load((float*)addRow + c);
-        if (subRow != 0) sum -= Vector256.Load((float*)subRow + c);
-        return sum * reciprocal;
+        static abstract Vector256<float> Factor(float count);
+        static abstract Vector256<float> Apply(Vector256<float> sum, Vector256<float> factor);
+    }
+
+    private struct Divide : IScale
+    {
+        public static Vector256<float> Factor(float count) => Vector256.Create(count);
+        public static Vector256<float> Apply(Vector256<float> sum, Vector256<float> factor) => sum / factor;
+    }
+
+    /// <summary>
+    /// For power-of-two counts only: x / 2^k and x * 2^-k are the same correctly rounded number, and
+    /// multiplying is much cheaper than dividing.
+    /// </summary>
+    private struct MultiplyByReciprocal : IScale
+    {
+        public static Vector256<float> Factor(float count) => Vector256.Create(1f / count);
+        public static Vector256<float> Apply(Vector256<float> sum, Vector256<float> factor) => sum * factor;
     }
 
     /// <summary>Horizontal box (pass 2) on strip 2, kept only at the 64 sampled columns, into ring 2.</summary>
@@ -362,31 +357,28 @@ internal sealed unsafe class PdqDownsampler
             (sum / Vector256.Create((float)current)).Store(o);
         }
         if (BitOperations.IsPow2(window))
-        {
-            // x / 2^k and x * 2^-k are the same correctly rounded number, and multiplying is much cheaper.
-            var reciprocal = Vector256.Create(1f / window);
-            for (int i = 0; i < n - window; i++, ri += Lanes, li += Lanes, o += Lanes)
-            {
-                sum += Vector256.Load(ri);
-                sum -= Vector256.Load(li);
-                (sum * reciprocal).Store(o);
-            }
-        }
+            FullWindow<MultiplyByReciprocal>(ref sum, ref ri, ref li, ref o, n - window, window);
         else
-        {
-            var full = Vector256.Create((float)window);
-            for (int i = 0; i < n - window; i++, ri += Lanes, li += Lanes, o += Lanes)
-            {
-                sum += Vector256.Load(ri);
-                sum -= Vector256.Load(li);
-                (sum / full).Store(o);
-            }
-        }
+            FullWindow<Divide>(ref sum, ref ri, ref li, ref o, n - window, window);
         for (int i = 0; i < half - 1; i++, li += Lanes, o += Lanes)
         {
             sum -= Vector256.Load(li);
             current--;
             (sum / Vector256.Create((float)current)).Store(o);
+        }
+    }
+
+    /// <summary>The steady middle of a box filter, where the window is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FullWindow<TScale>(ref Vector256<float> sum, ref float* ri, ref float* li, ref float* o, int steps, int window)
+        where TScale : struct, IScale
+    {
+        var factor = TScale.Factor(window);
+        for (int i = 0; i < steps; i++, ri += Lanes, li += Lanes, o += Lanes)
+        {
+            sum += Vector256.Load(ri);
+            sum -= Vector256.Load(li);
+            TScale.Apply(sum, factor).Store(o);
         }
     }
 
