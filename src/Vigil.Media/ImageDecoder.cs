@@ -20,13 +20,15 @@ public sealed class ImageDecoder : IDisposable
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="options">Decoding options; <see cref="DecodeOptions.Default"/> when null.</param>
-    /// <exception cref="DllNotFoundException">libturbojpeg or libvips is not installed (the message names the package).</exception>
+    /// <remarks>Only libturbojpeg is loaded here; libvips (about 75 ms to load and start) is loaded by the first
+    /// image that needs it, and if it is missing such images fail with <see cref="DecodeErrorKind.UnsupportedFormat"/>.</remarks>
+    /// <exception cref="DllNotFoundException">libturbojpeg is not installed (the message names the package).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="DecodeOptions.MaxPixels"/> is not positive.</exception>
     public ImageDecoder(DecodeOptions? options = null)
     {
         _options = options ?? DecodeOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxPixels, 1, nameof(options));
-        EnsureNativeLibraries();
+        EnsureNativeLibraries(includeLibVips: false);
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
@@ -51,6 +53,13 @@ public sealed class ImageDecoder : IDisposable
 
         if (!IsFormatSupported(format))
         {
+            if (format != ImageFormat.Jpeg && format != ImageFormat.Gif && !SupportCache.VipsAvailable)
+            {
+                throw new ImageDecodeException(
+                    DecodeErrorKind.UnsupportedFormat,
+                    $"{VipsDecoder.Name(format)} images need libvips, which could not be loaded (install the Debian package libvips42)");
+            }
+
             throw new ImageDecodeException(
                 DecodeErrorKind.UnsupportedFormat,
                 $"{VipsDecoder.Name(format)} images cannot be decoded on this machine (libvips has no working {VipsDecoder.Name(format)} loader)");
@@ -206,14 +215,19 @@ public sealed class ImageDecoder : IDisposable
     public static bool IsFormatSupported(ImageFormat format) => SupportCache.IsSupported(format);
 
     /// <summary>
-    /// Checks that the native libraries can be loaded (libturbojpeg and libvips with GLib) and starts libvips.
+    /// Checks that the native libraries can be loaded (libturbojpeg, and unless told otherwise libvips with GLib,
+    /// which it then starts).
     /// </summary>
+    /// <param name="includeLibVips">Also load and start libvips (PNG, WebP, TIFF, BMP, HEIC/AVIF).</param>
     /// <exception cref="DllNotFoundException">A library is missing; the message names the apt package to install
     /// (libturbojpeg0, libvips42).</exception>
-    public static void EnsureNativeLibraries()
+    public static void EnsureNativeLibraries(bool includeLibVips = true)
     {
-        NativeLibraries.EnsureLoaded();
-        VipsDecoder.EnsureInitialised();
+        NativeLibraries.EnsureLoaded(includeLibVips);
+        if (includeLibVips)
+        {
+            VipsDecoder.EnsureInitialised();
+        }
     }
 
     /// <summary>Releases the TurboJPEG handle and buffers. Decoded images stay valid.</summary>

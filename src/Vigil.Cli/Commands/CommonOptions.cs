@@ -52,7 +52,8 @@ internal static class CommonOptions
     {
         try
         {
-            ImageDecoder.EnsureNativeLibraries();
+            // libvips loads on first use; JPEG-only runs never pay for it.
+            ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
             return true;
         }
         catch (Exception e)

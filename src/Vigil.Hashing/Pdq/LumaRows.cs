@@ -28,6 +28,7 @@ internal readonly unsafe struct FloatLumaRows(float* luma, int rows, int cols) :
 
     public float At(int row, int col) => luma[(long)row * cols + col];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LoadTransposedStrip(int row0, int count, float* dst, int paddedCols)
     {
         int c = 0;
@@ -66,6 +67,7 @@ internal readonly unsafe struct Rgb24Rows(byte* rgb, int rows, int cols) : ILuma
         return Luma.FromRgb(p[0], p[1], p[2]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LoadTransposedStrip(int row0, int count, float* dst, int paddedCols)
     {
         int c = 0;

@@ -40,6 +40,7 @@ internal sealed unsafe class PdqDownsampler
     /// <summary>Stopwatch ticks spent in the box filters and decimation.</summary>
     public long FilterTicks { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Downsample<TRows>(TRows source, Span<float> out64) where TRows : struct, ILumaRows
     {
         long start = Stopwatch.GetTimestamp();
@@ -112,6 +113,7 @@ internal sealed unsafe class PdqDownsampler
     }
 
     /// <summary>Source strip -> transposed luma -> horizontal box (pass 1) -> rows of ring 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProduceRows<TRows>(TRows source, int row0, int count, ref StreamState s) where TRows : struct, ILumaRows
     {
         fixed (float* strip = _strip, filtered = _filtered, ring = _ring1)
@@ -157,6 +159,7 @@ internal sealed unsafe class PdqDownsampler
     }
 
     /// <summary>Vertical box (pass 1) for output rows o0..o0+7, across all columns; output transposed into strip 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void VerticalPass1(int o0, int valid, ref StreamState s)
     {
         // Per output row: the ring row to add, the ring row to subtract (or none), and the window count.
@@ -188,6 +191,7 @@ internal sealed unsafe class PdqDownsampler
     }
 
     /// <summary>The column loop of <see cref="VerticalPass1"/>: eight output rows per block of eight columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VerticalColumns<TScale>(Span<nint> add, Span<nint> sub, Span<float> count, float* sums, float* strip2, int padded)
         where TScale : struct, IScale
     {
@@ -252,6 +256,7 @@ internal sealed unsafe class PdqDownsampler
     }
 
     /// <summary>Horizontal box (pass 2) on strip 2, kept only at the 64 sampled columns, into ring 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HorizontalPass2(int o0, int valid, ref StreamState s)
     {
         fixed (float* strip2 = _strip2, sums = _filtered, ring = _ring2)
@@ -288,6 +293,7 @@ internal sealed unsafe class PdqDownsampler
         Vector256.Load(sums + _colSample[j] * Lanes) / Vector256.Create(_colCount[j]);
 
     /// <summary>Vertical box (pass 2) over the 64 sampled columns, emitting the 64 sampled rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void VerticalPass2(ref StreamState s)
     {
         fixed (float* ring = _ring2, sums = _sums2)
@@ -342,6 +348,7 @@ internal sealed unsafe class PdqDownsampler
         Math.Min(n, o + half) - Math.Max(0, o + half - window);
 
     /// <summary>The reference box filter over n vectors, each lane an independent sequence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BoxAlongLanes(float* input, float* output, int n, int window)
     {
         int half = (window + 2) / 2;
@@ -383,6 +390,7 @@ internal sealed unsafe class PdqDownsampler
     }
 
     /// <summary>As <see cref="BoxAlongLanes"/> but stores the running sums; the caller divides where it samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BoxSumsAlongLanes(float* input, float* sums, int n, int window)
     {
         int half = (window + 2) / 2;

@@ -39,6 +39,7 @@ internal static class PdqFinisher
     }
 
     /// <summary>Quality 0..100 from the sum of absolute neighbour differences in the 64x64 buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Quality(ReadOnlySpan<float> buffer64)
     {
         int gradientSum = 0;
@@ -55,6 +56,7 @@ internal static class PdqFinisher
     /// B = D A D^T (16x16) from the 64x64 buffer A. Each element is a sequential sum over k from 0,
     /// as in the reference; the vector lanes run over independent output elements only.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dct(ReadOnlySpan<float> a, Span<float> b16)
     {
         Span<float> t = stackalloc float[DctSize * Size];
@@ -108,6 +110,7 @@ internal static class PdqFinisher
     }
 
     /// <summary>Hash bits: coefficient k = i*16+j above the (lower) median of all 256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PdqHash Threshold(ReadOnlySpan<float> b16)
     {
         Span<float> scratch = stackalloc float[256];
@@ -121,6 +124,7 @@ internal static class PdqFinisher
     }
 
     /// <summary>All eight dihedral hashes from one DCT output (sign patterns and transposes of A).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ThresholdDihedral(ReadOnlySpan<float> a16, ref PdqDihedralHashes result)
     {
         Span<float> variant = stackalloc float[256];
@@ -158,6 +162,7 @@ internal static class PdqFinisher
     };
 
     /// <summary>The k-th smallest value (Hoare quickselect with median-of-three; reorders <paramref name="values"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Select(Span<float> values, int k)
     {
         int lo = 0, hi = values.Length - 1;
