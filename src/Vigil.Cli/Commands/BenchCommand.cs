@@ -46,6 +46,8 @@ internal static class BenchCommand
             long images = 0, pixels = 0, failures = 0;
             long decodeTicks = 0;
             TimeSpan luma = default, filter = default, dct = default;
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            int collectionsBefore = GC.CollectionCount(0);
             var clock = Stopwatch.StartNew();
             OrderedParallelHasher.Run(inputs, threadCount,
                 () => new FileHasher(HashAlgorithmKind.Pdq, allVariants, DecodeOptions.Default),
@@ -69,6 +71,8 @@ internal static class BenchCommand
                     dct += t.Dct;
                 });
             clock.Stop();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            int collections = GC.CollectionCount(0) - collectionsBefore;
 
             double seconds = clock.Elapsed.TotalSeconds;
             var decode = Stopwatch.GetElapsedTime(0, decodeTicks);
@@ -83,6 +87,7 @@ internal static class BenchCommand
             Stage("luma", luma);
             Stage("filter", filter);
             Stage("dct", dct);
+            output.WriteLine($"managed:       {allocated / 1024.0 / Math.Max(1, images):F1} KB allocated per image, {collections} garbage collection(s)");
             if (ProcessMemory.PeakResidentBytes() is long peak)
                 output.WriteLine($"peak memory:   {peak / 1048576.0:F1} MB resident (VmHWM, whole process)");
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
