@@ -30,6 +30,21 @@ if [[ $status -ne 0 && $failed -eq 0 ]] || [[ $assemblies -lt $expected_assembli
   failed=$((failed + 1))
 fi
 
+# The README's front door, through the real script (it builds into .build/cli on first use).
+echo "== smoke: ./vigil" >&2
+smoke() {
+  local name="$1"; shift
+  if "$@"; then
+    passed=$((passed + 1)); echo "  passed: $name" >&2
+  else
+    failed=$((failed + 1)); echo "  FAILED: $name" >&2
+  fi
+}
+smoke "./vigil demo finds the edited copies" \
+  bash -c './vigil demo | grep -q "bridge.jpg .* ~ bridge-rotated.jpg .*distance   0"'
+smoke "./vigil hash gives the reference PDQ" \
+  bash -c '[[ "$(./vigil hash tests/fixtures/threatexchange/pdq/data/bridge-mods/aaa-orig.jpg | cut -d" " -f1)" == f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22 ]]'
+
 summary="$passed passed, $failed failed"
 [[ $skipped -gt 0 ]] && summary="$summary, $skipped skipped"
 echo "$summary"
