@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Vigil.Cli.Commands;
 
 namespace Vigil.Cli;
@@ -19,7 +20,7 @@ internal static class VigilApp
         {
             foreach (var e in parse.Errors)
                 error.WriteLine("error: " + e.Message);
-            error.WriteLine($"Run 'vigil {string.Join(' ', CommandPath(parse.CommandResult.Command, root))} --help' for usage.".Replace("  ", " "));
+            error.WriteLine($"Run '{string.Join(' ', ["vigil", .. CommandPath(parse.CommandResult), "--help"])}' for usage.");
             return ExitCodes.Usage;
         }
         try
@@ -36,17 +37,12 @@ internal static class VigilApp
         }
     }
 
-    private static IEnumerable<string> CommandPath(Command command, RootCommand root)
+    /// <summary>Names of the subcommands from the root down to <paramref name="result"/>, e.g. ["bench", "hash"].</summary>
+    private static List<string> CommandPath(CommandResult result)
     {
-        if (command == root)
-            return [];
-        var path = new List<string>();
-        foreach (var child in root.Subcommands)
-        {
-            if (child == command) return [child.Name];
-            foreach (var grandchild in child.Subcommands)
-                if (grandchild == command) return [child.Name, grandchild.Name];
-        }
-        return path;
+        var names = new List<string>();
+        for (var r = result; r.Parent is CommandResult parent; r = parent)
+            names.Insert(0, r.Command.Name);
+        return names;
     }
 }

@@ -70,7 +70,7 @@ internal sealed class FileHasher : IDisposable
         var original = image.Width == 64 && image.Height == 64
             ? _pdq.HashRgb(pixels, image.Width, image.Height)
             : new PdqResult(all[DihedralVariant.Original], all.Quality);
-        return new HashRecord { Path = path, Pdq = original, Dihedral = all, HasDihedral = true, Width = image.Width, Height = image.Height };
+        return new HashRecord { Path = path, Pdq = original, Dihedral = all, Width = image.Width, Height = image.Height };
     }
 
     private HashRecord HashExact(string path)

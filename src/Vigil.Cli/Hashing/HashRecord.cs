@@ -11,7 +11,6 @@ internal sealed class HashRecord
     public string? ExactHex { get; init; }
     public PdqResult Pdq { get; init; }
     public PdqDihedralHashes Dihedral { get; init; }
-    public bool HasDihedral { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
 }
