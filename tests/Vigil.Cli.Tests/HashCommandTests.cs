@@ -90,6 +90,24 @@ public class HashCommandTests
     }
 
     [Fact]
+    public void ADirectoryWithoutImagesIsReportedNotSilentlySkipped()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-hash-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "notes.txt"), "not an image");
+            var result = CliRunner.Run("hash", dir.FullName, Wee);
+            Assert.Equal(0, result.ExitCode);
+            Assert.Single(result.OutputLines);
+            Assert.Equal($"warning: {dir.FullName}: no image files found", result.Error.Trim());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void AFailingFileIsReportedAndTheOthersGoOnWithExitCodeOne()
     {
         var dir = Directory.CreateTempSubdirectory("vigil-hash-");

@@ -35,7 +35,7 @@ internal static class BenchCommand
         {
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
-            var files = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true);
+            var files = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true, warnings: error);
             int times = parse.GetValue(repeat);
             var inputs = new List<InputFile>(files.Count * times);
             for (int i = 0; i < times; i++)

@@ -49,7 +49,7 @@ internal static class HashCommand
             if (kind == HashAlgorithmKind.Pdq && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             var decodeOptions = CommonOptions.DecodeOptions(parse, autoOrient, maxMegapixels);
-            var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: kind == HashAlgorithmKind.Pdq);
+            var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: kind == HashAlgorithmKind.Pdq, warnings: error);
 
             var writer = new HashOutputWriter(output, outputFormat, kind, withDihedral);
             writer.WriteHeader();

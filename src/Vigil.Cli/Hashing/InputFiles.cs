@@ -15,7 +15,8 @@ internal static class InputFiles
 
     /// <param name="paths">Files and directories, in the order given.</param>
     /// <param name="imagesOnly">Take only image extensions from directories.</param>
-    public static List<InputFile> Expand(IEnumerable<string> paths, bool imagesOnly)
+    /// <param name="warnings">Where to say that a directory held nothing to hash.</param>
+    public static List<InputFile> Expand(IEnumerable<string> paths, bool imagesOnly, TextWriter? warnings = null)
     {
         var files = new List<InputFile>();
         foreach (var path in paths)
@@ -23,7 +24,12 @@ internal static class InputFiles
             if (File.Exists(path))
                 files.Add(new InputFile(path));
             else if (Directory.Exists(path))
+            {
+                int before = files.Count;
                 AddDirectory(path, imagesOnly, files);
+                if (files.Count == before)
+                    warnings?.WriteLine($"warning: {path}: no {(imagesOnly ? "image " : "")}files found");
+            }
             else
                 files.Add(new InputFile(path, "no such file or directory"));
         }
