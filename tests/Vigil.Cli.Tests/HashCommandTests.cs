@@ -67,76 +67,53 @@ public class HashCommandTests
     [Fact]
     public void DirectoriesContributeOnlyImagesButNamedFilesAlwaysCount()
     {
-        var dir = Directory.CreateTempSubdirectory("vigil-hash-");
-        try
-        {
-            File.Copy(Wee, Path.Combine(dir.FullName, "b.jpg"));
-            File.WriteAllText(Path.Combine(dir.FullName, "notes.txt"), "not an image");
-            Directory.CreateDirectory(Path.Combine(dir.FullName, "sub"));
-            File.Copy(Wee, Path.Combine(dir.FullName, "sub", "a.JPG"));
-            var result = CliRunner.Run("hash", dir.FullName);
-            Assert.Equal(0, result.ExitCode);
-            Assert.Equal([Path.Combine(dir.FullName, "b.jpg"), Path.Combine(dir.FullName, "sub", "a.JPG")],
-                result.OutputLines.Select(l => l.Split(' ', 3)[2]));
+        using var dir = new TempDirectory();
+        File.Copy(Wee, dir.File("b.jpg"));
+        File.WriteAllText(dir.File("notes.txt"), "not an image");
+        File.Copy(Wee, dir.File("sub/a.JPG"));
+        var result = CliRunner.Run("hash", dir.Path);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal([dir.File("b.jpg"), dir.File("sub/a.JPG")], result.OutputLines.Select(l => l.Split(' ', 3)[2]));
 
-            var named = CliRunner.Run("hash", Path.Combine(dir.FullName, "notes.txt"));
-            Assert.Equal(1, named.ExitCode);
-            Assert.Contains("notes.txt: not a recognised image format", named.Error);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        var named = CliRunner.Run("hash", dir.File("notes.txt"));
+        Assert.Equal(1, named.ExitCode);
+        Assert.Contains("notes.txt: not a recognised image format", named.Error);
     }
 
     [Fact]
     public void ADirectoryWithoutImagesIsReportedNotSilentlySkipped()
     {
-        var dir = Directory.CreateTempSubdirectory("vigil-hash-");
-        try
-        {
-            File.WriteAllText(Path.Combine(dir.FullName, "notes.txt"), "not an image");
-            var result = CliRunner.Run("hash", dir.FullName, Wee);
-            Assert.Equal(0, result.ExitCode);
-            Assert.Single(result.OutputLines);
-            Assert.Equal($"warning: {dir.FullName}: no image files found", result.Error.Trim());
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("notes.txt"), "not an image");
+        var result = CliRunner.Run("hash", dir.Path, Wee);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(result.OutputLines);
+        Assert.Equal($"warning: {dir.Path}: no image files found", result.Error.Trim());
     }
 
     [Fact]
     public void AFailingFileIsReportedAndTheOthersGoOnWithExitCodeOne()
     {
-        var dir = Directory.CreateTempSubdirectory("vigil-hash-");
-        try
+        using var dir = new TempDirectory();
+        string empty = dir.File("empty.jpg");
+        File.WriteAllBytes(empty, []);
+        string truncated = dir.File("truncated.jpg");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(Bridge)[..50_000]);
+        string missing = dir.File("missing.png");
+        foreach (var threads in new[] { "1", "2" })
         {
-            string empty = Path.Combine(dir.FullName, "empty.jpg");
-            File.WriteAllBytes(empty, []);
-            string truncated = Path.Combine(dir.FullName, "truncated.jpg");
-            File.WriteAllBytes(truncated, File.ReadAllBytes(Bridge)[..50_000]);
-            string missing = Path.Combine(dir.FullName, "missing.png");
-            foreach (var threads in new[] { "1", "2" })
-            {
-                var result = CliRunner.Run("hash", "--threads", threads, Wee, empty, truncated, missing, Bridge);
-                Assert.Equal(1, result.ExitCode);
-                Assert.Equal(2, result.OutputLines.Length);
-                Assert.EndsWith(Wee, result.OutputLines[0]);
-                Assert.EndsWith(Bridge, result.OutputLines[1]);
-                var errors = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                Assert.Equal(3, errors.Length);
-                Assert.StartsWith($"error: {empty}: ", errors[0]);
-                Assert.Contains("empty", errors[0]);
-                Assert.StartsWith($"error: {truncated}: ", errors[1]);
-                Assert.Contains("truncated", errors[1], StringComparison.OrdinalIgnoreCase);
-                Assert.Equal($"error: {missing}: no such file or directory", errors[2]);
-            }
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
+            var result = CliRunner.Run("hash", "--threads", threads, Wee, empty, truncated, missing, Bridge);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(2, result.OutputLines.Length);
+            Assert.EndsWith(Wee, result.OutputLines[0]);
+            Assert.EndsWith(Bridge, result.OutputLines[1]);
+            var errors = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, errors.Length);
+            Assert.StartsWith($"error: {empty}: ", errors[0]);
+            Assert.Contains("empty", errors[0]);
+            Assert.StartsWith($"error: {truncated}: ", errors[1]);
+            Assert.Contains("truncated", errors[1], StringComparison.OrdinalIgnoreCase);
+            Assert.Equal($"error: {missing}: no such file or directory", errors[2]);
         }
     }
 
