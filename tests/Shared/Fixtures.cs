@@ -11,6 +11,18 @@ internal static class Fixtures
 
     public static string ThreatExchange(string relative) => Path("threatexchange", relative);
 
+    /// <summary>A pdq-core luma buffer: little-endian int32 rows, int32 cols, then rows*cols float32.</summary>
+    public static (float[] Luma, int Rows, int Cols) ReadLuma(string file)
+    {
+        var bytes = File.ReadAllBytes(Path("pdq-core", file));
+        int rows = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        int cols = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
+        var luma = new float[rows * cols];
+        for (int i = 0; i < luma.Length; i++)
+            luma[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 + 4 * i));
+        return (luma, rows, cols);
+    }
+
     /// <summary>Rows of a simple CSV with a header (no quoted fields), as dictionaries.</summary>
     public static IReadOnlyList<Dictionary<string, string>> ReadCsv(string path)
     {

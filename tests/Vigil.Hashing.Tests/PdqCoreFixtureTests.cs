@@ -16,23 +16,12 @@ public class PdqCoreFixtureTests
         return data;
     }
 
-    internal static (float[] Luma, int Rows, int Cols) ReadLuma(string file)
-    {
-        var bytes = File.ReadAllBytes(Fixtures.Path("pdq-core", file));
-        int rows = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        int cols = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        var luma = new float[rows * cols];
-        for (int i = 0; i < luma.Length; i++)
-            luma[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 + 4 * i));
-        return (luma, rows, cols);
-    }
-
     [Theory]
     [MemberData(nameof(CoreFiles))]
     public void PlainHashAndQualityAreBitExact(string file)
     {
         var expected = Fixtures.ReadCsv(Fixtures.Path("pdq-core", "expected.csv")).Single(r => r["file"] == file);
-        var (luma, rows, cols) = ReadLuma(file);
+        var (luma, rows, cols) = Fixtures.ReadLuma(file);
         foreach (var vectorized in HasherKinds())
         {
             var result = new PdqHasher(vectorized).HashLuma(luma, rows, cols);
@@ -46,7 +35,7 @@ public class PdqCoreFixtureTests
     public void AllEightDihedralHashesAreBitExact(string file)
     {
         var expected = Fixtures.ReadCsv(Fixtures.Path("pdq-core", "expected.csv")).Single(r => r["file"] == file);
-        var (luma, rows, cols) = ReadLuma(file);
+        var (luma, rows, cols) = Fixtures.ReadLuma(file);
         string[] columns = ["dihedral_original", "rotate90", "rotate180", "rotate270", "flipx", "flipy", "flipplus1", "flipminus1"];
         foreach (var vectorized in HasherKinds())
         {
@@ -74,8 +63,8 @@ public class PdqCoreFixtureTests
         // Scratch buffers are reused between images of different sizes; results must not leak across.
         var hasher = new PdqHasher();
         var files = Fixtures.ReadCsv(Fixtures.Path("pdq-core", "expected.csv")).Select(r => r["file"]).ToArray();
-        var first = files.Select(f => { var (l, r, c) = ReadLuma(f); return hasher.HashLuma(l, r, c); }).ToArray();
-        var second = files.Reverse().Select(f => { var (l, r, c) = ReadLuma(f); return hasher.HashLuma(l, r, c); }).Reverse().ToArray();
+        var first = files.Select(f => { var (l, r, c) = Fixtures.ReadLuma(f); return hasher.HashLuma(l, r, c); }).ToArray();
+        var second = files.Reverse().Select(f => { var (l, r, c) = Fixtures.ReadLuma(f); return hasher.HashLuma(l, r, c); }).Reverse().ToArray();
         Assert.Equal(first, second);
     }
 

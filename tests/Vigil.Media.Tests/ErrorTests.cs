@@ -23,7 +23,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void EmptyFile()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         File.WriteAllBytes(dir.File("empty.jpg"), []);
         var e = Assert.Throws<ImageDecodeException>(() => _decoder.DecodeFile(dir.File("empty.jpg")));
         Assert.Equal(DecodeErrorKind.Empty, e.Kind);
@@ -334,7 +334,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void DirectoryIsAnIoError()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var e = Assert.Throws<ImageDecodeException>(() => _decoder.DecodeFile(dir.Path));
         Assert.Equal(DecodeErrorKind.Io, e.Kind);
         Assert.Equal($"cannot read {dir.Path}: it is a directory", e.Message);

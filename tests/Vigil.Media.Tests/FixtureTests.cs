@@ -49,22 +49,12 @@ public sealed class FixtureTests : IDisposable
     [InlineData("luma-labelme-q0003.f32", "pdq/data/reg-test-input/labelme-subset/q0003.jpg")]
     public void JpegLumaEqualsTheReferencePipelineExactly(string lumaFile, string jpeg)
     {
-        var (expected, rows, cols) = ReadLuma(lumaFile);
+        var (expected, rows, cols) = Vigil.Testing.Fixtures.ReadLuma(lumaFile);
         using var image = _decoder.DecodeFile(Fixtures.Path_(jpeg));
         Assert.Equal((cols, rows), (image.Width, image.Height));
         var actual = new float[image.Width * image.Height];
         Vigil.Hashing.Pdq.Luma.FromRgb(image.Pixels, actual);
         Assert.Equal(expected, actual);
-    }
-
-    private static (float[] Luma, int Rows, int Cols) ReadLuma(string file)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(Fixtures.PdqCore, file));
-        var rows = BitConverter.ToInt32(bytes, 0);
-        var cols = BitConverter.ToInt32(bytes, 4);
-        var luma = new float[rows * cols];
-        Buffer.BlockCopy(bytes, 8, luma, 0, luma.Length * 4);
-        return (luma, rows, cols);
     }
 
     public void Dispose() => _decoder.Dispose();

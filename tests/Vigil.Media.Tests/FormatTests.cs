@@ -9,7 +9,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     private readonly ImageDecoder _decoder = new();
 
     /// <summary>Writes the decoded 256x256 rgb.jpeg as a PNG (our encoder) and returns its path and pixels.</summary>
-    private (string Png, byte[] Rgb) SourcePng(Tools.TempDir dir)
+    private (string Png, byte[] Rgb) SourcePng(Vigil.Testing.TempDirectory dir)
     {
         using var image = _decoder.DecodeFile(Fixtures.Path_(Fixtures.Rgb256Jpeg));
         var path = dir.File("source.png");
@@ -28,7 +28,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [InlineData("png", ImageFormat.Png, new[] { "-interlace", "PNG" })]
     public void LosslessFormatsGiveIdenticalPixels(string extension, ImageFormat format, string[] options)
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var (png, expected) = SourcePng(dir);
         var path = dir.File("image." + extension);
         Tools.RunConvert([png, .. options, path]);
@@ -43,7 +43,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     public void GifFirstFrameGivesThePaletteColours()
     {
         // P.png has a palette of at most 256 colours, so GIF holds it exactly.
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var gif = dir.File("p.gif");
         Tools.RunConvert(Fixtures.Path_(Fixtures.PalettePng), gif);
         using var fromPng = _decoder.DecodeFile(Fixtures.Path_(Fixtures.PalettePng));
@@ -56,7 +56,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void AnimatedGifDecodesItsFirstFrame()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var gif = dir.File("anim.gif");
         Tools.RunConvert("-size", "40x30", "xc:red", "xc:blue", "xc:lime", "-loop", "0", gif);
         using var image = _decoder.DecodeFile(gif);
@@ -68,7 +68,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void GreyTiffAndOneBitTiff()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var (png, rgb) = SourcePng(dir);
         var grey = dir.File("grey.tif");
         Tools.RunConvert(png, "-colorspace", "Gray", "-type", "Grayscale", grey);
@@ -97,7 +97,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void CmykTiffUsesPillowsFormula()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var (png, rgb) = SourcePng(dir);
         var cmyk = dir.File("cmyk.tif");
         Tools.RunConvert(png, "-colorspace", "CMYK", cmyk);
@@ -117,7 +117,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void LabTiffIsConvertedToSrgb()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var (png, rgb) = SourcePng(dir);
         var lab = dir.File("lab.tif");
         Tools.RunConvert(png, "-colorspace", "Lab", lab);
@@ -132,7 +132,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void Grey16TiffIsClippedLikePillow()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var grey16 = dir.File("grey16.tif");
         Tools.RunConvert("-size", "64x8", "gradient:black-white", "-colorspace", "Gray", "-depth", "16", grey16);
         using var image = _decoder.DecodeFile(grey16);
@@ -154,7 +154,7 @@ public sealed class FormatTests(ITestOutputHelper output) : IDisposable
     [InlineData("avif", ImageFormat.Avif, new string[0])]
     public void LossyFormatsDecodeToTheRightSizeAndCloseColours(string extension, ImageFormat format, string[] options)
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var (png, expected) = SourcePng(dir);
         var path = dir.File("image." + extension);
         try

@@ -31,7 +31,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         if (Tools.Convert is not null)
         {
-            using var dir = new Tools.TempDir();
+            using var dir = new Vigil.Testing.TempDirectory();
             var source = Fixtures.Path_(Fixtures.SmallJpeg);
             foreach (var (name, extra) in new[]
             {

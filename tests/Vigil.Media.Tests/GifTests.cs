@@ -138,7 +138,7 @@ public sealed class GifTests : IDisposable
     [InlineData(Fixtures.SmallJpeg, new[] { "-colors", "31", "-interlace", "GIF" })]
     public void MatchesImageMagicksDecode(string source, string[] options)
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var gif = dir.File("image.gif");
         Tools.RunConvert([Fixtures.Path_(source), .. options, gif]);
         var (code, expected, stderr) = Tools.Run(Tools.Convert!, [gif + "[0]", "-alpha", "off", "-depth", "8", "rgb:-"]);

@@ -31,7 +31,7 @@ public sealed class JpegTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void GreyscaleJpegDecodesToEqualChannels()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var grey = dir.File("grey.jpg");
         Tools.RunConvert(Fixtures.Path_(Fixtures.Rgb256Jpeg), "-colorspace", "Gray", "-type", "Grayscale", grey);
         using var image = _decoder.DecodeFile(grey);
@@ -55,7 +55,7 @@ public sealed class JpegTests(ITestOutputHelper output) : IDisposable
     [ToolFact("convert")]
     public void ProgressiveJpegDecodes()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var progressive = dir.File("progressive.jpg");
         Tools.RunConvert(Fixtures.Path_(Fixtures.Rgb256Jpeg), "-interlace", "JPEG", "-quality", "90", progressive);
         using var image = _decoder.DecodeFile(progressive);
@@ -122,7 +122,7 @@ public sealed class JpegTests(ITestOutputHelper output) : IDisposable
         using var fromBytes = _decoder.Decode(Fixtures.Read(Fixtures.SmallJpeg));
         Assert.True(fromFile.Pixels.SequenceEqual(fromBytes.Pixels));
 
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var cut = dir.File("cut.jpg");
         File.WriteAllBytes(cut, Fixtures.Read(Fixtures.SmallJpeg)[..1000]);
         var e = Assert.Throws<ImageDecodeException>(() => _decoder.DecodeFile(cut));

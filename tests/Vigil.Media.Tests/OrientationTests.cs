@@ -95,7 +95,7 @@ public sealed class OrientationTests
     [ToolFact("convert")]
     public void TiffOrientationIsAppliedThroughLibvips()
     {
-        using var dir = new Tools.TempDir();
+        using var dir = new Vigil.Testing.TempDirectory();
         var tif = dir.File("oriented.tif");
         Tools.RunConvert(Fixtures.Path_(Fixtures.Rgb256Jpeg), "-crop", "256x100+0+0", "+repage", "-orient", "RightTop", tif);
         using var plainDecoder = new ImageDecoder();

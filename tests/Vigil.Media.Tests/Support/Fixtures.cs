@@ -2,16 +2,14 @@ using System.Globalization;
 
 namespace Vigil.Media.Tests.Support;
 
-/// <summary>Locates the repository's benign test fixtures (tests/fixtures) by walking up from the test binaries.</summary>
+/// <summary>Named fixtures and expected-pdq.csv rows for the decoder tests (located by <see cref="Vigil.Testing.Fixtures"/>).</summary>
 internal static class Fixtures
 {
-    private static readonly Lazy<string> s_root = new(FindRoot);
-
     /// <summary>tests/fixtures/threatexchange.</summary>
-    public static string ThreatExchange => Path.Combine(s_root.Value, "threatexchange");
+    public static string ThreatExchange => Path.Combine(Vigil.Testing.Fixtures.Root, "threatexchange");
 
     /// <summary>tests/fixtures/pdq-core.</summary>
-    public static string PdqCore => Path.Combine(s_root.Value, "pdq-core");
+    public static string PdqCore => Path.Combine(Vigil.Testing.Fixtures.Root, "pdq-core");
 
     public static string Path_(string relative) => Path.Combine(ThreatExchange, relative);
 
@@ -45,24 +43,4 @@ internal static class Fixtures
                 f[5],
                 f.Length > 13 ? f[13] : string.Empty))
             .ToList();
-
-    private static string FindRoot()
-    {
-        var overridden = Environment.GetEnvironmentVariable("VIGIL_FIXTURES");
-        if (!string.IsNullOrEmpty(overridden))
-        {
-            return overridden;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures");
-            if (File.Exists(System.IO.Path.Combine(candidate, "threatexchange", "expected-pdq.csv")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find tests/fixtures above " + AppContext.BaseDirectory);
-    }
 }

@@ -75,30 +75,6 @@ internal static class Tools
             throw new InvalidOperationException($"convert {string.Join(' ', args)} failed ({code}): {stderr}");
         }
     }
-
-    /// <summary>A fresh temporary directory, deleted on dispose.</summary>
-    public sealed class TempDir : IDisposable
-    {
-        public TempDir()
-        {
-            Path = Directory.CreateTempSubdirectory("vigil-media-tests-").FullName;
-        }
-
-        public string Path { get; }
-
-        public string File(string name) => System.IO.Path.Combine(Path, name);
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(Path, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
 }
 
 /// <summary>A fact that is reported as skipped, with the reason, when an optional tool is not installed.</summary>
