@@ -20,6 +20,18 @@ internal unsafe interface ILumaRows
     float At(int row, int col);
 }
 
+internal static unsafe class LumaStrip
+{
+    /// <summary>Columns <paramref name="from"/>..paddedCols-1 of a transposed strip, one pixel at a time (tails and the last strip).</summary>
+    public static void FillScalar<TRows>(in TRows source, int row0, int count, float* dst, int from, int paddedCols)
+        where TRows : struct, ILumaRows
+    {
+        for (int c = from; c < paddedCols; c++)
+            for (int r = 0; r < 8; r++)
+                dst[c * 8 + r] = r < count && c < source.Cols ? source.At(row0 + r, c) : 0f;
+    }
+}
+
 /// <summary>Luma given as floats, row-major (the core's native input).</summary>
 internal readonly unsafe struct FloatLumaRows(float* luma, int rows, int cols) : ILumaRows
 {
@@ -49,9 +61,7 @@ internal readonly unsafe struct FloatLumaRows(float* luma, int rows, int cols) :
                 Simd.Store8(dst + c * 8, r0, r1, r2, r3, r4, r5, r6, r7);
             }
         }
-        for (; c < paddedCols; c++)
-            for (int r = 0; r < 8; r++)
-                dst[c * 8 + r] = r < count && c < cols ? At(row0 + r, c) : 0f;
+        LumaStrip.FillScalar(this, row0, count, dst, c, paddedCols);
     }
 }
 
@@ -92,9 +102,7 @@ internal readonly unsafe struct Rgb24Rows(byte* rgb, int rows, int cols) : ILuma
                 Simd.Store8(dst + c * 8, r0, r1, r2, r3, r4, r5, r6, r7);
             }
         }
-        for (; c < paddedCols; c++)
-            for (int r = 0; r < 8; r++)
-                dst[c * 8 + r] = r < count && c < cols ? At(row0 + r, c) : 0f;
+        LumaStrip.FillScalar(this, row0, count, dst, c, paddedCols);
     }
 }
 

@@ -31,16 +31,13 @@ internal static class Fixtures
     public sealed record ExpectedRow(string Path, string SourceMode, int Width, int Height, int Quality, string Pdq, string QuirkPdq);
 
     public static IReadOnlyList<ExpectedRow> ExpectedRows() =>
-        File.ReadLines(System.IO.Path.Combine(ThreatExchange, "expected-pdq.csv"))
-            .Skip(1)
-            .Where(l => l.Length > 0)
-            .Select(l => l.Split(','))
-            .Select(f => new ExpectedRow(
-                f[0], f[1],
-                int.Parse(f[2], CultureInfo.InvariantCulture),
-                int.Parse(f[3], CultureInfo.InvariantCulture),
-                int.Parse(f[4], CultureInfo.InvariantCulture),
-                f[5],
-                f.Length > 13 ? f[13] : string.Empty))
+        Vigil.Testing.Fixtures.ReadCsv(System.IO.Path.Combine(ThreatExchange, "expected-pdq.csv"))
+            .Select(r => new ExpectedRow(
+                r["path"], r["source_mode"],
+                int.Parse(r["width"], CultureInfo.InvariantCulture),
+                int.Parse(r["height"], CultureInfo.InvariantCulture),
+                int.Parse(r["quality"], CultureInfo.InvariantCulture),
+                r["pdq"],
+                r["pytx_quirk_pdq"]))
             .ToList();
 }
