@@ -1,0 +1,70 @@
+using Vigil.Hashing.Signals;
+
+namespace Vigil.Exchanges.Formats;
+
+/// <summary>Reads ThreatExchange file-exchange lists: <c>signal_type value</c> per line, or a bare PDQ hash.</summary>
+internal static class TeListReader
+{
+    public static IEnumerable<HashListItem> Read(TextReader reader)
+    {
+        var lines = new BoundedLineReader(reader);
+        while (lines.TryReadLine(out int line, out string? text))
+        {
+            if (text is null)
+            {
+                yield return HashListItem.Failure(line, $"line is longer than {BoundedLineReader.MaxLineLength} characters");
+                continue;
+            }
+            var item = ParseLine(line, text);
+            if (item is not null)
+                yield return item;
+        }
+    }
+
+    /// <summary>The entry or error on one line, or null for a blank or comment line.</summary>
+    public static HashListItem? ParseLine(int line, string text)
+    {
+        var rest = text.AsSpan().Trim();
+        if (rest.IsEmpty || rest[0] == '#')
+            return null;
+
+        var first = NextToken(ref rest);
+        if (rest.IsEmpty)
+            return ParseBareValue(line, first);
+
+        var value = NextToken(ref rest);
+        if (!rest.IsEmpty && rest[0] != '#')
+            return HashListItem.Failure(line, $"unexpected text after the value: '{Text.Shorten(rest)}' (expected 'SIGNAL_TYPE VALUE')");
+        if (!SignalType.TryFromName(first, out var type))
+            return HashListItem.Failure(line, $"unknown signal type '{Text.Shorten(first)}' (known: {Text.KnownSignalTypes})");
+        return ToEntry(line, type, value);
+    }
+
+    // The reference tools ship PDQ lists as bare hex lines, so a lone hex token is a PDQ hash.
+    private static HashListItem ParseBareValue(int line, ReadOnlySpan<char> token)
+    {
+        if (SignalType.TryFromName(token, out var type))
+            return HashListItem.Failure(line, $"missing value after '{type.Name}'");
+        foreach (char c in token)
+        {
+            if (!char.IsAsciiHexDigit(c))
+                return HashListItem.Failure(line, $"expected 'SIGNAL_TYPE VALUE' or a bare 64-digit hex pdq hash, got '{Text.Shorten(token)}'");
+        }
+        return ToEntry(line, SignalType.Pdq, token);
+    }
+
+    private static HashListItem ToEntry(int line, SignalType type, ReadOnlySpan<char> raw) =>
+        type.TryNormalize(raw, out var value, out var error)
+            ? HashListItem.Of(new HashListEntry(line, HashListAction.Add, [new Signal(type, value)]))
+            : HashListItem.Failure(line, error);
+
+    private static ReadOnlySpan<char> NextToken(ref ReadOnlySpan<char> rest)
+    {
+        int end = 0;
+        while (end < rest.Length && !char.IsWhiteSpace(rest[end]))
+            end++;
+        var token = rest[..end];
+        rest = rest[end..].TrimStart();
+        return token;
+    }
+}
