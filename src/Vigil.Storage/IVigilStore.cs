@@ -1,0 +1,104 @@
+using Vigil.Hashing.Signals;
+
+namespace Vigil.Storage;
+
+/// <summary>
+/// Vigil's store of banks, their content and signals, and the change sequence replicas follow.
+/// The CLI and the HTTP service use only this interface; <see cref="Sqlite.SqliteVigilStore"/> is the
+/// embedded implementation and a PostgreSQL one sits beside it with the same schema.
+/// </summary>
+/// <remarks>
+/// Errors the user can act on are <see cref="StoreException"/>s (<see cref="BankNotFoundException"/>
+/// for an unknown bank name); invalid arguments are <see cref="ArgumentException"/>s. An instance is
+/// safe to use from several threads at once.
+/// </remarks>
+public interface IVigilStore : IAsyncDisposable
+{
+    /// <summary>A description of where the data lives (a file path, a server), for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Creates a bank.</summary>
+    /// <exception cref="InvalidBankNameException">The name breaks the naming rule.</exception>
+    /// <exception cref="BankAlreadyExistsException">A bank has that name already.</exception>
+    Task<Bank> CreateBankAsync(NewBank bank, CancellationToken cancellationToken = default);
+
+    /// <summary>The bank with this name, or null.</summary>
+    Task<Bank?> GetBankAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every bank with its content count, ordered by name.</summary>
+    Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a bank's settings and returns the bank as it now is.</summary>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    Task<Bank> UpdateBankAsync(string name, BankUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a bank and all its content (logging the removal of every signal); false if there was no such bank.</summary>
+    Task<bool> DeleteBankAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds one content item to a bank.</summary>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    /// <exception cref="DuplicateContentException">The bank holds one of its signals, or its source and source id, already.</exception>
+    Task<BankContent> AddContentAsync(string bankName, NewContent content, CancellationToken cancellationToken = default);
+
+    /// <summary>The content item with this id, or null.</summary>
+    Task<BankContent?> GetContentAsync(long contentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a content item's note, metadata, classification or disabled period and returns it as it now is.</summary>
+    /// <exception cref="ContentNotFoundException">No content item has that id.</exception>
+    Task<BankContent> UpdateContentAsync(long contentId, ContentUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a content item and its signals; false if there was no such item.</summary>
+    Task<bool> RemoveContentAsync(long contentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every content item of a bank in id order (for export). The bank is looked up when enumeration starts.</summary>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    IAsyncEnumerable<BankContent> StreamContentAsync(string bankName, CancellationToken cancellationToken = default);
+
+    /// <summary>How many content items a bank holds.</summary>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    Task<long> CountContentAsync(string bankName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Imports a hash list into a bank, idempotently: an addition whose signal (same type and value)
+    /// or whose source and source id the bank already holds is counted as unchanged. Items are
+    /// committed in batches of <see cref="ImportOptions.BatchSize"/>; if the import stops (an
+    /// exception, cancellation, the process killed) the bank keeps exactly the batches committed
+    /// before, never part of a batch.
+    /// </summary>
+    /// <param name="bankName">The bank to import into.</param>
+    /// <param name="items">Valid items (the caller reports lines it could not parse).</param>
+    /// <param name="options">Batch size; null for the defaults.</param>
+    /// <param name="progress">Told the running totals after every committed batch.</param>
+    /// <param name="cancellationToken">Stops the import, rolling back the batch in progress.</param>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    Task<ImportSummary> ImportAsync(string bankName, IAsyncEnumerable<ImportItem> items, ImportOptions? options = null,
+        IProgress<ImportSummary>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="ImportAsync(string, IAsyncEnumerable{ImportItem}, ImportOptions?, IProgress{ImportSummary}?, CancellationToken)"/>
+    Task<ImportSummary> ImportAsync(string bankName, IEnumerable<ImportItem> items, ImportOptions? options = null,
+        IProgress<ImportSummary>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every PDQ signal of the named banks (or, when <paramref name="bankNames"/> is null, of every
+    /// enabled bank) for building a matching index, leaving out content disabled at the time of the
+    /// call. Named banks are included even when disabled.
+    /// </summary>
+    /// <remarks>
+    /// The feed reads one consistent snapshot. To follow the change sequence from it, call
+    /// <see cref="GetLatestChangeSeqAsync"/> before starting the feed: the snapshot holds every change
+    /// up to that number and perhaps a few after it, so whoever replays the changes after it must
+    /// accept adds of signals already present and removals of signals already gone.
+    /// </remarks>
+    /// <exception cref="BankNotFoundException">A named bank does not exist.</exception>
+    IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Every content item, in any bank, holding exactly this signal (whatever the bank's or content's enabled state).</summary>
+    Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default);
+
+    /// <summary>The sequence number of the latest change, or 0 when nothing has changed yet.</summary>
+    Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> changes with a sequence number above <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+}

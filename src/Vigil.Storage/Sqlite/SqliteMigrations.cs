@@ -1,0 +1,97 @@
+namespace Vigil.Storage.Sqlite;
+
+/// <summary>One numbered step of the schema. Steps run in order, each once, and are never edited once released.</summary>
+/// <param name="Version">The schema version the step produces (1, 2, ...).</param>
+/// <param name="Name">A short description, recorded in <c>schema_migrations</c>.</param>
+/// <param name="Sql">The statements.</param>
+internal sealed record SqliteMigration(int Version, string Name, string Sql);
+
+/// <summary>
+/// The SQLite schema. The PostgreSQL schema mirrors it table for table and column for column; only
+/// the types differ (INTEGER flags are booleans there, INTEGER times microseconds since the Unix
+/// epoch are <c>timestamptz</c>, INTEGER PRIMARY KEY is <c>bigint generated always as identity</c>).
+/// </summary>
+internal static class SqliteMigrations
+{
+    // The time SQLite's triggers stamp on a change, in microseconds (julianday has millisecond precision).
+    private const string NowMicros = "(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 1000)";
+
+    public static IReadOnlyList<SqliteMigration> All { get; } =
+    [
+        new(1, "banks, content, signals and the change log", $$"""
+            CREATE TABLE banks (
+                id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                name          TEXT    NOT NULL UNIQUE,
+                enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+                enabled_ratio REAL    NOT NULL DEFAULT 1.0 CHECK (enabled_ratio BETWEEN 0.0 AND 1.0),
+                is_negative   INTEGER NOT NULL DEFAULT 0 CHECK (is_negative IN (0, 1)),
+                labels        TEXT    NOT NULL DEFAULT '[]',
+                created_at    INTEGER NOT NULL
+            );
+
+            -- source is '' when unknown, so that (bank_id, source, source_id) compares equal without
+            -- NULL rules; source_id is NULL when unknown and then takes no part in uniqueness.
+            CREATE TABLE bank_content (
+                id             INTEGER PRIMARY KEY AUTOINCREMENT,
+                bank_id        INTEGER NOT NULL REFERENCES banks (id) ON DELETE CASCADE,
+                source         TEXT    NOT NULL DEFAULT '',
+                source_id      TEXT,
+                note           TEXT,
+                metadata       TEXT,
+                classification TEXT,
+                added_at       INTEGER NOT NULL,
+                disabled_until INTEGER
+            );
+            CREATE INDEX bank_content_bank ON bank_content (bank_id);
+            CREATE UNIQUE INDEX bank_content_source ON bank_content (bank_id, source, source_id) WHERE source_id IS NOT NULL;
+            CREATE INDEX bank_content_disabled ON bank_content (disabled_until) WHERE disabled_until IS NOT NULL;
+
+            -- bank_id copies the content's bank, so that the per-bank duplicate check and the index
+            -- feed need no join. value is the canonical lowercase hex; value_key, its first 16 hex
+            -- digits as a signed integer, is what the index holds (see SignalKeys). PDQ hashes are
+            -- also kept as their four 64-bit limbs (bits 0-63 first, as signed integers) so that
+            -- loading millions of them parses no hex. A signal is unique within its bank: the
+            -- store checks that inside the write transaction, which SQLite runs one at a time.
+            CREATE TABLE content_signals (
+                id          INTEGER PRIMARY KEY,
+                content_id  INTEGER NOT NULL REFERENCES bank_content (id) ON DELETE CASCADE,
+                bank_id     INTEGER NOT NULL,
+                signal_type TEXT    NOT NULL,
+                value       TEXT    NOT NULL,
+                value_key   INTEGER NOT NULL,
+                pdq0        INTEGER,
+                pdq1        INTEGER,
+                pdq2        INTEGER,
+                pdq3        INTEGER
+            );
+            CREATE INDEX content_signals_key ON content_signals (value_key, bank_id);
+            CREATE INDEX content_signals_content ON content_signals (content_id);
+
+            -- The change sequence replicas follow. No foreign keys: it outlives the banks and content it names.
+            CREATE TABLE changes (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                bank_id     INTEGER NOT NULL,
+                content_id  INTEGER NOT NULL,
+                signal_type TEXT    NOT NULL,
+                value       TEXT    NOT NULL,
+                op          TEXT    NOT NULL CHECK (op IN ('add', 'remove')),
+                changed_at  INTEGER NOT NULL
+            );
+
+            -- Triggers, not application code, write the change log, so that no path can add or remove
+            -- a signal without it: content removal and bank deletion reach content_signals through
+            -- ON DELETE CASCADE, which fires these triggers inside the same transaction.
+            CREATE TRIGGER content_signals_log_add AFTER INSERT ON content_signals
+            BEGIN
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                VALUES (NEW.bank_id, NEW.content_id, NEW.signal_type, NEW.value, 'add', {{NowMicros}});
+            END;
+
+            CREATE TRIGGER content_signals_log_remove AFTER DELETE ON content_signals
+            BEGIN
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                VALUES (OLD.bank_id, OLD.content_id, OLD.signal_type, OLD.value, 'remove', {{NowMicros}});
+            END;
+            """),
+    ];
+}

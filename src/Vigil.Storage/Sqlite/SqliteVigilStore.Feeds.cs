@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+
+namespace Vigil.Storage.Sqlite;
+
+public sealed partial class SqliteVigilStore
+{
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var bankIds = FeedBankIds(connection, bankNames);
+        if (bankIds.Count == 0)
+            yield break;
+
+        // NOT INDEXED: always a sequential scan of the table, never a walk of an index that fetches
+        // every row from it. The few disabled items are read once into a set.
+        using var statement = new SqliteStatement(connection, $"""
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            FROM content_signals AS s NOT INDEXED
+            WHERE s.signal_type = 'pdq'
+              AND s.bank_id IN ({IdList(bankIds)})
+              AND s.content_id NOT IN (SELECT id FROM bank_content WHERE disabled_until > ?1)
+            """);
+        statement.Bind(1, UnixMicros.Now());
+        try
+        {
+            while (statement.Step())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var hash = new PdqHash(
+                    unchecked((ulong)statement.GetInt64(3)), unchecked((ulong)statement.GetInt64(4)),
+                    unchecked((ulong)statement.GetInt64(5)), unchecked((ulong)statement.GetInt64(6)));
+                yield return new PdqFeedEntry(statement.GetInt64(0), statement.GetInt64(1), statement.GetInt64(2), hash);
+            }
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default)
+    {
+        InputValidation.ValidateSignal(signal);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT s.bank_id, b.name, s.content_id
+            FROM content_signals s
+            JOIN banks b ON b.id = s.bank_id
+            WHERE s.value_key = $key AND s.signal_type = $type AND s.value = $value
+            ORDER BY s.bank_id, s.content_id
+            """;
+        command.Parameters.AddWithValue("$key", SignalKeys.Of(signal));
+        command.Parameters.AddWithValue("$type", signal.Type.Name);
+        command.Parameters.AddWithValue("$value", signal.Value);
+        using var reader = command.ExecuteReader();
+        var matches = new List<SignalMatch>();
+        while (reader.Read())
+            matches.Add(new SignalMatch(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
+        return matches;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM changes";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, bank_id, content_id, signal_type, value, op, changed_at
+            FROM changes
+            WHERE seq > $after
+            ORDER BY seq
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var changes = new List<SignalChange>();
+        while (reader.Read())
+        {
+            changes.Add(new SignalChange(
+                Seq: reader.GetInt64(0),
+                BankId: reader.GetInt64(1),
+                ContentId: reader.GetInt64(2),
+                Signal: SqliteRows.ReadSignal(reader, 3, 4),
+                Operation: reader.GetString(5) == "add" ? ChangeOperation.Add : ChangeOperation.Remove,
+                ChangedAt: UnixMicros.ToTime(reader.GetInt64(6))));
+        }
+        return changes;
+    }
+
+    /// <summary>The ids of the named banks, or of every enabled bank when no names are given.</summary>
+    private static List<long> FeedBankIds(SqliteConnection connection, IReadOnlyCollection<string>? bankNames)
+    {
+        var ids = new List<long>();
+        if (bankNames is not null)
+        {
+            foreach (var name in bankNames)
+                ids.Add(RequireBankId(connection, null, name));
+            return ids;
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM banks WHERE enabled = 1";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            ids.Add(reader.GetInt64(0));
+        return ids;
+    }
+
+    // The ids are integers read from the database, so writing them into the SQL is safe.
+    private static string IdList(List<long> ids)
+    {
+        var text = new StringBuilder();
+        foreach (long id in ids)
+        {
+            if (text.Length > 0)
+                text.Append(',');
+            text.Append(id.ToString(CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
+}
