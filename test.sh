@@ -40,8 +40,8 @@ smoke() {
     failed=$((failed + 1)); echo "  FAILED: $name" >&2
   fi
 }
-smoke "./vigil demo finds the edited copies" \
-  bash -c './vigil demo | grep -q "bridge.jpg .* ~ bridge-rotated.jpg .*distance   0"'
+smoke "./vigil demo builds a bank and finds the edited copies" \
+  bash -c './vigil demo | grep -q "bridge-rotated.jpg .*MATCH bridge.jpg .*distance   0"'
 smoke "./vigil hash gives the reference PDQ" \
   bash -c '[[ "$(./vigil hash tests/fixtures/threatexchange/pdq/data/bridge-mods/aaa-orig.jpg | cut -d" " -f1)" == f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22 ]]'
 

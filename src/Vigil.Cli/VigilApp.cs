@@ -12,9 +12,13 @@ internal static class VigilApp
         var root = new RootCommand("Vigil: find known harmful images by perceptual hash (PDQ), openly and exactly.")
         {
             HashCommand.Create(output, error),
+            BankCommand.Create(output, error),
+            MatchCommand.Create(output, error),
+            ScanCommand.Create(output, error),
             BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
         };
+        root.Options.Add(StoreOption.Db);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -6,16 +6,21 @@ namespace Vigil.Cli.Tests;
 public class DemoAndBenchTests
 {
     [Fact]
-    public void DemoFindsTheEditedCopiesAndNothingElse()
+    public void DemoBuildsABankAndFindsTheEditedCopiesAndNothingElse()
     {
         var result = CliRunner.Run("demo");
         Assert.Equal(0, result.ExitCode);
-        var pairs = result.OutputLines.Where(l => l.Contains(" ~ ")).ToArray();
-        // Five versions of the bridge photo: every pair of them matches, nothing else does.
-        Assert.Equal(10, pairs.Length);
-        Assert.All(pairs, p => Assert.Equal(2, Regex.Matches(p.Split("distance")[0], "bridge").Count));
-        Assert.Contains(pairs, p => p.Contains("bridge-rotated.jpg") && p.Contains("rotated"));
-        Assert.Contains(pairs, p => p.Contains("bridge-mirrored.webp") && p.Contains("mirrored"));
+        Assert.Contains("Bank DEMO_KNOWN: 3 known images", result.Output);
+        var matches = result.OutputLines.Where(l => l.Contains(" MATCH ")).ToArray();
+        var misses = result.OutputLines.Where(l => l.Contains(" no match ")).ToArray();
+        // Every edited copy matches its own original; the three unrelated scenes match nothing.
+        Assert.Equal(6, matches.Length);
+        Assert.All(matches, m => Assert.StartsWith(m.Trim().Split('-')[0].Split('.')[0], m.Split("MATCH")[1].Trim()));
+        Assert.Contains(matches, m => m.Contains("bridge-rotated.jpg") && m.Contains("rotated") && m.Contains("distance   0"));
+        Assert.Contains(matches, m => m.Contains("bridge-mirrored.webp") && m.Contains("mirrored"));
+        Assert.Contains(matches, m => m.Contains("scene-q0746-flipped.jpg") && m.Contains("flipped top to bottom"));
+        Assert.Equal(3, misses.Length);
+        Assert.All(misses, m => Assert.Matches(@"scene-q(0122|0291|2821)\.jpg", m));
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Cli.Benchmarks;
 using Vigil.Cli.Hashing;
+using Vigil.Matching;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
 
@@ -13,8 +16,56 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure Vigil's speed on this machine");
         bench.Subcommands.Add(CreateHash(output, error));
+        bench.Subcommands.Add(CreateIndex(output, error));
         return bench;
     }
+
+    private static Command CreateIndex(TextWriter output, TextWriter error)
+    {
+        var size = PositiveInt("--size", "Number of random hashes to index", 10_000_000);
+        var queries = PositiveInt("--queries", "Number of queries, each planted within the distance of a stored hash", 20_000);
+        var maxDistance = new Option<int>("--max-distance", "-d")
+        {
+            Description = "Search radius in bits (0..63)",
+            DefaultValueFactory = _ => PdqIndex.DefaultMaxDistance,
+            Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int d) && d is < 0 or > PdqIndex.MaxSearchDistance) r.AddError("--max-distance must be 0..63"); } },
+        };
+        var threads = PositiveInt("--threads", "Query threads", 1);
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var format = new Option<string>("--format", "-f") { Description = "Output: text or json (one line)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("index", "Build an index of N uniformly random PDQ hashes, snapshot and reload it, and time Q planted queries; recall is checked against brute force")
+        {
+            size, queries, maxDistance, threads, seed, format,
+        };
+        command.SetAction(parse =>
+        {
+            var result = IndexBenchmark.Run(parse.GetValue(size), parse.GetValue(queries), parse.GetValue(maxDistance),
+                parse.GetValue(threads), parse.GetValue(seed), error);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(result));
+            }
+            else
+            {
+                output.WriteLine($"size:            {result.Size:N0} random hashes, {result.BytesPerHash:F1} bytes each in memory");
+                output.WriteLine($"build:           {result.BuildSeconds:F2} s; snapshot {result.SnapshotBytes / 1e6:F0} MB, loaded in {result.LoadSeconds:F2} s");
+                output.WriteLine($"queries:         {result.Queries:N0} at distance <= {result.MaxDistance}, {result.Threads} thread(s): {result.QueriesPerSecond:N0} per second");
+                output.WriteLine($"latency:         p50 {result.LatencyP50Micros:F0} us, p99 {result.LatencyP99Micros:F0} us");
+                output.WriteLine($"work per query:  {result.BucketsPerQuery:N0} buckets, {result.EntriesScannedPerQuery:N0} filter bytes, {result.CandidatesPerQuery:N0} candidates verified, {result.MatchesPerQuery:F2} matches");
+                output.WriteLine($"recall:          {result.Recall:F4} (every planted query, plus brute force on {result.RecallCheckedQueries})");
+            }
+            return result.Recall == 1.0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Option<int> PositiveInt(string name, string description, int defaultValue) => new(name)
+    {
+        Description = $"{description} (default {defaultValue:N0})",
+        DefaultValueFactory = _ => defaultValue,
+        Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int n) && n < 1) r.AddError($"{name} must be at least 1"); } },
+    };
 
     private static Command CreateHash(TextWriter output, TextWriter error)
     {

@@ -1,118 +1,150 @@
 using System.CommandLine;
+using System.Text.Json;
+using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
+using Vigil.Matching;
 using Vigil.Media;
+using Vigil.Storage;
+using Vigil.Storage.Sqlite;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil demo</c>: hashes the bundled benign samples and shows which are near-duplicates of each
-/// other across rotations, flips and edits, so a newcomer sees what PDQ does in one command.
+/// <c>vigil demo</c>: the main job end to end on bundled benign images: put the "known" images in a
+/// bank (a throwaway SQLite database), scan a folder of uploads holding edited copies and unrelated
+/// images, and show what matched, how (rotated, flipped) and at what distance.
 /// </summary>
 internal static class DemoCommand
 {
-    public const int MatchDistance = 31;
+    private const string BankName = "DEMO_KNOWN";
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var samples = new Option<string>("--samples") { Description = "Folder of images to use instead of the bundled samples" };
-        var command = new Command("demo", "Hash the bundled sample images and show which are near-duplicates") { samples };
-        command.SetAction(parse =>
+        var samples = new Option<string>("--samples") { Description = "Folder with known/ and uploads/ subfolders to use instead of the bundled samples" };
+        var command = new Command("demo", "Build a bank from sample images, scan edited copies and unrelated images against it, and show the matches") { samples };
+        command.SetAction(async (parse, ct) =>
         {
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             string folder = parse.GetValue(samples) ?? Path.Combine(AppContext.BaseDirectory, "samples");
-            if (!Directory.Exists(folder))
+            string known = Path.Combine(folder, "known"), uploads = Path.Combine(folder, "uploads");
+            if (!Directory.Exists(known) || !Directory.Exists(uploads))
             {
-                error.WriteLine($"error: sample folder not found: {folder}");
+                error.WriteLine($"error: sample folder not found: {folder} must hold known/ and uploads/");
                 return ExitCodes.Failure;
             }
-            return Run(folder, output, error);
+            var workspace = Directory.CreateTempSubdirectory("vigil-demo-");
+            try
+            {
+                return await RunAsync(known, uploads, Path.Combine(workspace.FullName, "demo.db"), output, error, ct);
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                workspace.Delete(recursive: true);
+            }
         });
         return command;
     }
 
-    private static int Run(string folder, TextWriter output, TextWriter error)
+    private static async Task<int> RunAsync(string known, string uploads, string database, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var inputs = InputFiles.Expand([folder], imagesOnly: true);
-        output.WriteLine($"Vigil demo: PDQ-hashing {inputs.Count} benign sample images in {folder}");
-        output.WriteLine("(each hash is 256 bits; Hamming distance <= 31 is the industry's match threshold)");
+        await using var store = await SqliteVigilStore.OpenAsync(database, ct);
+        output.WriteLine("Vigil demo: known images go into a bank; uploads are scanned against it.");
+        output.WriteLine($"(a throwaway database: {database})");
         output.WriteLine();
 
-        var records = new List<HashRecord>();
-        int failures = 0;
-        OrderedParallelHasher.Run(inputs, Environment.ProcessorCount,
-            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: true, DecodeOptions.Default),
-            record =>
-            {
-                if (record.Error is not null)
-                {
-                    failures++;
-                    error.WriteLine($"error: {record.Path}: {record.Error}");
-                    return;
-                }
-                records.Add(record);
-            });
-
-        int nameWidth = Math.Max(10, records.Count == 0 ? 0 : records.Max(r => Path.GetFileName(r.Path).Length));
-        foreach (var r in records)
-            output.WriteLine($"  {Path.GetFileName(r.Path).PadRight(nameWidth)}  {r.Width,5}x{r.Height,-5} quality {r.Pdq.Quality,3}  {r.Pdq.Hash}");
-        output.WriteLine();
-
-        // Compare each image's plain hash with all eight variants of every other image.
-        output.WriteLine($"Near-duplicates (distance <= {MatchDistance}, any rotation or flip):");
-        int matches = 0, closestUnrelated = int.MaxValue;
-        (string, string) closestPair = default;
-        for (int i = 0; i < records.Count; i++)
+        // 1. The bank.
+        await store.CreateBankAsync(new NewBank(BankName) { Labels = ["demo"] }, ct);
+        var knownFiles = InputFiles.Expand([known], imagesOnly: true);
+        var items = BankFiles.Hash(knownFiles, Environment.ProcessorCount, "demo", null, error, out int failures);
+        var summary = await store.ImportAsync(BankName, items, cancellationToken: ct);
+        output.WriteLine($"1. Bank {BankName}: {summary.Added} known images (PDQ + MD5 each)");
+        var names = new Dictionary<long, string>();
+        await foreach (var content in store.StreamContentAsync(BankName, ct))
         {
-            for (int j = i + 1; j < records.Count; j++)
+            string name = FileNameOf(content);
+            names[content.Id] = name;
+            output.WriteLine($"     content {content.Id}  {name,-24} pdq {content.Signals[0].Value}");
+        }
+        output.WriteLine();
+
+        // 2. The scan, with all eight rotations and flips of each upload.
+        var matcher = await BankMatcher.LoadAsync(store, [], ct);
+        var uploadFiles = InputFiles.Expand([uploads], imagesOnly: true);
+        output.WriteLine($"2. Scanning {uploadFiles.Count} uploads (edited copies and unrelated images), distance <= {PdqIndex.DefaultMaxDistance}, any rotation or flip:");
+        var records = new List<HashRecord>();
+        OrderedParallelHasher.Run(uploadFiles, Environment.ProcessorCount,
+            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: true, DecodeOptions.Default), records.Add);
+        int width = Math.Max(10, uploadFiles.Max(f => Path.GetFileName(f.Path).Length));
+        int matched = 0, closestUnmatched = int.MaxValue;
+        foreach (var record in records)
+        {
+            var result = await MatchOptions.EvaluateAsync(record, matcher, dihedral: true, PdqIndex.DefaultMaxDistance, PdqResult.MinimumTrustedQuality, ct);
+            string file = Path.GetFileName(record.Path).PadRight(width);
+            switch (result.Status)
             {
-                var (distance, variant) = BestVariant(records[i], records[j].Pdq.Hash);
-                string a = Path.GetFileName(records[i].Path), b = Path.GetFileName(records[j].Path);
-                if (distance <= MatchDistance)
-                {
-                    matches++;
-                    string how = variant == DihedralVariant.Original ? "" : $"  (matches {a} {Describe(variant)})";
-                    output.WriteLine($"  {b.PadRight(nameWidth)} ~ {a.PadRight(nameWidth)} distance {distance,3}{how}");
-                }
-                else if (distance < closestUnrelated)
-                {
-                    closestUnrelated = distance;
-                    closestPair = (a, b);
-                }
+                case QueryStatus.Matched:
+                    matched++;
+                    var m = result.Outcome.Matches[0];
+                    string how = m.QueryIndex == 0 ? "" : $"  (the upload {Describe((DihedralVariant)m.QueryIndex)})";
+                    output.WriteLine($"     {file}  MATCH {names[m.Content.Id],-20} distance {m.Distance,3}{how}");
+                    break;
+                case QueryStatus.Failed:
+                    failures++;
+                    output.WriteLine($"     {file}  error: {result.Error}");
+                    break;
+                case QueryStatus.LowQuality:
+                    output.WriteLine($"     {file}  not matched: PDQ quality {result.Quality} is below {PdqResult.MinimumTrustedQuality}");
+                    break;
+                default:
+                    int nearest = NearestDistance(record, items);
+                    closestUnmatched = Math.Min(closestUnmatched, nearest);
+                    output.WriteLine($"     {file}  no match (nearest known image is {nearest} bits away)");
+                    break;
             }
         }
-        if (matches == 0)
-            output.WriteLine("  none");
         output.WriteLine();
-        if (closestUnrelated != int.MaxValue)
-            output.WriteLine($"Closest pair that does not match: {closestPair.Item1} and {closestPair.Item2}, distance {closestUnrelated}.");
-        output.WriteLine("Unrelated images sit near 128 bits apart; edits of one photo stay within a few dozen.");
-        output.WriteLine("Next: 'vigil hash --format csv --dihedral PATH...' hashes your own images.");
+        output.WriteLine($"3. {matched} of {records.Count} uploads matched a known image; the rest are unrelated"
+                         + (closestUnmatched == int.MaxValue ? "." : $" (the closest was {closestUnmatched} bits away)."));
+        output.WriteLine("   Unrelated images sit near 128 bits apart; edits of one photo stay within a few dozen.");
+        output.WriteLine();
+        output.WriteLine("Next: 'vigil bank create NAME', 'vigil bank import NAME LIST' or 'vigil bank add NAME IMAGES',");
+        output.WriteLine("      then 'vigil scan DIR --report report.json' (see 'vigil --help').");
         return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static (int Distance, DihedralVariant Variant) BestVariant(HashRecord reference, PdqHash query)
+    private static string FileNameOf(BankContent content)
     {
-        var best = (Distance: int.MaxValue, Variant: DihedralVariant.Original);
-        for (int v = 0; v < PdqDihedralHashes.Count; v++)
+        if (content.Metadata is null)
+            return $"content {content.Id}";
+        using var doc = JsonDocument.Parse(content.Metadata);
+        return doc.RootElement.TryGetProperty("file_name", out var name) ? name.GetString() ?? "" : $"content {content.Id}";
+    }
+
+    /// <summary>Smallest distance from any variant of the upload to any known image (to show how far "no match" is).</summary>
+    private static int NearestDistance(HashRecord upload, List<ImportItem> known)
+    {
+        int best = int.MaxValue;
+        foreach (var item in known)
         {
-            int d = PdqHash.Distance(reference.Dihedral[(DihedralVariant)v], query);
-            if (d < best.Distance)
-                best = (d, (DihedralVariant)v);
+            var hash = PdqHash.Parse(item.Content.Signals[0].Value);
+            for (int v = 0; v < PdqDihedralHashes.Count; v++)
+                best = Math.Min(best, PdqHash.Distance(upload.Dihedral[(DihedralVariant)v], hash));
         }
         return best;
     }
 
     private static string Describe(DihedralVariant variant) => variant switch
     {
-        DihedralVariant.Rotate90 => "rotated 90 degrees",
-        DihedralVariant.Rotate180 => "rotated 180 degrees",
-        DihedralVariant.Rotate270 => "rotated 270 degrees",
-        DihedralVariant.FlipX => "flipped top to bottom",
-        DihedralVariant.FlipY => "mirrored left to right",
-        DihedralVariant.FlipPlus1 => "transposed",
-        DihedralVariant.FlipMinus1 => "anti-transposed",
+        DihedralVariant.Rotate90 => "is the original rotated 270 degrees",
+        DihedralVariant.Rotate180 => "is the original rotated 180 degrees",
+        DihedralVariant.Rotate270 => "is the original rotated 90 degrees",
+        DihedralVariant.FlipX => "is flipped top to bottom",
+        DihedralVariant.FlipY => "is mirrored left to right",
+        DihedralVariant.FlipPlus1 => "is transposed",
+        DihedralVariant.FlipMinus1 => "is anti-transposed",
         _ => "as is",
     };
 }

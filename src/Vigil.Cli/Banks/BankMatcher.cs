@@ -1,0 +1,116 @@
+using Vigil.Hashing.Pdq;
+using Vigil.Matching;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Banks;
+
+/// <summary>One match of a query in a bank.</summary>
+internal sealed record BankMatch(Bank Bank, BankContent Content, int Distance, int QueryIndex);
+
+/// <summary>What a query matched, after the decision rules (disabled banks and content dropped, negative banks applied).</summary>
+/// <param name="Matches">Matches to report.</param>
+/// <param name="SuppressedBy">Matches in negative banks; when there are any, <paramref name="Matches"/> is empty.</param>
+internal sealed record QueryOutcome(IReadOnlyList<BankMatch> Matches, IReadOnlyList<BankMatch> SuppressedBy)
+{
+    public static readonly QueryOutcome None = new([], []);
+}
+
+/// <summary>
+/// Matches PDQ hashes against the banks in a store: an in-memory index over every PDQ signal
+/// (keyed by content id), then the rules: only enabled banks and content, only the banks asked
+/// for, and a match in a negative bank (a false-positive list) suppresses the query's other matches.
+/// </summary>
+internal sealed class BankMatcher
+{
+    private readonly IVigilStore _store;
+    private readonly PdqIndex _index;
+    private readonly Dictionary<long, Bank> _banks;
+    private readonly HashSet<string>? _selected;
+    private readonly Dictionary<long, BankContent?> _contentCache = [];
+    private readonly List<PdqMatch> _scratch = [];
+
+    private BankMatcher(IVigilStore store, PdqIndex index, Dictionary<long, Bank> banks, HashSet<string>? selected)
+    {
+        _store = store;
+        _index = index;
+        _banks = banks;
+        _selected = selected;
+    }
+
+    /// <summary>Number of PDQ hashes indexed.</summary>
+    public int HashCount => _index.Count;
+
+    /// <summary>Number of banks whose matches can be reported.</summary>
+    public int BankCount => _selected?.Count ?? _banks.Count;
+
+    /// <summary>
+    /// Loads the index from the store. <paramref name="bankNames"/> limits which banks' matches are
+    /// reported (empty: every enabled bank); every negative bank still applies.
+    /// </summary>
+    public static async Task<BankMatcher> LoadAsync(IVigilStore store, IReadOnlyCollection<string> bankNames, CancellationToken cancellationToken)
+    {
+        var banks = new Dictionary<long, Bank>();
+        var names = new List<string>();
+        foreach (var summary in await store.ListBanksAsync(cancellationToken))
+        {
+            banks[summary.Bank.Id] = summary.Bank;
+            names.Add(summary.Bank.Name);
+        }
+        HashSet<string>? selected = null;
+        if (bankNames.Count > 0)
+        {
+            selected = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string name in bankNames)
+            {
+                if (!names.Contains(name))
+                    throw new BankNotFoundException(name);
+                selected.Add(name);
+            }
+        }
+
+        var hashes = new List<PdqHash>();
+        var keys = new List<int>();
+        await foreach (var entry in store.StreamPdqSignalsAsync(names, cancellationToken))
+        {
+            if (entry.ContentId > int.MaxValue)
+                throw new InvalidOperationException($"content id {entry.ContentId} is beyond the index's 32-bit keys");
+            hashes.Add(entry.Hash);
+            keys.Add((int)entry.ContentId);
+        }
+        var index = PdqIndex.Build(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hashes),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys));
+        return new BankMatcher(store, index, banks, selected);
+    }
+
+    /// <summary>Matches one image: its plain hash, or its eight dihedral variants.</summary>
+    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, CancellationToken cancellationToken)
+    {
+        _scratch.Clear();
+        var stats = new SearchStatistics();
+        _index.Search(variants, maxDistance, _scratch, ref stats);
+        if (_scratch.Count == 0)
+            return QueryOutcome.None;
+
+        var now = DateTimeOffset.UtcNow;
+        List<BankMatch>? matches = null, negative = null;
+        foreach (var hit in _scratch.ToArray())
+        {
+            if (!_contentCache.TryGetValue(hit.Key, out var content))
+                _contentCache[hit.Key] = content = await _store.GetContentAsync(hit.Key, cancellationToken);
+            if (content is null || content.IsDisabledAt(now) || !_banks.TryGetValue(content.BankId, out var bank) || !bank.Enabled)
+                continue;
+            bool asked = _selected is null || _selected.Contains(bank.Name);
+            var match = new BankMatch(bank, content, hit.Distance, hit.QueryIndex);
+            if (bank.IsNegative && !(_selected?.Contains(bank.Name) ?? false))
+                (negative ??= []).Add(match);
+            else if (asked)
+                (matches ??= []).Add(match);
+        }
+        if (negative is not null)
+            return new QueryOutcome([], negative);
+        if (matches is null)
+            return QueryOutcome.None;
+        matches.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Content.Id.CompareTo(b.Content.Id));
+        return new QueryOutcome(matches, []);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Vigil.Hashing.Pdq;
+
+namespace Vigil.Cli.Banks;
+
+/// <summary>How one query (a file or a hash given on the command line) came out.</summary>
+internal enum QueryStatus { Matched, NoMatch, LowQuality, Suppressed, Failed }
+
+/// <summary>One query's result, as printed and reported.</summary>
+internal sealed record QueryResult(string Query, PdqHash? Pdq, int? Quality, QueryStatus Status, QueryOutcome Outcome, string? Error = null)
+{
+    public static string StatusName(QueryStatus status) => status switch
+    {
+        QueryStatus.Matched => "matched",
+        QueryStatus.NoMatch => "no_match",
+        QueryStatus.LowQuality => "low_quality",
+        QueryStatus.Suppressed => "suppressed",
+        _ => "failed",
+    };
+}
+
+/// <summary>Writes query results as text (for people), csv (one row per match) or json (one object per query per line).</summary>
+internal sealed class MatchOutputWriter(TextWriter output, string format, bool dihedral, int minQuality)
+{
+    public const string CsvHeader = "query,pdq,bank,content_id,distance,label";
+
+    public void WriteHeader()
+    {
+        if (format == "csv")
+            output.WriteLine(CsvHeader);
+    }
+
+    public void Write(QueryResult result)
+    {
+        switch (format)
+        {
+            case "csv":
+                foreach (var m in result.Outcome.Matches)
+                    output.WriteLine(string.Join(',', Csv(result.Query), result.Pdq?.ToString(), m.Bank.Name, m.Content.Id, m.Distance, Csv(m.Content.Classification ?? "")));
+                break;
+            case "json":
+                output.WriteLine(JsonSerializer.Serialize(ToJson(result, dihedral)));
+                break;
+            default:
+                WriteText(result);
+                break;
+        }
+    }
+
+    private void WriteText(QueryResult result)
+    {
+        switch (result.Status)
+        {
+            case QueryStatus.Failed:
+                output.WriteLine($"{result.Query}: error: {result.Error}");
+                break;
+            case QueryStatus.LowQuality:
+                output.WriteLine($"{result.Query}: PDQ quality {result.Quality} is below {minQuality}: not matched (--min-quality lowers the bar)");
+                break;
+            case QueryStatus.NoMatch:
+                output.WriteLine($"{result.Query}: no match");
+                break;
+            case QueryStatus.Suppressed:
+                var n = result.Outcome.SuppressedBy[0];
+                output.WriteLine($"{result.Query}: no match (suppressed: matches negative bank {n.Bank.Name}, content {n.Content.Id}, distance {n.Distance})");
+                break;
+            default:
+                foreach (var m in result.Outcome.Matches)
+                {
+                    string label = m.Content.Classification is { Length: > 0 } c ? $"  label {c}" : "";
+                    string variant = dihedral && m.QueryIndex != 0 ? $"  ({PdqDihedralHashes.Names[m.QueryIndex]})" : "";
+                    output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.Content.Id} at distance {m.Distance}{label}{FileName(m)}{variant}");
+                }
+                break;
+        }
+    }
+
+    private static string FileName(BankMatch m)
+    {
+        if (m.Content.Metadata is null)
+            return "";
+        try
+        {
+            using var doc = JsonDocument.Parse(m.Content.Metadata);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("file_name", out var name)
+                ? $"  ({name})" : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+
+    public static Dictionary<string, object?> ToJson(QueryResult result, bool dihedral)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["query"] = result.Query,
+            ["status"] = QueryResult.StatusName(result.Status),
+            ["pdq"] = result.Pdq?.ToString(),
+            ["quality"] = result.Quality,
+            ["matches"] = result.Outcome.Matches.Select(m => MatchJson(m, dihedral)).ToList(),
+        };
+        if (result.Outcome.SuppressedBy.Count > 0)
+            json["suppressed_by"] = result.Outcome.SuppressedBy.Select(m => MatchJson(m, dihedral)).ToList();
+        if (result.Error is not null)
+            json["error"] = result.Error;
+        return json;
+    }
+
+    private static Dictionary<string, object?> MatchJson(BankMatch m, bool dihedral)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["bank"] = m.Bank.Name,
+            ["content_id"] = m.Content.Id,
+            ["distance"] = m.Distance,
+            ["label"] = m.Content.Classification,
+        };
+        if (dihedral)
+            json["variant"] = PdqDihedralHashes.Names[m.QueryIndex];
+        return json;
+    }
+
+    public static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}

@@ -1,0 +1,282 @@
+using System.CommandLine;
+using System.Text.Json;
+using Vigil.Cli.Banks;
+using Vigil.Cli.Hashing;
+using Vigil.Exchanges;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil bank ...</c>: create banks and move hash lists in and out of them.</summary>
+internal static class BankCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var bank = new Command("bank", "Hash banks: lists of known hashes to match against (create, list, show, delete, add, import, export)");
+        bank.Subcommands.Add(CreateCreate(output));
+        bank.Subcommands.Add(CreateList(output));
+        bank.Subcommands.Add(CreateShow(output));
+        bank.Subcommands.Add(CreateDelete(output));
+        bank.Subcommands.Add(CreateAdd(output, error));
+        bank.Subcommands.Add(CreateImport(output, error));
+        bank.Subcommands.Add(CreateExport(output, error));
+        return bank;
+    }
+
+    private static Argument<string> BankName() => new("NAME")
+    {
+        Description = "Bank name, in CAPS_AND_UNDERSCORES",
+        Validators = { r => { if (r.Tokens.Count == 1 && !Storage.BankName.TryValidate(r.Tokens[0].Value, out var why)) r.AddError(why); } },
+    };
+
+    private static Option<string[]> Labels(string description) => new("--label", "-l")
+    {
+        Description = description,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private static Command CreateCreate(TextWriter output)
+    {
+        var name = BankName();
+        var negative = new Option<bool>("--negative") { Description = "A false-positive list: a query matching it has its matches in other banks suppressed" };
+        var labels = Labels("A label for the bank (repeatable)");
+        var command = new Command("create", "Create an empty bank") { name, negative, labels };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var bank = await store.CreateBankAsync(new NewBank(parse.GetValue(name)!)
+            {
+                IsNegative = parse.GetValue(negative),
+                Labels = parse.GetValue(labels) ?? [],
+            }, ct);
+            output.WriteLine($"created bank {bank.Name}{(bank.IsNegative ? " (negative)" : "")} in {store.Location}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateList(TextWriter output)
+    {
+        var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("list", "List the banks with their content counts") { format };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var banks = await store.ListBanksAsync(ct);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(banks.Select(b => BankJson(b.Bank, b.ContentCount))));
+                return ExitCodes.Success;
+            }
+            if (banks.Count == 0)
+            {
+                output.WriteLine($"no banks in {store.Location} (create one with 'vigil bank create NAME')");
+                return ExitCodes.Success;
+            }
+            int width = Math.Max(4, banks.Max(b => b.Bank.Name.Length));
+            output.WriteLine($"{"NAME".PadRight(width)}  {"CONTENT",10}  ENABLED  NEGATIVE  LABELS");
+            foreach (var (bank, count) in banks)
+                output.WriteLine($"{bank.Name.PadRight(width)}  {count,10:N0}  {(bank.Enabled ? "yes" : "no"),-7}  {(bank.IsNegative ? "yes" : "no"),-8}  {string.Join(",", bank.Labels)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, object?> BankJson(Bank bank, long count) => new()
+    {
+        ["name"] = bank.Name,
+        ["content_count"] = count,
+        ["enabled"] = bank.Enabled,
+        ["enabled_ratio"] = bank.EnabledRatio,
+        ["negative"] = bank.IsNegative,
+        ["labels"] = bank.Labels,
+        ["created_at"] = bank.CreatedAt,
+    };
+
+    private static Command CreateShow(TextWriter output)
+    {
+        var name = BankName();
+        var command = new Command("show", "Show a bank's settings and size") { name };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string bankName = parse.GetValue(name)!;
+            var bank = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            long count = await store.CountContentAsync(bankName, ct);
+            output.WriteLine($"name:          {bank.Name}");
+            output.WriteLine($"content:       {count:N0}");
+            output.WriteLine($"enabled:       {(bank.Enabled ? "yes" : "no")} (ratio {bank.EnabledRatio:0.###})");
+            output.WriteLine($"negative:      {(bank.IsNegative ? "yes: matches here suppress matches in other banks" : "no")}");
+            output.WriteLine($"labels:        {(bank.Labels.Count == 0 ? "-" : string.Join(", ", bank.Labels))}");
+            output.WriteLine($"created:       {bank.CreatedAt:u}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateDelete(TextWriter output)
+    {
+        var name = BankName();
+        var command = new Command("delete", "Delete a bank and all its content") { name };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string bankName = parse.GetValue(name)!;
+            long count = await store.GetBankAsync(bankName, ct) is null ? 0 : await store.CountContentAsync(bankName, ct);
+            if (!await store.DeleteBankAsync(bankName, ct))
+                throw new BankNotFoundException(bankName);
+            output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateAdd(TextWriter output, TextWriter error)
+    {
+        var name = BankName();
+        var label = new Option<string?>("--label", "-l") { Description = "Classification of the added content (A1, A2, B1, B2 or a free label)" };
+        var note = new Option<string?>("--note") { Description = "A note stored with each added item" };
+        var threads = CommonOptions.Threads();
+        var paths = CommonOptions.Paths();
+        var command = new Command("add", "Hash image files (PDQ and MD5) and add them to a bank; the file name is kept in the metadata")
+        {
+            name, label, note, threads, paths,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!CommonOptions.NativeLibrariesReady(error))
+                return ExitCodes.Failure;
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string bankName = parse.GetValue(name)!;
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true, warnings: error);
+            var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, out int failures);
+            var summary = await store.ImportAsync(bankName, items, cancellationToken: ct);
+            output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command CreateImport(TextWriter output, TextWriter error)
+    {
+        var name = BankName();
+        var file = new Argument<FileInfo>("FILE") { Description = "Hash list to import" };
+        file.AcceptExistingOnly();
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "te (ThreatExchange 'pdq HEX' lines), csv, ncmec-xml, stopncii-json, or auto (detect)",
+            DefaultValueFactory = _ => "auto",
+        };
+        format.AcceptOnlyFromAmong("auto", "te", "csv", "ncmec-xml", "stopncii-json");
+        var batch = new Option<int>("--batch-size") { Description = "Items per transaction", DefaultValueFactory = _ => ImportOptions.DefaultBatchSize };
+        var command = new Command("import", "Import a hash list into a bank: idempotent, invalid lines reported by number while the valid ones are imported, deletions applied")
+        {
+            name, file, format, batch,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string bankName = parse.GetValue(name)!;
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            string path = parse.GetValue(file)!.FullName;
+            var listFormat = HashListFormats.Parse(parse.GetValue(format)!) ?? HashListReader.Detect(path);
+            int invalid = 0;
+            IEnumerable<ImportItem> Items()
+            {
+                foreach (var item in HashListReader.Read(path, listFormat))
+                {
+                    if (item.Error is { } e)
+                    {
+                        invalid++;
+                        if (invalid <= 100)
+                            error.WriteLine($"{Path.GetFileName(path)}: {e.Message}");
+                        else if (invalid == 101)
+                            error.WriteLine($"{Path.GetFileName(path)}: more invalid lines follow; only the count is reported from here");
+                        continue;
+                    }
+                    yield return ToImportItem(item.Entry!);
+                }
+            }
+            var progress = new ThrottledProgress(error);
+            var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) }, progress, ct);
+            progress.Done();
+            output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
+            return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    internal static ImportItem ToImportItem(HashListEntry entry)
+    {
+        var content = new NewContent(entry.Signals)
+        {
+            Classification = entry.Classification,
+            Source = entry.Source,
+            SourceId = entry.SourceId,
+            Note = entry.Note,
+            Metadata = entry.MetadataJson,
+        };
+        return new ImportItem(entry.Action == HashListAction.Add ? ImportOperation.Add : ImportOperation.Remove, content);
+    }
+
+    private static Command CreateExport(TextWriter output, TextWriter error)
+    {
+        var name = BankName();
+        var format = new Option<string>("--format", "-f") { Description = "csv (all fields) or te ('pdq HEX' lines)", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "te");
+        var outFile = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output" };
+        var command = new Command("export", "Write a bank's content as a hash list") { name, format, outFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string bankName = parse.GetValue(name)!;
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            var entries = new List<HashListEntry>();
+            await foreach (var content in store.StreamContentAsync(bankName, ct))
+            {
+                entries.Add(new HashListEntry(0, HashListAction.Add, content.Signals, content.Classification,
+                    string.IsNullOrEmpty(content.Source) ? null : content.Source, content.SourceId, content.Note, content.Metadata));
+            }
+            var listFormat = HashListFormats.Parse(parse.GetValue(format)!)!.Value;
+            string? target = parse.GetValue(outFile);
+            if (target is null)
+            {
+                HashListWriter.Write(output, listFormat, entries);
+                output.Flush();
+            }
+            else
+            {
+                using (var writer = new StreamWriter(target))
+                    HashListWriter.Write(writer, listFormat, entries);
+                error.WriteLine($"wrote {entries.Count:N0} items of {bankName} to {target}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Import progress on standard error, at most twice a second, only when it is a terminal.</summary>
+    private sealed class ThrottledProgress(TextWriter error) : IProgress<ImportSummary>
+    {
+        private readonly bool _enabled = !Console.IsErrorRedirected;
+        private long _last;
+        private bool _shown;
+
+        public void Report(ImportSummary value)
+        {
+            if (!_enabled || Environment.TickCount64 - _last < 500)
+                return;
+            _last = Environment.TickCount64;
+            _shown = true;
+            error.Write($"\r  {value.Total:N0} items: {value.Added:N0} added, {value.Unchanged:N0} already present, {value.Removed:N0} removed   ");
+        }
+
+        public void Done()
+        {
+            if (_shown)
+                error.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Vigil.Cli.Banks;
+using Vigil.Cli.Hashing;
+using Vigil.Hashing.Pdq;
+using Vigil.Matching;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>The options <c>vigil match</c> and <c>vigil scan</c> share, and turning a hashed file into a <see cref="QueryResult"/>.</summary>
+internal sealed class MatchOptions
+{
+    public Option<string[]> Banks { get; } = new("--bank", "-b")
+    {
+        Description = "Match only against this bank (repeatable; default: every enabled bank). Negative banks always apply",
+    };
+
+    public Option<int> MaxDistance { get; } = new("--max-distance", "-d")
+    {
+        Description = $"Largest Hamming distance that counts as a match (0..{PdqIndex.MaxSearchDistance})",
+        DefaultValueFactory = _ => PdqIndex.DefaultMaxDistance,
+        Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int d) && d is < 0 or > PdqIndex.MaxSearchDistance) r.AddError($"--max-distance must be 0..{PdqIndex.MaxSearchDistance}"); } },
+    };
+
+    public Option<bool> Dihedral { get; } = new("--dihedral")
+    {
+        Description = "Also match rotated and flipped copies (all eight dihedral variants of each image)",
+    };
+
+    public Option<int> MinQuality { get; } = new("--min-quality")
+    {
+        Description = $"Images whose PDQ quality is below this are reported, not matched (default {PdqResult.MinimumTrustedQuality})",
+        DefaultValueFactory = _ => PdqResult.MinimumTrustedQuality,
+        Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int q) && q is < 0 or > 100) r.AddError("--min-quality must be 0..100"); } },
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Banks);
+        command.Options.Add(MaxDistance);
+        command.Options.Add(Dihedral);
+        command.Options.Add(MinQuality);
+    }
+
+    /// <summary>Matches one hashed file.</summary>
+    public static async Task<QueryResult> EvaluateAsync(HashRecord record, BankMatcher matcher, bool dihedral, int maxDistance, int minQuality, CancellationToken ct)
+    {
+        if (record.Error is not null)
+            return new QueryResult(record.Path, null, null, QueryStatus.Failed, QueryOutcome.None, record.Error);
+        var pdq = record.Pdq;
+        if (pdq.Quality < minQuality)
+            return new QueryResult(record.Path, pdq.Hash, pdq.Quality, QueryStatus.LowQuality, QueryOutcome.None);
+        PdqHash[] variants;
+        if (dihedral)
+        {
+            variants = new PdqHash[PdqDihedralHashes.Count];
+            for (int v = 0; v < variants.Length; v++)
+                variants[v] = record.Dihedral[(DihedralVariant)v];
+            variants[0] = pdq.Hash;
+        }
+        else
+        {
+            variants = [pdq.Hash];
+        }
+        var outcome = await matcher.MatchAsync(variants, maxDistance, ct);
+        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, StatusOf(outcome), outcome);
+    }
+
+    public static QueryStatus StatusOf(QueryOutcome outcome) =>
+        outcome.Matches.Count > 0 ? QueryStatus.Matched
+        : outcome.SuppressedBy.Count > 0 ? QueryStatus.Suppressed
+        : QueryStatus.NoMatch;
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Cli.Banks;
+using Vigil.Cli.Hashing;
+using Vigil.Media;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil scan</c>: hash and match a whole directory tree, with progress, a summary and a report.</summary>
+internal static class ScanCommand
+{
+    /// <summary>Exit code when <c>--fail-on-match</c> is given and something matched.</summary>
+    public const int MatchFound = 3;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var options = new MatchOptions();
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "Directory to scan (recursed; image files only)" };
+        directory.AcceptExistingOnly();
+        var report = new Option<string?>("--report", "-o")
+        {
+            Description = "Write a report of every file: FILE.json or FILE.csv",
+            Validators = { r => { if (r.Tokens.Count == 1 && Path.GetExtension(r.Tokens[0].Value).ToLowerInvariant() is not (".json" or ".csv")) r.AddError("--report must name a .json or .csv file"); } },
+        };
+        var failOnMatch = new Option<bool>("--fail-on-match") { Description = $"Exit {MatchFound} if anything matched (for pipelines)" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("scan", $"Hash and match every image under a directory: live progress, matches as they are found, a summary and an optional report. Exit 0 when done, 1 if files failed, {MatchFound} with --fail-on-match if anything matched")
+        {
+            directory, report, failOnMatch, threads,
+        };
+        options.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!CommonOptions.NativeLibrariesReady(error))
+                return ExitCodes.Failure;
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(options.Banks) ?? [], ct);
+            bool dihedral = parse.GetValue(options.Dihedral);
+            int maxDistance = parse.GetValue(options.MaxDistance);
+            int minQuality = parse.GetValue(options.MinQuality);
+            string root = parse.GetValue(directory)!.FullName;
+            var inputs = InputFiles.Expand([root], imagesOnly: true, warnings: error);
+            error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.HashCount:N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");
+
+            var progress = new ScanProgress(error, inputs.Count);
+            var writer = new MatchOutputWriter(output, "text", dihedral, minQuality);
+            var results = new List<QueryResult>(inputs.Count);
+            var clock = Stopwatch.StartNew();
+            OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
+                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
+                record =>
+                {
+                    var result = MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct).GetAwaiter().GetResult();
+                    results.Add(result);
+                    if (result.Status is QueryStatus.Matched or QueryStatus.Failed)
+                    {
+                        progress.Clear();
+                        writer.Write(result with { Query = Path.GetRelativePath(root, result.Query) });
+                        output.Flush();
+                    }
+                    progress.Advance(result.Status);
+                });
+            progress.Clear();
+
+            var counts = results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
+            int Count(QueryStatus s) => counts.GetValueOrDefault(s);
+            int matchCount = results.Sum(r => r.Outcome.Matches.Count);
+            output.WriteLine($"scanned {results.Count:N0} images in {clock.Elapsed.TotalSeconds:F1} s: {Count(QueryStatus.Matched):N0} matched ({matchCount:N0} matches), "
+                             + $"{Count(QueryStatus.NoMatch):N0} no match, {Count(QueryStatus.Suppressed):N0} suppressed by negative banks, "
+                             + $"{Count(QueryStatus.LowQuality):N0} below quality {minQuality}, {Count(QueryStatus.Failed):N0} failed");
+            if (parse.GetValue(report) is { } reportPath)
+            {
+                WriteReport(reportPath, root, results, dihedral);
+                output.WriteLine($"report: {reportPath}");
+            }
+            if (parse.GetValue(failOnMatch) && Count(QueryStatus.Matched) > 0)
+                return MatchFound;
+            return Count(QueryStatus.Failed) > 0 ? ExitCodes.Failure : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void WriteReport(string path, string root, List<QueryResult> results, bool dihedral)
+    {
+        string temporary = path + ".tmp";
+        using (var writer = new StreamWriter(temporary))
+        {
+            if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                writer.WriteLine("path,status,pdq,quality,bank,content_id,distance,label");
+                foreach (var r in results)
+                {
+                    string prefix = string.Join(',', MatchOutputWriter.Csv(r.Query), QueryResult.StatusName(r.Status), r.Pdq?.ToString(), r.Quality);
+                    if (r.Outcome.Matches.Count == 0)
+                        writer.WriteLine(prefix + ",,,,");
+                    foreach (var m in r.Outcome.Matches)
+                        writer.WriteLine(string.Join(',', prefix, m.Bank.Name, m.Content.Id, m.Distance, MatchOutputWriter.Csv(m.Content.Classification ?? "")));
+                }
+            }
+            else
+            {
+                var json = new Dictionary<string, object?>
+                {
+                    ["root"] = root,
+                    ["scanned_at"] = DateTimeOffset.UtcNow,
+                    ["files"] = results.Count,
+                    ["matched"] = results.Count(r => r.Status == QueryStatus.Matched),
+                    ["failed"] = results.Count(r => r.Status == QueryStatus.Failed),
+                    ["results"] = results.Select(r => MatchOutputWriter.ToJson(r, dihedral)).ToList(),
+                };
+                writer.Write(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+                writer.WriteLine();
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>A live bar on a terminal; otherwise a plain line every tenth of the way.</summary>
+    private sealed class ScanProgress(TextWriter error, int total)
+    {
+        private readonly bool _live = !Console.IsErrorRedirected;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _done, _matched, _failed, _nextPlain = Math.Max(1, total / 10);
+        private long _lastDraw;
+
+        public void Advance(QueryStatus status)
+        {
+            _done++;
+            if (status == QueryStatus.Matched)
+                _matched++;
+            if (status == QueryStatus.Failed)
+                _failed++;
+            if (_live)
+            {
+                if (Environment.TickCount64 - _lastDraw >= 100 || _done == total)
+                {
+                    _lastDraw = Environment.TickCount64;
+                    const int width = 30;
+                    int filled = total == 0 ? width : (int)((long)_done * width / total);
+                    double rate = _done / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+                    error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {_done:N0}/{total:N0}  {_matched:N0} matched  {_failed:N0} failed  {rate:N0}/s ");
+                }
+            }
+            else if (_done >= _nextPlain || _done == total)
+            {
+                _nextPlain += Math.Max(1, total / 10);
+                error.WriteLine($"progress: {_done:N0}/{total:N0} images, {_matched:N0} matched, {_failed:N0} failed");
+            }
+        }
+
+        public void Clear()
+        {
+            if (_live && _lastDraw != 0)
+                error.Write("\r" + new string(' ', 100) + "\r");
+        }
+    }
+}
