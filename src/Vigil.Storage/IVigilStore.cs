@@ -81,7 +81,9 @@ public interface IVigilStore : IAsyncDisposable
     /// <summary>
     /// Every PDQ signal of the named banks (or, when <paramref name="bankNames"/> is null, of every
     /// enabled bank) for building a matching index, leaving out content disabled at the time of the
-    /// call. Named banks are included even when disabled.
+    /// call unless <paramref name="includeDisabledContent"/> is set (an index that checks
+    /// <see cref="BankContent.DisabledUntil"/> at match time wants it all: re-enabling by the
+    /// passing of time is not in the change log). Named banks are included even when disabled.
     /// </summary>
     /// <remarks>
     /// The feed reads one consistent snapshot. To follow the change sequence from it, call
@@ -91,7 +93,7 @@ public interface IVigilStore : IAsyncDisposable
     /// </remarks>
     /// <exception cref="BankNotFoundException">A named bank does not exist.</exception>
     IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
-        CancellationToken cancellationToken = default);
+        bool includeDisabledContent = false, CancellationToken cancellationToken = default);
 
     /// <summary>Every content item, in any bank, holding exactly this signal (whatever the bank's or content's enabled state).</summary>
     Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default);

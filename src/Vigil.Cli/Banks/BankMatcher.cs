@@ -47,7 +47,7 @@ internal sealed class BankMatcher
     /// Loads the index from the store. <paramref name="bankNames"/> limits which banks' matches are
     /// reported (empty: every enabled bank); every negative bank still applies.
     /// </summary>
-    public static async Task<BankMatcher> LoadAsync(IVigilStore store, IReadOnlyCollection<string> bankNames, CancellationToken cancellationToken)
+    public static async Task<BankMatcher> LoadAsync(IVigilStore store, IReadOnlyCollection<string> bankNames, TextWriter? log, CancellationToken cancellationToken)
     {
         var banks = new Dictionary<long, Bank>();
         var names = new List<string>();
@@ -68,17 +68,7 @@ internal sealed class BankMatcher
             }
         }
 
-        var hashes = new List<PdqHash>();
-        var keys = new List<int>();
-        await foreach (var entry in store.StreamPdqSignalsAsync(names, cancellationToken))
-        {
-            if (entry.ContentId > int.MaxValue)
-                throw new InvalidOperationException($"content id {entry.ContentId} is beyond the index's 32-bit keys");
-            hashes.Add(entry.Hash);
-            keys.Add((int)entry.ContentId);
-        }
-        var index = PdqIndex.Build(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hashes),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys));
+        var index = await BankIndexCache.LoadAsync(store, names, log, cancellationToken);
         return new BankMatcher(store, index, banks, selected);
     }
 

@@ -71,7 +71,7 @@ internal static class DemoCommand
         output.WriteLine();
 
         // 2. The scan, with all eight rotations and flips of each upload.
-        var matcher = await BankMatcher.LoadAsync(store, [], ct);
+        var matcher = await BankMatcher.LoadAsync(store, [], error, ct);
         var uploadFiles = InputFiles.Expand([uploads], imagesOnly: true);
         output.WriteLine($"2. Scanning {uploadFiles.Count} uploads (edited copies and unrelated images), distance <= {PdqIndex.DefaultMaxDistance}, any rotation or flip:");
         var records = new List<HashRecord>();

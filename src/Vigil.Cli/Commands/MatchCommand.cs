@@ -49,7 +49,7 @@ internal static class MatchCommand
             if (files.Length > 0 && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(options.Banks) ?? [], ct);
+            var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(options.Banks) ?? [], error, ct);
             bool dihedral = parse.GetValue(options.Dihedral);
             int maxDistance = parse.GetValue(options.MaxDistance);
             int minQuality = parse.GetValue(options.MinQuality);

@@ -11,7 +11,7 @@ public sealed partial class SqliteVigilStore
 {
     /// <inheritdoc/>
     public async IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        bool includeDisabledContent = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var bankIds = FeedBankIds(connection, bankNames);
@@ -27,7 +27,8 @@ public sealed partial class SqliteVigilStore
               AND s.bank_id IN ({IdList(bankIds)})
               AND s.content_id NOT IN (SELECT id FROM bank_content WHERE disabled_until > ?1)
             """);
-        statement.Bind(1, UnixMicros.Now());
+        // Far in the future: no content is disabled that long, so the filter lets everything through.
+        statement.Bind(1, includeDisabledContent ? long.MaxValue : UnixMicros.Now());
         try
         {
             while (statement.Step())
