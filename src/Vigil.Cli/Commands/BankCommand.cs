@@ -164,13 +164,23 @@ internal static class BankCommand
         var name = BankName();
         var file = new Argument<FileInfo>("FILE") { Description = "Hash list to import" };
         file.AcceptExistingOnly();
+        file.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && Directory.Exists(r.Tokens[0].Value))
+                r.AddError($"{r.Tokens[0].Value} is a directory; give the hash-list file");
+        });
         var format = new Option<string>("--format", "-f")
         {
             Description = "te (ThreatExchange 'pdq HEX' lines), csv, ncmec-xml, stopncii-json, or auto (detect)",
             DefaultValueFactory = _ => "auto",
         };
         format.AcceptOnlyFromAmong("auto", "te", "csv", "ncmec-xml", "stopncii-json");
-        var batch = new Option<int>("--batch-size") { Description = "Items per transaction", DefaultValueFactory = _ => ImportOptions.DefaultBatchSize };
+        var batch = new Option<int>("--batch-size")
+        {
+            Description = "Items per transaction: a killed import keeps whole batches",
+            DefaultValueFactory = _ => ImportOptions.DefaultBatchSize,
+            Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int n) && n < 1) r.AddError("--batch-size must be at least 1"); } },
+        };
         var command = new Command("import", "Import a hash list into a bank: idempotent, invalid lines reported by number while the valid ones are imported, deletions applied")
         {
             name, file, format, batch,

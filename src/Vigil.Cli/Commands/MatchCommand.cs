@@ -49,10 +49,8 @@ internal static class MatchCommand
             if (files.Length > 0 && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(options.Banks) ?? [], error, ct);
-            bool dihedral = parse.GetValue(options.Dihedral);
-            int maxDistance = parse.GetValue(options.MaxDistance);
-            int minQuality = parse.GetValue(options.MinQuality);
+            var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
+            var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             var writer = new MatchOutputWriter(output, parse.GetValue(format)!, dihedral, minQuality);
             writer.WriteHeader();
             if (matcher.HashCount == 0)

@@ -41,6 +41,10 @@ internal sealed class MatchOptions
         command.Options.Add(MinQuality);
     }
 
+    /// <summary>The values given on the command line.</summary>
+    public MatchSettings Read(ParseResult parse) => new(
+        parse.GetValue(Banks) ?? [], parse.GetValue(Dihedral), parse.GetValue(MaxDistance), parse.GetValue(MinQuality));
+
     /// <summary>Matches one hashed file.</summary>
     public static async Task<QueryResult> EvaluateAsync(HashRecord record, BankMatcher matcher, bool dihedral, int maxDistance, int minQuality, CancellationToken ct)
     {
@@ -70,3 +74,6 @@ internal sealed class MatchOptions
         : outcome.SuppressedBy.Count > 0 ? QueryStatus.Suppressed
         : QueryStatus.NoMatch;
 }
+
+/// <summary>How to match: which banks, whether rotations and flips count, how near, how good an image must be.</summary>
+internal sealed record MatchSettings(string[] Banks, bool Dihedral, int MaxDistance, int MinQuality);

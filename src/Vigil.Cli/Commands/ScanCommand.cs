@@ -21,7 +21,22 @@ internal static class ScanCommand
         var report = new Option<string?>("--report", "-o")
         {
             Description = "Write a report of every file: FILE.json or FILE.csv",
-            Validators = { r => { if (r.Tokens.Count == 1 && Path.GetExtension(r.Tokens[0].Value).ToLowerInvariant() is not (".json" or ".csv")) r.AddError("--report must name a .json or .csv file"); } },
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count != 1)
+                        return;
+                    string value = r.Tokens[0].Value;
+                    string? folder = Path.GetDirectoryName(Path.GetFullPath(value));
+                    if (Path.GetExtension(value).ToLowerInvariant() is not (".json" or ".csv"))
+                        r.AddError("--report must name a .json or .csv file");
+                    else if (folder is null || !Directory.Exists(folder))
+                        r.AddError($"--report {value}: the folder {folder} does not exist");
+                    else if (Directory.Exists(value))
+                        r.AddError($"--report {value} is a directory");
+                },
+            },
         };
         var failOnMatch = new Option<bool>("--fail-on-match") { Description = $"Exit {MatchFound} if anything matched (for pipelines)" };
         var threads = CommonOptions.Threads();
@@ -35,10 +50,8 @@ internal static class ScanCommand
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(options.Banks) ?? [], error, ct);
-            bool dihedral = parse.GetValue(options.Dihedral);
-            int maxDistance = parse.GetValue(options.MaxDistance);
-            int minQuality = parse.GetValue(options.MinQuality);
+            var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
+            var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             string root = parse.GetValue(directory)!.FullName;
             var inputs = InputFiles.Expand([root], imagesOnly: true, warnings: error);
             error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.HashCount:N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");

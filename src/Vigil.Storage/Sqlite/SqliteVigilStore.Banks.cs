@@ -98,16 +98,8 @@ public sealed partial class SqliteVigilStore
     public async Task<bool> DeleteBankAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         // The content and its signals go by ON DELETE CASCADE; the triggers log every signal's removal.
-        command.CommandText = "DELETE FROM banks WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        bool deleted = command.ExecuteNonQuery() > 0;
-        transaction.Commit();
-        return deleted;
+        return await DeleteRowAsync("DELETE FROM banks WHERE name = $key", name, cancellationToken);
     }
 
     private static Bank? ReadBank(SqliteConnection connection, string name)

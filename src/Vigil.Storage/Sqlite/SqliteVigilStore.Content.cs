@@ -62,16 +62,22 @@ public sealed partial class SqliteVigilStore
     /// <inheritdoc/>
     public async Task<bool> RemoveContentAsync(long contentId, CancellationToken cancellationToken = default)
     {
+        // The signals go by ON DELETE CASCADE; the triggers log their removal.
+        return await DeleteRowAsync("DELETE FROM bank_content WHERE id = $key", contentId, cancellationToken);
+    }
+
+    /// <summary>Runs one DELETE (with its cascades and triggers) in its own transaction; true if a row went.</summary>
+    private async Task<bool> DeleteRowAsync(string sql, object key, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // The signals go by ON DELETE CASCADE; the triggers log their removal.
-        command.CommandText = "DELETE FROM bank_content WHERE id = $id";
-        command.Parameters.AddWithValue("$id", contentId);
-        bool removed = command.ExecuteNonQuery() > 0;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$key", key);
+        bool deleted = command.ExecuteNonQuery() > 0;
         transaction.Commit();
-        return removed;
+        return deleted;
     }
 
     /// <inheritdoc/>
