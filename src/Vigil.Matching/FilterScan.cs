@@ -48,6 +48,27 @@ internal static class FilterScan
             : ScanUInt16Scalar(values, start, count, query, mask, budget, destination);
     }
 
+    /// <summary>
+    /// The common case inlined into the probe loop: a run of at most 32 entries, one vector, hits
+    /// appended at <c>destination[found..]</c> (room for 32 is the caller's duty). AVX2 only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ScanBytesUpTo32(ref byte values, int start, int count, Vector256<byte> query, int budget, ref int destination, int found)
+    {
+        var v = Vector256.LoadUnsafe(ref values, (nuint)start);
+        uint hits = budget == 0
+            ? Vector256.Equals(v, query).ExtractMostSignificantBits()
+            : budget >= 8 ? uint.MaxValue
+            : ~Vector256.GreaterThan(BytePopCount(v ^ query).AsSByte(), Vector256.Create((sbyte)budget)).ExtractMostSignificantBits();
+        hits &= uint.MaxValue >> (32 - count);
+        while (hits != 0)
+        {
+            Unsafe.Add(ref destination, found++) = start + BitOperations.TrailingZeroCount(hits);
+            hits &= hits - 1;
+        }
+        return found;
+    }
+
     internal static int ScanBytesScalar(byte[] values, int start, int count, byte query, int budget, Span<int> destination)
     {
         int found = 0;

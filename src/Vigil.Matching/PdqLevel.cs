@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Vigil.Hashing.Pdq;
 
@@ -334,12 +335,21 @@ internal sealed class PdqLevel
             {
                 var filter = _filters[t];
                 byte queryFilter = (byte)(queryChunk >> (shift - 8));
+                var queryFilters = Vector256.Create(queryFilter);
+                ref byte filterStart = ref filter[0];
+                ref int candidateStart = ref candidates[0];
+                bool vector = Avx2.IsSupported;
                 for (int m = 0; m < maskCount; m++)
                 {
                     if (m + BucketPrefetchDistance < maskCount)
-                        Prefetch(ref filter[starts[m + BucketPrefetchDistance]]);
-                    if (counts[m] != 0)
-                        found += FilterScan.ScanBytes(filter, starts[m], counts[m], queryFilter, budgets[m], candidates.AsSpan(found));
+                        Prefetch(ref Unsafe.Add(ref filterStart, starts[m + BucketPrefetchDistance]));
+                    int count = counts[m];
+                    if (count == 0)
+                        continue;
+                    if (vector && count <= 32)
+                        found = FilterScan.ScanBytesUpTo32(ref filterStart, starts[m], count, queryFilters, budgets[m], ref candidateStart, found);
+                    else
+                        found += FilterScan.ScanBytes(filter, starts[m], count, queryFilter, budgets[m], candidates.AsSpan(found));
                 }
                 // Slots to positions, reading the 3-byte ids a few entries behind their prefetch.
                 var id = _ids[t];

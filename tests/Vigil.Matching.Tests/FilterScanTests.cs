@@ -30,6 +30,32 @@ public class FilterScanTests
     }
 
     [Fact]
+    public void Inlined_short_run_scan_equals_scalar_scan()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            return; // The probe loop only takes this path with AVX2; ScanBytes covers the rest.
+        var gen =
+            from count in Gen.Choose(1, 32)
+            from seed in Gen.Choose(0, int.MaxValue)
+            from budget in Gen.Choose(0, 9)
+            select (count, seed, budget);
+        Prop.ForAll(gen.ToArbitrary(), c =>
+        {
+            var rng = new Random(c.seed);
+            var values = new byte[64 + FilterScan.Padding];
+            rng.NextBytes(values);
+            int start = rng.Next(64 - c.count + 1);
+            byte query = (byte)rng.Next(256);
+            var inlined = new int[40];
+            inlined[0] = -1;
+            int n = FilterScan.ScanBytesUpTo32(ref values[0], start, c.count, System.Runtime.Intrinsics.Vector256.Create(query), c.budget, ref inlined[0], 1);
+            var scalar = new int[40];
+            int s = FilterScan.ScanBytesScalar(values, start, c.count, query, c.budget, scalar);
+            return n == s + 1 && inlined[0] == -1 && inlined.AsSpan(1, s).SequenceEqual(scalar.AsSpan(0, s));
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void Vector_ushort_scan_equals_scalar_scan()
     {
         var gen =
