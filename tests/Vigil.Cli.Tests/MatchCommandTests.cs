@@ -46,6 +46,28 @@ public class MatchCommandTests
     }
 
     [Fact]
+    public void AnMd5ListMatchesTheExactFileWhateverItsQualityAndNothingElse()
+    {
+        // NCMEC-style lists are mostly MD5: a file whose bytes are listed matches exactly, even
+        // when its PDQ is too weak to trust; a re-encoded copy (same picture, other bytes) does not.
+        string weak = Fixtures.ThreatExchange("pdq/data/misc-images/small.jpg");
+        string md5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(weak)));
+        using var db = new TestDb();
+        db.Ok("bank", "create", "MD5_LIST");
+        db.Ok("bank", "import", "MD5_LIST", db.WriteFile("list.csv", $"md5,label\n{md5},B1\n"));
+        var result = db.Ok("match", "-f", "json", weak, Bridge);
+        var lines = JsonLines(result);
+        Assert.Equal("matched", lines[0].RootElement.GetProperty("status").GetString());
+        Assert.True(lines[0].RootElement.GetProperty("quality").GetInt32() < 50);
+        var match = lines[0].RootElement.GetProperty("matches")[0];
+        Assert.Equal("md5", match.GetProperty("signal").GetString());
+        Assert.Equal(0, match.GetProperty("distance").GetInt32());
+        Assert.Equal("B1", match.GetProperty("label").GetString());
+        Assert.Equal("no_match", lines[1].RootElement.GetProperty("status").GetString());
+        Assert.Contains("by exact md5", db.Ok("match", weak).Output);
+    }
+
+    [Fact]
     public void TextAndJsonFormats()
     {
         using var db = BridgeBank();
@@ -263,11 +285,11 @@ public class MatchCommandTests
     }
 
     [Fact]
-    public void AnEmptyDatabaseWarnsThatNothingCanMatch()
+    public void ADatabaseWithoutPdqHashesWarnsThatOnlyExactMatchesArePossible()
     {
         using var db = new TestDb();
         var result = db.Ok("match", "--hash", PdqOf(Bridge));
-        Assert.Contains("hold no PDQ hashes; nothing can match", result.Error);
+        Assert.Contains("hold no PDQ hashes: only exact MD5 matches are possible", result.Error);
     }
 
     // ---- the reference needles and haystack ------------------------------------------------------

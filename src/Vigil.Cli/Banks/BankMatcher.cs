@@ -1,11 +1,12 @@
 using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
 using Vigil.Matching;
 using Vigil.Storage;
 
 namespace Vigil.Cli.Banks;
 
-/// <summary>One match of a query in a bank.</summary>
-internal sealed record BankMatch(Bank Bank, BankContent Content, int Distance, int QueryIndex);
+/// <summary>One match of a query in a bank, by PDQ distance or by an exact signal (md5: distance 0).</summary>
+internal sealed record BankMatch(Bank Bank, BankContent Content, int Distance, int QueryIndex, SignalType Signal);
 
 /// <summary>What a query matched, after the decision rules (disabled banks and content dropped, negative banks applied).</summary>
 /// <param name="Matches">Matches to report.</param>
@@ -72,28 +73,45 @@ internal sealed class BankMatcher
         return new BankMatcher(store, index, banks, selected);
     }
 
-    /// <summary>Matches one image: its plain hash, or its eight dihedral variants.</summary>
-    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Matches one image: its plain hash or its eight dihedral variants (none when its quality is
+    /// too low to trust), and its file MD5 exactly when given (exchanges such as NCMEC share MD5
+    /// lists, and an exact match holds whatever the image's quality).
+    /// </summary>
+    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, CancellationToken cancellationToken)
     {
         _scratch.Clear();
-        var stats = new SearchStatistics();
-        _index.Search(variants, maxDistance, _scratch, ref stats);
-        if (_scratch.Count == 0)
+        if (variants.Length > 0)
+        {
+            var stats = new SearchStatistics();
+            _index.Search(variants, maxDistance, _scratch, ref stats);
+        }
+        var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>(_scratch.Count);
+        foreach (var hit in _scratch)
+            hits.Add((hit.Key, hit.Distance, hit.QueryIndex, SignalType.Pdq));
+        if (md5 is not null)
+        {
+            foreach (var exact in await _store.LookupSignalAsync(new Signal(SignalType.Md5, md5), cancellationToken))
+            {
+                if (!hits.Exists(h => h.ContentId == exact.ContentId))
+                    hits.Add((exact.ContentId, 0, 0, SignalType.Md5));
+            }
+        }
+        if (hits.Count == 0)
             return QueryOutcome.None;
 
         var now = DateTimeOffset.UtcNow;
         List<BankMatch>? matches = null, negative = null;
-        foreach (var hit in _scratch.ToArray())
+        foreach (var hit in hits)
         {
-            if (!_contentCache.TryGetValue(hit.Key, out var content))
-                _contentCache[hit.Key] = content = await _store.GetContentAsync(hit.Key, cancellationToken);
+            if (!_contentCache.TryGetValue(hit.ContentId, out var content))
+                _contentCache[hit.ContentId] = content = await _store.GetContentAsync(hit.ContentId, cancellationToken);
             if (content is null || content.IsDisabledAt(now) || !_banks.TryGetValue(content.BankId, out var bank) || !bank.Enabled)
                 continue;
-            bool asked = _selected is null || _selected.Contains(bank.Name);
-            var match = new BankMatch(bank, content, hit.Distance, hit.QueryIndex);
+            var match = new BankMatch(bank, content, hit.Distance, hit.QueryIndex, hit.Signal);
             if (bank.IsNegative && !(_selected?.Contains(bank.Name) ?? false))
                 (negative ??= []).Add(match);
-            else if (asked)
+            else if (_selected is null || _selected.Contains(bank.Name))
                 (matches ??= []).Add(match);
         }
         if (negative is not null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
 
 namespace Vigil.Cli.Banks;
 
@@ -69,7 +70,8 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
                 {
                     string label = m.Content.Classification is { Length: > 0 } c ? $"  label {c}" : "";
                     string variant = dihedral && m.QueryIndex != 0 ? $"  ({PdqDihedralHashes.Names[m.QueryIndex]})" : "";
-                    output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.Content.Id} at distance {m.Distance}{label}{FileName(m)}{variant}");
+                    string how = m.Signal == SignalType.Pdq ? $"at distance {m.Distance}" : $"by exact {m.Signal.Name}";
+                    output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.Content.Id} {how}{label}{FileName(m)}{variant}");
                 }
                 break;
         }
@@ -114,6 +116,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
         {
             ["bank"] = m.Bank.Name,
             ["content_id"] = m.Content.Id,
+            ["signal"] = m.Signal.Name,
             ["distance"] = m.Distance,
             ["label"] = m.Content.Classification,
         };

@@ -54,13 +54,13 @@ internal static class MatchCommand
             var writer = new MatchOutputWriter(output, parse.GetValue(format)!, dihedral, minQuality);
             writer.WriteHeader();
             if (matcher.HashCount == 0)
-                error.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes; nothing can match");
+                error.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes: only exact MD5 matches are possible");
 
             int failures = 0;
             foreach (string hex in parse.GetValue(hashes) ?? [])
             {
                 var hash = PdqHash.Parse(hex);
-                var outcome = await matcher.MatchAsync([hash], maxDistance, ct);
+                var outcome = await matcher.MatchAsync([hash], maxDistance, md5: null, ct);
                 writer.Write(new QueryResult(hex, hash, null, MatchOptions.StatusOf(outcome), outcome));
             }
             if (files.Length > 0)

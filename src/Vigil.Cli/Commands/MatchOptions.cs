@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
@@ -45,16 +46,29 @@ internal sealed class MatchOptions
     public MatchSettings Read(ParseResult parse) => new(
         parse.GetValue(Banks) ?? [], parse.GetValue(Dihedral), parse.GetValue(MaxDistance), parse.GetValue(MinQuality));
 
-    /// <summary>Matches one hashed file.</summary>
+    /// <summary>Matches one hashed file: its PDQ (unless the quality is too low) and its MD5.</summary>
     public static async Task<QueryResult> EvaluateAsync(HashRecord record, BankMatcher matcher, bool dihedral, int maxDistance, int minQuality, CancellationToken ct)
     {
         if (record.Error is not null)
             return new QueryResult(record.Path, null, null, QueryStatus.Failed, QueryOutcome.None, record.Error);
+        string md5;
+        try
+        {
+            using var file = File.OpenRead(record.Path);
+            md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(file, ct));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new QueryResult(record.Path, null, null, QueryStatus.Failed, QueryOutcome.None, e.Message);
+        }
         var pdq = record.Pdq;
-        if (pdq.Quality < minQuality)
-            return new QueryResult(record.Path, pdq.Hash, pdq.Quality, QueryStatus.LowQuality, QueryOutcome.None);
+        bool trusted = pdq.Quality >= minQuality;
         PdqHash[] variants;
-        if (dihedral)
+        if (!trusted)
+        {
+            variants = [];
+        }
+        else if (dihedral)
         {
             variants = new PdqHash[PdqDihedralHashes.Count];
             for (int v = 0; v < variants.Length; v++)
@@ -65,8 +79,11 @@ internal sealed class MatchOptions
         {
             variants = [pdq.Hash];
         }
-        var outcome = await matcher.MatchAsync(variants, maxDistance, ct);
-        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, StatusOf(outcome), outcome);
+        var outcome = await matcher.MatchAsync(variants, maxDistance, md5, ct);
+        var status = StatusOf(outcome);
+        if (status == QueryStatus.NoMatch && !trusted)
+            status = QueryStatus.LowQuality;
+        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, status, outcome);
     }
 
     public static QueryStatus StatusOf(QueryOutcome outcome) =>
