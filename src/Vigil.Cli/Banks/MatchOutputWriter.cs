@@ -2,6 +2,8 @@ using System.Text.Json;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 
+using Vigil.Banks;
+
 namespace Vigil.Cli.Banks;
 
 /// <summary>How one query (a file or a hash given on the command line) came out.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;

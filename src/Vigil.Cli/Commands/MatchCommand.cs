@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;

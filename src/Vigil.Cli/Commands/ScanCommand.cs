@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Media;

@@ -4,7 +4,7 @@ using Vigil.Hashing.Signals;
 using Vigil.Matching;
 using Vigil.Storage;
 
-namespace Vigil.Cli.Banks;
+namespace Vigil.Banks;
 
 /// <summary>
 /// The in-memory index over every PDQ signal in a store, kept between runs as a snapshot next to the
@@ -19,7 +19,7 @@ internal static class BankIndexCache
 
     public static string PathFor(string databasePath) => databasePath + ".pdq-index";
 
-    public static async Task<PdqIndex> LoadAsync(IVigilStore store, IReadOnlyCollection<string> allBanks, TextWriter? log, CancellationToken ct)
+    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IVigilStore store, IReadOnlyCollection<string> allBanks, TextWriter? log, CancellationToken ct)
     {
         string path = PathFor(store.Location);
         long latest = await store.GetLatestChangeSeqAsync(ct);
@@ -33,7 +33,7 @@ internal static class BankIndexCache
                     long applied = await ReplayAsync(store, cached, tag, latest, ct);
                     if (applied > 0)
                         TrySave(cached, path, latest, log);
-                    return cached;
+                    return (cached, latest);
                 }
                 log?.WriteLine($"warning: {path} is newer than the database (change {tag} > {latest}); rebuilding it");
             }
@@ -55,11 +55,14 @@ internal static class BankIndexCache
             TrySave(index, path, latest, log);
         else if (File.Exists(path))
             TryDelete(path);
-        return index;
+        return (index, latest);
     }
 
-    /// <summary>Applies the PDQ changes in (after, upTo]; adds already present and removals already gone are harmless.</summary>
-    private static async Task<long> ReplayAsync(IVigilStore store, PdqIndex index, long after, long upTo, CancellationToken ct)
+    /// <summary>
+    /// Applies the PDQ changes in (after, upTo] and returns how many there were; adds already present
+    /// and removals already gone are harmless.
+    /// </summary>
+    public static async Task<long> ReplayAsync(IVigilStore store, PdqIndex index, long after, long upTo, CancellationToken ct)
     {
         long applied = 0;
         while (after < upTo)
@@ -70,7 +73,9 @@ internal static class BankIndexCache
             foreach (var change in changes)
             {
                 after = change.Seq;
-                if (change.Seq > upTo || change.Signal.Type != SignalType.Pdq)
+                if (change.Seq > upTo)
+                    break;
+                if (change.Signal.Type != SignalType.Pdq)
                     continue;
                 var hash = PdqHash.Parse(change.Signal.Value);
                 int key = Key(change.ContentId);

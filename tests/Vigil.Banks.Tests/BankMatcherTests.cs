@@ -1,0 +1,143 @@
+using System.Runtime.InteropServices;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Storage;
+using Vigil.Storage.Sqlite;
+using Vigil.Testing;
+
+namespace Vigil.Banks.Tests;
+
+/// <summary>The store-backed matcher: decision rules, following changes made by another writer, and its snapshot.</summary>
+public sealed class BankMatcherTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private string DbPath => Path.Combine(_dir.Path, "vigil.db");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private static PdqHash RandomHash(Random rng)
+    {
+        var hash = new PdqHash[1];
+        rng.NextBytes(MemoryMarshal.AsBytes(hash.AsSpan()));
+        return hash[0];
+    }
+
+    private static PdqHash Flip(PdqHash h, int bits) =>
+        new(h.GetLimb(0) ^ ((1UL << bits) - 1), h.GetLimb(1), h.GetLimb(2), h.GetLimb(3));
+
+    private static NewContent Content(PdqHash hash, string? label = null) =>
+        new([new Signal(SignalType.Pdq, hash.ToString())]) { Classification = label };
+
+    [Fact]
+    public async Task Follows_adds_removals_and_bank_settings_made_by_another_writer()
+    {
+        var rng = new Random(1);
+        await using var writer = await SqliteVigilStore.OpenAsync(DbPath);
+        await using var reader = await SqliteVigilStore.OpenAsync(DbPath);
+        await writer.CreateBankAsync(new NewBank("KNOWN"));
+        var first = RandomHash(rng);
+        await writer.AddContentAsync("KNOWN", Content(first));
+        var matcher = await BankMatcher.LoadAsync(reader, [], null, default);
+        Assert.Single((await matcher.MatchAsync([Flip(first, 3)], 31, null, default)).Matches);
+
+        // Another process adds a hash: invisible until the matcher catches up, then matched.
+        var second = RandomHash(rng);
+        var added = await writer.AddContentAsync("KNOWN", Content(second, "A1"));
+        Assert.Empty((await matcher.MatchAsync([second], 31, null, default)).Matches);
+        Assert.Equal(1, await matcher.CatchUpAsync(default));
+        var match = Assert.Single((await matcher.MatchAsync([Flip(second, 5)], 31, null, default)).Matches);
+        Assert.Equal((added.Id, 5, "A1"), (match.Content.Id, match.Distance, match.Content.Classification));
+
+        // Removed content stops matching; a disabled bank stops matching; a negative bank suppresses.
+        await writer.RemoveContentAsync(added.Id);
+        await matcher.CatchUpAsync(default);
+        Assert.Empty((await matcher.MatchAsync([second], 31, null, default)).Matches);
+        await writer.UpdateBankAsync("KNOWN", new BankUpdate { Enabled = false });
+        await matcher.CatchUpAsync(default);
+        Assert.Empty((await matcher.MatchAsync([first], 31, null, default)).Matches);
+        await writer.UpdateBankAsync("KNOWN", new BankUpdate { Enabled = true });
+        await writer.CreateBankAsync(new NewBank("FALSE_POSITIVES") { IsNegative = true });
+        await writer.AddContentAsync("FALSE_POSITIVES", Content(Flip(first, 1)));
+        await matcher.CatchUpAsync(default);
+        var outcome = await matcher.MatchAsync([first], 31, null, default);
+        Assert.Empty(outcome.Matches);
+        Assert.Equal("FALSE_POSITIVES", Assert.Single(outcome.SuppressedBy).Bank.Name);
+        Assert.Equal(await writer.GetLatestChangeSeqAsync(), matcher.AppliedSeq);
+    }
+
+    [Fact]
+    public async Task Following_in_the_background_sees_a_change_within_five_seconds()
+    {
+        var rng = new Random(2);
+        await using var writer = await SqliteVigilStore.OpenAsync(DbPath);
+        await using var reader = await SqliteVigilStore.OpenAsync(DbPath);
+        await writer.CreateBankAsync(new NewBank("KNOWN"));
+        var matcher = await BankMatcher.LoadAsync(reader, [], null, default);
+        using var stop = new CancellationTokenSource();
+        var following = matcher.FollowAsync(TimeSpan.FromMilliseconds(200), null, stop.Token);
+
+        var hash = RandomHash(rng);
+        await writer.AddContentAsync("KNOWN", Content(hash));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await matcher.MatchAsync([hash], 0, null, default)).Matches.Count == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the change was not followed within 5 s");
+            await Task.Delay(50);
+        }
+        stop.Cancel();
+        await following;
+    }
+
+    [Fact]
+    public async Task A_large_store_keeps_a_snapshot_that_a_later_load_reuses_and_brings_up_to_date()
+    {
+        var rng = new Random(3);
+        int count = BankIndexCache.MinimumHashes;
+        var hashes = new PdqHash[count];
+        rng.NextBytes(MemoryMarshal.AsBytes(hashes.AsSpan()));
+        await using (var store = await SqliteVigilStore.OpenAsync(DbPath))
+        {
+            await store.CreateBankAsync(new NewBank("BIG"));
+            await store.ImportAsync("BIG", hashes.Select(h => ImportItem.Add(Content(h))));
+            var matcher = await BankMatcher.LoadAsync(store, [], null, default);
+            Assert.Equal(count, matcher.HashCount);
+        }
+        string snapshot = BankIndexCache.PathFor(Path.GetFullPath(DbPath));
+        Assert.True(File.Exists(snapshot));
+        var written = File.GetLastWriteTimeUtc(snapshot);
+
+        // A change after the snapshot: the next load replays it on top of the snapshot.
+        var extra = RandomHash(rng);
+        await using (var store = await SqliteVigilStore.OpenAsync(DbPath))
+        {
+            await store.AddContentAsync("BIG", Content(extra));
+            var matcher = await BankMatcher.LoadAsync(store, [], null, default);
+            Assert.Equal(count + 1, matcher.HashCount);
+            Assert.Single((await matcher.MatchAsync([extra], 0, null, default)).Matches);
+            Assert.Single((await matcher.MatchAsync([hashes[12345]], 0, null, default)).Matches);
+        }
+        Assert.True(File.GetLastWriteTimeUtc(snapshot) >= written);
+
+        // A damaged snapshot is reported and rebuilt, not trusted.
+        File.WriteAllBytes(snapshot, [1, 2, 3]);
+        var log = new StringWriter();
+        await using (var store = await SqliteVigilStore.OpenAsync(DbPath))
+        {
+            var matcher = await BankMatcher.LoadAsync(store, [], log, default);
+            Assert.Equal(count + 1, matcher.HashCount);
+        }
+        Assert.Contains("ignoring", log.ToString());
+        Assert.True(new FileInfo(snapshot).Length > 1000);
+    }
+
+    [Fact]
+    public async Task Unknown_bank_names_are_refused()
+    {
+        await using var store = await SqliteVigilStore.OpenAsync(DbPath);
+        await Assert.ThrowsAsync<BankNotFoundException>(() => BankMatcher.LoadAsync(store, ["NOPE"], null, default));
+    }
+}
