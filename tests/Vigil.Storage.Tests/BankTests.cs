@@ -1,11 +1,11 @@
 namespace Vigil.Storage.Tests;
 
-public class BankTests
+public abstract class BankTests(IStoreBackend backend) : StoreContractTests(backend)
 {
     [Fact]
     public async Task ACreatedBankHasTheGivenSettingsAndDefaults()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var plain = await test.Store.CreateBankAsync(new NewBank("PLAIN"));
@@ -37,7 +37,7 @@ public class BankTests
     [Fact]
     public async Task ADuplicateNameIsAClearError()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("TWICE"));
 
         var error = await Assert.ThrowsAsync<BankAlreadyExistsException>(() => test.Store.CreateBankAsync(new NewBank("TWICE")));
@@ -56,7 +56,7 @@ public class BankTests
     [InlineData("ÄCCENT")]
     public async Task InvalidNamesAreRefusedWithTheReason(string name)
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
 
         var error = await Assert.ThrowsAsync<InvalidBankNameException>(() => test.Store.CreateBankAsync(new NewBank(name)));
         Assert.IsAssignableFrom<ArgumentException>(error);
@@ -80,7 +80,7 @@ public class BankTests
     [InlineData(double.NaN)]
     public async Task AnEnabledRatioOutside0To1IsRefused(double ratio)
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => test.Store.CreateBankAsync(new NewBank("RATIO") { EnabledRatio = ratio }));
         await test.Store.CreateBankAsync(new NewBank("RATIO"));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => test.Store.UpdateBankAsync("RATIO", new BankUpdate { EnabledRatio = ratio }));
@@ -89,7 +89,7 @@ public class BankTests
     [Fact]
     public async Task ListingIsOrderedByNameWithContentCounts()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("ZULU"));
         await test.Store.CreateBankAsync(new NewBank("ALPHA"));
         await test.Store.ImportAsync("ZULU", [ImportItem.Add(Signals.Pdq(1)), ImportItem.Add(Signals.Pdq(2)), ImportItem.Add(Signals.Md5(3))]);
@@ -103,7 +103,7 @@ public class BankTests
     [Fact]
     public async Task UpdateChangesOnlyWhatIsGiven()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         var created = await test.Store.CreateBankAsync(new NewBank("UPDATED") { Labels = ["a"] });
 
         var disabled = await test.Store.UpdateBankAsync("UPDATED", new BankUpdate { Enabled = false });
@@ -127,7 +127,7 @@ public class BankTests
     [Fact]
     public async Task UnknownBanksAreReportedByName()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
 
         Assert.Null(await test.Store.GetBankAsync("NOPE"));
         Assert.False(await test.Store.DeleteBankAsync("NOPE"));
@@ -148,7 +148,7 @@ public class BankTests
     [Fact]
     public async Task DeletingABankRemovesItsContentAndSignalsOnly()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("DOOMED"));
         await test.Store.CreateBankAsync(new NewBank("KEPT"));
         var doomed = await test.Store.AddContentAsync("DOOMED", new NewContent([Signals.Pdq(1), Signals.Md5(1)]));
@@ -164,3 +164,7 @@ public class BankTests
         Assert.False(await test.Store.DeleteBankAsync("DOOMED"));
     }
 }
+
+public sealed class SqliteBankTests() : BankTests(SqliteBackend.Instance);
+
+public sealed class PostgresBankTests(PostgresDatabase database) : BankTests(database), IClassFixture<PostgresDatabase>;

@@ -1,11 +1,11 @@
 namespace Vigil.Storage.Tests;
 
-public class ChangeLogTests
+public abstract class ChangeLogTests(IStoreBackend backend) : StoreContractTests(backend)
 {
     [Fact]
     public async Task EveryAddAndRemovalOfASignalIsLoggedInOrder()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         Assert.Equal(0, await test.Store.GetLatestChangeSeqAsync());
         Assert.Empty(await test.Store.ReadChangesAsync(0, 100));
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -45,7 +45,7 @@ public class ChangeLogTests
     [Fact]
     public async Task ChangesArePagedBySequenceNumber()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("PAGED"));
         await test.Store.ImportAsync("PAGED", Enumerable.Range(0, 25).Select(i => ImportItem.Add(Signals.Md5(i))));
 
@@ -70,7 +70,7 @@ public class ChangeLogTests
     [Fact]
     public async Task ARolledBackBatchLeavesNoChanges()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("ROLLBACK"));
         IEnumerable<ImportItem> Items()
         {
@@ -85,3 +85,7 @@ public class ChangeLogTests
         Assert.Equal(10, (await test.Store.ReadChangesAsync(0, 100)).Count);
     }
 }
+
+public sealed class SqliteChangeLogTests() : ChangeLogTests(SqliteBackend.Instance);
+
+public sealed class PostgresChangeLogTests(PostgresDatabase database) : ChangeLogTests(database), IClassFixture<PostgresDatabase>;

@@ -8,7 +8,7 @@ public class ConcurrencyTests
     public async Task TwoStoresImportingIntoOneFileAtOnceNeitherFailNorCorruptIt()
     {
         await using var test = await TestStore.CreateAsync();
-        await using var second = await SqliteVigilStore.OpenAsync(test.Path);
+        await using var second = await SqliteVigilStore.OpenAsync(test.Path!);
         await test.Store.CreateBankAsync(new NewBank("SHARED"));
         await test.Store.CreateBankAsync(new NewBank("SEPARATE"));
         const int count = 6_000;
@@ -43,7 +43,7 @@ public class ConcurrencyTests
             Assert.Single(await test.Store.LookupSignalAsync(Signals.Pdq(i)));
         Assert.Equal(2L * count, await test.Store.GetLatestChangeSeqAsync());
 
-        using var connection = await test.Store.OpenConnectionAsync(CancellationToken.None);
+        using var connection = await test.Sqlite.OpenConnectionAsync(CancellationToken.None);
         Assert.Equal("ok", SchemaTests.Scalar(connection, "PRAGMA integrity_check"));
         Assert.Equal(0L, SchemaTests.Scalar(connection, "SELECT COUNT(*) FROM pragma_foreign_key_check"));
     }

@@ -2,12 +2,12 @@ using Vigil.Hashing.Signals;
 
 namespace Vigil.Storage.Tests;
 
-public class ContentTests
+public abstract class ContentTests(IStoreBackend backend) : StoreContractTests(backend)
 {
     [Fact]
     public async Task EveryFieldRoundTripsWithTimesInUtc()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         var bank = await test.Store.CreateBankAsync(new NewBank("FULL"));
         var disabledUntil = new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.FromHours(2)).AddTicks(1234560);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -46,7 +46,7 @@ public class ContentTests
     [Fact]
     public async Task OptionalFieldsMayBeAbsentAndRepeatedSignalsAreStoredOnce()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("BARE"));
 
         var added = await test.Store.AddContentAsync("BARE", new NewContent([Signals.Md5(1), Signals.Md5(1)]));
@@ -66,7 +66,7 @@ public class ContentTests
     [Fact]
     public async Task TimesKeepMicrosecondsAndDropFinerTicks()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("TIMES"));
         var precise = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
@@ -78,7 +78,7 @@ public class ContentTests
     [Fact]
     public async Task AddingContentTheBankHoldsIsADuplicateError()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("DUPES"));
         await test.Store.CreateBankAsync(new NewBank("OTHER"));
         var first = await test.Store.AddContentAsync("DUPES", new NewContent([Signals.Pdq(1), Signals.Md5(1)]) { Source = "S", SourceId = "1" });
@@ -100,7 +100,7 @@ public class ContentTests
     [Fact]
     public async Task InvalidContentIsRefusedBeforeAnythingIsWritten()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("STRICT"));
 
         await Assert.ThrowsAsync<ArgumentException>(() => test.Store.AddContentAsync("STRICT", new NewContent([])));
@@ -120,7 +120,7 @@ public class ContentTests
     [Fact]
     public async Task UpdateChangesTheGivenFieldsAndCanClearThem()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("EDITS"));
         var added = await test.Store.AddContentAsync("EDITS", new NewContent([Signals.Pdq(3)])
         {
@@ -170,7 +170,7 @@ public class ContentTests
     [Fact]
     public async Task RemovedContentIsGoneWithItsSignals()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("REMOVALS"));
         var a = await test.Store.AddContentAsync("REMOVALS", new NewContent([Signals.Pdq(1), Signals.Md5(1)]));
         var b = await test.Store.AddContentAsync("REMOVALS", new NewContent([Signals.Pdq(2)]));
@@ -189,7 +189,7 @@ public class ContentTests
     [Fact]
     public async Task ContentIdsAreNeverReusedAfterARemoval()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("IDS"));
         var last = await test.Store.AddContentAsync("IDS", new NewContent([Signals.Md5(1)]));
         await test.Store.RemoveContentAsync(last.Id);
@@ -202,7 +202,7 @@ public class ContentTests
     [Fact]
     public async Task StreamingABankYieldsAllItsContentInIdOrder()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("EXPORT"));
         await test.Store.CreateBankAsync(new NewBank("NOISE"));
         var expected = new List<BankContent>();
@@ -230,7 +230,7 @@ public class ContentTests
     [Fact]
     public async Task AnEmptyBankStreamsNothing()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("EMPTY"));
 
         await foreach (var _ in test.Store.StreamContentAsync("EMPTY"))
@@ -238,3 +238,7 @@ public class ContentTests
         Assert.Equal(0, await test.Store.CountContentAsync("EMPTY"));
     }
 }
+
+public sealed class SqliteContentTests() : ContentTests(SqliteBackend.Instance);
+
+public sealed class PostgresContentTests(PostgresDatabase database) : ContentTests(database), IClassFixture<PostgresDatabase>;

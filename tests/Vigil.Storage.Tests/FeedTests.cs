@@ -5,12 +5,12 @@ using Vigil.Hashing.Signals;
 
 namespace Vigil.Storage.Tests;
 
-public class FeedTests
+public abstract class FeedTests(IStoreBackend backend) : StoreContractTests(backend)
 {
     [Fact]
     public async Task ThePdqFeedYieldsExactlyTheHashesAddedToTheNamedBanks()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         int run = 0;
 
         // Hashes come from a small pool so that the same hash lands in both banks, and twice in one
@@ -63,7 +63,7 @@ public class FeedTests
     [Fact]
     public async Task WithoutNamesTheFeedCoversEnabledBanksAndSkipsDisabledContent()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("ON"));
         await test.Store.CreateBankAsync(new NewBank("OFF") { Enabled = false });
         var active = await test.Store.AddContentAsync("ON", new NewContent([Signals.Pdq(1)]));
@@ -86,7 +86,7 @@ public class FeedTests
     [Fact]
     public async Task ExactLookupFindsEverySignalTypeInEveryBank()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         var first = await test.Store.CreateBankAsync(new NewBank("FIRST"));
         var second = await test.Store.CreateBankAsync(new NewBank("SECOND") { Enabled = false });
         var sha1 = Signal.Create(SignalType.Sha1, "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709");
@@ -106,7 +106,7 @@ public class FeedTests
     [Fact]
     public async Task SignalsSharingTheirFirst16DigitsAreStillToldApart()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("PREFIX"));
         var one = new Signal(SignalType.Md5, "0123456789abcdef0000000000000001");
         var two = new Signal(SignalType.Md5, "0123456789abcdef0000000000000002");
@@ -132,3 +132,7 @@ public class FeedTests
         return list;
     }
 }
+
+public sealed class SqliteFeedTests() : FeedTests(SqliteBackend.Instance);
+
+public sealed class PostgresFeedTests(PostgresDatabase database) : FeedTests(database), IClassFixture<PostgresDatabase>;

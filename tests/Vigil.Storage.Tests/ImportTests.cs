@@ -4,12 +4,12 @@ using Xunit.Abstractions;
 
 namespace Vigil.Storage.Tests;
 
-public class ImportTests(ITestOutputHelper output)
+public abstract class ImportTests(IStoreBackend backend, ITestOutputHelper output) : StoreContractTests(backend)
 {
     [Fact]
     public async Task ImportingTheSameListTwiceAddsNothingTheSecondTime()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("LIST"));
         var items = Enumerable.Range(0, 1_000).Select(i => ImportItem.Add(Signals.Pdq(i))).ToList();
 
@@ -24,7 +24,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task DuplicatesAreFoundByAnySignalOrBySourceAndSourceIdWithinTheList()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("MIXED"));
         await test.Store.AddContentAsync("MIXED", new NewContent([Signals.Md5(1)]) { Source = "EX", SourceId = "a" });
 
@@ -46,7 +46,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task RemovalsMatchBySourceIdWhenGivenElseByAnySignal()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("REMOVE"));
         await test.Store.CreateBankAsync(new NewBank("UNTOUCHED"));
         var bySource = await test.Store.AddContentAsync("REMOVE", new NewContent([Signals.Pdq(1)]) { Source = "EX", SourceId = "1" });
@@ -74,7 +74,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task AddsAndRemovalsApplyInOrder()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("ORDER"));
 
         var summary = await test.Store.ImportAsync("ORDER",
@@ -94,7 +94,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task ImportedItemsKeepEveryField()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("FIELDS"));
         var until = new DateTimeOffset(2035, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -124,7 +124,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task CancellingMidImportKeepsExactlyTheCommittedBatches()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("PREFIX"));
         using var cancellation = new CancellationTokenSource();
         var reports = new List<ImportSummary>();
@@ -160,7 +160,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task CancellingAnAsyncSourceAlsoKeepsExactlyTheCommittedBatches()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("ASYNC_PREFIX"));
         using var cancellation = new CancellationTokenSource();
 
@@ -187,7 +187,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task AFailingItemRollsBackOnlyItsBatch()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("FAILS"));
         IEnumerable<ImportItem> Items()
         {
@@ -204,7 +204,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task ProgressIsReportedAfterEveryBatchAndTheCountsAddUp()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("PROGRESS"));
         var reports = new List<ImportSummary>();
         var items = Enumerable.Range(0, 25).Select(i => i % 5 == 4 ? ImportItem.Remove(Signals.Md5(i - 1)) : ImportItem.Add(Signals.Md5(i)));
@@ -220,7 +220,7 @@ public class ImportTests(ITestOutputHelper output)
     [Fact]
     public async Task InvalidItemsAndOptionsAreRefused()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("INVALID"));
 
         await Assert.ThrowsAsync<ArgumentException>(() => test.Store.ImportAsync("INVALID", [ImportItem.Add(new NewContent([]))]));
@@ -236,7 +236,7 @@ public class ImportTests(ITestOutputHelper output)
     public async Task ImportRateOfOnePdqSignalAdds()
     {
         const int count = 200_000;
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await CreateStoreAsync();
         await test.Store.CreateBankAsync(new NewBank("RATE"));
         var random = new Random(42);
         var items = new ImportItem[count];
@@ -248,13 +248,13 @@ public class ImportTests(ITestOutputHelper output)
         stopwatch.Stop();
 
         Assert.Equal(count, summary.Added);
-        output.WriteLine($"imported {count:N0} one-PDQ items in {stopwatch.Elapsed.TotalSeconds:F2} s: {count / stopwatch.Elapsed.TotalSeconds:N0} items/s");
+        output.WriteLine($"{Backend.Name}: imported {count:N0} one-PDQ items in {stopwatch.Elapsed.TotalSeconds:F2} s: {count / stopwatch.Elapsed.TotalSeconds:N0} items/s");
 
         stopwatch.Restart();
         var again = await test.Store.ImportAsync("RATE", items);
         stopwatch.Stop();
         Assert.Equal(count, again.Unchanged);
-        output.WriteLine($"re-imported (all unchanged) at {count / stopwatch.Elapsed.TotalSeconds:N0} items/s");
+        output.WriteLine($"{Backend.Name}: re-imported (all unchanged) at {count / stopwatch.Elapsed.TotalSeconds:N0} items/s");
 
         stopwatch.Restart();
         long fed = 0;
@@ -262,7 +262,7 @@ public class ImportTests(ITestOutputHelper output)
             fed++;
         stopwatch.Stop();
         Assert.Equal(count, fed);
-        output.WriteLine($"PDQ feed: {fed / stopwatch.Elapsed.TotalSeconds:N0} hashes/s");
+        output.WriteLine($"{Backend.Name}: PDQ feed: {fed / stopwatch.Elapsed.TotalSeconds:N0} hashes/s");
     }
 
     internal static async IAsyncEnumerable<T> AsAsync<T>(IEnumerable<T> items)
@@ -288,3 +288,7 @@ public class ImportTests(ITestOutputHelper output)
         public void Report(ImportSummary value) => reports.Add(value);
     }
 }
+
+public sealed class SqliteImportTests(ITestOutputHelper output) : ImportTests(SqliteBackend.Instance, output);
+
+public sealed class PostgresImportTests(PostgresDatabase database, ITestOutputHelper output) : ImportTests(database, output), IClassFixture<PostgresDatabase>;

@@ -11,7 +11,7 @@ public class SchemaTests
     {
         await using var test = await TestStore.CreateAsync();
 
-        using var connection = await test.Store.OpenConnectionAsync(CancellationToken.None);
+        using var connection = await test.Sqlite.OpenConnectionAsync(CancellationToken.None);
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal((long)SqliteVigilStore.BusyTimeout.TotalMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));

@@ -1,0 +1,117 @@
+namespace Vigil.Storage.Postgres;
+
+/// <summary>One numbered step of the PostgreSQL schema. Steps run in order, each once, and are never edited once released.</summary>
+/// <param name="Version">The schema version the step produces (1, 2, ...); the same numbering as the SQLite steps.</param>
+/// <param name="Name">A short description, recorded in <c>schema_migrations</c>.</param>
+/// <param name="Sql">The statements.</param>
+internal sealed record PostgresMigration(int Version, string Name, string Sql);
+
+/// <summary>
+/// The PostgreSQL schema: table for table and column for column the SQLite one (see
+/// <see cref="Sqlite.SqliteMigrations"/>), with PostgreSQL's types: flags are <c>boolean</c>, times
+/// are <c>timestamptz</c> (microsecond precision, as the SQLite integers), ids are
+/// <c>bigint generated always as identity</c>, signal keys and PDQ limbs <c>bigint</c>. Labels and
+/// metadata stay <c>text</c> so that they come back exactly as they were written.
+/// </summary>
+/// <remarks>
+/// The change log is written by statement-level triggers with transition tables, so that a bulk
+/// insert of thousands of signals logs them with one INSERT ... SELECT rather than a trigger call
+/// per row. <c>changes.seq</c> comes from an identity sequence: a number is taken when the row is
+/// inserted, not when its transaction commits, so with concurrent writers a higher number can
+/// become visible before a lower one, and a rolled-back transaction leaves a gap. Readers of the
+/// log must tolerate both (see <see cref="PostgresVigilStore"/>).
+/// </remarks>
+internal static class PostgresMigrations
+{
+    public static IReadOnlyList<PostgresMigration> All { get; } =
+    [
+        new(1, "banks, content, signals and the change log", """
+            CREATE TABLE banks (
+                id            bigint           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name          text             NOT NULL UNIQUE,
+                enabled       boolean          NOT NULL DEFAULT true,
+                enabled_ratio double precision NOT NULL DEFAULT 1.0 CHECK (enabled_ratio BETWEEN 0.0 AND 1.0),
+                is_negative   boolean          NOT NULL DEFAULT false,
+                labels        text             NOT NULL DEFAULT '[]',
+                created_at    timestamptz      NOT NULL
+            );
+
+            -- source is '' when unknown, so that (bank_id, source, source_id) compares equal without
+            -- NULL rules; source_id is NULL when unknown and then takes no part in uniqueness.
+            CREATE TABLE bank_content (
+                id             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                bank_id        bigint      NOT NULL REFERENCES banks (id) ON DELETE CASCADE,
+                source         text        NOT NULL DEFAULT '',
+                source_id      text,
+                note           text,
+                metadata       text,
+                classification text,
+                added_at       timestamptz NOT NULL,
+                disabled_until timestamptz
+            );
+            CREATE INDEX bank_content_bank ON bank_content (bank_id);
+            CREATE UNIQUE INDEX bank_content_source ON bank_content (bank_id, source, source_id) WHERE source_id IS NOT NULL;
+            CREATE INDEX bank_content_disabled ON bank_content (disabled_until) WHERE disabled_until IS NOT NULL;
+
+            -- As in SQLite: bank_id copies the content's bank; value_key is the value's first 16 hex
+            -- digits as a signed integer (see SignalKeys); PDQ hashes also as four 64-bit limbs. A
+            -- signal is unique within its bank: writers to a bank hold its row lock (FOR UPDATE on
+            -- banks) while they check and insert.
+            CREATE TABLE content_signals (
+                id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                content_id  bigint NOT NULL REFERENCES bank_content (id) ON DELETE CASCADE,
+                bank_id     bigint NOT NULL,
+                signal_type text   NOT NULL,
+                value       text   NOT NULL,
+                value_key   bigint NOT NULL,
+                pdq0        bigint,
+                pdq1        bigint,
+                pdq2        bigint,
+                pdq3        bigint
+            );
+            CREATE INDEX content_signals_key ON content_signals (value_key, bank_id);
+            CREATE INDEX content_signals_content ON content_signals (content_id);
+
+            -- The change sequence replicas follow. No foreign keys: it outlives the banks and content it names.
+            -- seq is taken at insert and becomes visible at commit: see the remarks on PostgresVigilStore.
+            CREATE TABLE changes (
+                seq         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                bank_id     bigint      NOT NULL,
+                content_id  bigint      NOT NULL,
+                signal_type text        NOT NULL,
+                value       text        NOT NULL,
+                op          text        NOT NULL CHECK (op IN ('add', 'remove')),
+                changed_at  timestamptz NOT NULL
+            );
+
+            -- Triggers, not application code, write the change log, so that no path can add or remove
+            -- a signal without it: content removal and bank deletion reach content_signals through
+            -- ON DELETE CASCADE, which fires these triggers inside the same transaction.
+            CREATE FUNCTION content_signals_log_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                SELECT n.bank_id, n.content_id, n.signal_type, n.value, 'add', clock_timestamp()
+                FROM new_rows n ORDER BY n.id;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE FUNCTION content_signals_log_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                SELECT o.bank_id, o.content_id, o.signal_type, o.value, 'remove', clock_timestamp()
+                FROM old_rows o ORDER BY o.id;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE TRIGGER content_signals_log_add AFTER INSERT ON content_signals
+                REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION content_signals_log_add();
+
+            CREATE TRIGGER content_signals_log_remove AFTER DELETE ON content_signals
+                REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION content_signals_log_remove();
+            """),
+    ];
+}

@@ -1,0 +1,121 @@
+using System.Net.Sockets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vigil.Storage.Postgres;
+
+/// <summary>
+/// The store on PostgreSQL, for several Vigil processes sharing one database: the same schema as
+/// the SQLite store (see <see cref="PostgresMigrations"/>) and the same behaviour through
+/// <see cref="IVigilStore"/>. Open it with <see cref="OpenAsync(string, CancellationToken)"/>, which
+/// creates or migrates the schema (in the connection's first <c>search_path</c> schema).
+/// </summary>
+/// <remarks>
+/// <para>Connections come from one <see cref="NpgsqlDataSource"/> pool, so an instance serves many
+/// threads. Every write that could create a duplicate (adding content, each import batch, removing
+/// content) first locks its bank's row with <c>SELECT ... FOR UPDATE</c>, so writers to one bank run
+/// one at a time whichever process they are in, while writers to different banks run in
+/// parallel.</para>
+/// <para>The change log is gap-tolerant, not gap-free: <c>changes.seq</c> is taken from a sequence
+/// when a change is written and becomes visible when its transaction commits, so with concurrent
+/// writers a change with a higher number can commit (and be read) before one with a lower number,
+/// and a rolled-back transaction leaves numbers unused. A reader that follows the log with
+/// <see cref="ReadChangesAsync"/> from the last number it saw can therefore miss a change that
+/// commits late; it should re-read a window behind its position (changes are idempotent to apply:
+/// adding a present signal or removing an absent one does nothing) or reload from a fresh feed now
+/// and then. With a single writer the numbers commit in order.</para>
+/// </remarks>
+public sealed partial class PostgresVigilStore : IVigilStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresVigilStore(NpgsqlDataSource dataSource, string location)
+    {
+        _dataSource = dataSource;
+        Location = location;
+    }
+
+    /// <summary>The server and database, as <c>postgresql://user@host:port/database</c> (never the password).</summary>
+    public string Location { get; }
+
+    /// <summary>
+    /// Connects to the database named by <paramref name="connectionString"/> (Npgsql's
+    /// <c>Host=...;Port=...;Database=...;Username=...</c> form) and brings its schema up to date.
+    /// Throws <see cref="StoreException"/>, naming the server, when it cannot connect, the schema is
+    /// not a Vigil one, or it was written by a newer Vigil.
+    /// </summary>
+    public static Task<PostgresVigilStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        OpenAsync(connectionString, PostgresMigrations.All, cancellationToken);
+
+    /// <summary>Opens with a given list of migrations (tests use it to simulate older and newer versions).</summary>
+    internal static async Task<PostgresVigilStore> OpenAsync(string connectionString, IReadOnlyList<PostgresMigration> migrations,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StoreException($"not a valid PostgreSQL connection string: {ex.Message}", ex);
+        }
+        string location = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
+        var store = new PostgresVigilStore(NpgsqlDataSource.Create(builder), location);
+        try
+        {
+            await using var connection = await store._dataSource.OpenConnectionAsync(cancellationToken);
+            await PostgresMigrator.MigrateAsync(connection, location, migrations, cancellationToken);
+            return store;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            await store.DisposeAsync();
+            throw new StoreException($"cannot open the PostgreSQL database {location}: {ex.Message}", ex);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the pooled connections.</summary>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>A pooled connection (tests use it to look at the schema).</summary>
+    internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        _dataSource.OpenConnectionAsync(cancellationToken);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static async Task<long?> FindBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1", PostgresRows.Param(name, NpgsqlDbType.Text));
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+    }
+
+    private static async Task<long> RequireBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return await FindBankIdAsync(connection, name, cancellationToken) ?? throw new BankNotFoundException(name);
+    }
+
+    /// <summary>
+    /// Locks the bank's row for the rest of the transaction (writers to one bank queue here) and
+    /// returns its id; throws <see cref="BankNotFoundException"/> when there is no such bank (or it
+    /// was deleted while we waited).
+    /// </summary>
+    private static async Task<long> LockBankAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1 FOR UPDATE", PostgresRows.Param(name, NpgsqlDbType.Text));
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : throw new BankNotFoundException(name);
+    }
+}
