@@ -15,6 +15,7 @@ internal static class VigilApp
             BankCommand.Create(output, error),
             MatchCommand.Create(output, error),
             ScanCommand.Create(output, error),
+            ApiKeyCommand.Create(output, error),
             BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
         };

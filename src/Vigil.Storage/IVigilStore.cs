@@ -103,4 +103,17 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>Up to <paramref name="limit"/> changes with a sequence number above <paramref name="afterSeq"/>, in order.</summary>
     Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new API key by its hash (see <see cref="ApiKeySecrets"/>); the name must be unused.</summary>
+    /// <exception cref="StoreException">The name is taken.</exception>
+    Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default);
+
+    /// <summary>The key with this hash, active or revoked, or null.</summary>
+    Task<ApiKey?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Every key, revoked ones included, by name.</summary>
+    Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes the named key; false if there is no active key of that name.</summary>
+    Task<bool> RevokeApiKeyAsync(string name, CancellationToken cancellationToken = default);
 }

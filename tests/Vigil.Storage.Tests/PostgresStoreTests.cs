@@ -58,7 +58,7 @@ public class PostgresStoreTests(PostgresDatabase database) : IClassFixture<Postg
         await using var reopened = await PostgresVigilStore.OpenAsync(connectionString);
         Assert.NotNull(await reopened.GetBankAsync("KEPT"));
         await using var connection = await reopened.OpenConnectionAsync(CancellationToken.None);
-        Assert.Equal(1L, await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal((long)PostgresMigrations.All.Count, await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal((long)PostgresMigrations.All.Count, await ScalarAsync(connection, "SELECT MAX(version)::bigint FROM schema_migrations"));
         Assert.StartsWith("postgresql://postgres@127.0.0.1:", reopened.Location);
     }
@@ -69,23 +69,24 @@ public class PostgresStoreTests(PostgresDatabase database) : IClassFixture<Postg
         string connectionString = await database.CreateSchemaAsync();
         await (await PostgresVigilStore.OpenAsync(connectionString, [PostgresMigrations.All[0]], CancellationToken.None)).DisposeAsync();
 
-        var broken = new PostgresMigration(2, "test: broken", "CREATE TABLE half_done (x integer); SELECT * FROM no_such_table;");
+        var broken = new PostgresMigration(PostgresMigrations.All.Count + 1, "test: broken", "CREATE TABLE half_done (x integer); SELECT * FROM no_such_table;");
         await Assert.ThrowsAsync<StoreException>(() => PostgresVigilStore.OpenAsync(connectionString, [.. PostgresMigrations.All, broken], CancellationToken.None));
 
-        var next = new PostgresMigration(2, "test: bank notes", "ALTER TABLE banks ADD COLUMN test_note text NOT NULL DEFAULT 'migrated'");
+        var next = new PostgresMigration(PostgresMigrations.All.Count + 1, "test: bank notes", "ALTER TABLE banks ADD COLUMN test_note text NOT NULL DEFAULT 'migrated'");
         await using var store = await PostgresVigilStore.OpenAsync(connectionString, [.. PostgresMigrations.All, next], CancellationToken.None);
         await store.CreateBankAsync(new NewBank("AFTER"));
         await using var connection = await store.OpenConnectionAsync(CancellationToken.None);
         Assert.Equal(false, await ScalarAsync(connection, "SELECT to_regclass('half_done') IS NOT NULL"));
         Assert.Equal("migrated", await ScalarAsync(connection, "SELECT test_note FROM banks"));
-        Assert.Equal(2L, await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(PostgresMigrations.All.Count + 1L, await ScalarAsync(connection, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(true, await ScalarAsync(connection, "SELECT to_regclass('api_keys') IS NOT NULL"));
     }
 
     [Fact]
     public async Task ASchemaFromANewerVigilOrAnotherProgramIsRefused()
     {
         string newer = await database.CreateSchemaAsync();
-        var future = new PostgresMigration(2, "test: from the future", "SELECT 1");
+        var future = new PostgresMigration(PostgresMigrations.All.Count + 1, "test: from the future", "SELECT 1");
         await (await PostgresVigilStore.OpenAsync(newer, [.. PostgresMigrations.All, future], CancellationToken.None)).DisposeAsync();
         var error = await Assert.ThrowsAsync<StoreException>(() => PostgresVigilStore.OpenAsync(newer));
         Assert.Contains("newer", error.Message);

@@ -15,8 +15,8 @@ public class SchemaTests
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal((long)SqliteVigilStore.BusyTimeout.TotalMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
-        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
-        foreach (var table in new[] { "banks", "bank_content", "content_signals", "changes" })
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
+        foreach (var table in new[] { "banks", "bank_content", "content_signals", "changes", "api_keys" })
             Assert.Equal(1L, Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
     }
 
@@ -36,7 +36,7 @@ public class SchemaTests
         await using var second = await SqliteVigilStore.OpenAsync(path);
         Assert.NotNull(await second.GetBankAsync("KEPT"));
         using var again = await second.OpenConnectionAsync(CancellationToken.None);
-        Assert.Equal(1L, Scalar(again, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(again, "SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal(appliedAt, Scalar(again, "SELECT applied_at FROM schema_migrations WHERE version = 1"));
     }
 
@@ -48,11 +48,13 @@ public class SchemaTests
         await using (var old = await SqliteVigilStore.OpenAsync(path, [SqliteMigrations.All[0]], CancellationToken.None))
             await old.CreateBankAsync(new NewBank("OLD_BANK"));
 
-        var next = new SqliteMigration(2, "test: bank notes", "ALTER TABLE banks ADD COLUMN test_note TEXT NOT NULL DEFAULT 'migrated'");
+        int nextVersion = SqliteMigrations.All.Count + 1;
+        var next = new SqliteMigration(nextVersion, "test: bank notes", "ALTER TABLE banks ADD COLUMN test_note TEXT NOT NULL DEFAULT 'migrated'");
         await using var store = await SqliteVigilStore.OpenAsync(path, [.. SqliteMigrations.All, next], CancellationToken.None);
 
         using var connection = await store.OpenConnectionAsync(CancellationToken.None);
-        Assert.Equal(2L, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal((long)nextVersion, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'api_keys'"));
         Assert.Equal("migrated", Scalar(connection, "SELECT test_note FROM banks WHERE name = 'OLD_BANK'"));
     }
 
@@ -64,12 +66,12 @@ public class SchemaTests
         await using (var old = await SqliteVigilStore.OpenAsync(path))
             await old.CreateBankAsync(new NewBank("SAFE"));
 
-        var broken = new SqliteMigration(2, "test: broken", "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;");
+        var broken = new SqliteMigration(SqliteMigrations.All.Count + 1, "test: broken", "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;");
         await Assert.ThrowsAsync<StoreException>(() => SqliteVigilStore.OpenAsync(path, [.. SqliteMigrations.All, broken], CancellationToken.None));
 
         await using var store = await SqliteVigilStore.OpenAsync(path);
         using var connection = await store.OpenConnectionAsync(CancellationToken.None);
-        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
         Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'"));
         Assert.NotNull(await store.GetBankAsync("SAFE"));
     }

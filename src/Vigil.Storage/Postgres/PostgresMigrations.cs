@@ -113,5 +113,15 @@ internal static class PostgresMigrations
                 REFERENCING OLD TABLE AS old_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION content_signals_log_remove();
             """),
+        new(2, "api keys", """
+            CREATE TABLE api_keys (
+                id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name       text        NOT NULL UNIQUE,
+                role       text        NOT NULL CHECK (role IN ('admin', 'curator', 'matcher', 'reviewer')),
+                key_hash   text        NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz
+            );
+            """),
     ];
 }

@@ -93,5 +93,15 @@ internal static class SqliteMigrations
                 VALUES (OLD.bank_id, OLD.content_id, OLD.signal_type, OLD.value, 'remove', {{NowMicros}});
             END;
             """),
+        new(2, "api keys", """
+            CREATE TABLE api_keys (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                name       TEXT    NOT NULL UNIQUE,
+                role       TEXT    NOT NULL CHECK (role IN ('admin', 'curator', 'matcher', 'reviewer')),
+                key_hash   TEXT    NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            """),
     ];
 }

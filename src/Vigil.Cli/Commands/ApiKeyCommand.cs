@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil apikey create|list|revoke</c>: the keys the service accepts (stored hashed, one role each).</summary>
+internal static class ApiKeyCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("apikey", "API keys for the service: create (the key is shown once), list, revoke");
+        command.Subcommands.Add(CreateCreate(output, error));
+        command.Subcommands.Add(CreateList(output));
+        command.Subcommands.Add(CreateRevoke(output));
+        return command;
+    }
+
+    private static Command CreateCreate(TextWriter output, TextWriter error)
+    {
+        var role = new Option<string>("--role", "-r")
+        {
+            Description = "admin, curator, matcher or reviewer",
+            Required = true,
+        };
+        role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer");
+        var name = new Option<string>("--name", "-n") { Description = "A name for the key (who or what uses it)", Required = true };
+        var command = new Command("create", "Create a key; it is printed once, alone on the last line, and stored only as its SHA-256") { role, name };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            ApiKeySecrets.TryParseRole(parse.GetValue(role), out var keyRole);
+            string secret = ApiKeySecrets.Generate();
+            var key = await store.CreateApiKeyAsync(parse.GetValue(name)!, keyRole, ApiKeySecrets.Hash(secret), ct);
+            error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)} in {store.Location}; keep it now, it cannot be shown again:");
+            output.WriteLine(secret);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateList(TextWriter output)
+    {
+        var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("list", "List the keys (names, roles, when created and revoked; never the keys)") { format };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var keys = await store.ListApiKeysAsync(ct);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, object?>
+                {
+                    ["name"] = k.Name,
+                    ["role"] = ApiKeySecrets.RoleName(k.Role),
+                    ["created_at"] = k.CreatedAt,
+                    ["revoked_at"] = k.RevokedAt,
+                })));
+                return ExitCodes.Success;
+            }
+            if (keys.Count == 0)
+            {
+                output.WriteLine("no API keys (create one with 'vigil apikey create --role ROLE --name NAME')");
+                return ExitCodes.Success;
+            }
+            int width = Math.Max(4, keys.Max(k => k.Name.Length));
+            output.WriteLine($"{"NAME".PadRight(width)}  ROLE      CREATED               REVOKED");
+            foreach (var k in keys)
+                output.WriteLine($"{k.Name.PadRight(width)}  {ApiKeySecrets.RoleName(k.Role),-8}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {(k.RevokedAt is { } r ? r.ToString("yyyy-MM-dd HH:mm:ss") + "Z" : "-")}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateRevoke(TextWriter output)
+    {
+        var name = new Argument<string>("NAME") { Description = "The key's name" };
+        var command = new Command("revoke", "Revoke a key: it stops working at once; its name stays taken") { name };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            string keyName = parse.GetValue(name)!;
+            if (!await store.RevokeApiKeyAsync(keyName, ct))
+                throw new StoreException($"no active API key named '{keyName}'");
+            output.WriteLine($"revoked API key '{keyName}'");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Vigil.Storage;
+
+/// <summary>What an API key may do. Each role includes nothing of the others: a key has exactly one.</summary>
+public enum ApiKeyRole
+{
+    /// <summary>Everything, including keys and the audit log.</summary>
+    Admin,
+
+    /// <summary>Creates and edits banks and their content.</summary>
+    Curator,
+
+    /// <summary>Hashes and looks up media.</summary>
+    Matcher,
+
+    /// <summary>Works the review queue.</summary>
+    Reviewer,
+}
+
+/// <summary>A stored API key: its name and role; the key itself is never stored, only its SHA-256.</summary>
+public sealed record ApiKey(long Id, string Name, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    /// <summary>True until the key is revoked.</summary>
+    public bool IsActive => RevokedAt is null;
+}
+
+/// <summary>Making and hashing API key secrets.</summary>
+public static class ApiKeySecrets
+{
+    /// <summary>Prefix of every key, so that leaked keys are easy to find (secret scanners, logs).</summary>
+    public const string Prefix = "vgl_";
+
+    /// <summary>A new random key: the prefix and 256 bits from the CSPRNG, base64url.</summary>
+    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The stored form of a key: lowercase hex SHA-256 of its UTF-8 bytes.</summary>
+    public static string Hash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+
+    /// <summary>The role's name as stored and shown (<c>admin</c>, <c>curator</c>, ...).</summary>
+    public static string RoleName(ApiKeyRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>Parses a role name, ignoring case.</summary>
+    public static bool TryParseRole(string? name, out ApiKeyRole role) =>
+        Enum.TryParse(name, ignoreCase: true, out role) && Enum.IsDefined(role) && !int.TryParse(name, out _);
+
+    /// <summary>Checks a key's name: 1 to 100 printable characters.</summary>
+    public static void ValidateName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl) || name.Trim().Length != name.Length)
+            throw new ArgumentException($"API key name '{name}' must be 1 to 100 printable characters without leading or trailing spaces", nameof(name));
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
