@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Banks;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Matching;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// Builds the Vigil service: HMA's paths and JSON shapes (docs/hma-api.md), API keys with roles,
+/// RFC 7807 problems for bad input, the bank index loaded in the background and kept current from
+/// the store's change log.
+/// </summary>
+public static class VigilServer
+{
+    /// <summary>Creates the application over an open store (which it does not own).</summary>
+    public static WebApplication Build(IVigilStore store, ServerSettings settings, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.Logging.ClearProviders();
+        if (logging is null)
+            builder.Logging.AddJsonConsole();
+        else
+            logging(builder.Logging);
+        // One line per request would cost more than the lookup itself; Vigil logs what matters.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<MatcherHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        MapStatus(app);
+        MapMatching(app);
+        MapCuration(app);
+        return app;
+    }
+
+    private static void MapStatus(WebApplication app)
+    {
+        // HMA answers plain text; the only endpoint that needs no key (load balancers poll it).
+        app.MapGet("/status", (MatcherHost host) => host.Matcher is null
+            ? Results.Text("INDEX-STALE", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("I-AM-ALIVE", "text/plain"));
+    }
+
+    private static void MapMatching(WebApplication app)
+    {
+        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, string? signal_type, string? signal, string? banks,
+            string? seed, string? bypass_coinflip, CancellationToken ct) =>
+        {
+            if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))
+                return Problems.Result(400, "signal_type and signal are required", "e.g. /m/lookup?signal_type=pdq&signal=<64 hex digits>");
+            if (!SignalType.TryFromName(signal_type, out var type))
+                return Problems.Result(400, $"No such SignalType '{signal_type}'", $"known: {string.Join(", ", SignalType.All.Select(t => t.Name))}");
+            if (!type.TryNormalize(signal, out string? value, out string? why))
+                return Problems.Result(400, "invalid signal", why);
+            var matcher = host.Matcher;
+            if (matcher is null)
+                return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+
+            var outcome = type == SignalType.Pdq
+                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct)
+                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, ct) : QueryOutcome.None;
+            double flip = CoinFlip(seed, bypass_coinflip);
+            var wanted = banks?.Split(',').ToHashSet(StringComparer.Ordinal);
+            var byBank = new SortedDictionary<string, List<Dictionary<string, object>>>(StringComparer.Ordinal);
+            foreach (var match in outcome.Matches)
+            {
+                if (match.Bank.EnabledRatio < flip || (wanted is not null && !wanted.Contains(match.Bank.Name)))
+                    continue;
+                if (!byBank.TryGetValue(match.Bank.Name, out var list))
+                    byBank[match.Bank.Name] = list = [];
+                // HMA sends the distance as a string.
+                list.Add(new Dictionary<string, object> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            return Results.Json(byBank);
+        }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
+    }
+
+    /// <summary>
+    /// HMA's one coin flip per lookup: a bank's matches count when its enabled_ratio is at least the
+    /// flip. A seed makes the flip repeatable (not equal to HMA's own for the same seed: it uses
+    /// CPython's generator); bypass_coinflip=true makes it 0.
+    /// </summary>
+    internal static double CoinFlip(string? seed, string? bypass)
+    {
+        if (string.Equals(bypass, "true", StringComparison.OrdinalIgnoreCase))
+            return 0;
+        if (seed is null)
+            return Random.Shared.NextDouble();
+        ulong bits = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
+        return (bits >> 11) * (1.0 / (1UL << 53));
+    }
+
+    private static void MapCuration(WebApplication app)
+    {
+        app.MapGet("/c/banks", async (IVigilStore store, CancellationToken ct) =>
+        {
+            var banks = await store.ListBanksAsync(ct);
+            return Results.Json(banks.Select(b => new Dictionary<string, object>
+            {
+                ["name"] = b.Bank.Name,
+                ["matching_enabled_ratio"] = b.Bank.Enabled ? b.Bank.EnabledRatio : 0.0,
+            }));
+        }).WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher));
+
+        app.MapGet("/c/signal_type", () => Results.Json(SignalType.All.Select(t => new Dictionary<string, object>
+        {
+            ["name"] = t.Name,
+            ["enabled_ratio"] = 1.0,
+        }))).WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher));
+    }
+}

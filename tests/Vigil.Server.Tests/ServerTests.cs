@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Storage;
+using Vigil.Storage.Sqlite;
+using Vigil.Testing;
+
+namespace Vigil.Server.Tests;
+
+/// <summary>A real server on 127.0.0.1 over a temporary SQLite store: HMA's shapes, keys and roles, problems, following changes.</summary>
+public sealed class ServerTests : IAsyncLifetime
+{
+    private const string BridgePdq = "d8f8f0cee0f4a84f0e370222038f67f0b36e2ed596621e1d33e6b39c4e9c9b22";
+    private readonly TempDirectory _dir = new();
+    private SqliteVigilStore _store = null!;
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+    private long _bridgeId;
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db"));
+        await _store.CreateBankAsync(new NewBank("SAMPLES"));
+        _bridgeId = (await _store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
+        _app = VigilServer.Build(_store, new ServerSettings { Urls = "http://127.0.0.1:0", FollowInterval = TimeSpan.FromMilliseconds(200), KeyCacheTime = TimeSpan.FromMilliseconds(200) },
+            logging => { });
+        await _app.StartAsync();
+        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _http.GetAsync("/status")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the index did not load");
+            await Task.Delay(20);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private async Task<string> KeyAsync(ApiKeyRole role)
+    {
+        string secret = ApiKeySecrets.Generate();
+        await _store.CreateApiKeyAsync($"{role}-{Guid.NewGuid():N}", role, ApiKeySecrets.Hash(secret));
+        return secret;
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (key is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await _http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task Status_needs_no_key_and_answers_as_HMA_does()
+    {
+        var response = await _http.GetAsync("/status");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("I-AM-ALIVE", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Lookup_returns_HMAs_shape_with_the_distance_as_a_string()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        var near = PdqHash.Parse(BridgePdq);
+        near = new PdqHash(near.GetLimb(0) ^ 0b111, near.GetLimb(1), near.GetLimb(2), near.GetLimb(3));
+        var response = await GetAsync($"/m/lookup?signal_type=pdq&signal={near}", key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await JsonAsync(response);
+        var match = Assert.Single(body.GetProperty("SAMPLES").EnumerateArray());
+        Assert.Equal(_bridgeId, match.GetProperty("bank_content_id").GetInt64());
+        Assert.Equal("3", match.GetProperty("distance").GetString());
+
+        Assert.Equal("{}", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={new string('0', 64)}", key)).Content.ReadAsStringAsync());
+        Assert.Equal("{}", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={near}&banks=OTHER", key)).Content.ReadAsStringAsync());
+        Assert.Contains("SAMPLES", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={near}&banks=OTHER,SAMPLES", key)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Keys_and_roles_give_401_and_403_as_problem_documents()
+    {
+        string path = $"/m/lookup?signal_type=pdq&signal={BridgePdq}";
+        foreach (var key in new[] { null, "vgl_not-a-key" })
+        {
+            var response = await GetAsync(path, key);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        var forbidden = await GetAsync(path, await KeyAsync(ApiKeyRole.Reviewer));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("reviewer", (await JsonAsync(forbidden)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(path, await KeyAsync(ApiKeyRole.Admin))).StatusCode);
+
+        // A revoked key stops working once the short key cache lapses.
+        string revoked = await KeyAsync(ApiKeyRole.Matcher);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(path, revoked)).StatusCode);
+        var name = (await _store.FindApiKeyAsync(ApiKeySecrets.Hash(revoked)))!.Name;
+        await _store.RevokeApiKeyAsync(name);
+        await Task.Delay(300);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(path, revoked)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/m/lookup?signal_type=pdq&signal=zz", "invalid signal")]
+    [InlineData("/m/lookup?signal_type=pdqq&signal=00", "No such SignalType 'pdqq'")]
+    [InlineData("/m/lookup?signal=00", "signal_type and signal are required")]
+    public async Task Bad_input_is_a_400_problem_never_a_500(string path, string title)
+    {
+        var response = await GetAsync(path, await KeyAsync(ApiKeyRole.Matcher));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(title, (await JsonAsync(response)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_bank_change_made_elsewhere_is_matched_within_five_seconds()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string fresh = new('7', 64);
+        Assert.Equal("{}", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={fresh}", key)).Content.ReadAsStringAsync());
+        await using (var other = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db")))
+        {
+            await other.CreateBankAsync(new NewBank("LATER"));
+            await other.AddContentAsync("LATER", new NewContent([new Signal(SignalType.Pdq, fresh)]));
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await (await GetAsync($"/m/lookup?signal_type=pdq&signal={fresh}", key)).Content.ReadAsStringAsync()).Contains("LATER"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the new bank content was not matched within 5 s");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Coin_flip_respects_enabled_ratio_seed_and_bypass()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        await _store.UpdateBankAsync("SAMPLES", new BankUpdate { EnabledRatio = 0.0 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await (await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}&seed=a", key)).Content.ReadAsStringAsync()) != "{}")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the ratio change was not followed");
+            await Task.Delay(50);
+        }
+        Assert.Contains("SAMPLES", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}&bypass_coinflip=true", key)).Content.ReadAsStringAsync());
+        Assert.Equal(VigilServer.CoinFlip("seed-1", null), VigilServer.CoinFlip("seed-1", null));
+        Assert.NotEqual(VigilServer.CoinFlip("seed-1", null), VigilServer.CoinFlip("seed-2", null));
+        Assert.Equal(0, VigilServer.CoinFlip("seed-1", "true"));
+    }
+
+    [Fact]
+    public async Task Curation_lists_banks_and_signal_types_in_HMAs_shape()
+    {
+        string key = await KeyAsync(ApiKeyRole.Curator);
+        var banks = await JsonAsync(await GetAsync("/c/banks", key));
+        var bank = Assert.Single(banks.EnumerateArray());
+        Assert.Equal("SAMPLES", bank.GetProperty("name").GetString());
+        Assert.Equal(1.0, bank.GetProperty("matching_enabled_ratio").GetDouble());
+        var types = await JsonAsync(await GetAsync("/c/signal_type", key));
+        Assert.Contains(types.EnumerateArray(), t => t.GetProperty("name").GetString() == "pdq");
+    }
+}
