@@ -53,4 +53,17 @@ public class DemoAndBenchTests
         double megabytes = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(megabytes < 150, $"peak resident memory {megabytes} MB");
     }
+
+    [Fact]
+    public void BenchServeLoadsTheRealServerAndReportsThroughputWithoutErrors()
+    {
+        var result = CliRunner.Run("bench", "serve", "--size", "2000", "--requests", "400", "--concurrency", "4");
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal(400, root.GetProperty("requests").GetInt32());
+        Assert.Equal(0, root.GetProperty("errors").GetInt32());
+        Assert.Equal(200, root.GetProperty("matched").GetInt32());
+        Assert.True(root.GetProperty("requests_per_second").GetDouble() > 0);
+    }
 }

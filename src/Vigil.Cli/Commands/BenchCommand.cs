@@ -17,7 +17,21 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure Vigil's speed on this machine");
         bench.Subcommands.Add(CreateHash(output, error));
         bench.Subcommands.Add(CreateIndex(output, error));
+        bench.Subcommands.Add(CreateServe(output, error));
         return bench;
+    }
+
+    private static Command CreateServe(TextWriter output, TextWriter error)
+    {
+        var size = PositiveInt("--size", "Random hashes in the throwaway bank", 1_000_000);
+        var requests = PositiveInt("--requests", "GET /m/lookup requests to send (bounded)", 50_000);
+        var concurrency = PositiveInt("--concurrency", "Keep-alive connections sending at once", 32);
+        var command = new Command("serve", "Load-test the service on 127.0.0.1: a throwaway store of N random hashes, the real server, R lookups by hash over C connections; prints one JSON line (requests/s, p50/p99 ms, errors)")
+        {
+            size, requests, concurrency,
+        };
+        command.SetAction((parse, ct) => ServeBenchmark.RunAsync(parse.GetValue(size), parse.GetValue(requests), parse.GetValue(concurrency), output, error, ct));
+        return command;
     }
 
     private static Command CreateIndex(TextWriter output, TextWriter error)
