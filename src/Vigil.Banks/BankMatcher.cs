@@ -35,7 +35,10 @@ public sealed class BankMatcher
     private readonly IVigilStore _store;
     private readonly PdqIndex _index;
     private readonly HashSet<string>? _selected;
-    private readonly ConcurrentDictionary<long, BankContent?> _contentCache = new();
+    // Content rows read for matches, kept briefly: classification and disabled_until changes are not
+    // in the change log, so a cached row is trusted for ContentCacheTime at most.
+    private static readonly TimeSpan ContentCacheTime = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<long, (BankContent? Content, long Until)> _contentCache = new();
     private readonly SemaphoreSlim _catchUp = new(1, 1);
     private volatile Dictionary<long, Bank> _banks;
     private long _appliedSeq;
@@ -95,8 +98,9 @@ public sealed class BankMatcher
 
     /// <summary>
     /// Applies the store's changes since the last call (or the load) to the index, re-reads the banks'
-    /// settings and forgets cached content (its classification or disabled_until may have changed,
-    /// which the change log does not carry). Returns the number of changes applied.
+    /// settings, and forgets cached content when anything changed (cached content also expires after
+    /// a few seconds: classification and disabled_until changes are not in the change log).
+    /// Returns the number of changes applied.
     /// </summary>
     public async Task<long> CatchUpAsync(CancellationToken cancellationToken)
     {
@@ -111,7 +115,8 @@ public sealed class BankMatcher
                 Interlocked.Exchange(ref _appliedSeq, latest);
             }
             _banks = await ReadBanksAsync(_store, cancellationToken);
-            _contentCache.Clear();
+            if (applied > 0 || _contentCache.Count > 1_000_000)
+                _contentCache.Clear();
             return applied;
         }
         finally
@@ -180,8 +185,17 @@ public sealed class BankMatcher
         List<BankMatch>? matches = null, negative = null;
         foreach (var hit in hits)
         {
-            if (!_contentCache.TryGetValue(hit.ContentId, out var content))
-                _contentCache[hit.ContentId] = content = await _store.GetContentAsync(hit.ContentId, cancellationToken);
+            long tick = Environment.TickCount64;
+            BankContent? content;
+            if (_contentCache.TryGetValue(hit.ContentId, out var cached) && cached.Until > tick)
+            {
+                content = cached.Content;
+            }
+            else
+            {
+                content = await _store.GetContentAsync(hit.ContentId, cancellationToken);
+                _contentCache[hit.ContentId] = (content, tick + (long)ContentCacheTime.TotalMilliseconds);
+            }
             if (content is null || content.IsDisabledAt(now) || !banks.TryGetValue(content.BankId, out var bank) || !bank.Enabled)
                 continue;
             var match = new BankMatch(bank, content, hit.Distance, hit.QueryIndex, hit.Signal);
