@@ -16,7 +16,7 @@ public class SchemaTests
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal((long)SqliteVigilStore.BusyTimeout.TotalMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
         Assert.Equal((long)SqliteMigrations.All.Count, Scalar(connection, "SELECT MAX(version) FROM schema_migrations"));
-        foreach (var table in new[] { "banks", "bank_content", "content_signals", "changes", "api_keys" })
+        foreach (var table in new[] { "banks", "bank_content", "content_signals", "changes", "api_keys", "audit_log" })
             Assert.Equal(1L, Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
     }
 

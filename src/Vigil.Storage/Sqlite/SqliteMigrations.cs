@@ -103,5 +103,30 @@ internal static class SqliteMigrations
                 revoked_at INTEGER
             );
             """),
+        new(3, "audit log", """
+            -- The append-only audit log: seq is assigned by the appender (the last plus one, inside a
+            -- BEGIN IMMEDIATE transaction), hash chains each entry to the one before (see AuditChain).
+            CREATE TABLE audit_log (
+                seq           INTEGER PRIMARY KEY,
+                logged_at     INTEGER NOT NULL,
+                actor         TEXT    NOT NULL,
+                action        TEXT    NOT NULL,
+                subject       TEXT    NOT NULL,
+                detail        TEXT,
+                previous_hash TEXT    NOT NULL,
+                hash          TEXT    NOT NULL
+            );
+
+            -- Entries cannot be changed or removed without dropping these first (deliberate DDL).
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed');
+            END;
+
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only: DELETE is not allowed');
+            END;
+            """),
     ];
 }
