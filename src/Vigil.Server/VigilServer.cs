@@ -46,7 +46,8 @@ public static class VigilServer
         app.UseMiddleware<ApiKeyAuthentication>();
         MapStatus(app);
         MapMatching(app);
-        MapCuration(app);
+        CurationEndpoints.Map(app);
+        MatchingEndpoints.Map(app);
         return app;
     }
 
@@ -105,24 +106,5 @@ public static class VigilServer
             return Random.Shared.NextDouble();
         ulong bits = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
         return (bits >> 11) * (1.0 / (1UL << 53));
-    }
-
-    private static void MapCuration(WebApplication app)
-    {
-        app.MapGet("/c/banks", async (IVigilStore store, CancellationToken ct) =>
-        {
-            var banks = await store.ListBanksAsync(ct);
-            return Results.Json(banks.Select(b => new Dictionary<string, object>
-            {
-                ["name"] = b.Bank.Name,
-                ["matching_enabled_ratio"] = b.Bank.Enabled ? b.Bank.EnabledRatio : 0.0,
-            }));
-        }).WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher));
-
-        app.MapGet("/c/signal_type", () => Results.Json(SignalType.All.Select(t => new Dictionary<string, object>
-        {
-            ["name"] = t.Name,
-            ["enabled_ratio"] = 1.0,
-        }))).WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher));
     }
 }

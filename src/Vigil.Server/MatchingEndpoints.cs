@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Matching;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// HMA's matching extras (docs/hma-api.md): <c>GET /m/raw_lookup</c>, <c>POST /m/compare</c>,
+/// <c>GET /m/index/status</c> (matcher keys), and <c>GET /site-map</c> (any key).
+/// </summary>
+public static partial class MatchingEndpoints
+{
+    private static readonly RequiresRole Matcher = new(ApiKeyRole.Matcher);
+
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/m/raw_lookup", RawLookupAsync).WithMetadata(Matcher);
+        app.MapPost("/m/compare", CompareAsync).WithMetadata(Matcher);
+        app.MapGet("/m/index/status", IndexStatus).WithMetadata(Matcher);
+        app.MapGet("/site-map", (EndpointDataSource endpoints) => Results.Json(SiteMap(endpoints)))
+            .WithMetadata(new RequiresRole(Enum.GetValues<ApiKeyRole>()));
+    }
+
+    /// <summary>
+    /// Index hits without grouping by bank or the coin flip. PDQ goes through the in-memory index;
+    /// exact types (md5, sha1, sha256) through the store.
+    /// </summary>
+    private static async Task<IResult> RawLookupAsync(MatcherHost host, IVigilStore store, string? signal_type, string? signal, string? banks,
+        string? include_distance, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))
+            return Problems.Result(400, "signal_type and signal are required", "e.g. /m/raw_lookup?signal_type=pdq&signal=<64 hex digits>");
+        if (!SignalType.TryFromName(signal_type, out var type))
+            return Problems.Result(400, $"No such SignalType '{signal_type}'", $"known: {CurationEndpoints.KnownTypes()}");
+        if (!type.TryNormalize(signal, out string? value, out string? why))
+            return Problems.Result(400, "invalid signal", why);
+        var matcher = host.Matcher;
+        if (matcher is null)
+            return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+        bool withDistance = include_distance is not null
+            && (include_distance.Equals("true", StringComparison.OrdinalIgnoreCase) || include_distance == "1");
+        var wanted = banks?.Split(',').ToHashSet(StringComparer.Ordinal);
+
+        var hits = new List<(long ContentId, string Bank, int Distance)>();
+        if (type == SignalType.Pdq)
+        {
+            var outcome = await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct);
+            foreach (var match in outcome.Matches.Concat(outcome.SuppressedBy))
+                hits.Add((match.Content.Id, match.Bank.Name, match.Distance));
+        }
+        else
+        {
+            foreach (var match in await store.LookupSignalAsync(new Signal(type, value), ct))
+                hits.Add((match.ContentId, match.BankName, 0));
+        }
+        var kept = hits.Where(h => wanted is null || wanted.Contains(h.Bank)).DistinctBy(h => h.ContentId).OrderBy(h => h.ContentId);
+        object matches = withDistance
+            ? kept.Select(h => new Dictionary<string, object>
+            {
+                ["bank_content_id"] = h.ContentId,
+                ["distance"] = h.Distance.ToString(CultureInfo.InvariantCulture),
+            }).ToList()
+            : kept.Select(h => h.ContentId).ToList();
+        return Results.Json(new Dictionary<string, object> { ["matches"] = matches });
+    }
+
+    /// <summary>HMA's compare: per signal type, two hashes in, <c>[match, {"distance": n}]</c> out.</summary>
+    private static async Task<IResult> CompareAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, error) = await CurationEndpoints.ReadJsonObjectAsync(request, ct);
+        if (error is not null)
+            return error;
+        var result = new Dictionary<string, object[]>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            string name = property.Name;
+            if (property.Value.ValueKind != JsonValueKind.Array)
+                return Problems.Result(400, $"Comparison hashes for {name} was not a list", "send {\"pdq\": [\"<hex A>\", \"<hex B>\"]}");
+            if (property.Value.GetArrayLength() != 2)
+                return Problems.Result(400, "Comparison hash list length must be exactly 2", $"got {property.Value.GetArrayLength()} for {name}");
+            if (!SignalType.TryFromName(name, out var type))
+                return Problems.Result(400, $"No such SignalType '{name}'", $"known: {CurationEndpoints.KnownTypes()}");
+            var values = new string[2];
+            for (int i = 0; i < 2; i++)
+            {
+                var element = property.Value[i];
+                if (element.ValueKind != JsonValueKind.String)
+                    return Problems.Result(400, $"Invalid {name} hash", "each hash must be a string");
+                if (!type.TryNormalize(element.GetString(), out string? value, out string? why))
+                    return Problems.Result(400, $"Invalid {name} hash", why);
+                values[i] = value;
+            }
+            bool match;
+            int distance;
+            if (type == SignalType.Pdq)
+            {
+                distance = PdqHash.Distance(PdqHash.Parse(values[0]), PdqHash.Parse(values[1]));
+                match = distance <= PdqIndex.DefaultMaxDistance;
+            }
+            else
+            {
+                // Exact signals match only when equal; the distance says the same (0 or 1).
+                match = values[0] == values[1];
+                distance = match ? 0 : 1;
+            }
+            result[name] = [match, new Dictionary<string, int> { ["distance"] = distance }];
+        }
+        return Results.Json(result);
+    }
+
+    /// <summary>
+    /// The in-memory index, in HMA's shape: <c>size</c> is the number of PDQ hashes indexed and
+    /// <c>built_to</c> the change sequence number it reflects (HMA gives a build time there; a
+    /// replica here follows the change log, so the sequence is what says how current it is).
+    /// Exact types are looked up in the store, not indexed: they show as not present.
+    /// </summary>
+    private static IResult IndexStatus(MatcherHost host, string? signal_type)
+    {
+        IEnumerable<SignalType> types = SignalType.All;
+        if (!string.IsNullOrEmpty(signal_type))
+        {
+            if (!SignalType.TryFromName(signal_type, out var type))
+                return Problems.Result(400, $"No such signal type '{signal_type}'", $"known: {CurationEndpoints.KnownTypes()}");
+            types = [type];
+        }
+        var matcher = host.Matcher;
+        var result = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            bool present = type == SignalType.Pdq && matcher is not null;
+            result[type.Name] = new Dictionary<string, object>
+            {
+                ["present"] = present,
+                ["built_to"] = present ? matcher!.AppliedSeq : -1L,
+                ["size"] = present ? matcher!.HashCount : 0,
+            };
+        }
+        return Results.Json(result);
+    }
+
+    /// <summary>Every route, de-duplicated and sorted, in Flask's syntax as HMA shows them.</summary>
+    internal static List<string> SiteMap(EndpointDataSource endpoints)
+    {
+        var routes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            string? raw = endpoint.RoutePattern.RawText;
+            if (raw is null)
+                continue;
+            if (!raw.StartsWith('/'))
+                raw = "/" + raw;
+            routes.Add(RouteParameter().Replace(raw, m => m.Groups[2].Value == "long" ? $"<int:{m.Groups[1].Value}>" : $"<{m.Groups[1].Value}>"));
+        }
+        return [.. routes];
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+))?\}")]
+    private static partial Regex RouteParameter();
+}
