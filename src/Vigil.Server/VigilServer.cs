@@ -38,12 +38,15 @@ public static class VigilServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<MatcherHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<AuditMiddleware>();
         MapStatus(app);
         MapMatching(app);
         CurationEndpoints.Map(app);
@@ -89,6 +92,7 @@ public static class VigilServer
                 // HMA sends the distance as a string.
                 list.Add(new Dictionary<string, object> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
+            context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, int> { ["banks_matched"] = byBank.Count };
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
     }

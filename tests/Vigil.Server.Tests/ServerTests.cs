@@ -177,4 +177,32 @@ public sealed class ServerTests : IAsyncLifetime
         var types = await JsonAsync(await GetAsync("/c/signal_type", key));
         Assert.Contains(types.EnumerateArray(), t => t.GetProperty("name").GetString() == "pdq");
     }
+
+    [Fact]
+    public async Task Every_authenticated_request_is_in_the_hash_chained_audit_log_with_who_what_and_outcome()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string name = (await _store.FindApiKeyAsync(ApiKeySecrets.Hash(key)))!.Name;
+        await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}", key);
+        await GetAsync("/m/lookup?signal_type=pdq&signal=zz", key);
+        await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}", null);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<AuditEntry> mine;
+        do
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the audit entries were not written");
+            await Task.Delay(50);
+            var all = new List<AuditEntry>();
+            await foreach (var entry in _store.ReadAuditAsync())
+                all.Add(entry);
+            Assert.Null(AuditChain.Verify(all));
+            mine = all.Where(e => e.Actor == name).ToList();
+        }
+        while (mine.Count < 2);
+
+        Assert.All(mine, e => Assert.Equal("GET /m/lookup", e.Action));
+        Assert.Contains(mine, e => e.Subject.Contains(BridgePdq) && e.DetailJson!.Contains("\"status\":200") && e.DetailJson.Contains("\"banks_matched\":1"));
+        Assert.Contains(mine, e => e.Subject.Contains("signal=zz") && e.DetailJson!.Contains("\"status\":400"));
+    }
 }
