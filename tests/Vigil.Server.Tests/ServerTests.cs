@@ -14,65 +14,14 @@ using Vigil.Testing;
 namespace Vigil.Server.Tests;
 
 /// <summary>A real server on 127.0.0.1 over a temporary SQLite store: HMA's shapes, keys and roles, problems, following changes.</summary>
-public sealed class ServerTests : IAsyncLifetime
+public sealed class ServerTests : LiveServerTest
 {
-    private const string BridgePdq = "d8f8f0cee0f4a84f0e370222038f67f0b36e2ed596621e1d33e6b39c4e9c9b22";
-    private readonly TempDirectory _dir = new();
-    private SqliteVigilStore _store = null!;
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
-    private long _bridgeId;
-
-    public async Task InitializeAsync()
-    {
-        _store = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db"));
-        await _store.CreateBankAsync(new NewBank("SAMPLES"));
-        _bridgeId = (await _store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
-        _app = VigilServer.Build(_store, new ServerSettings { Urls = "http://127.0.0.1:0", FollowInterval = TimeSpan.FromMilliseconds(200), KeyCacheTime = TimeSpan.FromMilliseconds(200) },
-            logging => { });
-        await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await _http.GetAsync("/status")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the index did not load");
-            await Task.Delay(20);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
-
-    private async Task<string> KeyAsync(ApiKeyRole role)
-    {
-        string secret = ApiKeySecrets.Generate();
-        await _store.CreateApiKeyAsync($"{role}-{Guid.NewGuid():N}", role, ApiKeySecrets.Hash(secret));
-        return secret;
-    }
-
-    private async Task<HttpResponseMessage> GetAsync(string path, string? key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (key is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await _http.SendAsync(request);
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private Task<HttpResponseMessage> GetAsync(string path, string? key) => SendAsync(HttpMethod.Get, path, key);
 
     [Fact]
     public async Task Status_needs_no_key_and_answers_as_HMA_does()
     {
-        var response = await _http.GetAsync("/status");
+        var response = await GetAsync("/status", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("I-AM-ALIVE", await response.Content.ReadAsStringAsync());
     }
@@ -87,7 +36,7 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await JsonAsync(response);
         var match = Assert.Single(body.GetProperty("SAMPLES").EnumerateArray());
-        Assert.Equal(_bridgeId, match.GetProperty("bank_content_id").GetInt64());
+        Assert.Equal(BridgeId, match.GetProperty("bank_content_id").GetInt64());
         Assert.Equal("3", match.GetProperty("distance").GetString());
 
         Assert.Equal("{}", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={new string('0', 64)}", key)).Content.ReadAsStringAsync());
@@ -113,8 +62,8 @@ public sealed class ServerTests : IAsyncLifetime
         // A revoked key stops working once the short key cache lapses.
         string revoked = await KeyAsync(ApiKeyRole.Matcher);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(path, revoked)).StatusCode);
-        var name = (await _store.FindApiKeyAsync(ApiKeySecrets.Hash(revoked)))!.Name;
-        await _store.RevokeApiKeyAsync(name);
+        var name = (await Store.FindApiKeyAsync(ApiKeySecrets.Hash(revoked)))!.Name;
+        await Store.RevokeApiKeyAsync(name);
         await Task.Delay(300);
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(path, revoked)).StatusCode);
     }
@@ -136,7 +85,7 @@ public sealed class ServerTests : IAsyncLifetime
         string key = await KeyAsync(ApiKeyRole.Matcher);
         string fresh = new('7', 64);
         Assert.Equal("{}", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={fresh}", key)).Content.ReadAsStringAsync());
-        await using (var other = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db")))
+        await using (var other = await SqliteVigilStore.OpenAsync(DatabasePath))
         {
             await other.CreateBankAsync(new NewBank("LATER"));
             await other.AddContentAsync("LATER", new NewContent([new Signal(SignalType.Pdq, fresh)]));
@@ -153,7 +102,7 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task Coin_flip_respects_enabled_ratio_seed_and_bypass()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);
-        await _store.UpdateBankAsync("SAMPLES", new BankUpdate { EnabledRatio = 0.0 });
+        await Store.UpdateBankAsync("SAMPLES", new BankUpdate { EnabledRatio = 0.0 });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while ((await (await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}&seed=a", key)).Content.ReadAsStringAsync()) != "{}")
         {
@@ -182,7 +131,7 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task Every_authenticated_request_is_in_the_hash_chained_audit_log_with_who_what_and_outcome()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);
-        string name = (await _store.FindApiKeyAsync(ApiKeySecrets.Hash(key)))!.Name;
+        string name = (await Store.FindApiKeyAsync(ApiKeySecrets.Hash(key)))!.Name;
         await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}", key);
         await GetAsync("/m/lookup?signal_type=pdq&signal=zz", key);
         await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}", null);
@@ -194,7 +143,7 @@ public sealed class ServerTests : IAsyncLifetime
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the audit entries were not written");
             await Task.Delay(50);
             var all = new List<AuditEntry>();
-            await foreach (var entry in _store.ReadAuditAsync())
+            await foreach (var entry in Store.ReadAuditAsync())
                 all.Add(entry);
             Assert.Null(AuditChain.Verify(all));
             mine = all.Where(e => e.Actor == name).ToList();

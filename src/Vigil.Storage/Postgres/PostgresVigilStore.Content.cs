@@ -95,7 +95,7 @@ public sealed partial class PostgresVigilStore
         await using var command = Command(connection, $"{PostgresRows.ContentSelect} WHERE c.bank_id = $1 {PostgresRows.ContentOrder}",
             PostgresRows.Param(bankId, NpgsqlDbType.Bigint));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var accumulator = new PostgresContentAccumulator();
+        var accumulator = new ContentAccumulator(static (reader, ordinal) => PostgresRows.ReadTime((NpgsqlDataReader)reader, ordinal));
         while (await reader.ReadAsync(cancellationToken))
         {
             if (accumulator.Add(reader) is { } completed)
@@ -120,7 +120,7 @@ public sealed partial class PostgresVigilStore
         await using var command = Command(connection, $"{PostgresRows.ContentSelect} WHERE c.id = $1 {PostgresRows.ContentOrder}",
             PostgresRows.Param(contentId, NpgsqlDbType.Bigint));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var accumulator = new PostgresContentAccumulator();
+        var accumulator = new ContentAccumulator(static (reader, ordinal) => PostgresRows.ReadTime((NpgsqlDataReader)reader, ordinal));
         while (await reader.ReadAsync(cancellationToken))
             accumulator.Add(reader);
         return accumulator.Finish();

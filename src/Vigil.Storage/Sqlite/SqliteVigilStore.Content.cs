@@ -90,7 +90,7 @@ public sealed partial class SqliteVigilStore
         command.CommandText = $"{SqliteRows.ContentSelect} WHERE c.bank_id = $bank {SqliteRows.ContentOrder}";
         command.Parameters.AddWithValue("$bank", bankId);
         using var reader = command.ExecuteReader();
-        var accumulator = new ContentAccumulator();
+        var accumulator = new ContentAccumulator(static (reader, ordinal) => UnixMicros.ToTime(reader.GetInt64(ordinal)));
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -118,7 +118,7 @@ public sealed partial class SqliteVigilStore
         command.CommandText = $"{SqliteRows.ContentSelect} WHERE c.id = $id {SqliteRows.ContentOrder}";
         command.Parameters.AddWithValue("$id", contentId);
         using var reader = command.ExecuteReader();
-        var accumulator = new ContentAccumulator();
+        var accumulator = new ContentAccumulator(static (reader, ordinal) => UnixMicros.ToTime(reader.GetInt64(ordinal)));
         while (reader.Read())
             accumulator.Add(reader);
         return accumulator.Finish();
