@@ -65,7 +65,7 @@ public static class VigilServer
     private static void MapMatching(WebApplication app)
     {
         app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, string? signal_type, string? signal, string? banks,
-            string? seed, string? bypass_coinflip, CancellationToken ct) =>
+            string? seed, string? bypass_coinflip, string? include, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))
                 return Problems.Result(400, "signal_type and signal are required", "e.g. /m/lookup?signal_type=pdq&signal=<64 hex digits>");
@@ -80,9 +80,11 @@ public static class VigilServer
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct)
                 : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, ct) : QueryOutcome.None;
+            // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.
+            bool withMetadata = include?.Split(',').Contains("metadata", StringComparer.OrdinalIgnoreCase) ?? false;
             double flip = CoinFlip(seed, bypass_coinflip);
             var wanted = banks?.Split(',').ToHashSet(StringComparer.Ordinal);
-            var byBank = new SortedDictionary<string, List<Dictionary<string, object>>>(StringComparer.Ordinal);
+            var byBank = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
             foreach (var match in outcome.Matches)
             {
                 if (match.Bank.EnabledRatio < flip || (wanted is not null && !wanted.Contains(match.Bank.Name)))
@@ -90,7 +92,16 @@ public static class VigilServer
                 if (!byBank.TryGetValue(match.Bank.Name, out var list))
                     byBank[match.Bank.Name] = list = [];
                 // HMA sends the distance as a string.
-                list.Add(new Dictionary<string, object> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                var item = new Dictionary<string, object?> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                if (withMetadata)
+                {
+                    item["label"] = match.Content.Classification;
+                    item["source"] = match.Content.Source;
+                    item["source_id"] = match.Content.SourceId;
+                    item["note"] = match.Content.Note;
+                    item["signal"] = match.Signal.Name;
+                }
+                list.Add(item);
             }
             context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, int> { ["banks_matched"] = byBank.Count };
             return Results.Json(byBank);

@@ -154,4 +154,33 @@ public sealed class ServerTests : LiveServerTest
         Assert.Contains(mine, e => e.Subject.Contains(BridgePdq) && e.DetailJson!.Contains("\"status\":200") && e.DetailJson.Contains("\"banks_matched\":1"));
         Assert.Contains(mine, e => e.Subject.Contains("signal=zz") && e.DetailJson!.Contains("\"status\":400"));
     }
+
+    [Fact]
+    public async Task Include_metadata_adds_what_the_bank_knows_and_plain_lookups_keep_HMAs_shape()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string other = new('a', 64);
+        await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, other)])
+        {
+            Classification = "A1", Source = "ncmec:member:42", SourceId = "e-17", Note = "from the weekly list",
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement match;
+        while (true)
+        {
+            var body = await JsonAsync(await GetAsync($"/m/lookup?signal_type=pdq&signal={other}&include=metadata", key));
+            if (body.TryGetProperty("SAMPLES", out var list))
+            {
+                match = list[0];
+                break;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the new content was not followed");
+            await Task.Delay(50);
+        }
+        Assert.Equal(("A1", "ncmec:member:42", "e-17", "from the weekly list", "pdq"),
+            (match.GetProperty("label").GetString(), match.GetProperty("source").GetString(), match.GetProperty("source_id").GetString(),
+             match.GetProperty("note").GetString(), match.GetProperty("signal").GetString()));
+        var plain = (await JsonAsync(await GetAsync($"/m/lookup?signal_type=pdq&signal={other}", key))).GetProperty("SAMPLES")[0];
+        Assert.Equal(["bank_content_id", "distance"], plain.EnumerateObject().Select(p => p.Name));
+    }
 }
