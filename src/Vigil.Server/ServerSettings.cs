@@ -11,4 +11,10 @@ public sealed record ServerSettings
 
     /// <summary>How long a verified API key is trusted before it is looked up again (revocation takes effect within this).</summary>
     public TimeSpan KeyCacheTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests per second each API key may make on average (a token bucket; 429 beyond it).</summary>
+    public int RequestsPerSecondPerKey { get; init; } = 20_000;
+
+    /// <summary>How many requests a key may make at once above its average rate.</summary>
+    public int BurstPerKey { get; init; } = 20_000;
 }

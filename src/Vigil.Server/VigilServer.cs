@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Banks;
@@ -41,12 +43,34 @@ public static class VigilServer
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddRateLimiter(options =>
+        {
+            // Per key, after authentication; requests without a key never reach a limited endpoint.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Items[ApiKeyAuthentication.ItemKey] is ApiKey key
+                    ? RateLimitPartition.GetTokenBucketLimiter(key.Name, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = settings.BurstPerKey,
+                        TokensPerPeriod = settings.RequestsPerSecondPerKey,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter("no key"));
+            options.OnRejected = (rejected, _) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(Problems.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "rate limit exceeded",
+                    $"this key may make {settings.RequestsPerSecondPerKey} requests per second (bursts up to {settings.BurstPerKey})"));
+            };
+        });
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<AuditMiddleware>();
+        app.UseRateLimiter();
         MapStatus(app);
         MapMatching(app);
         CurationEndpoints.Map(app);

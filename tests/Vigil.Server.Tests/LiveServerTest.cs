@@ -28,13 +28,20 @@ public abstract class LiveServerTest : IAsyncLifetime
 
     protected long BridgeId { get; private set; }
 
+    /// <summary>The server's settings: quick to follow changes and to notice revoked keys.</summary>
+    protected virtual ServerSettings Settings => new()
+    {
+        Urls = "http://127.0.0.1:0",
+        FollowInterval = TimeSpan.FromMilliseconds(200),
+        KeyCacheTime = TimeSpan.FromMilliseconds(200),
+    };
+
     public async Task InitializeAsync()
     {
         Store = await SqliteVigilStore.OpenAsync(DatabasePath);
         await Store.CreateBankAsync(new NewBank("SAMPLES"));
         BridgeId = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
-        _app = VigilServer.Build(Store, new ServerSettings { Urls = "http://127.0.0.1:0", FollowInterval = TimeSpan.FromMilliseconds(200), KeyCacheTime = TimeSpan.FromMilliseconds(200) },
-            logging => { });
+        _app = VigilServer.Build(Store, Settings, logging => { });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
