@@ -43,6 +43,7 @@ public static class VigilServer
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(options =>
         {
             // Per key, after authentication; requests without a key never reach a limited endpoint.
@@ -71,6 +72,7 @@ public static class VigilServer
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<AuditMiddleware>();
         app.UseRateLimiter();
+        app.MapOpenApi().WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher, ApiKeyRole.Reviewer));
         MapStatus(app);
         MapMatching(app);
         CurationEndpoints.Map(app);

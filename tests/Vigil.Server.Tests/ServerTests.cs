@@ -183,4 +183,15 @@ public sealed class ServerTests : LiveServerTest
         var plain = (await JsonAsync(await GetAsync($"/m/lookup?signal_type=pdq&signal={other}", key))).GetProperty("SAMPLES")[0];
         Assert.Equal(["bank_content_id", "distance"], plain.EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_the_HMA_paths_and_needs_a_key()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/openapi/v1.json", null)).StatusCode);
+        var response = await GetAsync("/openapi/v1.json", await KeyAsync(ApiKeyRole.Reviewer));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await JsonAsync(response)).GetProperty("paths");
+        foreach (string path in new[] { "/status", "/m/lookup", "/c/banks", "/c/bank/{bank_name}" })
+            Assert.True(paths.TryGetProperty(path, out _) || paths.EnumerateObject().Any(p => p.Name.StartsWith(path.Split('{')[0], StringComparison.Ordinal)), path);
+    }
 }
