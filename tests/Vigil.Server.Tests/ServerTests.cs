@@ -194,4 +194,20 @@ public sealed class ServerTests : LiveServerTest
         foreach (string path in new[] { "/status", "/m/lookup", "/c/banks", "/c/bank/{bank_name}" })
             Assert.True(paths.TryGetProperty(path, out _) || paths.EnumerateObject().Any(p => p.Name.StartsWith(path.Split('{')[0], StringComparison.Ordinal)), path);
     }
+
+    [Fact]
+    public async Task A_match_in_a_negative_bank_suppresses_the_other_matches_over_HTTP()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string path = $"/m/lookup?signal_type=pdq&signal={BridgePdq}";
+        Assert.Contains("SAMPLES", await (await GetAsync(path, key)).Content.ReadAsStringAsync());
+        await Store.CreateBankAsync(new NewBank("KNOWN_FALSE_POSITIVES") { IsNegative = true });
+        await Store.AddContentAsync("KNOWN_FALSE_POSITIVES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await (await GetAsync(path, key)).Content.ReadAsStringAsync() != "{}")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the negative bank did not take effect within 5 s");
+            await Task.Delay(50);
+        }
+    }
 }
