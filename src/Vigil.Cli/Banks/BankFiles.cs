@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
@@ -28,7 +27,7 @@ internal static class BankFiles
                 }
                 if (record.Pdq.Quality < PdqResult.MinimumTrustedQuality)
                     error.WriteLine($"warning: {record.Path}: PDQ quality {record.Pdq.Quality} is below {PdqResult.MinimumTrustedQuality}; matches against it will be unreliable");
-                string md5 = Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(record.Path)));
+                string md5 = FileHasher.Md5HexAsync(record.Path, CancellationToken.None).GetAwaiter().GetResult();
                 string metadata = JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["file_name"] = Path.GetFileName(record.Path),

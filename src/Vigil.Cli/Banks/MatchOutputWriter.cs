@@ -3,6 +3,7 @@ using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 
 using Vigil.Banks;
+using Vigil.Cli.Hashing;
 
 namespace Vigil.Cli.Banks;
 
@@ -39,7 +40,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
         {
             case "csv":
                 foreach (var m in result.Outcome.Matches)
-                    output.WriteLine(string.Join(',', Csv(result.Query), result.Pdq?.ToString(), m.Bank.Name, m.Content.Id, m.Distance, Csv(m.Content.Classification ?? "")));
+                    output.WriteLine(string.Join(',', HashOutputWriter.CsvField(result.Query), result.Pdq?.ToString(), m.Bank.Name, m.Content.Id, m.Distance, HashOutputWriter.CsvField(m.Content.Classification ?? "")));
                 break;
             case "json":
                 output.WriteLine(JsonSerializer.Serialize(ToJson(result, dihedral)));
@@ -126,7 +127,4 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
             json["variant"] = PdqDihedralHashes.Names[m.QueryIndex];
         return json;
     }
-
-    public static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
@@ -55,8 +54,7 @@ internal sealed class MatchOptions
         string md5;
         try
         {
-            using var file = File.OpenRead(record.Path);
-            md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(file, ct));
+            md5 = await FileHasher.Md5HexAsync(record.Path, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -105,11 +105,11 @@ internal static class ScanCommand
                 writer.WriteLine("path,status,pdq,quality,bank,content_id,distance,label");
                 foreach (var r in results)
                 {
-                    string prefix = string.Join(',', MatchOutputWriter.Csv(r.Query), QueryResult.StatusName(r.Status), r.Pdq?.ToString(), r.Quality);
+                    string prefix = string.Join(',', HashOutputWriter.CsvField(r.Query), QueryResult.StatusName(r.Status), r.Pdq?.ToString(), r.Quality);
                     if (r.Outcome.Matches.Count == 0)
                         writer.WriteLine(prefix + ",,,,");
                     foreach (var m in r.Outcome.Matches)
-                        writer.WriteLine(string.Join(',', prefix, m.Bank.Name, m.Content.Id, m.Distance, MatchOutputWriter.Csv(m.Content.Classification ?? "")));
+                        writer.WriteLine(string.Join(',', prefix, m.Bank.Name, m.Content.Id, m.Distance, HashOutputWriter.CsvField(m.Content.Classification ?? "")));
                 }
             }
             else

@@ -83,5 +83,12 @@ internal sealed class FileHasher : IDisposable
         return new HashRecord { Path = path, ExactHex = Convert.ToHexStringLower(hash.GetHashAndReset()) };
     }
 
+    /// <summary>The file's MD5 in lowercase hex, read in a stream (the exchanges' exact-match signal).</summary>
+    public static async Task<string> Md5HexAsync(string path, CancellationToken cancellationToken)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await MD5.HashDataAsync(stream, cancellationToken));
+    }
+
     public void Dispose() => _decoder?.Dispose();
 }
