@@ -91,8 +91,9 @@ public sealed class BankMatcher
     private static async Task<Dictionary<long, Bank>> ReadBanksAsync(IVigilStore store, CancellationToken cancellationToken)
     {
         var banks = new Dictionary<long, Bank>();
-        foreach (var summary in await store.ListBanksAsync(cancellationToken))
-            banks[summary.Bank.Id] = summary.Bank;
+        // Without content counts: a replica re-reads the banks every second.
+        foreach (var bank in await store.ListBankSettingsAsync(cancellationToken))
+            banks[bank.Id] = bank;
         return banks;
     }
 

@@ -28,6 +28,9 @@ public interface IVigilStore : IAsyncDisposable
     /// <summary>Every bank with its content count, ordered by name.</summary>
     Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Every bank's settings, ordered by name, without counting content: cheap enough for a replica to poll.</summary>
+    Task<IReadOnlyList<Bank>> ListBankSettingsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Changes a bank's settings and returns the bank as it now is.</summary>
     /// <exception cref="BankNotFoundException">No bank has that name.</exception>
     Task<Bank> UpdateBankAsync(string name, BankUpdate update, CancellationToken cancellationToken = default);

@@ -11,6 +11,35 @@ namespace Vigil.Storage;
 /// </summary>
 internal static class InputValidation
 {
+    /// <summary>Throws <see cref="ArgumentException"/> unless a bank can be created with these settings.</summary>
+    public static void ValidateNewBank(NewBank bank)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        BankName.Validate(bank.Name);
+        ValidateEnabledRatio(bank.EnabledRatio);
+        ValidateLabels(bank.Labels);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the update's given settings are valid.</summary>
+    public static void ValidateBankUpdate(BankUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.EnabledRatio is { } ratio)
+            ValidateEnabledRatio(ratio);
+        if (update.Labels is { } labels)
+            ValidateLabels(labels);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the import item can be applied (an add, or a removal naming something).</summary>
+    public static void ValidateImportItem(ImportItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Operation == ImportOperation.Add)
+            ValidateForAdd(item.Content);
+        else
+            ValidateForRemove(item.Content);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> unless the content can be added.</summary>
     public static void ValidateForAdd(NewContent content)
     {

@@ -98,6 +98,9 @@ public abstract class BankTests(IStoreBackend backend) : StoreContractTests(back
 
         Assert.Equal(["ALPHA", "ZULU"], banks.Select(b => b.Bank.Name));
         Assert.Equal([0L, 3L], banks.Select(b => b.ContentCount));
+        // The count-free listing a replica polls holds the same banks in the same order.
+        Assert.Equal(banks.Select(b => (b.Bank.Id, b.Bank.Name, b.Bank.Enabled, b.Bank.CreatedAt)),
+            (await test.Store.ListBankSettingsAsync()).Select(b => (b.Id, b.Name, b.Enabled, b.CreatedAt)));
     }
 
     [Fact]

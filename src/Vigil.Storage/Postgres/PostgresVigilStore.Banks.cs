@@ -8,10 +8,7 @@ public sealed partial class PostgresVigilStore
     /// <inheritdoc/>
     public async Task<Bank> CreateBankAsync(NewBank bank, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(bank);
-        BankName.Validate(bank.Name);
-        InputValidation.ValidateEnabledRatio(bank.EnabledRatio);
-        InputValidation.ValidateLabels(bank.Labels);
+        InputValidation.ValidateNewBank(bank);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""
@@ -49,11 +46,19 @@ public sealed partial class PostgresVigilStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default) =>
+        await ReadBanksAsync(countContent: true, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<Bank>> ListBankSettingsAsync(CancellationToken cancellationToken = default) =>
+        (await ReadBanksAsync(countContent: false, cancellationToken)).Select(b => b.Bank).ToList();
+
+    private async Task<List<BankSummary>> ReadBanksAsync(bool countContent, CancellationToken cancellationToken)
     {
+        string count = countContent ? "(SELECT COUNT(*) FROM bank_content c WHERE c.bank_id = b.id)" : "0::bigint";
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            SELECT {PostgresRows.BankColumns}, (SELECT COUNT(*) FROM bank_content c WHERE c.bank_id = b.id)
+            SELECT {PostgresRows.BankColumns}, {count}
             FROM banks b
             ORDER BY b.name COLLATE "C"
             """);
@@ -68,11 +73,7 @@ public sealed partial class PostgresVigilStore
     public async Task<Bank> UpdateBankAsync(string name, BankUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(update);
-        if (update.EnabledRatio is { } ratio)
-            InputValidation.ValidateEnabledRatio(ratio);
-        if (update.Labels is { } labels)
-            InputValidation.ValidateLabels(labels);
+        InputValidation.ValidateBankUpdate(update);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""

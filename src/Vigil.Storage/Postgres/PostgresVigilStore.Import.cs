@@ -72,11 +72,7 @@ internal sealed class PostgresImport
     /// <summary>Takes the next item; writes a batch when one is full.</summary>
     public async Task ProcessAsync(ImportItem item, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        if (item.Operation == ImportOperation.Add)
-            InputValidation.ValidateForAdd(item.Content);
-        else
-            InputValidation.ValidateForRemove(item.Content);
+        InputValidation.ValidateImportItem(item);
         _pending.Add(item);
         if (_pending.Count == _batchSize)
             await WriteBatchAsync(cancellationToken);

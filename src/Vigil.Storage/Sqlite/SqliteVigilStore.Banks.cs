@@ -9,10 +9,7 @@ public sealed partial class SqliteVigilStore
     /// <inheritdoc/>
     public async Task<Bank> CreateBankAsync(NewBank bank, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(bank);
-        BankName.Validate(bank.Name);
-        InputValidation.ValidateEnabledRatio(bank.EnabledRatio);
-        InputValidation.ValidateLabels(bank.Labels);
+        InputValidation.ValidateNewBank(bank);
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
@@ -48,12 +45,20 @@ public sealed partial class SqliteVigilStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken = default) =>
+        await ReadBanksAsync(countContent: true, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<Bank>> ListBankSettingsAsync(CancellationToken cancellationToken = default) =>
+        (await ReadBanksAsync(countContent: false, cancellationToken)).Select(b => b.Bank).ToList();
+
+    private async Task<List<BankSummary>> ReadBanksAsync(bool countContent, CancellationToken cancellationToken)
     {
+        string count = countContent ? "(SELECT COUNT(*) FROM bank_content c WHERE c.bank_id = b.id)" : "0";
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {SqliteRows.BankColumns}, (SELECT COUNT(*) FROM bank_content c WHERE c.bank_id = b.id)
+            SELECT {SqliteRows.BankColumns}, {count}
             FROM banks b
             ORDER BY b.name
             """;
@@ -68,11 +73,7 @@ public sealed partial class SqliteVigilStore
     public async Task<Bank> UpdateBankAsync(string name, BankUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(update);
-        if (update.EnabledRatio is { } ratio)
-            InputValidation.ValidateEnabledRatio(ratio);
-        if (update.Labels is { } labels)
-            InputValidation.ValidateLabels(labels);
+        InputValidation.ValidateBankUpdate(update);
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();

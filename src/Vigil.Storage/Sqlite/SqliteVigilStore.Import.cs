@@ -70,11 +70,7 @@ internal sealed class SqliteImport : IDisposable
     /// <summary>Takes the next item; writes a batch when one is full.</summary>
     public void Process(ImportItem item)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        if (item.Operation == ImportOperation.Add)
-            InputValidation.ValidateForAdd(item.Content);
-        else
-            InputValidation.ValidateForRemove(item.Content);
+        InputValidation.ValidateImportItem(item);
         _pending.Add(item);
         if (_pending.Count == _batchSize)
             WriteBatch();
