@@ -106,46 +106,9 @@ public static class VigilServer
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct)
                 : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, ct) : QueryOutcome.None;
-            // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.
-            bool withMetadata = include?.Split(',').Contains("metadata", StringComparer.OrdinalIgnoreCase) ?? false;
-            double flip = CoinFlip(seed, bypass_coinflip);
-            var wanted = banks?.Split(',').ToHashSet(StringComparer.Ordinal);
-            var byBank = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
-            foreach (var match in outcome.Matches)
-            {
-                if (match.Bank.EnabledRatio < flip || (wanted is not null && !wanted.Contains(match.Bank.Name)))
-                    continue;
-                if (!byBank.TryGetValue(match.Bank.Name, out var list))
-                    byBank[match.Bank.Name] = list = [];
-                // HMA sends the distance as a string.
-                var item = new Dictionary<string, object?> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                if (withMetadata)
-                {
-                    item["label"] = match.Content.Classification;
-                    item["source"] = match.Content.Source;
-                    item["source_id"] = match.Content.SourceId;
-                    item["note"] = match.Content.Note;
-                    item["signal"] = match.Signal.Name;
-                }
-                list.Add(item);
-            }
-            context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, int> { ["banks_matched"] = byBank.Count };
+            var byBank = LookupResponse.Group(outcome, LookupOptions.From(banks, seed, bypass_coinflip, include));
+            LookupResponse.Audit(context, byBank.Count);
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
-    }
-
-    /// <summary>
-    /// HMA's one coin flip per lookup: a bank's matches count when its enabled_ratio is at least the
-    /// flip. A seed makes the flip repeatable (not equal to HMA's own for the same seed: it uses
-    /// CPython's generator); bypass_coinflip=true makes it 0.
-    /// </summary>
-    internal static double CoinFlip(string? seed, string? bypass)
-    {
-        if (string.Equals(bypass, "true", StringComparison.OrdinalIgnoreCase))
-            return 0;
-        if (seed is null)
-            return Random.Shared.NextDouble();
-        ulong bits = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
-        return (bits >> 11) * (1.0 / (1UL << 53));
     }
 }

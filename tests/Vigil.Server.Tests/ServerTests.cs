@@ -110,9 +110,9 @@ public sealed class ServerTests : LiveServerTest
             await Task.Delay(50);
         }
         Assert.Contains("SAMPLES", await (await GetAsync($"/m/lookup?signal_type=pdq&signal={BridgePdq}&bypass_coinflip=true", key)).Content.ReadAsStringAsync());
-        Assert.Equal(VigilServer.CoinFlip("seed-1", null), VigilServer.CoinFlip("seed-1", null));
-        Assert.NotEqual(VigilServer.CoinFlip("seed-1", null), VigilServer.CoinFlip("seed-2", null));
-        Assert.Equal(0, VigilServer.CoinFlip("seed-1", "true"));
+        Assert.Equal(LookupOptions.CoinFlip("seed-1", null), LookupOptions.CoinFlip("seed-1", null));
+        Assert.NotEqual(LookupOptions.CoinFlip("seed-1", null), LookupOptions.CoinFlip("seed-2", null));
+        Assert.Equal(0, LookupOptions.CoinFlip("seed-1", "true"));
     }
 
     [Fact]
