@@ -22,6 +22,7 @@ internal static class VigilApp
             DemoCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
+        root.Options.Add(StoreOption.Postgres);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

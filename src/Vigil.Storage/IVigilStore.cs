@@ -89,23 +89,46 @@ public interface IVigilStore : IAsyncDisposable
     /// passing of time is not in the change log). Named banks are included even when disabled.
     /// </summary>
     /// <remarks>
-    /// The feed reads one consistent snapshot. To follow the change sequence from it, call
-    /// <see cref="GetLatestChangeSeqAsync"/> before starting the feed: the snapshot holds every change
-    /// up to that number and perhaps a few after it, so whoever replays the changes after it must
-    /// accept adds of signals already present and removals of signals already gone.
+    /// The feed reads one consistent snapshot, but does not say which change it reflects: to follow
+    /// the change sequence from a feed, use <see cref="ReadPdqSignalsAsync"/>, which does.
     /// </remarks>
     /// <exception cref="BankNotFoundException">A named bank does not exist.</exception>
     IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
         bool includeDisabledContent = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads every PDQ signal in the store, of every bank (enabled or not) and every content item
+    /// (disabled or not), passing each to <paramref name="onEntry"/>, and returns the sequence number
+    /// of the latest change the read reflects: the signals and the number come from one consistent
+    /// snapshot of the store, so every change up to the number is in what was read and none after
+    /// it. Replaying the changes after the number (<see cref="ReadChangesAsync"/>) on top of what was
+    /// read is therefore exact: nothing is applied twice, nothing missed. This is what a matching
+    /// index that follows the change log is built from.
+    /// </summary>
+    /// <param name="onEntry">Called for each signal, in no particular order.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default);
+
     /// <summary>Every content item, in any bank, holding exactly this signal (whatever the bank's or content's enabled state).</summary>
     Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default);
 
-    /// <summary>The sequence number of the latest change, or 0 when nothing has changed yet.</summary>
+    /// <summary>
+    /// The sequence number of the latest change, or 0 when nothing has changed yet. Every change with a
+    /// lower number is committed (or was rolled back, leaving its number unused) by the time this one
+    /// is visible: numbers are committed in order, in both stores.
+    /// </summary>
     Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Up to <paramref name="limit"/> changes with a sequence number above <paramref name="afterSeq"/>, in order.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> changes with a sequence number above <paramref name="afterSeq"/>,
+    /// in order. Numbers are committed in order (see <see cref="GetLatestChangeSeqAsync"/>), so a
+    /// follower that asks for the changes after the last number it applied never misses one and never
+    /// sees one twice; numbers may have gaps (rolled-back transactions), never repeats.
+    /// </summary>
     Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Where the store keeps the latest snapshot of the matching index built over it (see <see cref="IIndexSnapshotStore"/>).</summary>
+    IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>Stores a new API key by its hash (see <see cref="ApiKeySecrets"/>); the name must be unused.</summary>
     /// <exception cref="StoreException">The name is taken.</exception>

@@ -11,18 +11,30 @@ internal sealed record PostgresMigration(int Version, string Name, string Sql);
 /// <see cref="Sqlite.SqliteMigrations"/>), with PostgreSQL's types: flags are <c>boolean</c>, times
 /// are <c>timestamptz</c> (microsecond precision, as the SQLite integers), ids are
 /// <c>bigint generated always as identity</c>, signal keys and PDQ limbs <c>bigint</c>. Labels and
-/// metadata stay <c>text</c> so that they come back exactly as they were written.
+/// metadata stay <c>text</c> so that they come back exactly as they were written. One table has no
+/// SQLite twin: <c>index_snapshot_chunks</c> (step 4) holds the index snapshot's bytes, which SQLite
+/// keeps in a file next to the database.
 /// </summary>
 /// <remarks>
 /// The change log is written by statement-level triggers with transition tables, so that a bulk
 /// insert of thousands of signals logs them with one INSERT ... SELECT rather than a trigger call
-/// per row. <c>changes.seq</c> comes from an identity sequence: a number is taken when the row is
-/// inserted, not when its transaction commits, so with concurrent writers a higher number can
-/// become visible before a lower one, and a rolled-back transaction leaves a gap. Readers of the
-/// log must tolerate both (see <see cref="PostgresVigilStore"/>).
+/// per row. <c>changes.seq</c> comes from an identity sequence, which hands out numbers at insert
+/// time, not at commit; since step 4 the triggers first take one transaction-scoped advisory lock
+/// (<see cref="ChangeLogLockKey"/>), so change-writing transactions draw their numbers and commit
+/// one at a time, in number order (see <see cref="PostgresVigilStore"/>). A rolled-back
+/// transaction still leaves a gap.
 /// </remarks>
 internal static class PostgresMigrations
 {
+    /// <summary>
+    /// The advisory lock every transaction that writes to <c>changes</c> holds from just before its
+    /// first change row until it commits ("VIGILCHG" in ASCII).
+    /// </summary>
+    public const long ChangeLogLockKey = 0x5649_4749_4C43_4847;
+
+    /// <summary>The advisory lock a replica holds while it stores an index snapshot ("VIGILSNP" in ASCII).</summary>
+    public const long SnapshotLockKey = 0x5649_4749_4C53_4E50;
+
     public static IReadOnlyList<PostgresMigration> All { get; } =
     [
         new(1, "banks, content, signals and the change log", """
@@ -151,6 +163,52 @@ internal static class PostgresMigrations
 
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+            """),
+        new(4, "change log committed in order; index snapshots", $$"""
+            -- Change numbers commit in order. Each trigger takes one transaction-scoped advisory lock
+            -- before it inserts change rows, and keeps it until its transaction commits or rolls back,
+            -- so a transaction draws seq numbers only after every earlier change-writing transaction
+            -- has finished: a number becomes visible only after every lower one has (or was rolled
+            -- back), and a follower that reads the changes after the last number it saw misses none.
+            -- The lock is taken after the bank's row lock (every writer locks its bank first, and
+            -- the triggers fire on the writes that follow), so the two never deadlock.
+            CREATE OR REPLACE FUNCTION content_signals_log_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({{ChangeLogLockKey}});
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                SELECT n.bank_id, n.content_id, n.signal_type, n.value, 'add', clock_timestamp()
+                FROM new_rows n ORDER BY n.id;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE OR REPLACE FUNCTION content_signals_log_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock({{ChangeLogLockKey}});
+                INSERT INTO changes (bank_id, content_id, signal_type, value, op, changed_at)
+                SELECT o.bank_id, o.content_id, o.signal_type, o.value, 'remove', clock_timestamp()
+                FROM old_rows o ORDER BY o.id;
+                RETURN NULL;
+            END
+            $$;
+
+            -- The matching index's latest snapshot (normally one row; a replica replaces it in one
+            -- transaction), its bytes in order in chunks of up to 8 MB. The bytes are stored
+            -- uncompressed (STORAGE EXTERNAL): they are hashes, which do not compress.
+            CREATE TABLE index_snapshots (
+                id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                seq        bigint      NOT NULL,
+                created_at timestamptz NOT NULL,
+                size_bytes bigint      NOT NULL
+            );
+
+            CREATE TABLE index_snapshot_chunks (
+                snapshot_id bigint  NOT NULL REFERENCES index_snapshots (id) ON DELETE CASCADE,
+                n           integer NOT NULL,
+                bytes       bytea   NOT NULL,
+                PRIMARY KEY (snapshot_id, n)
+            );
+            ALTER TABLE index_snapshot_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
             """),
     ];
 }

@@ -41,12 +41,43 @@ public sealed partial class PostgresVigilStore
             PostgresRows.Param(includeDisabledContent ? DateTime.MaxValue : PostgresRows.ToDatabase(DateTimeOffset.UtcNow), NpgsqlDbType.TimestampTz));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
+            yield return ReadFeedEntry(reader);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One REPEATABLE READ transaction, so the latest change number and the signals come from one
+    /// snapshot. Change numbers commit in order (see the class remarks), so the snapshot holds
+    /// exactly the changes up to the highest number it sees.
+    /// </remarks>
+    public async Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEntry);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        long seq;
+        await using (var latest = Command(connection, "SELECT COALESCE(MAX(seq), 0) FROM changes"))
+            seq = (long)(await latest.ExecuteScalarAsync(cancellationToken))!;
+        await using (var command = Command(connection, """
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            FROM content_signals s
+            WHERE s.signal_type = 'pdq'
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var hash = new PdqHash(
-                unchecked((ulong)reader.GetInt64(3)), unchecked((ulong)reader.GetInt64(4)),
-                unchecked((ulong)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)));
-            yield return new PdqFeedEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), hash);
+            while (await reader.ReadAsync(cancellationToken))
+                onEntry(ReadFeedEntry(reader));
         }
+        await transaction.CommitAsync(cancellationToken);
+        return seq;
+    }
+
+    private static PdqFeedEntry ReadFeedEntry(NpgsqlDataReader reader)
+    {
+        var hash = new PdqHash(
+            unchecked((ulong)reader.GetInt64(3)), unchecked((ulong)reader.GetInt64(4)),
+            unchecked((ulong)reader.GetInt64(5)), unchecked((ulong)reader.GetInt64(6)));
+        return new PdqFeedEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), hash);
     }
 
     /// <inheritdoc/>
@@ -72,7 +103,7 @@ public sealed partial class PostgresVigilStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>The highest number committed so far; a lower number may still commit later (see the class remarks).</remarks>
+    /// <remarks>The highest number committed so far; every lower number has committed or rolled back (see the class remarks).</remarks>
     public async Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -81,7 +112,7 @@ public sealed partial class PostgresVigilStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>Numbers may have gaps, and a change may commit after higher-numbered ones were read (see the class remarks).</remarks>
+    /// <remarks>Numbers may have gaps (rolled-back transactions); none commits after a higher one was readable (see the class remarks).</remarks>
     public async Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

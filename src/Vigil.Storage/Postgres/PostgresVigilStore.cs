@@ -16,14 +16,23 @@ namespace Vigil.Storage.Postgres;
 /// content) first locks its bank's row with <c>SELECT ... FOR UPDATE</c>, so writers to one bank run
 /// one at a time whichever process they are in, while writers to different banks run in
 /// parallel.</para>
-/// <para>The change log is gap-tolerant, not gap-free: <c>changes.seq</c> is taken from a sequence
-/// when a change is written and becomes visible when its transaction commits, so with concurrent
-/// writers a change with a higher number can commit (and be read) before one with a lower number,
-/// and a rolled-back transaction leaves numbers unused. A reader that follows the log with
-/// <see cref="ReadChangesAsync"/> from the last number it saw can therefore miss a change that
-/// commits late; it should re-read a window behind its position (changes are idempotent to apply:
-/// adding a present signal or removing an absent one does nothing) or reload from a fresh feed now
-/// and then. With a single writer the numbers commit in order.</para>
+/// <para>The change log commits in sequence order. <c>changes.seq</c> comes from a sequence, which
+/// hands out numbers when rows are inserted, not when they commit; left alone, a transaction that
+/// drew 11 could commit before one that drew 10, and a follower reading "after 11" would miss 10
+/// forever. So the triggers that write <c>changes</c> (schema step 4) take one transaction-scoped
+/// advisory lock (<see cref="PostgresMigrations.ChangeLogLockKey"/>) just before they insert change
+/// rows and keep it until commit: change-writing transactions draw their numbers and commit one at
+/// a time, and a number becomes visible only after every lower number has committed or rolled back.
+/// A follower that reads <see cref="ReadChangesAsync"/> after the last number it applied therefore
+/// sees every change exactly once, in order; numbers of rolled-back transactions leave gaps, never
+/// repeats. The lock is taken after the bank's row lock (every path locks its bank first: adding,
+/// each import batch, removing content, deleting a bank; the triggers fire on the writes that
+/// follow), so the two locks are always taken in the same order and cannot deadlock.</para>
+/// <para>The cost: change-writing transactions, in every bank and process, are serialised from
+/// their first change row to their commit (the rest of each transaction, its duplicate checks and
+/// content inserts, still runs in parallel across banks). That tail is a few milliseconds, a
+/// commit's WAL flush included, so writes top out at a few hundred transactions a second, each of
+/// any size (an import batch is one); lookups, feeds and change reads never take the lock.</para>
 /// </remarks>
 public sealed partial class PostgresVigilStore : IVigilStore
 {
@@ -33,10 +42,14 @@ public sealed partial class PostgresVigilStore : IVigilStore
     {
         _dataSource = dataSource;
         Location = location;
+        IndexSnapshots = new PostgresIndexSnapshotStore(dataSource, location);
     }
 
     /// <summary>The server and database, as <c>postgresql://user@host:port/database</c> (never the password).</summary>
     public string Location { get; }
+
+    /// <summary>The matching index's snapshot, kept in the database (<c>index_snapshots</c>) for every replica to start from.</summary>
+    public IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Connects to the database named by <paramref name="connectionString"/> (Npgsql's
@@ -72,7 +85,12 @@ public sealed partial class PostgresVigilStore : IVigilStore
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
         {
             await store.DisposeAsync();
-            throw new StoreException($"cannot open the PostgreSQL database {location}: {ex.Message}", ex);
+            // The message names the server and says what failed; the cause under it (shown by the
+            // CLI as "caused by") is the underlying reason, e.g. "Connection refused", when there is one.
+            string message = $"cannot open the PostgreSQL database {location}: {ex.Message}";
+            throw ex.InnerException is { } cause && cause.Message != ex.Message
+                ? new StoreException(message, cause)
+                : new StoreException(message);
         }
         catch
         {

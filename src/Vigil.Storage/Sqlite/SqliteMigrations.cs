@@ -128,5 +128,18 @@ internal static class SqliteMigrations
                 SELECT RAISE(ABORT, 'audit_log is append-only: DELETE is not allowed');
             END;
             """),
+        new(4, "index snapshots", """
+            -- The matching index's snapshot: its bytes are in a file next to the database
+            -- (DB.pdq-index); this row records the change sequence number the file reflects, so that
+            -- an older snapshot never replaces a newer one. At most one row. (PostgreSQL keeps the
+            -- bytes in the database too, in index_snapshot_chunks.) SQLite runs one writer at a time,
+            -- so its change numbers commit in order without the lock PostgreSQL's step 4 adds.
+            CREATE TABLE index_snapshots (
+                id         INTEGER PRIMARY KEY,
+                seq        INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                size_bytes INTEGER NOT NULL
+            );
+            """),
     ];
 }

@@ -34,16 +34,63 @@ public sealed partial class SqliteVigilStore
             while (statement.Step())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var hash = new PdqHash(
-                    unchecked((ulong)statement.GetInt64(3)), unchecked((ulong)statement.GetInt64(4)),
-                    unchecked((ulong)statement.GetInt64(5)), unchecked((ulong)statement.GetInt64(6)));
-                yield return new PdqFeedEntry(statement.GetInt64(0), statement.GetInt64(1), statement.GetInt64(2), hash);
+                yield return ReadFeedEntry(statement);
             }
         }
         finally
         {
             statement.Reset();
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One deferred (read) transaction: in WAL mode it reads one snapshot of the file from its first
+    /// read to its end, so the change number and the signals agree, while writers go on.
+    /// </remarks>
+    public async Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEntry);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        long seq;
+        using (var latest = connection.CreateCommand())
+        {
+            latest.Transaction = transaction;
+            latest.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM changes";
+            seq = (long)latest.ExecuteScalar()!;
+        }
+        // NOT INDEXED: a sequential scan of the table (as in StreamPdqSignalsAsync).
+        using (var statement = new SqliteStatement(connection, """
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            FROM content_signals AS s NOT INDEXED
+            WHERE s.signal_type = 'pdq'
+            """))
+        {
+            try
+            {
+                for (int row = 0; statement.Step(); row++)
+                {
+                    if ((row & 0xFFFF) == 0)
+                        cancellationToken.ThrowIfCancellationRequested();
+                    onEntry(ReadFeedEntry(statement));
+                }
+            }
+            finally
+            {
+                statement.Reset();
+            }
+        }
+        transaction.Commit();
+        return seq;
+    }
+
+    private static PdqFeedEntry ReadFeedEntry(SqliteStatement statement)
+    {
+        var hash = new PdqHash(
+            unchecked((ulong)statement.GetInt64(3)), unchecked((ulong)statement.GetInt64(4)),
+            unchecked((ulong)statement.GetInt64(5)), unchecked((ulong)statement.GetInt64(6)));
+        return new PdqFeedEntry(statement.GetInt64(0), statement.GetInt64(1), statement.GetInt64(2), hash);
     }
 
     /// <inheritdoc/>

@@ -22,6 +22,7 @@ public sealed partial class SqliteVigilStore : IVigilStore
     private SqliteVigilStore(string path)
     {
         Location = path;
+        IndexSnapshots = new SqliteIndexSnapshotStore(this);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -33,6 +34,9 @@ public sealed partial class SqliteVigilStore : IVigilStore
 
     /// <summary>The full path of the database file.</summary>
     public string Location { get; }
+
+    /// <summary>The matching index's snapshot: a file next to the database (<c>vigil.db.pdq-index</c>).</summary>
+    public IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Opens (creating if missing) the database at <paramref name="path"/> and brings its schema up
