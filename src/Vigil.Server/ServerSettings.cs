@@ -17,4 +17,23 @@ public sealed record ServerSettings
 
     /// <summary>How many requests a key may make at once above its average rate.</summary>
     public int BurstPerKey { get; init; } = 20_000;
+
+    /// <summary>
+    /// The largest media file, in bytes, that <c>POST /h/hash</c>, <c>POST /m/lookup</c> and
+    /// <c>POST /c/bank/NAME/content</c> accept, and the most <c>GET /h/hash?url=</c> downloads
+    /// (default 50 MiB). Larger ones get 413. A multipart request body may be
+    /// <see cref="MediaEndpoints.MultipartOverheadBytes"/> longer, for its framing and form fields.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// URL prefixes (<c>scheme://host[:port][/path]</c>) that <c>GET /h/hash?url=</c> and
+    /// <c>POST /c/bank/NAME/content?url=</c> may fetch, compared after parsing: same scheme, same
+    /// host, same port, and the path inside the prefix's path. Only http and https. Empty (the
+    /// default) turns fetching URLs off (403).
+    /// </summary>
+    public IReadOnlyList<string> HashUrlAllowList { get; init; } = [];
+
+    /// <summary>How long fetching one URL may take in all, redirects included (default 30 s, as HMA).</summary>
+    public TimeSpan HashUrlTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -77,6 +77,7 @@ public static class VigilServer
         MapMatching(app);
         CurationEndpoints.Map(app);
         MatchingEndpoints.Map(app);
+        MediaEndpoints.Map(app);
         return app;
     }
 

@@ -36,8 +36,15 @@ public abstract class LiveServerTest : IAsyncLifetime
         KeyCacheTime = TimeSpan.FromMilliseconds(200),
     };
 
+    /// <summary>Runs before the store opens and <see cref="Settings"/> is read (e.g. to start a helper the settings name).</summary>
+    protected virtual Task BeforeServerStartsAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after the server has stopped.</summary>
+    protected virtual Task AfterServerStopsAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await BeforeServerStartsAsync();
         Store = await SqliteVigilStore.OpenAsync(DatabasePath);
         await Store.CreateBankAsync(new NewBank("SAMPLES"));
         BridgeId = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
@@ -61,6 +68,7 @@ public abstract class LiveServerTest : IAsyncLifetime
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir.Dispose();
+        await AfterServerStopsAsync();
     }
 
     protected async Task<string> KeyAsync(ApiKeyRole role)
@@ -78,6 +86,17 @@ public abstract class LiveServerTest : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (json is not null)
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await _http.SendAsync(request);
+    }
+
+    /// <summary>Sends a request with any body (multipart uploads, say), optionally with <c>Expect: 100-continue</c>.</summary>
+    protected async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, string? key, HttpContent? content, bool expectContinue = false)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (key is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (expectContinue)
+            request.Headers.ExpectContinue = true;
         return await _http.SendAsync(request);
     }
 

@@ -1,30 +1,74 @@
 using System.CommandLine;
+using Vigil.Media;
 using Vigil.Server;
 using Vigil.Storage;
-using Vigil.Storage.Postgres;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary><c>vigil serve</c>: the HMA-compatible service over the SQLite store, or PostgreSQL for replicas.</summary>
 internal static class ServeCommand
 {
+    private const long MiB = 1024 * 1024;
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => new ServerSettings().Urls };
-        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (replicas share one database); default: the SQLite store (--db)" };
-        var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
+        var maxUploadMb = new Option<int>("--max-upload-mb")
         {
-            urls, postgres,
+            Description = "Largest media file (MiB) that POST /h/hash, POST /m/lookup and POST /c/bank/NAME/content accept and GET /h/hash?url= downloads; larger ones get 413",
+            DefaultValueFactory = _ => (int)(new ServerSettings().MaxUploadBytes / MiB),
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int mb) && (mb < 1 || mb > MediaEndpoints.MaxUploadLimit / MiB))
+                        r.AddError($"--max-upload-mb must be 1..{MediaEndpoints.MaxUploadLimit / MiB}, not {mb}");
+                },
+            },
+        };
+        var allowHashUrl = new Option<string[]>("--allow-hash-url")
+        {
+            Description = "Let GET /h/hash?url= fetch URLs under this prefix (scheme://host[:port][/path], http or https; repeatable). Default: fetching URLs is off",
+            AllowMultipleArgumentsPerToken = false,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var token in r.Tokens)
+                    {
+                        if (!HashUrlAllowList.TryValidateEntry(token.Value, out string? why))
+                            r.AddError($"--allow-hash-url {token.Value}: {why}");
+                    }
+                },
+            },
+        };
+        var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
+        {
+            urls, maxUploadMb, allowHashUrl,
         };
         command.SetAction(async (parse, ct) =>
         {
-            IVigilStore store = parse.GetValue(postgres) is { } connection
-                ? await PostgresVigilStore.OpenAsync(connection, ct)
-                : await StoreOption.OpenAsync(parse, ct);
+            try
+            {
+                ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
+            }
+            catch (DllNotFoundException e)
+            {
+                error.WriteLine($"warning: {e.Message}; the media endpoints (POST /h/hash, POST /m/lookup, POST /c/bank/NAME/content) will answer 503");
+            }
+            // The global --db or --postgres (recursive, so 'vigil serve --postgres CONN' works): replicas share one PostgreSQL database.
+            IVigilStore store = await StoreOption.OpenAsync(parse, ct);
             await using (store)
             {
-                var app = VigilServer.Build(store, new ServerSettings { Urls = parse.GetValue(urls)! });
+                var app = VigilServer.Build(store, new ServerSettings
+                {
+                    Urls = parse.GetValue(urls)!,
+                    MaxUploadBytes = parse.GetValue(maxUploadMb) * MiB,
+                    HashUrlAllowList = parse.GetValue(allowHashUrl) ?? [],
+                });
                 error.WriteLine($"vigil: serving {store.Location} on {parse.GetValue(urls)} (Ctrl-C to stop)");
+                if (parse.GetValue(allowHashUrl) is { Length: > 0 } allowed)
+                    error.WriteLine($"vigil: GET /h/hash?url= may fetch under {string.Join(", ", allowed)}");
                 await app.StartAsync(ct);
                 try
                 {
