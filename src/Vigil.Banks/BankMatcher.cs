@@ -8,11 +8,12 @@ namespace Vigil.Banks;
 
 /// <summary>One match of a query in a bank, by PDQ distance or by an exact signal (md5: distance 0).</summary>
 /// <param name="Bank">The bank matched.</param>
-/// <param name="Content">The bank content matched.</param>
+/// <param name="ContentId">The bank content matched.</param>
 /// <param name="Distance">PDQ Hamming distance (0 for exact signals).</param>
 /// <param name="QueryIndex">Which of the query's hashes matched (the dihedral variant's index).</param>
 /// <param name="Signal">The signal type that matched.</param>
-public sealed record BankMatch(Bank Bank, BankContent Content, int Distance, int QueryIndex, SignalType Signal);
+/// <param name="Content">The content's row (labels, metadata), when the match was asked for with content; else null.</param>
+public sealed record BankMatch(Bank Bank, long ContentId, int Distance, int QueryIndex, SignalType Signal, BankContent? Content);
 
 /// <summary>What a query matched, after the decision rules (disabled banks and content dropped, negative banks applied).</summary>
 /// <param name="Matches">Matches to report.</param>
@@ -35,21 +36,27 @@ public sealed class BankMatcher
     private readonly IVigilStore _store;
     private readonly PdqIndex _index;
     private readonly HashSet<string>? _selected;
-    // Content rows read for matches, kept briefly: classification and disabled_until changes are not
-    // in the change log, so a cached row is trusted for ContentCacheTime at most.
+    private readonly ContentDirectory _contentBanks;
+    // Content rows, read only for matches asked for with their content, kept briefly: classification
+    // and metadata changes are not in the change log, so a cached row is trusted for ContentCacheTime at most.
     private static readonly TimeSpan ContentCacheTime = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<long, (BankContent? Content, long Until)> _contentCache = new();
     private readonly SemaphoreSlim _catchUp = new(1, 1);
     private volatile Dictionary<long, Bank> _banks;
+    // Disabled content (few), re-read with every catch-up: disabled_until is not in the change log.
+    private volatile Dictionary<long, DateTimeOffset> _disabled;
     private long _appliedSeq;
 
-    private BankMatcher(IVigilStore store, PdqIndex index, Dictionary<long, Bank> banks, HashSet<string>? selected, long appliedSeq)
+    private BankMatcher(IVigilStore store, PdqIndex index, Dictionary<long, Bank> banks, HashSet<string>? selected, long appliedSeq,
+        ContentDirectory contentBanks, Dictionary<long, DateTimeOffset> disabled)
     {
         _store = store;
         _index = index;
         _banks = banks;
         _selected = selected;
         _appliedSeq = appliedSeq;
+        _contentBanks = contentBanks;
+        _disabled = disabled;
     }
 
     /// <summary>Number of PDQ hashes indexed.</summary>
@@ -85,7 +92,17 @@ public sealed class BankMatcher
         }
         var names = banks.Values.Select(b => b.Name).ToList();
         var (index, seq) = await BankIndexCache.LoadAsync(store, names, log, cancellationToken);
-        return new BankMatcher(store, index, banks, selected, seq);
+        var contentBanks = await ContentDirectory.LoadAsync(store, cancellationToken);
+        var disabled = await ReadDisabledAsync(store, cancellationToken);
+        return new BankMatcher(store, index, banks, selected, seq, contentBanks, disabled);
+    }
+
+    private static async Task<Dictionary<long, DateTimeOffset>> ReadDisabledAsync(IVigilStore store, CancellationToken cancellationToken)
+    {
+        var disabled = new Dictionary<long, DateTimeOffset>();
+        foreach (var item in await store.ListDisabledContentAsync(DateTimeOffset.UtcNow, cancellationToken))
+            disabled[item.ContentId] = item.Until;
+        return disabled;
     }
 
     private static async Task<Dictionary<long, Bank>> ReadBanksAsync(IVigilStore store, CancellationToken cancellationToken)
@@ -99,8 +116,8 @@ public sealed class BankMatcher
 
     /// <summary>
     /// Applies the store's changes since the last call (or the load) to the index, re-reads the banks'
-    /// settings, and forgets cached content when anything changed (cached content also expires after
-    /// a few seconds: classification and disabled_until changes are not in the change log).
+    /// settings and the disabled content (disabled_until changes are not in the change log), and
+    /// forgets cached content rows when anything changed (they also expire after a few seconds).
     /// Returns the number of changes applied.
     /// </summary>
     public async Task<long> CatchUpAsync(CancellationToken cancellationToken)
@@ -116,7 +133,8 @@ public sealed class BankMatcher
                 Interlocked.Exchange(ref _appliedSeq, latest);
             }
             _banks = await ReadBanksAsync(_store, cancellationToken);
-            if (applied > 0 || _contentCache.Count > 1_000_000)
+            _disabled = await ReadDisabledAsync(_store, cancellationToken);
+            if (applied > 0 || _contentCache.Count > 100_000)
                 _contentCache.Clear();
             return applied;
         }
@@ -153,13 +171,26 @@ public sealed class BankMatcher
     /// <summary>
     /// Matches one image: its plain hash or its eight dihedral variants (none when its quality is
     /// too low to trust), and its file MD5 exactly when given (exchanges such as NCMEC share MD5
-    /// lists, and an exact match holds whatever the image's quality).
+    /// lists, and an exact match holds whatever the image's quality). Each match carries its content row.
     /// </summary>
     /// <param name="variants">The query's PDQ hashes (one, or the eight dihedral variants; none to skip PDQ).</param>
     /// <param name="maxDistance">Largest PDQ distance that matches (0..63).</param>
     /// <param name="md5">The file's MD5 in lowercase hex, or null.</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, CancellationToken cancellationToken)
+    public Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, CancellationToken cancellationToken) =>
+        MatchAsync(variants, maxDistance, md5, withContent: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MatchAsync(PdqHash[], int, string?, CancellationToken)"/>; with
+    /// <paramref name="withContent"/> false the matches carry no content row, and deciding them reads
+    /// nothing from the store (banks, each content's bank and the disabled items are in memory).
+    /// </summary>
+    /// <param name="variants">The query's PDQ hashes (one, or the eight dihedral variants; none to skip PDQ).</param>
+    /// <param name="maxDistance">Largest PDQ distance that matches (0..63).</param>
+    /// <param name="md5">The file's MD5 in lowercase hex, or null.</param>
+    /// <param name="withContent">Whether each match needs its content row (labels, metadata).</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, CancellationToken cancellationToken)
     {
         var found = new List<PdqMatch>();
         if (variants.Length > 0)
@@ -183,23 +214,26 @@ public sealed class BankMatcher
 
         var now = DateTimeOffset.UtcNow;
         var banks = _banks;
+        var disabled = _disabled;
         List<BankMatch>? matches = null, negative = null;
         foreach (var hit in hits)
         {
-            long tick = Environment.TickCount64;
-            BankContent? content;
-            if (_contentCache.TryGetValue(hit.ContentId, out var cached) && cached.Until > tick)
+            long bankId = _contentBanks.BankOf(hit.ContentId);
+            BankContent? content = null;
+            if (bankId == 0 || withContent)
             {
-                content = cached.Content;
+                // Added since the load (its bank is learnt now), or its labels are wanted.
+                content = await ReadContentAsync(hit.ContentId, cancellationToken);
+                if (content is null)
+                    continue;
+                bankId = content.BankId;
+                _contentBanks.Set(content.Id, bankId);
+                if (content.IsDisabledAt(now))
+                    continue;
             }
-            else
-            {
-                content = await _store.GetContentAsync(hit.ContentId, cancellationToken);
-                _contentCache[hit.ContentId] = (content, tick + (long)ContentCacheTime.TotalMilliseconds);
-            }
-            if (content is null || content.IsDisabledAt(now) || !banks.TryGetValue(content.BankId, out var bank) || !bank.Enabled)
+            if ((disabled.TryGetValue(hit.ContentId, out var until) && until > now) || !banks.TryGetValue(bankId, out var bank) || !bank.Enabled)
                 continue;
-            var match = new BankMatch(bank, content, hit.Distance, hit.QueryIndex, hit.Signal);
+            var match = new BankMatch(bank, hit.ContentId, hit.Distance, hit.QueryIndex, hit.Signal, withContent ? content : null);
             if (bank.IsNegative && !(_selected?.Contains(bank.Name) ?? false))
                 (negative ??= []).Add(match);
             else if (_selected is null || _selected.Contains(bank.Name))
@@ -209,7 +243,17 @@ public sealed class BankMatcher
             return new QueryOutcome([], negative);
         if (matches is null)
             return QueryOutcome.None;
-        matches.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Content.Id.CompareTo(b.Content.Id));
+        matches.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.ContentId.CompareTo(b.ContentId));
         return new QueryOutcome(matches, []);
+    }
+
+    private async ValueTask<BankContent?> ReadContentAsync(long contentId, CancellationToken cancellationToken)
+    {
+        long tick = Environment.TickCount64;
+        if (_contentCache.TryGetValue(contentId, out var cached) && cached.Until > tick)
+            return cached.Content;
+        var content = await _store.GetContentAsync(contentId, cancellationToken);
+        _contentCache[contentId] = (content, tick + (long)ContentCacheTime.TotalMilliseconds);
+        return content;
     }
 }

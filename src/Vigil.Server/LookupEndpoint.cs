@@ -51,14 +51,14 @@ internal static class LookupResponse
             if (!byBank.TryGetValue(match.Bank.Name, out var list))
                 byBank[match.Bank.Name] = list = [];
             // HMA sends the distance as a string.
-            var item = new Dictionary<string, object?> { ["bank_content_id"] = match.Content.Id, ["distance"] = match.Distance.ToString(CultureInfo.InvariantCulture) };
+            var item = new Dictionary<string, object?> { ["bank_content_id"] = match.ContentId, ["distance"] = match.Distance.ToString(CultureInfo.InvariantCulture) };
             if (options.WithMetadata)
             {
                 // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.
-                item["label"] = match.Content.Classification;
-                item["source"] = match.Content.Source;
-                item["source_id"] = match.Content.SourceId;
-                item["note"] = match.Content.Note;
+                item["label"] = match.Content?.Classification;
+                item["source"] = match.Content?.Source;
+                item["source_id"] = match.Content?.SourceId;
+                item["note"] = match.Content?.Note;
                 item["signal"] = match.Signal.Name;
             }
             list.Add(item);

@@ -53,9 +53,9 @@ public static partial class MatchingEndpoints
         var hits = new List<(long ContentId, string Bank, int Distance)>();
         if (type == SignalType.Pdq)
         {
-            var outcome = await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct);
+            var outcome = await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, withContent: false, ct);
             foreach (var match in outcome.Matches.Concat(outcome.SuppressedBy))
-                hits.Add((match.Content.Id, match.Bank.Name, match.Distance));
+                hits.Add((match.ContentId, match.Bank.Name, match.Distance));
         }
         else
         {

@@ -104,10 +104,11 @@ public static class VigilServer
             if (matcher is null)
                 return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
+            var options = LookupOptions.From(banks, seed, bypass_coinflip, include);
             var outcome = type == SignalType.Pdq
-                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, ct)
-                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, ct) : QueryOutcome.None;
-            var byBank = LookupResponse.Group(outcome, LookupOptions.From(banks, seed, bypass_coinflip, include));
+                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
+                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct) : QueryOutcome.None;
+            var byBank = LookupResponse.Group(outcome, options);
             LookupResponse.Audit(context, byBank.Count);
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));

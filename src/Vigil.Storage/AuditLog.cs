@@ -22,6 +22,13 @@ namespace Vigil.Storage;
 public sealed record AuditEntry(long Seq, DateTimeOffset At, string Actor, string Action, string Subject, string? DetailJson,
     string PreviousHash, string Hash);
 
+/// <summary>An audit entry to append: who did what to what, and optional JSON details.</summary>
+/// <param name="Actor">Who acted (an API key's name, <c>cli</c>).</param>
+/// <param name="Action">What was done (<c>GET /m/lookup</c>, <c>bank.create</c>).</param>
+/// <param name="Subject">What it was done to (a path, a bank, a content id).</param>
+/// <param name="DetailJson">A JSON document with more details, or null.</param>
+public sealed record AuditRecord(string Actor, string Action, string Subject, string? DetailJson);
+
 /// <summary>Where and why an audit chain is broken.</summary>
 /// <param name="Seq">The sequence number of the first entry that does not fit the chain (for a gap or reordering, the entry found where another was expected).</param>
 /// <param name="Reason">What is wrong with it, for people.</param>

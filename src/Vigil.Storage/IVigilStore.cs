@@ -109,6 +109,12 @@ public interface IVigilStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default);
 
+    /// <summary>Every content item's bank, in no particular order (a matcher keeps them in memory to decide matches without a read per match).</summary>
+    IAsyncEnumerable<ContentBank> StreamContentBanksAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The content items disabled at <paramref name="now"/> (<c>disabled_until</c> later than it), with when each matches again.</summary>
+    Task<IReadOnlyList<DisabledContent>> ListDisabledContentAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Every content item, in any bank, holding exactly this signal (whatever the bank's or content's enabled state).</summary>
     Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default);
 
@@ -157,6 +163,14 @@ public interface IVigilStore : IAsyncDisposable
     /// <exception cref="ArgumentException">A field breaks the rules of <see cref="AuditChain.ValidateFields"/>.</exception>
     Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string? detailJson,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends several entries in order in one transaction (each chained to the one before, as
+    /// <see cref="AppendAuditAsync(string, string, string, string?, CancellationToken)"/> does) and
+    /// returns them: busy services write their audit trail in batches. All or none are written.
+    /// </summary>
+    /// <exception cref="ArgumentException">A record breaks the rules of <see cref="AuditChain.ValidateFields"/> (nothing is written).</exception>
+    Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>Every audit entry with a sequence number above <paramref name="afterSeq"/>, in order, as stored (check them with <see cref="AuditChain"/>).</summary>
     IAsyncEnumerable<AuditEntry> ReadAuditAsync(long afterSeq = 0, CancellationToken cancellationToken = default);

@@ -50,7 +50,7 @@ public sealed class BankMatcherTests : IDisposable
         Assert.Empty((await matcher.MatchAsync([second], 31, null, default)).Matches);
         Assert.Equal(1, await matcher.CatchUpAsync(default));
         var match = Assert.Single((await matcher.MatchAsync([Flip(second, 5)], 31, null, default)).Matches);
-        Assert.Equal((added.Id, 5, "A1"), (match.Content.Id, match.Distance, match.Content.Classification));
+        Assert.Equal((added.Id, 5, "A1"), (match.ContentId, match.Distance, match.Content!.Classification));
 
         // Removed content stops matching; a disabled bank stops matching; a negative bank suppresses.
         await writer.RemoveContentAsync(added.Id);
@@ -67,6 +67,52 @@ public sealed class BankMatcherTests : IDisposable
         Assert.Empty(outcome.Matches);
         Assert.Equal("FALSE_POSITIVES", Assert.Single(outcome.SuppressedBy).Bank.Name);
         Assert.Equal(await writer.GetLatestChangeSeqAsync(), matcher.AppliedSeq);
+    }
+
+    [Fact]
+    public async Task Without_content_rows_the_decisions_are_the_same_and_disabled_content_is_followed()
+    {
+        var rng = new Random(3);
+        await using var writer = await SqliteVigilStore.OpenAsync(DbPath);
+        await using var reader = await SqliteVigilStore.OpenAsync(DbPath);
+        await writer.CreateBankAsync(new NewBank("KNOWN"));
+        await writer.CreateBankAsync(new NewBank("OTHER"));
+        var loaded = RandomHash(rng);
+        var loadedItem = await writer.AddContentAsync("KNOWN", Content(loaded));
+        var disabledAtLoad = RandomHash(rng);
+        var disabledItem = await writer.AddContentAsync("KNOWN", Content(disabledAtLoad));
+        await writer.UpdateContentAsync(disabledItem.Id, new ContentUpdate { DisabledUntil = DateTimeOffset.UtcNow.AddHours(1) });
+        var matcher = await BankMatcher.LoadAsync(reader, ["KNOWN"], null, default);
+
+        async Task<(long Id, string Bank)?> Lean(PdqHash h)
+        {
+            var outcome = await matcher.MatchAsync([h], 31, null, withContent: false, default);
+            var full = await matcher.MatchAsync([h], 31, null, withContent: true, default);
+            Assert.Equal(full.Matches.Select(m => (m.ContentId, m.Bank.Name, m.Distance)), outcome.Matches.Select(m => (m.ContentId, m.Bank.Name, m.Distance)));
+            Assert.All(outcome.Matches, m => Assert.Null(m.Content));
+            Assert.All(full.Matches, m => Assert.Equal(m.ContentId, m.Content!.Id));
+            return outcome.Matches.Count == 0 ? null : (outcome.Matches[0].ContentId, outcome.Matches[0].Bank.Name);
+        }
+
+        Assert.Equal((loadedItem.Id, "KNOWN"), await Lean(Flip(loaded, 4)));
+        Assert.Null(await Lean(disabledAtLoad));
+
+        // Content added after the load: its bank is learnt on its first match; a bank not asked for stays out.
+        var later = RandomHash(rng);
+        var laterItem = await writer.AddContentAsync("KNOWN", Content(later));
+        var elsewhere = RandomHash(rng);
+        await writer.AddContentAsync("OTHER", Content(elsewhere));
+        await matcher.CatchUpAsync(default);
+        Assert.Equal((laterItem.Id, "KNOWN"), await Lean(later));
+        Assert.Null(await Lean(elsewhere));
+
+        // Disabling and re-enabling elsewhere takes effect at the next catch-up.
+        await writer.UpdateContentAsync(laterItem.Id, new ContentUpdate { DisabledUntil = DateTimeOffset.UtcNow.AddMinutes(5) });
+        await writer.UpdateContentAsync(disabledItem.Id, new ContentUpdate { DisabledUntil = null });
+        Assert.Equal((laterItem.Id, "KNOWN"), (await matcher.MatchAsync([later], 31, null, withContent: false, default)).Matches.Select(m => (m.ContentId, m.Bank.Name)).Single());
+        await matcher.CatchUpAsync(default);
+        Assert.Null(await Lean(later));
+        Assert.Equal((disabledItem.Id, "KNOWN"), await Lean(disabledAtLoad));
     }
 
     [Fact]

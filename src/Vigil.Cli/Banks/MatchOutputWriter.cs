@@ -40,7 +40,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
         {
             case "csv":
                 foreach (var m in result.Outcome.Matches)
-                    output.WriteLine(string.Join(',', HashOutputWriter.CsvField(result.Query), result.Pdq?.ToString(), m.Bank.Name, m.Content.Id, m.Distance, HashOutputWriter.CsvField(m.Content.Classification ?? "")));
+                    output.WriteLine(string.Join(',', HashOutputWriter.CsvField(result.Query), result.Pdq?.ToString(), m.Bank.Name, m.ContentId, m.Distance, HashOutputWriter.CsvField(m.Content!.Classification ?? "")));
                 break;
             case "json":
                 output.WriteLine(JsonSerializer.Serialize(ToJson(result, dihedral)));
@@ -66,15 +66,15 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
                 break;
             case QueryStatus.Suppressed:
                 var n = result.Outcome.SuppressedBy[0];
-                output.WriteLine($"{result.Query}: no match (suppressed: matches negative bank {n.Bank.Name}, content {n.Content.Id}, distance {n.Distance})");
+                output.WriteLine($"{result.Query}: no match (suppressed: matches negative bank {n.Bank.Name}, content {n.ContentId}, distance {n.Distance})");
                 break;
             default:
                 foreach (var m in result.Outcome.Matches)
                 {
-                    string label = m.Content.Classification is { Length: > 0 } c ? $"  label {c}" : "";
+                    string label = m.Content!.Classification is { Length: > 0 } c ? $"  label {c}" : "";
                     string variant = dihedral && m.QueryIndex != 0 ? $"  ({PdqDihedralHashes.Names[m.QueryIndex]})" : "";
                     string how = m.Signal == SignalType.Pdq ? $"at distance {m.Distance}" : $"by exact {m.Signal.Name}";
-                    output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.Content.Id} {how}{label}{FileName(m)}{variant}");
+                    output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.ContentId} {how}{label}{FileName(m)}{variant}");
                 }
                 break;
         }
@@ -82,11 +82,11 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
 
     private static string FileName(BankMatch m)
     {
-        if (m.Content.Metadata is null)
+        if (m.Content!.Metadata is null)
             return "";
         try
         {
-            using var doc = JsonDocument.Parse(m.Content.Metadata);
+            using var doc = JsonDocument.Parse(m.Content!.Metadata);
             return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("file_name", out var name)
                 ? $"  ({name})" : "";
         }
@@ -118,10 +118,10 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
         var json = new Dictionary<string, object?>
         {
             ["bank"] = m.Bank.Name,
-            ["content_id"] = m.Content.Id,
+            ["content_id"] = m.ContentId,
             ["signal"] = m.Signal.Name,
             ["distance"] = m.Distance,
-            ["label"] = m.Content.Classification,
+            ["label"] = m.Content!.Classification,
         };
         if (dihedral)
             json["variant"] = PdqDihedralHashes.Names[m.QueryIndex];

@@ -18,7 +18,29 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateHash(output, error));
         bench.Subcommands.Add(CreateIndex(output, error));
         bench.Subcommands.Add(CreateServe(output, error));
+        bench.Subcommands.Add(CreateSoak(output, error));
         return bench;
+    }
+
+    private static Command CreateSoak(TextWriter output, TextWriter error)
+    {
+        var size = PositiveInt("--size", "Random hashes in the throwaway bank", 1_000_000);
+        var minutes = new Option<double>("--minutes")
+        {
+            Description = "How long to run (default 10)",
+            DefaultValueFactory = _ => 10,
+            Validators = { r => { if (r.Tokens.Count == 1 && (!double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double m) || m <= 0 || m > 24 * 60)) r.AddError("--minutes must be more than 0 and at most 1440"); } },
+        };
+        var concurrency = PositiveInt("--concurrency", "Keep-alive connections sending lookups", 8);
+        var rate = PositiveInt("--rate", "Lookups per second in total", 2_000);
+        var writes = PositiveInt("--writes", "Signals added (and as many deleted) per second through the curation API", 5);
+        var command = new Command("soak", "Endurance on 127.0.0.1: the real server over N random hashes, steady lookups and bank writes for a while; reports errors, latency and the server's resident memory after warm-up (fails past 10% growth)")
+        {
+            size, minutes, concurrency, rate, writes,
+        };
+        command.SetAction((parse, ct) => SoakBenchmark.RunAsync(new SoakBenchmark.Settings(parse.GetValue(size), TimeSpan.FromMinutes(parse.GetValue(minutes)),
+            parse.GetValue(concurrency), parse.GetValue(rate), parse.GetValue(writes), MaxGrowth: 0.10), output, error, ct));
+        return command;
     }
 
     private static Command CreateServe(TextWriter output, TextWriter error)

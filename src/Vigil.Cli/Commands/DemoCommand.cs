@@ -90,7 +90,7 @@ internal static class DemoCommand
                     matched++;
                     var m = result.Outcome.Matches[0];
                     string how = m.QueryIndex == 0 ? "" : $"  (the upload {Describe((DihedralVariant)m.QueryIndex)})";
-                    output.WriteLine($"     {file}  MATCH {names[m.Content.Id],-20} distance {m.Distance,3}{how}");
+                    output.WriteLine($"     {file}  MATCH {names[m.ContentId],-20} distance {m.Distance,3}{how}");
                     break;
                 case QueryStatus.Failed:
                     failures++;

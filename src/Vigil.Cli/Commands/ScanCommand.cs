@@ -109,7 +109,7 @@ internal static class ScanCommand
                     if (r.Outcome.Matches.Count == 0)
                         writer.WriteLine(prefix + ",,,,");
                     foreach (var m in r.Outcome.Matches)
-                        writer.WriteLine(string.Join(',', prefix, m.Bank.Name, m.Content.Id, m.Distance, HashOutputWriter.CsvField(m.Content.Classification ?? "")));
+                        writer.WriteLine(string.Join(',', prefix, m.Bank.Name, m.ContentId, m.Distance, HashOutputWriter.CsvField(m.Content!.Classification ?? "")));
                 }
             }
             else

@@ -10,9 +10,17 @@ public sealed partial class PostgresVigilStore
 
     /// <inheritdoc/>
     public async Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string? detailJson,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await AppendAuditAsync([new AuditRecord(actor, action, subject, detailJson)], cancellationToken))[0];
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        AuditChain.ValidateFields(actor, action, subject, detailJson);
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+            AuditChain.ValidateFields(record.Actor, record.Action, record.Subject, record.DetailJson);
+        if (records.Count == 0)
+            return [];
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // EXCLUSIVE mode conflicts with itself and with every write, not with plain reads: appenders
@@ -23,24 +31,49 @@ public sealed partial class PostgresVigilStore
         await using (var read = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY seq DESC LIMIT 1"))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
             head = await reader.ReadAsync(cancellationToken) ? ReadAuditEntry(reader) : null;
-        var entry = AuditChain.Next(head, DateTimeOffset.UtcNow, actor, action, subject, detailJson);
+
+        var appended = new AuditEntry[records.Count];
+        var seqs = new long[records.Count];
+        var times = new DateTime[records.Count];
+        var actors = new string[records.Count];
+        var actions = new string[records.Count];
+        var subjects = new string[records.Count];
+        var details = new string?[records.Count];
+        var previous = new string[records.Count];
+        var hashes = new string[records.Count];
+        var now = DateTimeOffset.UtcNow;
+        for (int i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var entry = appended[i] = AuditChain.Next(head, now, record.Actor, record.Action, record.Subject, record.DetailJson);
+            seqs[i] = entry.Seq;
+            times[i] = PostgresRows.ToDatabase(entry.At);
+            actors[i] = entry.Actor;
+            actions[i] = entry.Action;
+            subjects[i] = entry.Subject;
+            details[i] = entry.DetailJson;
+            previous[i] = entry.PreviousHash;
+            hashes[i] = entry.Hash;
+            head = entry;
+        }
+        // One statement for the whole batch.
         await using (var insert = Command(connection, """
             INSERT INTO audit_log (seq, logged_at, actor, action, subject, detail, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8)
             """,
-            PostgresRows.Param(entry.Seq, NpgsqlDbType.Bigint),
-            PostgresRows.Param(PostgresRows.ToDatabase(entry.At), NpgsqlDbType.TimestampTz),
-            PostgresRows.Param(entry.Actor, NpgsqlDbType.Text),
-            PostgresRows.Param(entry.Action, NpgsqlDbType.Text),
-            PostgresRows.Param(entry.Subject, NpgsqlDbType.Text),
-            PostgresRows.Param(entry.DetailJson, NpgsqlDbType.Text),
-            PostgresRows.Param(entry.PreviousHash, NpgsqlDbType.Text),
-            PostgresRows.Param(entry.Hash, NpgsqlDbType.Text)))
+            PostgresRows.Param(seqs, NpgsqlDbType.Array | NpgsqlDbType.Bigint),
+            PostgresRows.Param(times, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz),
+            PostgresRows.Param(actors, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            PostgresRows.Param(actions, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            PostgresRows.Param(subjects, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            PostgresRows.Param(details, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            PostgresRows.Param(previous, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            PostgresRows.Param(hashes, NpgsqlDbType.Array | NpgsqlDbType.Text)))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return entry;
+        return appended;
     }
 
     /// <inheritdoc/>

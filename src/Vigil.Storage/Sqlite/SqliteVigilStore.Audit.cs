@@ -9,9 +9,17 @@ public sealed partial class SqliteVigilStore
 
     /// <inheritdoc/>
     public async Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string? detailJson,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await AppendAuditAsync([new AuditRecord(actor, action, subject, detailJson)], cancellationToken))[0];
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        AuditChain.ValidateFields(actor, action, subject, detailJson);
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+            AuditChain.ValidateFields(record.Actor, record.Action, record.Subject, record.DetailJson);
+        if (records.Count == 0)
+            return [];
         await using var connection = await OpenConnectionAsync(cancellationToken);
         // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken before the head
         // is read, so appenders in any process queue here and each extends the head the last one wrote.
@@ -24,26 +32,35 @@ public sealed partial class SqliteVigilStore
             using var reader = read.ExecuteReader();
             head = reader.Read() ? ReadAuditEntry(reader) : null;
         }
-        var entry = AuditChain.Next(head, DateTimeOffset.UtcNow, actor, action, subject, detailJson);
-        using (var insert = connection.CreateCommand())
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO audit_log (seq, logged_at, actor, action, subject, detail, previous_hash, hash)
+            VALUES ($seq, $at, $actor, $action, $subject, $detail, $previous, $hash)
+            """;
+        var parameters = new[] { "$seq", "$at", "$actor", "$action", "$subject", "$detail", "$previous", "$hash" };
+        foreach (string name in parameters)
+            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        insert.Prepare();
+        var appended = new AuditEntry[records.Count];
+        var now = DateTimeOffset.UtcNow;
+        for (int i = 0; i < records.Count; i++)
         {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO audit_log (seq, logged_at, actor, action, subject, detail, previous_hash, hash)
-                VALUES ($seq, $at, $actor, $action, $subject, $detail, $previous, $hash)
-                """;
-            insert.Parameters.AddWithValue("$seq", entry.Seq);
-            insert.Parameters.AddWithValue("$at", UnixMicros.From(entry.At));
-            insert.Parameters.AddWithValue("$actor", entry.Actor);
-            insert.Parameters.AddWithValue("$action", entry.Action);
-            insert.Parameters.AddWithValue("$subject", entry.Subject);
-            insert.Parameters.AddWithValue("$detail", (object?)entry.DetailJson ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$previous", entry.PreviousHash);
-            insert.Parameters.AddWithValue("$hash", entry.Hash);
+            var record = records[i];
+            var entry = appended[i] = AuditChain.Next(head, now, record.Actor, record.Action, record.Subject, record.DetailJson);
+            insert.Parameters[0].Value = entry.Seq;
+            insert.Parameters[1].Value = UnixMicros.From(entry.At);
+            insert.Parameters[2].Value = entry.Actor;
+            insert.Parameters[3].Value = entry.Action;
+            insert.Parameters[4].Value = entry.Subject;
+            insert.Parameters[5].Value = (object?)entry.DetailJson ?? DBNull.Value;
+            insert.Parameters[6].Value = entry.PreviousHash;
+            insert.Parameters[7].Value = entry.Hash;
             insert.ExecuteNonQuery();
+            head = entry;
         }
         transaction.Commit();
-        return entry;
+        return appended;
     }
 
     /// <inheritdoc/>
