@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Vigil.Banks;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Matching;
+using Vigil.Media;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// The operator's allow-list for fetching media by URL. Each entry is a URL prefix
+/// <c>scheme://host[:port][/path]</c>; a URL is allowed when, after both are parsed and normalised
+/// (host case, default ports, dot segments), it has the same scheme, the same host, the same port,
+/// no user name or password, and a path equal to the entry's path or below it (the path is
+/// compared by whole segments: <c>/media</c> allows <c>/media/a.jpg</c>, not <c>/media-private</c>).
+/// Host names are compared as names: list every host (subdomains are not implied), and the
+/// operator trusts what DNS says those names are.
+/// </summary>
+public sealed class HashUrlAllowList
+{
+    private readonly Entry[] _entries;
+
+    private HashUrlAllowList(Entry[] entries) => _entries = entries;
+
+    /// <summary>True when no URL is allowed (fetching is off).</summary>
+    public bool IsEmpty => _entries.Length == 0;
+
+    /// <summary>Parses the entries.</summary>
+    /// <exception cref="ArgumentException">An entry is not a valid prefix (the message says which and why).</exception>
+    public static HashUrlAllowList Parse(IReadOnlyList<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var parsed = new Entry[entries.Count];
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (!TryParseEntry(entries[i], out var entry, out string? error))
+                throw new ArgumentException($"hash URL allow-list entry '{entries[i]}': {error}", nameof(entries));
+            parsed[i] = entry;
+        }
+        return new HashUrlAllowList(parsed);
+    }
+
+    /// <summary>Checks one allow-list entry, saying what is wrong with it.</summary>
+    public static bool TryValidateEntry(string? text, [NotNullWhen(false)] out string? error) => TryParseEntry(text, out _, out error);
+
+    /// <summary>Whether a URL may be fetched; when not, <paramref name="why"/> says why.</summary>
+    public bool IsAllowed(Uri uri, [NotNullWhen(false)] out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            why = "only absolute http and https URLs are fetched";
+            return false;
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            why = "URLs with a user name or password are not fetched";
+            return false;
+        }
+        string host = NormalHost(uri);
+        string path = uri.AbsolutePath;
+        foreach (var entry in _entries)
+        {
+            if (entry.Scheme == uri.Scheme && entry.Port == uri.Port && string.Equals(entry.Host, host, StringComparison.OrdinalIgnoreCase)
+                && PathAllowed(entry.Path, path))
+            {
+                why = null;
+                return true;
+            }
+        }
+        why = IsEmpty ? "no URL is allowed" : $"{uri.Scheme}://{uri.Authority}{path} is not under any allowed prefix";
+        return false;
+    }
+
+    private static bool PathAllowed(string prefix, string path)
+    {
+        if (prefix == "/")
+            return true;
+        // Below a path prefix, refuse encodings a server might decode into another path.
+        if (path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%25", StringComparison.Ordinal) || path.Contains("%2e", StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (prefix.EndsWith('/'))
+            return path.StartsWith(prefix, StringComparison.Ordinal);
+        return path.Length == prefix.Length ? path == prefix
+            : path.StartsWith(prefix, StringComparison.Ordinal) && path[prefix.Length] == '/';
+    }
+
+    private static bool TryParseEntry(string? text, out Entry entry, [NotNullWhen(false)] out string? error)
+    {
+        entry = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "empty; give a URL prefix such as https://media.example.org/uploads/";
+            return false;
+        }
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri))
+        {
+            error = "not an absolute URL; give a prefix such as https://media.example.org/uploads/";
+            return false;
+        }
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            error = $"the scheme must be http or https, not {uri.Scheme}";
+            return false;
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            error = "a user name or password is not allowed in a prefix";
+            return false;
+        }
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            error = "a prefix has no query (?...) or fragment (#...)";
+            return false;
+        }
+        if (NormalHost(uri).Length == 0)
+        {
+            error = "the prefix needs a host";
+            return false;
+        }
+        entry = new Entry(uri.Scheme, NormalHost(uri), uri.Port, uri.AbsolutePath);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The host as DNS sees it: IDN in ASCII (punycode), without a trailing dot.</summary>
+    private static string NormalHost(Uri uri) => uri.IdnHost.TrimEnd('.');
+
+    private readonly record struct Entry(string Scheme, string Host, int Port, string Path);
+}

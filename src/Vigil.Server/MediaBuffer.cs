@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Vigil.Banks;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Matching;
+using Vigil.Media;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// A byte buffer from the shared pool that holds one file, grown as it is read and never past a
+/// limit. Its bytes are cleared before the buffer goes back to the pool: uploads may be abuse
+/// material, and nothing of them should outlive the request.
+/// </summary>
+internal sealed class MediaBuffer : IDisposable
+{
+    private byte[] _array;
+
+    public MediaBuffer(int initialCapacity) => _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 1024));
+
+    /// <summary>Bytes held.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>The bytes held.</summary>
+    public ReadOnlySpan<byte> Span => _array.AsSpan(0, Length);
+
+    /// <summary>Reads the stream to its end; false (having read <paramref name="limit"/> + 1 bytes) when it holds more than <paramref name="limit"/>.</summary>
+    public async Task<bool> ReadAllAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (Length == _array.Length)
+                Grow((int)Math.Min((long)_array.Length * 2, limit + 1));
+            int want = (int)Math.Min(_array.Length - Length, limit + 1 - Length);
+            int read = await stream.ReadAsync(_array.AsMemory(Length, want), cancellationToken);
+            if (read == 0)
+                return true;
+            Length += read;
+            if (Length > limit)
+                return false;
+        }
+    }
+
+    private void Grow(int size)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(size, _array.Length + 1));
+        _array.AsSpan(0, Length).CopyTo(bigger);
+        Release();
+        _array = bigger;
+    }
+
+    private void Release()
+    {
+        _array.AsSpan(0, Length).Clear();
+        ArrayPool<byte>.Shared.Return(_array);
+    }
+
+    /// <summary>Clears the bytes and returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        if (_array.Length == 0)
+            return;
+        Release();
+        _array = [];
+        Length = 0;
+    }
+}

@@ -1,0 +1,722 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Vigil.Banks;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Matching;
+using Vigil.Media;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>The work behind <see cref="MediaEndpoints"/>: reading uploads and URLs within the limits, decoding, hashing, matching, storing.</summary>
+internal sealed class MediaService(ServerSettings settings, HashUrlAllowList allowList, ILogger logger) : IDisposable
+{
+    /// <summary>Response header with the PDQ quality (0..100) of the image just hashed; under 50 its PDQ is not matched.</summary>
+    public const string QualityHeader = "Vigil-PDQ-Quality";
+
+    private const int MaxFormParts = 16;
+    private const int MaxFieldBytes = 16 * 1024;
+    private const int MaxRedirects = 5;
+
+    private readonly HttpClient _http = CreateHttpClient();
+    private readonly ConcurrentQueue<MediaWorker> _workers = new();
+    private readonly long _limit = settings.MaxUploadBytes;
+
+    [Flags]
+    private enum Types
+    {
+        None = 0,
+        Pdq = 1,
+        Md5 = 2,
+    }
+
+    public async Task<IResult> HashUploadAsync(HttpContext context, string? types, CancellationToken ct)
+    {
+        if (!TryParseTypes(types, Types.Pdq, out var wanted, out var error))
+            return error;
+        var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
+        if (uploadError is not null)
+            return uploadError;
+        using (upload)
+            return HashSignals(context, upload!.Bytes, wanted);
+    }
+
+    public async Task<IResult> HashUrlAsync(HttpContext context, string? url, string? contentType, string? types, CancellationToken ct)
+    {
+        if (!TryParseTypes(types, Types.Pdq, out var wanted, out var error))
+            return error;
+        var (fetched, fetchError) = await FetchUrlAsync(url, contentType, ct);
+        if (fetchError is not null)
+            return fetchError;
+        using (fetched)
+            return HashSignals(context, fetched!, wanted);
+    }
+
+    public async Task<IResult> LookupUploadAsync(HttpContext context, MatcherHost host, MediaLookupQuery query, CancellationToken ct)
+    {
+        // Without types, the file's MD5 is matched too (as vigil match does) and shown only when it matched.
+        bool md5Explicit = query.Types is not null;
+        if (!TryParseTypes(query.Types, Types.Pdq | Types.Md5, out var wanted, out var error))
+            return error;
+        bool dihedral = IsTrue(query.Dihedral);
+        // Before reading the file: no point decoding it while the index loads.
+        if (host.Matcher is null)
+            return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+        var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
+        if (uploadError is not null)
+            return uploadError;
+        var matcher = host.Matcher;
+        if (matcher is null)
+            return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+
+        PdqHash[] variants = [];
+        string? md5 = null;
+        using (upload)
+        {
+            if ((wanted & Types.Pdq) != 0)
+            {
+                var (image, hashError) = Hash(upload!.Bytes, dihedral);
+                if (hashError is not null)
+                    return hashError;
+                context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
+                // As vigil match: a PDQ under the trusted quality is not matched; the MD5 still is.
+                if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
+                    variants = dihedral ? image.Variants! : [image.Pdq.Hash];
+            }
+            if ((wanted & Types.Md5) != 0)
+                md5 = Md5Hex(upload!.Bytes);
+        }
+
+        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, ct);
+        var byPdq = new List<BankMatch>(outcome.Matches.Count);
+        var byMd5 = new List<BankMatch>();
+        foreach (var match in outcome.Matches)
+            (match.Signal == SignalType.Md5 ? byMd5 : byPdq).Add(match);
+        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
+        var result = new Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>(2, StringComparer.Ordinal);
+        var banksMatched = new HashSet<string>(StringComparer.Ordinal);
+        if ((wanted & Types.Pdq) != 0)
+        {
+            var grouped = LookupResponse.Group(new QueryOutcome(byPdq, outcome.SuppressedBy), options);
+            result[SignalType.Pdq.Name] = grouped;
+            banksMatched.UnionWith(grouped.Keys);
+        }
+        if ((wanted & Types.Md5) != 0)
+        {
+            var grouped = LookupResponse.Group(new QueryOutcome(byMd5, outcome.SuppressedBy), options);
+            if (md5Explicit || grouped.Count > 0)
+                result[SignalType.Md5.Name] = grouped;
+            banksMatched.UnionWith(grouped.Keys);
+        }
+        LookupResponse.Audit(context, banksMatched.Count);
+        return Results.Json(result);
+    }
+
+    public async Task<IResult> AddContentAsync(HttpContext context, IVigilStore store, string bankName, string? url, string? contentType,
+        string? types, CancellationToken ct)
+    {
+        if (await store.GetBankAsync(bankName, ct) is null)
+            return BankNotFound(bankName);
+        // As vigil bank add: PDQ and MD5.
+        if (!TryParseTypes(types, Types.Pdq | Types.Md5, out var wanted, out var error))
+            return error;
+
+        MediaBuffer? bytes;
+        string? metadataText = null, fileName = null;
+        if (url is not null)
+        {
+            // HMA reads {"metadata": {...}} from a JSON body with the url form.
+            var (body, bodyError) = await ReadMetadataBodyAsync(context.Request, ct);
+            if (bodyError is not null)
+                return bodyError;
+            metadataText = body;
+            // Checked before fetching anything (and again below, with the multipart form's).
+            if (!TryReadMetadata(metadataText, out _, out var earlyError))
+                return earlyError;
+            (bytes, var fetchError) = await FetchUrlAsync(url, contentType, ct);
+            if (fetchError is not null)
+                return fetchError;
+        }
+        else
+        {
+            if (!IsMultipart(context.Request, out _))
+                return Problems.Result(400, "Neither `url` nor multipart file upload was received",
+                    "send the image as multipart/form-data in a field named 'photo', or ?url=... (when the operator allows URLs)");
+            var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: true, ct);
+            if (uploadError is not null)
+                return uploadError;
+            bytes = upload!.Bytes;
+            metadataText = upload.Metadata;
+            fileName = upload.FileName;
+        }
+
+        using (bytes)
+        {
+            if (!TryReadMetadata(metadataText, out var metadata, out var metadataError))
+                return metadataError;
+            var signals = new List<Signal>(2);
+            var stored = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (fileName is not null)
+                stored["file_name"] = fileName;
+            if ((wanted & Types.Pdq) != 0)
+            {
+                var (image, hashError) = Hash(bytes!, dihedral: false);
+                if (hashError is not null)
+                    return hashError;
+                context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
+                signals.Add(new Signal(SignalType.Pdq, image.Pdq.Hash.ToString()));
+                stored["pdq_quality"] = image.Pdq.Quality;
+                stored["width"] = image.Width;
+                stored["height"] = image.Height;
+            }
+            if ((wanted & Types.Md5) != 0)
+                signals.Add(new Signal(SignalType.Md5, Md5Hex(bytes!)));
+            string? sourceId = null;
+            if (metadata.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in metadata.EnumerateObject())
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Null)
+                        stored[property.Name] = property.Value;
+                }
+                if (metadata.TryGetProperty("content_id", out var id) && id.ValueKind == JsonValueKind.String)
+                    sourceId = id.GetString();
+            }
+            if (url is not null && !stored.ContainsKey("content_uri"))
+                stored["content_uri"] = url;
+            try
+            {
+                var content = await store.AddContentAsync(bankName, new NewContent(signals)
+                {
+                    Metadata = JsonSerializer.Serialize(stored),
+                    Source = "vigil serve",
+                    SourceId = sourceId,
+                }, ct);
+                var json = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var signal in content.Signals)
+                    json.TryAdd(signal.Type.Name, signal.Value);
+                // HMA's decorator declares 201 but it answers 200.
+                return Results.Json(new Dictionary<string, object> { ["id"] = content.Id, ["signals"] = json });
+            }
+            catch (BankNotFoundException)
+            {
+                return BankNotFound(bankName);
+            }
+            catch (DuplicateContentException e)
+            {
+                return Problems.Result(409, "content already in bank", e.Message);
+            }
+        }
+    }
+
+    /// <summary>HMA's hash answer, <c>{"pdq": "HEX"}</c> (and <c>"md5"</c> when asked for), or the problem.</summary>
+    private IResult HashSignals(HttpContext context, MediaBuffer bytes, Types wanted)
+    {
+        var json = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        if ((wanted & Types.Pdq) != 0)
+        {
+            var (image, error) = Hash(bytes, dihedral: false);
+            if (error is not null)
+                return error;
+            context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
+            json[SignalType.Pdq.Name] = image.Pdq.Hash.ToString();
+        }
+        if ((wanted & Types.Md5) != 0)
+            json[SignalType.Md5.Name] = Md5Hex(bytes);
+        return Results.Json(json);
+    }
+
+    // ---- uploads ----
+
+    /// <summary>What a multipart upload carried: the one file, its name, and (add-content only) the <c>metadata</c> field.</summary>
+    private sealed record Upload(MediaBuffer Bytes, string? FileName, string? Metadata) : IDisposable
+    {
+        public void Dispose() => Bytes.Dispose();
+    }
+
+    private static bool IsMultipart(HttpRequest request, out string? boundary)
+    {
+        boundary = null;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return false;
+        boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a multipart/form-data body holding one file in a field named by its content type,
+    /// never more than the upload limit: a Content-Length over it is refused before reading (so a
+    /// client sending <c>Expect: 100-continue</c> never sends the body), Kestrel's limit for this
+    /// request is the upload limit plus the multipart overhead, and the file itself is cut off one
+    /// byte past the limit.
+    /// </summary>
+    private async Task<(Upload? Upload, IResult? Error)> ReadUploadAsync(HttpContext context, bool acceptMetadata, CancellationToken ct)
+    {
+        var request = context.Request;
+        if (!IsMultipart(request, out string? boundary))
+            return (null, Problems.Result(400, "Missing multipart/form-data file upload",
+                "send the image as multipart/form-data in a field named 'photo' (curl -F photo=@image.jpg ...)"));
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+            return (null, Problems.Result(400, "Missing multipart/form-data file upload", "the multipart/form-data content type has no valid boundary"));
+        long bodyLimit = _limit + MediaEndpoints.MultipartOverheadBytes;
+        if (request.ContentLength > bodyLimit)
+            return (null, TooLarge());
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = bodyLimit;
+
+        MediaBuffer? file = null;
+        string? fileName = null, metadata = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+            int parts = 0;
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+            {
+                if (++parts > MaxFormParts)
+                    return Fail(Problems.Result(400, "too many form fields", $"send one file in a field named 'photo' (at most {MaxFormParts} parts)"));
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                    return Fail(Problems.Result(400, "Missing multipart/form-data file upload", "each part needs 'Content-Disposition: form-data; name=...'"));
+                string name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                bool isFile = disposition.IsFileDisposition() || name is "photo" or "video";
+                if (!isFile)
+                {
+                    if (acceptMetadata && name == "metadata")
+                    {
+                        using var field = new MediaBuffer(1024);
+                        if (!await field.ReadAllAsync(section.Body, MaxFieldBytes, ct))
+                            return Fail(Problems.Result(400, "Invalid metadata", $"the metadata field is over {MaxFieldBytes / 1024} KiB"));
+                        metadata = Encoding.UTF8.GetString(field.Span);
+                    }
+                    // Other fields are ignored, as HMA does; the reader skips their bytes.
+                    continue;
+                }
+                if (file is not null)
+                    return Fail(Problems.Result(400, "Only one file allowed per request", "send one file, in a field named 'photo'"));
+                if (name == "video")
+                    return Fail(VideoOff());
+                if (name != "photo")
+                    return Fail(Problems.Result(400, $"no such content_type: '{name}'", "the file's form field names its content type: send images as 'photo'"));
+                fileName = CleanFileName(disposition);
+                long expected = request.ContentLength ?? 0;
+                file = new MediaBuffer((int)Math.Min(Math.Max(expected, 64 * 1024), _limit + 1));
+                if (!await file.ReadAllAsync(section.Body, _limit, ct))
+                {
+                    await DrainAsync(request.Body);
+                    return Fail(TooLarge());
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Fail(TooLarge());
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Fail(Problems.Result(400, "bad request body", e.Message));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return Fail(Problems.Result(400, "malformed multipart/form-data body", e.Message));
+        }
+        catch
+        {
+            file?.Dispose();
+            throw;
+        }
+        if (file is null)
+            return (null, Problems.Result(400, "Missing multipart/form-data file upload", "no file in the form: send the image in a field named 'photo'"));
+        return (new Upload(file, fileName, metadata), null);
+
+        (Upload?, IResult?) Fail(IResult problem)
+        {
+            file?.Dispose();
+            return (null, problem);
+        }
+    }
+
+    /// <summary>Reads what is left of an oversized body (within Kestrel's limit) so the answer reaches the client on a clean connection.</summary>
+    private static async Task DrainAsync(Stream body)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await body.ReadAsync(scratch, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // Over Kestrel's limit, cut off or too slow: the connection closes after the answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static string? CleanFileName(ContentDispositionHeaderValue disposition)
+    {
+        var raw = disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName;
+        string? name = HeaderUtilities.RemoveQuotes(raw).Value;
+        if (string.IsNullOrEmpty(name))
+            return null;
+        name = Path.GetFileName(name.Replace('\\', '/'));
+        return name.Length > 255 ? name[..255] : name;
+    }
+
+    private IResult TooLarge() => Problems.Result(413, "Content too large",
+        $"the file is over this server's limit of {FormatBytes(_limit)} (vigil serve --max-upload-mb)");
+
+    private static string FormatBytes(long bytes) => bytes % (1024 * 1024) == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes");
+
+    /// <summary>Reads HMA's optional JSON body of the url form of add-content, <c>{"metadata": {...}}</c>, returning the metadata's JSON text.</summary>
+    private static async Task<(string? Metadata, IResult? Error)> ReadMetadataBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            return (null, null);
+        if (request.ContentLength > MaxFieldBytes)
+            return (null, Problems.Result(400, "Invalid metadata", $"the JSON body is over {MaxFieldBytes / 1024} KiB"));
+        using var body = new MediaBuffer(1024);
+        if (!await body.ReadAllAsync(request.Body, MaxFieldBytes, ct))
+            return (null, Problems.Result(400, "Invalid metadata", $"the JSON body is over {MaxFieldBytes / 1024} KiB"));
+        if (body.Length == 0)
+            return (null, null);
+        try
+        {
+            using var document = JsonDocument.Parse(body.Span.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, Problems.Result(400, "Request input was not a dict", "the body must be a JSON object: {\"metadata\": {...}}"));
+            return document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind != JsonValueKind.Null
+                ? (metadata.GetRawText(), null)
+                : (null, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Result(400, "invalid JSON", e.Message));
+        }
+    }
+
+    /// <summary>
+    /// HMA's add-content metadata: an object with optional <c>content_id</c> and <c>content_uri</c>
+    /// (strings) and <c>json</c> (an object); other keys are refused, as HMA's schema does.
+    /// </summary>
+    private static bool TryReadMetadata(string? text, out JsonElement metadata, [NotNullWhen(false)] out IResult? error)
+    {
+        metadata = default;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+            return true;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            metadata = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            error = Problems.Result(400, "metadata should be a json object", e.Message);
+            return false;
+        }
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            error = Problems.Result(400, "metadata should be a json object", "send {\"content_id\": \"...\", \"content_uri\": \"...\", \"json\": {...}}");
+            return false;
+        }
+        foreach (var property in metadata.EnumerateObject())
+        {
+            bool ok = property.Name switch
+            {
+                "content_id" or "content_uri" => property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null,
+                "json" => property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null,
+                _ => false,
+            };
+            if (!ok)
+            {
+                error = Problems.Result(400, "Invalid metadata", property.Name is "content_id" or "content_uri" or "json"
+                    ? $"{property.Name} must be {(property.Name == "json" ? "an object" : "a string")}"
+                    : $"unexpected key '{property.Name}' (allowed: content_id, content_uri, json)");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- URLs ----
+
+    private static HttpClient CreateHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // Every hop is checked against the allow-list here, so the handler must not follow any.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            MaxResponseHeadersLength = 64,
+        };
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Vigil/0.1");
+        return client;
+    }
+
+    /// <summary>
+    /// Fetches an allowed URL, following at most five redirects, each of which must be allowed too,
+    /// within the timeout and the upload limit. <paramref name="contentType"/> (or, when absent, the
+    /// response's Content-Type) must be a photo, as HMA decides it.
+    /// </summary>
+    private async Task<(MediaBuffer? Bytes, IResult? Error)> FetchUrlAsync(string? url, string? contentType, CancellationToken ct)
+    {
+        if (allowList.IsEmpty)
+            return (null, Problems.Result(403, "fetching URLs is off",
+                "this server fetches no URLs; the operator can allow URL prefixes with 'vigil serve --allow-hash-url https://host/path/' (ServerSettings.HashUrlAllowList), or upload the file with POST"));
+        if (string.IsNullOrEmpty(url))
+            return (null, Problems.Result(400, "url is required", "e.g. /h/hash?url=https://media.example.org/uploads/image.jpg"));
+        if (contentType is not null && ContentTypeParamProblem(contentType) is { } typeProblem)
+            return (null, typeProblem);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            return (null, Problems.Result(400, "Invalid or unsafe URL provided", "give an absolute http or https URL"));
+        if (!allowList.IsAllowed(uri, out string? why))
+            return (null, Problems.Result(403, "URL not allowed", why));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.HashUrlTimeout);
+        MediaBuffer? bytes = null;
+        try
+        {
+            for (int hop = 0; ; hop++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                int status = (int)response.StatusCode;
+                if (status is 301 or 302 or 303 or 307 or 308)
+                {
+                    if (hop == MaxRedirects)
+                        return (null, Problems.Result(502, "Failed to fetch URL", $"more than {MaxRedirects} redirects"));
+                    if (response.Headers.Location is not { } location)
+                        return (null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} without a Location"));
+                    var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                    if (!allowList.IsAllowed(next, out string? redirectWhy))
+                        return (null, Problems.Result(403, "redirect not allowed",
+                            $"{uri.GetLeftPart(UriPartial.Path)} redirected elsewhere, and {redirectWhy}; nothing was fetched there"));
+                    uri = next;
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                    return (null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} {response.ReasonPhrase}"));
+                if (contentType is null && ContentTypeHeaderProblem(response.Content.Headers.ContentType?.MediaType) is { } headerProblem)
+                    return (null, headerProblem);
+                if (response.Content.Headers.ContentLength > _limit)
+                    return (null, TooLarge());
+                bytes = new MediaBuffer((int)Math.Min(Math.Max(response.Content.Headers.ContentLength ?? 0, 64 * 1024), _limit + 1));
+                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                if (!await bytes.ReadAllAsync(stream, _limit, timeout.Token))
+                {
+                    bytes.Dispose();
+                    return (null, TooLarge());
+                }
+                var done = bytes;
+                bytes = null;
+                return (done, null);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, Problems.Result(504, "Failed to fetch URL",
+                string.Create(CultureInfo.InvariantCulture, $"no complete answer within {settings.HashUrlTimeout.TotalSeconds:0.#} s")));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return (null, Problems.Result(502, "Failed to fetch URL", e.Message));
+        }
+        finally
+        {
+            bytes?.Dispose();
+        }
+    }
+
+    /// <summary>HMA's <c>content_type</c> query parameter: Vigil hashes photos.</summary>
+    private static IResult? ContentTypeParamProblem(string contentType) => contentType switch
+    {
+        "photo" => null,
+        "video" => VideoOff(),
+        _ => Problems.Result(400, $"no such content_type: '{contentType}'", "Vigil hashes content_type photo"),
+    };
+
+    /// <summary>Without <c>content_type</c>, HMA takes it from the download's Content-Type: <c>image*</c> is a photo, <c>video*</c> a video.</summary>
+    private static IResult? ContentTypeHeaderProblem(string? mediaType)
+    {
+        if (mediaType is not null && mediaType.StartsWith("image", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (mediaType is not null && mediaType.StartsWith("video", StringComparison.OrdinalIgnoreCase))
+            return VideoOff();
+        return Problems.Result(400, $"unsupported url ContentType: '{mediaType}'",
+            "if you know the expected type, provide it with the content_type query param (content_type=photo)");
+    }
+
+    private static IResult VideoOff() => Problems.Result(400, "content_type video is disabled",
+        "video hashing is not available in Vigil yet (vPDQ is planned); only photos are hashed");
+
+    // ---- decoding and hashing ----
+
+    /// <summary>A decoded and hashed image: its plain PDQ and quality, and with dihedral all eight variants (index 0 the plain hash).</summary>
+    private sealed record HashedImage(PdqResult Pdq, PdqHash[]? Variants, int Width, int Height);
+
+    /// <summary>One decoder and hasher; neither is thread-safe, so each request takes one from the pool.</summary>
+    private sealed class MediaWorker : IDisposable
+    {
+        public ImageDecoder Decoder { get; } = new();
+
+        public PdqHasher Pdq { get; } = new();
+
+        public void Dispose() => Decoder.Dispose();
+    }
+
+    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, bool dihedral)
+    {
+        MediaWorker? worker = null;
+        bool healthy = false;
+        try
+        {
+            if (!_workers.TryDequeue(out worker))
+                worker = new MediaWorker();
+            HashedImage hashed;
+            using (var image = worker.Decoder.Decode(bytes.Span))
+            {
+                var pixels = image.Pixels;
+                if (!dihedral)
+                {
+                    hashed = new HashedImage(worker.Pdq.HashRgb(pixels, image.Width, image.Height), null, image.Width, image.Height);
+                }
+                else
+                {
+                    var all = worker.Pdq.HashRgbDihedral(pixels, image.Width, image.Height);
+                    // As vigil match: the reference's plain hash skips the filter on exactly 64x64 inputs (its dihedral pass does not).
+                    var plain = image.Width == 64 && image.Height == 64
+                        ? worker.Pdq.HashRgb(pixels, image.Width, image.Height)
+                        : new PdqResult(all[DihedralVariant.Original], all.Quality);
+                    var variants = new PdqHash[PdqDihedralHashes.Count];
+                    for (int v = 0; v < variants.Length; v++)
+                        variants[v] = all[(DihedralVariant)v];
+                    variants[0] = plain.Hash;
+                    hashed = new HashedImage(plain, variants, image.Width, image.Height);
+                }
+            }
+            healthy = true;
+            return (hashed, null);
+        }
+        catch (ImageDecodeException e)
+        {
+            healthy = true;
+            return (null, DecodeProblem(e));
+        }
+        catch (DllNotFoundException e)
+        {
+            logger.LogError("image decoding is not available: {Reason}", e.Message);
+            return (null, Problems.Result(503, "image decoding is not available", e.Message));
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Untrusted input must never become a 500; the decoder that failed this way is not reused.
+            logger.LogError(e, "unexpected error decoding an upload of {Bytes} bytes", bytes.Length);
+            return (null, Problems.Result(422, "could not decode image", "the image could not be decoded"));
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                if (healthy && _workers.Count < Environment.ProcessorCount)
+                    _workers.Enqueue(worker);
+                else
+                    worker.Dispose();
+            }
+        }
+    }
+
+    private static IResult DecodeProblem(ImageDecodeException e) => e.Kind switch
+    {
+        DecodeErrorKind.Empty => Problems.Result(400, "empty file", "the uploaded file has no bytes"),
+        DecodeErrorKind.NotAnImage => Problems.Result(415, "not an image",
+            $"{e.Message}; Vigil hashes JPEG, PNG, GIF, WebP, BMP and TIFF images (HEIC and AVIF where the server's libraries can)"),
+        DecodeErrorKind.UnsupportedFormat => Problems.Result(415, "unsupported image format", e.Message),
+        DecodeErrorKind.TooLarge => Problems.Result(422, "image too large", e.Message),
+        DecodeErrorKind.Truncated => Problems.Result(422, "truncated image", e.Message),
+        DecodeErrorKind.Corrupt => Problems.Result(422, "corrupt image", e.Message),
+        _ => Problems.Result(422, "could not decode image", e.Message),
+    };
+
+    private static string Md5Hex(MediaBuffer bytes)
+    {
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(bytes.Span, digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    // ---- small helpers ----
+
+    /// <summary>HMA's <c>types</c>: comma-separated signal types, blanks skipped; photos have pdq (and, in Vigil, md5).</summary>
+    private static bool TryParseTypes(string? types, Types defaults, out Types wanted, [NotNullWhen(false)] out IResult? error)
+    {
+        error = null;
+        wanted = defaults;
+        if (types is null)
+            return true;
+        wanted = Types.None;
+        foreach (string raw in types.Split(','))
+        {
+            string name = raw.Trim();
+            if (name.Length == 0)
+                continue;
+            if (name.Equals(SignalType.Pdq.Name, StringComparison.OrdinalIgnoreCase))
+                wanted |= Types.Pdq;
+            else if (name.Equals(SignalType.Md5.Name, StringComparison.OrdinalIgnoreCase))
+                wanted |= Types.Md5;
+            else
+            {
+                error = Problems.Result(400, $"signal type '{name}' doesn't exist or is disabled", "photos are hashed with pdq (and md5)");
+                return false;
+            }
+        }
+        if (wanted == Types.None)
+        {
+            error = Problems.Result(400, "empty signal type selection", "e.g. types=pdq or types=pdq,md5");
+            return false;
+        }
+        return true;
+    }
+
+    private static bool IsTrue(string? value) =>
+        value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
+
+    private static IResult BankNotFound(string name) => Problems.Result(404, $"bank '{name}' not found", "GET /c/banks lists the banks");
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        while (_workers.TryDequeue(out var worker))
+            worker.Dispose();
+    }
+}
