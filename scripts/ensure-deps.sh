@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(libvips42 libturbojpeg0)
 if [[ "${1:-runtime}" == "test" ]]; then
-  packages+=(imagemagick libjpeg-turbo-progs postgresql)
+  packages+=(imagemagick libjpeg-turbo-progs postgresql curl)
 fi
 
 missing=()

@@ -28,12 +28,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Where the server listens (http://127.0.0.1:PORT/).</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts the server over a SQLite store and waits until <c>/status</c> answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string databasePath, TimeSpan readyTimeout, CancellationToken ct)
+    /// <summary>Starts the server over a SQLite store (with any further <c>serve</c> options) and waits until <c>/status</c> answers 200.</summary>
+    public static async Task<ServerProcess> StartAsync(string databasePath, TimeSpan readyTimeout, CancellationToken ct, params string[] serveOptions)
     {
         int port = FreePort();
         var start = StartInfo();
-        foreach (string arg in (string[])["--db", databasePath, "serve", "--urls", $"http://127.0.0.1:{port}"])
+        foreach (string arg in (string[])["--db", databasePath, "serve", "--urls", $"http://127.0.0.1:{port}", .. serveOptions])
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vigil serve");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
