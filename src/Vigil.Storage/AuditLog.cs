@@ -127,6 +127,15 @@ public static class AuditChain
             ComputeHash(seq, time, actor, action, subject, detailJson, previousHash));
     }
 
+    /// <summary>Checks every record's fields (see the single form) before any is appended.</summary>
+    /// <exception cref="ArgumentException">A record breaks the rules.</exception>
+    public static void ValidateFields(IReadOnlyList<AuditRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+            ValidateFields(record.Actor, record.Action, record.Subject, record.DetailJson);
+    }
+
     /// <summary>
     /// Checks an entry's fields before it is appended: actor and action 1 to 200 characters, subject
     /// at most 1,000, details well-formed JSON, all valid Unicode.

@@ -160,7 +160,7 @@ public interface IVigilStore : IAsyncDisposable
     /// <param name="subject">What it was done to (a bank, a content id, a hash); may be empty; at most 1,000 characters.</param>
     /// <param name="detailJson">A JSON document with more details (a lookup's outcome), or null.</param>
     /// <param name="cancellationToken">Cancels the append (nothing is written).</param>
-    /// <exception cref="ArgumentException">A field breaks the rules of <see cref="AuditChain.ValidateFields"/>.</exception>
+    /// <exception cref="ArgumentException">A field breaks the rules of <see cref="AuditChain.ValidateFields(string, string, string, string?)"/>.</exception>
     Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string? detailJson,
         CancellationToken cancellationToken = default);
 
@@ -169,7 +169,7 @@ public interface IVigilStore : IAsyncDisposable
     /// <see cref="AppendAuditAsync(string, string, string, string?, CancellationToken)"/> does) and
     /// returns them: busy services write their audit trail in batches. All or none are written.
     /// </summary>
-    /// <exception cref="ArgumentException">A record breaks the rules of <see cref="AuditChain.ValidateFields"/> (nothing is written).</exception>
+    /// <exception cref="ArgumentException">A record breaks the rules of <see cref="AuditChain.ValidateFields(string, string, string, string?)"/> (nothing is written).</exception>
     Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>Every audit entry with a sequence number above <paramref name="afterSeq"/>, in order, as stored (check them with <see cref="AuditChain"/>).</summary>

@@ -16,9 +16,7 @@ public sealed partial class PostgresVigilStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        foreach (var record in records)
-            AuditChain.ValidateFields(record.Actor, record.Action, record.Subject, record.DetailJson);
+        AuditChain.ValidateFields(records);
         if (records.Count == 0)
             return [];
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
