@@ -48,6 +48,33 @@ public abstract class AuditTests(IStoreBackend backend) : StoreContractTests(bac
     }
 
     [Fact]
+    public async Task ABatchAppendsInOrderOnOneChainAndABadRecordWritesNoneOfIt()
+    {
+        await using var test = await CreateStoreAsync();
+        var first = await test.Store.AppendAuditAsync("alice", "bank.create", "KNOWN", null);
+        var records = Enumerable.Range(0, 1_500)
+            .Select(i => new AuditRecord($"key-{i % 3}", "GET /m/lookup", $"/m/lookup?n={i}", i % 2 == 0 ? null : $$"""{"status":200,"n":{{i}}}"""))
+            .ToArray();
+        var batch = await test.Store.AppendAuditAsync(records);
+        Assert.Equal(records.Length, batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            Assert.Equal((first.Seq + 1 + i, records[i].Actor, records[i].Subject, records[i].DetailJson),
+                (batch[i].Seq, batch[i].Actor, batch[i].Subject, batch[i].DetailJson));
+            Assert.Equal(i == 0 ? first.Hash : batch[i - 1].Hash, batch[i].PreviousHash);
+        }
+        Assert.Empty(await test.Store.AppendAuditAsync([]));
+
+        // One invalid record anywhere in a batch: nothing of it is written.
+        var bad = records[..10].Append(new AuditRecord("bob", "lookup", "x", "{not json")).ToArray();
+        await Assert.ThrowsAsync<ArgumentException>(() => test.Store.AppendAuditAsync(bad));
+        var all = await ReadAllAsync(test.Store);
+        Assert.Equal(1 + records.Length, all.Count);
+        Assert.Equal(batch[^1], all[^1]);
+        Assert.Null(AuditChain.Verify(all));
+    }
+
+    [Fact]
     public async Task ConcurrentAppendersInTwoStoresKeepOneValidChain()
     {
         await using var test = await CreateStoreAsync();
