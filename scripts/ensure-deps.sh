@@ -6,7 +6,7 @@
 #                            throwaway cluster of their own (the system service is left stopped)
 set -euo pipefail
 
-packages=(libvips42 libturbojpeg0)
+packages=(libvips42 libturbojpeg0 libsodium23)
 if [[ "${1:-runtime}" == "test" ]]; then
   packages+=(imagemagick libjpeg-turbo-progs postgresql curl)
 fi
