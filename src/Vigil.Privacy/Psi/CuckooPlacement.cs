@@ -1,0 +1,46 @@
+namespace Vigil.Privacy.Psi;
+
+/// <summary>Places entries in a two-choice cuckoo table, one entry per slot, evicting along a random walk.</summary>
+internal static class CuckooPlacement
+{
+    private const int MaxEvictions = 1_000;
+
+    /// <summary>For each slot, the index of the entry placed there, or -1 for an empty slot.</summary>
+    public static int[] Place(IReadOnlyList<byte[]> entries, int slotCount, byte[] nonce1, byte[] nonce2, out int dropped)
+    {
+        var table = new int[slotCount];
+        Array.Fill(table, -1);
+        var rng = new Random(unchecked((int)BitConverter.ToUInt32(nonce1, 0)));
+        dropped = 0;
+        for (int e = 0; e < entries.Count; e++)
+        {
+            int homeless = e;
+            int slot = PublicTable.Slot(0, entries[homeless], nonce1, nonce2, slotCount);
+            bool placed = false;
+            for (int kick = 0; kick < MaxEvictions; kick++)
+            {
+                int other = PublicTable.Slot(1, entries[homeless], nonce1, nonce2, slotCount);
+                if (table[slot] < 0)
+                {
+                    table[slot] = homeless;
+                    placed = true;
+                    break;
+                }
+                if (table[other] < 0)
+                {
+                    table[other] = homeless;
+                    placed = true;
+                    break;
+                }
+                // Both taken: evict one of the two occupants at random and place it elsewhere.
+                int victimSlot = rng.Next(2) == 0 ? slot : other;
+                (table[victimSlot], homeless) = (homeless, table[victimSlot]);
+                int a = PublicTable.Slot(0, entries[homeless], nonce1, nonce2, slotCount);
+                slot = a == victimSlot ? PublicTable.Slot(1, entries[homeless], nonce1, nonce2, slotCount) : a;
+            }
+            if (!placed)
+                dropped++;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Vigil.Privacy.Group;
+
+namespace Vigil.Privacy.Psi;
+
+/// <summary>
+/// The public table ("pdata") every device holds: a cuckoo table whose occupied slots hold
+/// alpha * H(y) for the list's entries y and whose other slots hold random group elements, with the
+/// server's public point L = alpha * G, the two cuckoo hash keys and the list version. Nothing in it
+/// tells an entry from filler. Its SHA-256 (<see cref="Root"/>) is published, so anyone can check
+/// that every device got the same list.
+/// </summary>
+public sealed class PublicTable
+{
+    /// <summary>The binary format's version.</summary>
+    public const int FormatVersion = 1;
+
+    private static ReadOnlySpan<byte> Magic => "VGLPDATA"u8;
+    private const int NonceSize = 32;
+    private const int HeaderSize = 8 + 4 + 8 + 4 + 2 * NonceSize + RistrettoPoint.Size;
+
+    /// <summary>Most slots a table may have (2^30: 32 GB of points, some 480 million entries).</summary>
+    public const int MaxSlots = 1 << 30;
+
+    private readonly byte[] _nonce1;
+    private readonly byte[] _nonce2;
+    private readonly RistrettoPoint[] _slots;
+
+    internal PublicTable(ulong listVersion, RistrettoPoint publicPoint, byte[] nonce1, byte[] nonce2, RistrettoPoint[] slots)
+    {
+        ListVersion = listVersion;
+        PublicPoint = publicPoint;
+        _nonce1 = nonce1;
+        _nonce2 = nonce2;
+        _slots = slots;
+    }
+
+    /// <summary>The version of the list the table was built from (devices and server must agree).</summary>
+    public ulong ListVersion { get; }
+
+    /// <summary>L = alpha * G.</summary>
+    public RistrettoPoint PublicPoint { get; }
+
+    /// <summary>Number of slots.</summary>
+    public int SlotCount => _slots.Length;
+
+    /// <summary>The point in slot <paramref name="slot"/>.</summary>
+    public RistrettoPoint this[int slot] => _slots[slot];
+
+    /// <summary>
+    /// The slot of <paramref name="item"/> under cuckoo hash <paramref name="which"/> (0 or 1): keyed
+    /// SHA-256 modulo the slot count; the second never equals the first.
+    /// </summary>
+    public int Slot(int which, ReadOnlySpan<byte> item) => Slot(which, item, _nonce1, _nonce2, _slots.Length);
+
+    internal static int Slot(int which, ReadOnlySpan<byte> item, ReadOnlySpan<byte> nonce1, ReadOnlySpan<byte> nonce2, int slotCount)
+    {
+        int first = RawSlot(nonce1, item, slotCount);
+        if (which == 0)
+            return first;
+        int second = RawSlot(nonce2, item, slotCount);
+        return second != first ? second : (first + 1) % slotCount;
+    }
+
+    private static int RawSlot(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> item, int slotCount)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(PsiDomains.CuckooSlot);
+        sha.AppendData(nonce);
+        sha.AppendData(item);
+        Span<byte> digest = stackalloc byte[32];
+        sha.GetHashAndReset(digest);
+        return (int)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)slotCount);
+    }
+
+    /// <summary>The table's bytes: "VGLPDATA", format version, list version, slot count, the two cuckoo keys, L, then every slot's point.</summary>
+    public byte[] Serialize()
+    {
+        var bytes = new byte[HeaderSize + (long)_slots.Length * RistrettoPoint.Size];
+        var span = bytes.AsSpan();
+        Magic.CopyTo(span);
+        BinaryPrimitives.WriteInt32LittleEndian(span[8..], FormatVersion);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[12..], ListVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(span[20..], _slots.Length);
+        _nonce1.CopyTo(span[24..]);
+        _nonce2.CopyTo(span[(24 + NonceSize)..]);
+        PublicPoint.Encode(span[(24 + 2 * NonceSize)..]);
+        for (int i = 0; i < _slots.Length; i++)
+            _slots[i].Encode(span.Slice(HeaderSize + i * RistrettoPoint.Size, RistrettoPoint.Size));
+        return bytes;
+    }
+
+    /// <summary>SHA-256 of <see cref="Serialize"/>'s bytes, in lowercase hex: what the manifest publishes.</summary>
+    public static string Root(ReadOnlySpan<byte> serialized) => Convert.ToHexStringLower(SHA256.HashData(serialized));
+
+    /// <summary>
+    /// Reads a table, checking every length and every point; throws <see cref="InvalidDataException"/>
+    /// saying what is wrong (not a table, another format version, truncated, an invalid point).
+    /// </summary>
+    public static PublicTable Parse(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < HeaderSize || !bytes[..8].SequenceEqual(Magic))
+            throw new InvalidDataException("not a Vigil PSI table (pdata): bad magic or too short");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
+        if (version != FormatVersion)
+            throw new InvalidDataException($"pdata format version {version} is not supported (this Vigil reads {FormatVersion})");
+        ulong listVersion = BinaryPrimitives.ReadUInt64LittleEndian(bytes[12..]);
+        int slotCount = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
+        if (slotCount is < 2 or > MaxSlots)
+            throw new InvalidDataException($"pdata has {slotCount} slots; a table has 2 to {MaxSlots}");
+        long expected = HeaderSize + (long)slotCount * RistrettoPoint.Size;
+        if (bytes.Length != expected)
+            throw new InvalidDataException($"pdata is {bytes.Length} bytes; {slotCount} slots need exactly {expected} (truncated or padded)");
+        var nonce1 = bytes.Slice(24, NonceSize).ToArray();
+        var nonce2 = bytes.Slice(24 + NonceSize, NonceSize).ToArray();
+        if (!RistrettoPoint.TryDecode(bytes.Slice(24 + 2 * NonceSize, RistrettoPoint.Size), out var publicPoint) || publicPoint.IsIdentity)
+            throw new InvalidDataException("pdata's public point is not a valid group element");
+        var slots = new RistrettoPoint[slotCount];
+        for (int i = 0; i < slotCount; i++)
+        {
+            if (!RistrettoPoint.TryDecode(bytes.Slice(HeaderSize + i * RistrettoPoint.Size, RistrettoPoint.Size), out slots[i]) || slots[i].IsIdentity)
+                throw new InvalidDataException($"pdata slot {i} is not a valid group element");
+        }
+        return new PublicTable(listVersion, publicPoint, nonce1, nonce2, slots);
+    }
+
+    /// <summary>
+    /// Builds the table from the list's entries (each a byte string, e.g. a 32-byte PDQ hash;
+    /// duplicates are removed). Two-choice cuckoo hashing with one entry per slot only works below
+    /// half load, so the table has 2.2 slots per entry (70 bytes of pdata per entry); an entry
+    /// that cannot be placed after many evictions is dropped and counted (a false negative to
+    /// report). Blinding is spread over <paramref name="threads"/> threads.
+    /// </summary>
+    public static (PublicTable Table, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(key);
+        var distinct = new List<byte[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (seen.Add(Convert.ToBase64String(entry)))
+                distinct.Add(entry);
+        }
+        long wanted = (long)Math.Ceiling(distinct.Count * 2.2) + 8;
+        if (wanted > MaxSlots)
+            throw new ArgumentException($"{distinct.Count:N0} entries need more than {MaxSlots:N0} slots", nameof(entries));
+        int slotCount = (int)wanted;
+        var nonce1 = RandomNumberGenerator.GetBytes(NonceSize);
+        var nonce2 = RandomNumberGenerator.GetBytes(NonceSize);
+        var placement = CuckooPlacement.Place(distinct, slotCount, nonce1, nonce2, out int dropped);
+
+        var slots = new RistrettoPoint[slotCount];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        Parallel.For(0, slotCount, options, () => new byte[64], (i, _, filler) =>
+        {
+            int entry = placement[i];
+            if (entry >= 0)
+            {
+                slots[i] = key.Multiply(RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, distinct[entry]));
+            }
+            else
+            {
+                RandomNumberGenerator.Fill(filler);
+                slots[i] = RistrettoPoint.FromUniformBytes(filler);
+            }
+            return filler;
+        }, _ => { });
+        return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots), dropped);
+    }
+}
