@@ -129,7 +129,8 @@ public sealed class PublicTable
     /// Builds the table from the list's entries (each a byte string, e.g. a 32-byte PDQ hash;
     /// duplicates are removed). Two-choice cuckoo hashing with one entry per slot only works below
     /// half load, so the table has 2.2 slots per entry (70 bytes of pdata per entry); an entry
-    /// that cannot be placed after many evictions is dropped and counted (a false negative to
+    /// that cannot be placed after many evictions makes the build try again with new hash keys
+    /// (up to 8 times); what still does not fit is dropped and counted (a false negative to
     /// report). Blinding is spread over <paramref name="threads"/> threads.
     /// </summary>
     public static (PublicTable Table, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, int threads = 0)
@@ -147,9 +148,18 @@ public sealed class PublicTable
         if (wanted > MaxSlots)
             throw new ArgumentException($"{distinct.Count:N0} entries need more than {MaxSlots:N0} slots", nameof(entries));
         int slotCount = (int)wanted;
-        var nonce1 = RandomNumberGenerator.GetBytes(NonceSize);
-        var nonce2 = RandomNumberGenerator.GetBytes(NonceSize);
-        var placement = CuckooPlacement.Place(distinct, slotCount, nonce1, nonce2, out int dropped);
+        // An entry that will not fit is a false negative: re-randomise the hash keys a few times to avoid it.
+        byte[] nonce1 = [], nonce2 = [];
+        int[] placement = [];
+        int dropped = int.MaxValue;
+        for (int attempt = 0; attempt < 8 && dropped > 0; attempt++)
+        {
+            var n1 = RandomNumberGenerator.GetBytes(NonceSize);
+            var n2 = RandomNumberGenerator.GetBytes(NonceSize);
+            var candidate = CuckooPlacement.Place(distinct, slotCount, n1, n2, out int candidateDropped);
+            if (candidateDropped < dropped)
+                (nonce1, nonce2, placement, dropped) = (n1, n2, candidate, candidateDropped);
+        }
 
         var slots = new RistrettoPoint[slotCount];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
