@@ -20,6 +20,7 @@ internal static class VigilApp
             ServeCommand.Create(output, error),
             BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
+            PsiCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);

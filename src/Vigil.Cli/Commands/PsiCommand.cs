@@ -1,0 +1,266 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Vigil.Banks;
+using Vigil.Cli.Psi;
+using Vigil.Hashing.Pdq;
+using Vigil.Media;
+using Vigil.Privacy.Psi;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// <c>vigil psi publish|voucher|process</c>: private matching on the device (exact mode). The
+/// server publishes pdata from banks; the device appends one safety voucher per photo; the server
+/// processes an account's vouchers and learns the matches only past the threshold.
+/// </summary>
+internal static class PsiCommand
+{
+    private const string ManifestFile = "manifest.json";
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var psi = new Command("psi", "Private matching on the device: publish the blinded list (pdata), make safety vouchers, process them past a threshold");
+        psi.Subcommands.Add(CreatePublish(output, error));
+        psi.Subcommands.Add(CreateVoucher(output, error));
+        psi.Subcommands.Add(CreateProcess(output, error));
+        return psi;
+    }
+
+    private static Command CreatePublish(TextWriter output, TextWriter error)
+    {
+        var banks = new Option<string[]>("--bank") { Description = "Bank whose PDQ hashes go into the list (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var outDir = new Option<string>("--out") { Description = "Folder for pdata.bin, manifest.json and the secret server.key", Required = true };
+        var mode = new Option<string>("--mode") { Description = "exact (the PDQ must equal a list entry) or banded", DefaultValueFactory = _ => "exact" };
+        mode.AcceptOnlyFromAmong("exact", "banded");
+        var threshold = new Option<int>("--threshold") { Description = "t: an account's matches are revealed past t (default 30)", DefaultValueFactory = _ => 30 };
+        threshold.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) r.AddError("--threshold must be 1 to 10,000"); });
+        var command = new Command("publish", "Build pdata from banks (blinded with the server key in OUT/server.key, made on first use) and its signed manifest")
+        {
+            banks, outDir, mode, threshold,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(mode) == "banded")
+            {
+                error.WriteLine("error: --mode banded is not available yet; use --mode exact");
+                return ExitCodes.Failure;
+            }
+            string dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            string keyPath = Path.Combine(dir, "server.key");
+            var key = File.Exists(keyPath) ? ServerKey.Import(await File.ReadAllBytesAsync(keyPath, ct)) : null;
+            if (key is null)
+            {
+                key = ServerKey.Generate();
+                await WriteSecretAsync(keyPath, key.Export(), ct);
+                error.WriteLine($"vigil: made a new server key {keyPath} (keep it secret; keep it across list versions)");
+            }
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var names = parse.GetValue(banks)!;
+            var entries = new List<byte[]>();
+            await foreach (var entry in store.StreamPdqSignalsAsync(names, includeDisabledContent: false, ct))
+                entries.Add(Convert.FromHexString(entry.Hash.ToString()));
+            ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (table, dropped) = PublicTable.Build(entries, key, listVersion);
+            var pdata = table.Serialize();
+            await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
+            var manifest = new Manifest
+            {
+                Mode = "exact",
+                ListVersion = listVersion,
+                Threshold = parse.GetValue(threshold),
+                Banks = names,
+                Entries = entries.Distinct(ByteArrayComparer.Instance).Count(),
+                Dropped = dropped,
+                Slots = table.SlotCount,
+                PdataSha256 = PublicTable.Root(pdata),
+                Created = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                SigningKey = "",
+            }.SignWith(key);
+            await File.WriteAllTextAsync(Path.Combine(dir, ManifestFile), manifest.ToJson(), ct);
+            output.WriteLine($"pdata: {manifest.Entries:N0} entries in {table.SlotCount:N0} slots, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
+            output.WriteLine($"root:  {manifest.PdataSha256}");
+            if (dropped > 0)
+                error.WriteLine($"warning: {dropped} entries could not be placed and will not match");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateVoucher(TextWriter output, TextWriter error)
+    {
+        var pdataOption = new Option<string>("--pdata") { Description = "The published pdata.bin (its manifest.json beside it)", Required = true };
+        var account = new Option<string>("--account") { Description = "This account's key file (secret; the same on all its devices)", Required = true };
+        var create = new Option<bool>("--create-account") { Description = "Make the account key file if it does not exist yet" };
+        var outFile = new Option<string>("--out") { Description = "Voucher file to append to", Required = true };
+        var rate = new Option<double?>("--synthetic-rate") { Description = "Chance that a photo's voucher is synthetic (default t / 10,000: about t synthetic vouchers per 10,000 photos)" };
+        rate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is < 0 or > 1) r.AddError("--synthetic-rate must be 0 to 1"); });
+        var signingKey = new Option<string?>("--signing-key") { Description = "Refuse a manifest not signed by this server key (hex)" };
+        var paths = new Argument<string[]>("PATH") { Description = "Photos", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("voucher", "On the device: append one safety voucher per photo to FILE, using only pdata and this account's keys (the device learns nothing about matches)")
+        {
+            pdataOption, account, create, outFile, rate, signingKey, paths,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string pdataPath = parse.GetValue(pdataOption)!;
+            var pdata = await File.ReadAllBytesAsync(pdataPath, ct);
+            var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
+            manifest.Verify(pdata, parse.GetValue(signingKey));
+            var table = PublicTable.Parse(pdata);
+            if (table.ListVersion != manifest.ListVersion)
+                throw new InvalidDataException($"pdata is list version {table.ListVersion}, its manifest says {manifest.ListVersion}");
+
+            string accountPath = parse.GetValue(account)!;
+            AccountKeys keys;
+            if (File.Exists(accountPath))
+            {
+                keys = AccountKeys.Import(await File.ReadAllBytesAsync(accountPath, ct));
+            }
+            else if (parse.GetValue(create))
+            {
+                keys = AccountKeys.Create(manifest.Threshold);
+                await WriteSecretAsync(accountPath, keys.Export(), ct);
+                error.WriteLine($"vigil: made a new account key {accountPath} (threshold {manifest.Threshold})");
+            }
+            else
+            {
+                error.WriteLine($"error: no account key file {accountPath}; pass --create-account to make one");
+                return ExitCodes.Failure;
+            }
+            if (keys.Threshold != manifest.Threshold)
+                throw new InvalidDataException($"the account's threshold is {keys.Threshold} but this list's is {manifest.Threshold}");
+            if (!CommonOptions.NativeLibrariesReady(error))
+                return ExitCodes.Failure;
+
+            double syntheticRate = parse.GetValue(rate) ?? Math.Min(1.0, keys.Threshold / 10_000.0);
+            var hasher = new PdqHasher();
+            using var decoder = new ImageDecoder();
+            int made = 0, failures = 0;
+            await using var file = new FileStream(parse.GetValue(outFile)!, FileMode.Append, FileAccess.Write);
+            foreach (string path in parse.GetValue(paths)!)
+            {
+                VoucherPayload payload;
+                try
+                {
+                    using var image = decoder.DecodeFile(path);
+                    var pdq = hasher.HashRgb(image.Pixels, image.Width, image.Height);
+                    payload = new VoucherPayload(Convert.FromHexString(pdq.Hash.ToString()), VisualDerivative.From(image), Path.GetFileName(path));
+                }
+                catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"error: {path}: {e.Message}");
+                    failures++;
+                    continue;
+                }
+                bool synthetic = syntheticRate > 0 && RandomNumberGenerator.GetInt32(1_000_000) < syntheticRate * 1_000_000;
+                var voucher = synthetic ? Voucher.CreateSynthetic(table, keys) : Voucher.CreateReal(table, keys, payload);
+                await file.WriteAsync(voucher.Serialize(), ct);
+                made++;
+            }
+            output.WriteLine($"{made} voucher(s) of {Voucher.SizeFor(keys.Threshold):N0} bytes appended to {parse.GetValue(outFile)}");
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command CreateProcess(TextWriter output, TextWriter error)
+    {
+        var keyOption = new Option<string>("--key") { Description = "The secret server.key", Required = true };
+        var pdataOption = new Option<string>("--pdata") { Description = "The pdata.bin the vouchers were made against (its manifest.json beside it)", Required = true };
+        var threshold = new Option<int>("--threshold") { Description = "t: reveal only past t matches", Required = true };
+        var format = new Option<string>("--format", "-f") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var files = new Argument<string[]>("FILE") { Description = "One account's voucher files", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("process", "On the server: open one account's vouchers; below the threshold learn nothing, past it reveal exactly the matched photos (re-checked against the banks)")
+        {
+            keyOption, pdataOption, threshold, format, files,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var key = ServerKey.Import(await File.ReadAllBytesAsync(parse.GetValue(keyOption)!, ct));
+            string pdataPath = parse.GetValue(pdataOption)!;
+            var pdata = await File.ReadAllBytesAsync(pdataPath, ct);
+            var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
+            manifest.Verify(pdata, Convert.ToHexStringLower(key.SigningPublicKey));
+            int t = parse.GetValue(threshold);
+            if (t != manifest.Threshold)
+                throw new InvalidDataException($"--threshold {t} differs from the list's threshold {manifest.Threshold}: the devices' shares are made for {manifest.Threshold}");
+            var vouchers = new List<Voucher>();
+            int size = Voucher.SizeFor(t);
+            foreach (string path in parse.GetValue(files)!)
+            {
+                var bytes = await File.ReadAllBytesAsync(path, ct);
+                if (bytes.Length % size != 0)
+                    throw new InvalidDataException($"{path} is {bytes.Length} bytes, not a whole number of {size}-byte vouchers (truncated?)");
+                for (int at = 0; at < bytes.Length; at += size)
+                    vouchers.Add(Voucher.Parse(bytes.AsSpan(at, size), t));
+            }
+            var result = VoucherProcessor.Process(key, manifest.ListVersion, t, vouchers);
+            if (!result.Revealed)
+            {
+                output.WriteLine(parse.GetValue(format) == "json"
+                    ? JsonSerializer.Serialize(new { status = "below_threshold", vouchers = result.Vouchers })
+                    : $"below the threshold: {result.Vouchers} voucher(s), nothing revealed");
+                return ExitCodes.Success;
+            }
+
+            // Re-check every revealed hash against the banks before anyone acts on it.
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var matcher = await BankMatcher.LoadAsync(store, manifest.Banks, error, ct);
+            var matches = new List<Dictionary<string, object?>>();
+            foreach (var match in result.Matches)
+            {
+                var pdq = PdqHash.Parse(Convert.ToHexStringLower(match.Payload.Pdq));
+                var outcome = await matcher.MatchAsync([pdq], 31, null, withContent: false, ct);
+                matches.Add(new Dictionary<string, object?>
+                {
+                    ["voucher_id"] = match.VoucherId,
+                    ["name"] = match.Payload.Name,
+                    ["pdq"] = pdq.ToString(),
+                    ["distance"] = outcome.Matches.Count > 0 ? outcome.Matches[0].Distance : null,
+                });
+            }
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["status"] = "revealed",
+                    ["vouchers"] = result.Vouchers,
+                    ["matches"] = matches,
+                    ["synthetic"] = result.Synthetic,
+                }));
+            }
+            else
+            {
+                output.WriteLine($"revealed: {matches.Count} match(es) in {result.Vouchers} voucher(s); {result.Synthetic} synthetic");
+                foreach (var m in matches)
+                    output.WriteLine($"  {m["voucher_id"]}  {m["pdq"]}  distance {m["distance"] ?? "(no longer in the banks)"}  {m["name"]}");
+            }
+            if (result.Rejected > 0)
+                error.WriteLine($"warning: {result.Rejected} voucher(s) were malformed or inconsistent and were ignored");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task WriteSecretAsync(string path, byte[] bytes, CancellationToken ct)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var file = new FileStream(path, options);
+        await file.WriteAsync(bytes, ct);
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => BitConverter.ToInt32(obj, 0);
+    }
+}

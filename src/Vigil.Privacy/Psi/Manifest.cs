@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Vigil.Privacy.Crypto;
+
+namespace Vigil.Privacy.Psi;
+
+/// <summary>
+/// What the server publishes with pdata: the list version, the protocol's parameters, where the
+/// list came from, pdata's SHA-256 root, and an Ed25519 signature over all of it. A device refuses a
+/// pdata whose root or signature does not check, so every device matches against the same list.
+/// </summary>
+public sealed record Manifest
+{
+    /// <summary>The manifest format.</summary>
+    [JsonPropertyName("format")] public int Format { get; init; } = 1;
+
+    /// <summary>"exact" (the PDQ must equal a list entry) or "banded".</summary>
+    [JsonPropertyName("mode")] public required string Mode { get; init; }
+
+    /// <summary>The list version (pdata and vouchers carry it too).</summary>
+    [JsonPropertyName("list_version")] public required ulong ListVersion { get; init; }
+
+    /// <summary>t: an account's matches are revealed when it has more than t.</summary>
+    [JsonPropertyName("threshold")] public required int Threshold { get; init; }
+
+    /// <summary>Banks the list was built from.</summary>
+    [JsonPropertyName("banks")] public required IReadOnlyList<string> Banks { get; init; }
+
+    /// <summary>Distinct entries in the list.</summary>
+    [JsonPropertyName("entries")] public required int Entries { get; init; }
+
+    /// <summary>Entries that could not be placed in the table (false negatives).</summary>
+    [JsonPropertyName("dropped")] public required int Dropped { get; init; }
+
+    /// <summary>Slots in pdata.</summary>
+    [JsonPropertyName("slots")] public required int Slots { get; init; }
+
+    /// <summary>SHA-256 of pdata.bin, lowercase hex.</summary>
+    [JsonPropertyName("pdata_sha256")] public required string PdataSha256 { get; init; }
+
+    /// <summary>When it was published (UTC, ISO 8601).</summary>
+    [JsonPropertyName("created")] public required string Created { get; init; }
+
+    /// <summary>The server's Ed25519 public key, hex.</summary>
+    [JsonPropertyName("signing_key")] public required string SigningKey { get; init; }
+
+    /// <summary>Ed25519 signature of <see cref="SignedBytes"/>, hex (empty while unsigned).</summary>
+    [JsonPropertyName("signature")] public string Signature { get; init; } = "";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The bytes the signature covers: the manifest as compact JSON with an empty signature.</summary>
+    public byte[] SignedBytes() => JsonSerializer.SerializeToUtf8Bytes(this with { Signature = "" });
+
+    /// <summary>This manifest signed with the server key.</summary>
+    public Manifest SignWith(ServerKey key) => this with
+    {
+        SigningKey = Convert.ToHexStringLower(key.SigningPublicKey),
+        Signature = Convert.ToHexStringLower(key.Sign((this with { SigningKey = Convert.ToHexStringLower(key.SigningPublicKey) }).SignedBytes())),
+    };
+
+    /// <summary>The manifest file's text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Indented);
+
+    /// <summary>Reads a manifest file; throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static Manifest Parse(string json)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<Manifest>(json) ?? throw new InvalidDataException("the manifest is empty");
+            if (manifest.Format != 1)
+                throw new InvalidDataException($"manifest format {manifest.Format} is not supported (this Vigil reads 1)");
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"the manifest is not valid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the signature (against <paramref name="expectedSigningKey"/> when the device pins one)
+    /// and that <paramref name="pdata"/> is the table the manifest names; throws
+    /// <see cref="InvalidDataException"/> saying which check failed.
+    /// </summary>
+    public void Verify(ReadOnlySpan<byte> pdata, string? expectedSigningKey = null)
+    {
+        byte[] publicKey, signature;
+        try
+        {
+            publicKey = Convert.FromHexString(SigningKey);
+            signature = Convert.FromHexString(Signature);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidDataException("the manifest's signing key or signature is not hex");
+        }
+        if (expectedSigningKey is not null && !string.Equals(expectedSigningKey, SigningKey, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"the manifest is signed by {SigningKey}, not by the expected server key {expectedSigningKey}");
+        if (!Ed25519.Verify(publicKey, SignedBytes(), signature))
+            throw new InvalidDataException("the manifest's signature does not verify: it was changed or not made by this server");
+        string root = PublicTable.Root(pdata);
+        if (!string.Equals(root, PdataSha256, StringComparison.Ordinal))
+            throw new InvalidDataException($"pdata's SHA-256 is {root}, but the manifest publishes {PdataSha256}: refusing a table that is not the published one");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Testing;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>
+/// The private-matching flow through the CLI on benign generated images (ImageMagick plasma):
+/// 36 listed photos; 20 of them and 10 others uploaded reveal nothing at t = 30; 15 more listed
+/// ones reveal exactly the 35 matched photos, none of the others. The device refuses tampered pdata.
+/// </summary>
+public sealed class PsiCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("vigil-psi-");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private string[] Images(int count)
+    {
+        Directory.CreateDirectory(_dir.File("img"));
+        var paths = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            paths[i] = _dir.File($"img/photo-{i + 1}.png");
+            var start = new ProcessStartInfo("convert") { RedirectStandardError = true };
+            foreach (string arg in new[] { "-seed", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "-size", "160x120", "plasma:fractal", "-blur", "0x2", paths[i] })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
+        }
+        return paths;
+    }
+
+    private static CliResult Vigil(params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        Assert.True(result.ExitCode == 0, $"vigil {string.Join(' ', args)} exited {result.ExitCode}: {result.Error}");
+        return result;
+    }
+
+    [Fact]
+    public void Nothing_is_revealed_below_the_threshold_and_exactly_the_matched_photos_past_it()
+    {
+        var photos = Images(46);
+        string db = _dir.File("vigil.db"), pub = _dir.File("pub"), vouchers = _dir.File("vouchers.bin"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. photos[..36]]);
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", pub);
+        string[] device = ["psi", "voucher", "--pdata", Path.Combine(pub, "pdata.bin"), "--account", account, "--out", vouchers, "--synthetic-rate", "0"];
+        string[] process = ["--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"), "--pdata", Path.Combine(pub, "pdata.bin"),
+            "--threshold", "30", "--format", "json", vouchers];
+
+        Vigil([.. device, "--create-account", .. photos[..20], .. photos[36..]]);
+        using (var below = JsonDocument.Parse(Vigil(process).OutputLines[^1]))
+        {
+            Assert.Equal("below_threshold", below.RootElement.GetProperty("status").GetString());
+            Assert.Equal(30, below.RootElement.GetProperty("vouchers").GetInt32());
+            Assert.False(below.RootElement.TryGetProperty("matches", out _));
+        }
+
+        Vigil([.. device, .. photos[20..35]]);
+        using var past = JsonDocument.Parse(Vigil(process).OutputLines[^1]);
+        Assert.Equal("revealed", past.RootElement.GetProperty("status").GetString());
+        Assert.Equal(45, past.RootElement.GetProperty("vouchers").GetInt32());
+        var names = past.RootElement.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order().ToArray();
+        Assert.Equal(photos[..35].Select(Path.GetFileName).Order().ToArray(), names);
+        Assert.All(past.RootElement.GetProperty("matches").EnumerateArray(), m => Assert.Equal(0, m.GetProperty("distance").GetInt32()));
+    }
+
+    [Fact]
+    public void The_device_refuses_tampered_pdata_and_a_manifest_from_another_server()
+    {
+        var photos = Images(3);
+        string db = _dir.File("vigil.db"), pub = _dir.File("pub");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. photos]);
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", pub, "--threshold", "2");
+        string pdata = Path.Combine(pub, "pdata.bin");
+        var bytes = File.ReadAllBytes(pdata);
+        bytes[^5] ^= 0x10;
+        File.WriteAllBytes(pdata, bytes);
+        var tampered = CliRunner.Run("psi", "voucher", "--pdata", pdata, "--account", _dir.File("a.key"), "--create-account", "--out", _dir.File("v.bin"), photos[0]);
+        Assert.NotEqual(0, tampered.ExitCode);
+        Assert.Contains("not the published one", tampered.Error);
+        Assert.False(File.Exists(_dir.File("v.bin")));
+
+        bytes[^5] ^= 0x10;
+        File.WriteAllBytes(pdata, bytes);
+        var pinned = CliRunner.Run("psi", "voucher", "--pdata", pdata, "--account", _dir.File("a.key"), "--create-account", "--out", _dir.File("v.bin"),
+            "--signing-key", new string('0', 64), photos[0]);
+        Assert.NotEqual(0, pinned.ExitCode);
+        Assert.Contains("not by the expected server key", pinned.Error);
+    }
+}
