@@ -78,6 +78,23 @@ public sealed class ThresholdProtocolTests
     }
 
     [Fact]
+    public void An_account_with_more_synthetic_vouchers_than_the_protocol_allows_is_flagged_not_opened()
+    {
+        var server = ServerKey.Generate();
+        var listed = Enumerable.Range(0, 10).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
+        var (table, _) = PublicTable.Build(listed, server, listVersion: 1);
+        var account = AccountKeys.Create(2);
+        var vouchers = listed.Select((h, i) => Voucher.CreateReal(table, account, Photo(h, $"{i}.jpg"))).ToList();
+        // s = 32 for t = 2: 40 synthetic vouchers are more than the detectable hash can separate.
+        for (int i = 0; i < 40; i++)
+            vouchers.Add(Voucher.CreateSynthetic(table, account));
+        var result = VoucherProcessor.Process(server, 1, 2, vouchers);
+        Assert.False(result.Revealed);
+        Assert.Empty(result.Matches);
+        Assert.Contains("flag the account", result.Problem);
+    }
+
+    [Fact]
     public void A_voucher_for_another_list_version_fails_loudly()
     {
         var server = ServerKey.Generate();

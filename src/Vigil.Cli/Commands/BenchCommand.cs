@@ -19,7 +19,21 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateIndex(output, error));
         bench.Subcommands.Add(CreateServe(output, error));
         bench.Subcommands.Add(CreateSoak(output, error));
+        bench.Subcommands.Add(CreatePsi(output, error));
         return bench;
+    }
+
+    private static Command CreatePsi(TextWriter output, TextWriter error)
+    {
+        var size = PositiveInt("--size", "Random hashes in the published list", 1_000_000);
+        var vouchers = PositiveInt("--vouchers", "Vouchers to create and then process (one thread each)", 2_000);
+        var threshold = PositiveInt("--threshold", "t", 30);
+        var command = new Command("psi", "Private matching, exact mode: time pdata for N hashes (all cores), voucher creation and server processing (one thread each); prints one JSON line")
+        {
+            size, vouchers, threshold,
+        };
+        command.SetAction(parse => PsiBenchmark.Run(parse.GetValue(size), parse.GetValue(vouchers), parse.GetValue(threshold), output, error));
+        return command;
     }
 
     private static Command CreateSoak(TextWriter output, TextWriter error)

@@ -199,6 +199,8 @@ internal static class PsiCommand
                     vouchers.Add(Voucher.Parse(bytes.AsSpan(at, size), t));
             }
             var result = VoucherProcessor.Process(key, manifest.ListVersion, t, vouchers);
+            if (result.Problem is not null)
+                error.WriteLine($"warning: {result.Problem}");
             if (!result.Revealed)
             {
                 output.WriteLine(parse.GetValue(format) == "json"

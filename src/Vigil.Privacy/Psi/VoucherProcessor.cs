@@ -14,7 +14,8 @@ public sealed record RevealedMatch(string VoucherId, VoucherPayload Payload);
 /// <param name="Matches">The revealed matches (empty below the threshold).</param>
 /// <param name="Synthetic">Vouchers that opened but were synthetic (known only once revealed; 0 below it).</param>
 /// <param name="Rejected">Vouchers refused as malformed or inconsistent (both pairs opening, a broken inner layer).</param>
-public sealed record ProcessingResult(bool Revealed, int Vouchers, IReadOnlyList<RevealedMatch> Matches, int Synthetic, int Rejected);
+/// <param name="Problem">Why an account past the threshold could not be opened (it should be flagged), or null.</param>
+public sealed record ProcessingResult(bool Revealed, int Vouchers, IReadOnlyList<RevealedMatch> Matches, int Synthetic, int Rejected, string? Problem = null);
 
 /// <summary>
 /// The server's side, per account: open each voucher's outer layer with the server key, keep the
@@ -92,6 +93,14 @@ public static class VoucherProcessor
                 continue;
             }
             matches.Add(new RevealedMatch(voucher.IdHex, VoucherPayload.Decode(plain)));
+        }
+        if (matches.Count == 0)
+        {
+            // The rebuilt key opens nothing: the rows taken as real were not. That happens when an
+            // account sends more synthetic vouchers than the detectable hash can separate (its width
+            // s), which the protocol does not allow: flag it rather than guess.
+            return new ProcessingResult(false, vouchers.Count, [], 0, rejected,
+                $"{opened.Count} vouchers opened but their shares do not rebuild the account key: more synthetic vouchers than the detectable hash separates (s = {DetectableHash.WidthFor(threshold)}), or forged ones; flag the account");
         }
         return new ProcessingResult(true, vouchers.Count, matches, opened.Count - shares.Count, rejected);
     }

@@ -9,13 +9,30 @@ internal static class Field64
 
     public static ulong Add(ulong a, ulong b)
     {
-        UInt128 sum = (UInt128)a + b;
-        return (ulong)(sum % Modulus);
+        ulong sum = a + b;
+        // A carry out of 64 bits means sum + 2^64, and 2^64 = 59 (mod p).
+        if (sum < a)
+            sum += 59;
+        return Reduce(sum);
     }
 
     public static ulong Subtract(ulong a, ulong b) => a >= b ? a - b : Modulus - (b - a);
 
-    public static ulong Multiply(ulong a, ulong b) => (ulong)((UInt128)a * b % Modulus);
+    /// <summary>The 128-bit product folded twice with 2^64 = 59 (mod p): no division.</summary>
+    public static ulong Multiply(ulong a, ulong b)
+    {
+        ulong high = Math.BigMul(a, b, out ulong low);
+        // high * 59 + low < 2^70: fold once more.
+        ulong high2 = Math.BigMul(high, 59, out ulong low2);
+        ulong sum = low2 + low;
+        if (sum < low2)
+            high2++;
+        // high2 * 2^64 + sum, high2 <= 59.
+        ulong folded = sum + high2 * 59;
+        if (folded < sum)
+            folded += 59;
+        return Reduce(folded);
+    }
 
     public static ulong Invert(ulong a)
     {
