@@ -3,7 +3,7 @@ namespace Vigil.Privacy.Psi;
 /// <summary>Places entries in a two-choice cuckoo table, one entry per slot, evicting along a random walk.</summary>
 internal static class CuckooPlacement
 {
-    private const int MaxEvictions = 1_000;
+    private const int MaxEvictions = 100_000;
 
     /// <summary>For each slot, the index of the entry placed there, or -1 for an empty slot.</summary>
     public static int[] Place(IReadOnlyList<byte[]> entries, int slotCount, byte[] nonce1, byte[] nonce2, out int dropped)
