@@ -335,7 +335,7 @@ public static class CurationEndpoints
         return json;
     }
 
-    private static IResult BankNotFound(string name) => Problems.Result(404, $"bank '{name}' not found", "GET /c/banks lists the banks");
+    internal static IResult BankNotFound(string name) => Problems.Result(404, $"bank '{name}' not found", "GET /c/banks lists the banks");
 
     private static IResult ContentNotFound(long id) => Problems.Result(404, $"content '{id}' not found", "no content item with that id in this bank");
 }

@@ -100,12 +100,13 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
                 md5 = Md5Hex(upload!.Bytes);
         }
 
-        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, ct);
+        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
+        // Content rows are read only when their labels are asked for, as on GET /m/lookup.
+        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.WithMetadata, ct);
         var byPdq = new List<BankMatch>(outcome.Matches.Count);
         var byMd5 = new List<BankMatch>();
         foreach (var match in outcome.Matches)
             (match.Signal == SignalType.Md5 ? byMd5 : byPdq).Add(match);
-        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
         var result = new Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>(2, StringComparer.Ordinal);
         var banksMatched = new HashSet<string>(StringComparer.Ordinal);
         if ((wanted & Types.Pdq) != 0)
@@ -129,7 +130,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         string? types, CancellationToken ct)
     {
         if (await store.GetBankAsync(bankName, ct) is null)
-            return BankNotFound(bankName);
+            return CurationEndpoints.BankNotFound(bankName);
         // As vigil bank add: PDQ and MD5.
         if (!TryParseTypes(types, Types.Pdq | Types.Md5, out var wanted, out var error))
             return error;
@@ -213,7 +214,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             }
             catch (BankNotFoundException)
             {
-                return BankNotFound(bankName);
+                return CurationEndpoints.BankNotFound(bankName);
             }
             catch (DuplicateContentException e)
             {
@@ -708,7 +709,6 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
     private static bool IsTrue(string? value) =>
         value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
-    private static IResult BankNotFound(string name) => Problems.Result(404, $"bank '{name}' not found", "GET /c/banks lists the banks");
 
     public void Dispose()
     {
