@@ -48,7 +48,7 @@ internal static class BankIndexCache
     /// <summary>How many changes after the stored snapshot make a new one worth saving: 10% of the index, at most <see cref="MaximumChangesBetweenSnapshots"/>.</summary>
     public static long SnapshotThreshold(int hashCount) => Math.Clamp(hashCount / 10, 1, MaximumChangesBetweenSnapshots);
 
-    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IVigilStore store, IReadOnlyCollection<string> allBanks, TextWriter? log, CancellationToken ct)
+    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IVigilStore store, TextWriter? log, CancellationToken ct)
     {
         var snapshots = store.IndexSnapshots;
         var clock = Stopwatch.StartNew();
@@ -88,8 +88,7 @@ internal static class BankIndexCache
         var hashes = new List<PdqHash>();
         var keys = new List<int>();
         // Every bank's signals (the matcher applies the banks' settings at match time), read in one
-        // snapshot with the change they reflect; allBanks, read a moment earlier, could miss a bank
-        // created meanwhile.
+        // snapshot with the change they reflect, so a bank created meanwhile is not missed.
         long seq = await store.ReadPdqSignalsAsync(entry =>
         {
             hashes.Add(entry.Hash);

@@ -90,8 +90,7 @@ public sealed class BankMatcher
                 selected.Add(name);
             }
         }
-        var names = banks.Values.Select(b => b.Name).ToList();
-        var (index, seq) = await BankIndexCache.LoadAsync(store, names, log, cancellationToken);
+        var (index, seq) = await BankIndexCache.LoadAsync(store, log, cancellationToken);
         var contentBanks = await ContentDirectory.LoadAsync(store, cancellationToken);
         var disabled = await ReadDisabledAsync(store, cancellationToken);
         return new BankMatcher(store, index, banks, selected, seq, contentBanks, disabled);

@@ -15,7 +15,7 @@ public sealed class OuterLayerTests
     {
         var key = ServerKey.Generate();
         var listed = RandomItems(300);
-        var (table, dropped) = PublicTable.Build(listed, key, listVersion: 7);
+        var (table, _, dropped) = PublicTable.Build(listed, key, listVersion: 7);
         Assert.Equal(0, dropped);
         Assert.True(table.SlotCount >= 2 * listed.Length);
         var opened = new byte[OuterLayer.InnerKeySize];
@@ -46,7 +46,7 @@ public sealed class OuterLayerTests
     public void Another_servers_key_opens_nothing_and_synthetic_vouchers_open_one_pair_whatever_the_photo()
     {
         var key = ServerKey.Generate();
-        var (table, _) = PublicTable.Build(RandomItems(50), key, listVersion: 1);
+        var (table, _, _) = PublicTable.Build(RandomItems(50), key, listVersion: 1);
         var other = ServerKey.Generate();
         var opened = new byte[OuterLayer.InnerKeySize];
         var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
@@ -64,7 +64,7 @@ public sealed class OuterLayerTests
     public void The_table_round_trips_and_refuses_tampering_truncation_and_other_versions()
     {
         var key = ServerKey.Generate();
-        var (table, _) = PublicTable.Build(RandomItems(40), key, listVersion: 42);
+        var (table, _, _) = PublicTable.Build(RandomItems(40), key, listVersion: 42);
         var bytes = table.Serialize();
         var parsed = PublicTable.Parse(bytes);
         Assert.Equal((42UL, table.SlotCount, table.PublicPoint), (parsed.ListVersion, parsed.SlotCount, parsed.PublicPoint));

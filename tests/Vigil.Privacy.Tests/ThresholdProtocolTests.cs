@@ -25,7 +25,7 @@ public sealed class ThresholdProtocolTests
     {
         var server = ServerKey.Generate();
         var listed = Enumerable.Range(0, 36).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
-        var (table, dropped) = PublicTable.Build(listed, server, listVersion: 3);
+        var (table, _, dropped) = PublicTable.Build(listed, server, listVersion: 3);
         Assert.Equal(0, dropped);
         var account = AccountKeys.Create(Threshold);
 
@@ -69,7 +69,7 @@ public sealed class ThresholdProtocolTests
     public void Synthetic_vouchers_alone_never_reveal_anything_however_many()
     {
         var server = ServerKey.Generate();
-        var (table, _) = PublicTable.Build([RandomNumberGenerator.GetBytes(32)], server, listVersion: 1);
+        var (table, _, _) = PublicTable.Build([RandomNumberGenerator.GetBytes(32)], server, listVersion: 1);
         var account = AccountKeys.Create(5);
         var synthetic = Enumerable.Range(0, 30).Select(_ => Voucher.CreateSynthetic(table, account)).ToList();
         var result = VoucherProcessor.Process(server, 1, 5, synthetic);
@@ -82,7 +82,7 @@ public sealed class ThresholdProtocolTests
     {
         var server = ServerKey.Generate();
         var listed = Enumerable.Range(0, 10).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
-        var (table, _) = PublicTable.Build(listed, server, listVersion: 1);
+        var (table, _, _) = PublicTable.Build(listed, server, listVersion: 1);
         var account = AccountKeys.Create(2);
         var vouchers = listed.Select((h, i) => Voucher.CreateReal(table, account, Photo(h, $"{i}.jpg"))).ToList();
         // s = 32 for t = 2: 40 synthetic vouchers are more than the detectable hash can separate.
@@ -98,7 +98,7 @@ public sealed class ThresholdProtocolTests
     public void A_voucher_for_another_list_version_fails_loudly()
     {
         var server = ServerKey.Generate();
-        var (table, _) = PublicTable.Build([RandomNumberGenerator.GetBytes(32)], server, listVersion: 1);
+        var (table, _, _) = PublicTable.Build([RandomNumberGenerator.GetBytes(32)], server, listVersion: 1);
         var account = AccountKeys.Create(2);
         var voucher = Voucher.CreateSynthetic(table, account);
         var error = Assert.Throws<InvalidDataException>(() => VoucherProcessor.Process(server, 2, 2, [voucher]));
@@ -110,7 +110,7 @@ public sealed class ThresholdProtocolTests
     {
         var server = ServerKey.Generate();
         var listed = RandomNumberGenerator.GetBytes(32);
-        var (table, _) = PublicTable.Build([listed], server, listVersion: 1);
+        var (table, _, _) = PublicTable.Build([listed], server, listVersion: 1);
         var account = AccountKeys.Create(2);
         var bytes = Voucher.CreateReal(table, account, Photo(listed, "a.jpg")).Serialize();
 

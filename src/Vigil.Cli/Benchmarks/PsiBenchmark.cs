@@ -21,7 +21,7 @@ internal static class PsiBenchmark
             entries[i] = RandomNumberGenerator.GetBytes(32);
         log.WriteLine($"building pdata for {size:N0} random hashes on {Environment.ProcessorCount} cores...");
         var clock = Stopwatch.StartNew();
-        var (table, dropped) = PublicTable.Build(entries, key, listVersion: 1);
+        var (table, _, dropped) = PublicTable.Build(entries, key, listVersion: 1);
         double buildSeconds = clock.Elapsed.TotalSeconds;
         long pdataBytes = table.Serialize().LongLength;
 

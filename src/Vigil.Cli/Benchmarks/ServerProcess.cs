@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Vigil.Cli.Hashing;
 
 namespace Vigil.Cli.Benchmarks;
 
@@ -75,19 +76,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server's resident memory (VmRSS) in bytes, or 0 once it has exited.</summary>
-    public long ResidentBytes()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim()) * 1024;
-        }
-        catch (IOException)
-        {
-        }
-        return 0;
-    }
+    public long ResidentBytes() => ProcessMemory.ResidentBytes(_process.Id) ?? 0;
 
     /// <summary>Whether the server is still running.</summary>
     public bool IsRunning => !_process.HasExited;

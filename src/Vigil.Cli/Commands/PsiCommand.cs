@@ -63,7 +63,7 @@ internal static class PsiCommand
                 entries.Add(Convert.FromHexString(entry.Hash.ToString()));
             ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (table, dropped) = PublicTable.Build(entries, key, listVersion);
+            var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion);
             var pdata = table.Serialize();
             await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
             var manifest = new Manifest
@@ -72,7 +72,7 @@ internal static class PsiCommand
                 ListVersion = listVersion,
                 Threshold = parse.GetValue(threshold),
                 Banks = names,
-                Entries = entries.Distinct(ByteArrayComparer.Instance).Count(),
+                Entries = distinct,
                 Dropped = dropped,
                 Slots = table.SlotCount,
                 PdataSha256 = PublicTable.Root(pdata),
@@ -105,10 +105,7 @@ internal static class PsiCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            string pdataPath = parse.GetValue(pdataOption)!;
-            var pdata = await File.ReadAllBytesAsync(pdataPath, ct);
-            var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
-            manifest.Verify(pdata, parse.GetValue(signingKey));
+            var (pdata, manifest) = await ReadPublishedAsync(parse.GetValue(pdataOption)!, parse.GetValue(signingKey), ct);
             var table = PublicTable.Parse(pdata);
             if (table.ListVersion != manifest.ListVersion)
                 throw new InvalidDataException($"pdata is list version {table.ListVersion}, its manifest says {manifest.ListVersion}");
@@ -181,10 +178,7 @@ internal static class PsiCommand
         command.SetAction(async (parse, ct) =>
         {
             var key = ServerKey.Import(await File.ReadAllBytesAsync(parse.GetValue(keyOption)!, ct));
-            string pdataPath = parse.GetValue(pdataOption)!;
-            var pdata = await File.ReadAllBytesAsync(pdataPath, ct);
-            var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
-            manifest.Verify(pdata, Convert.ToHexStringLower(key.SigningPublicKey));
+            var (_, manifest) = await ReadPublishedAsync(parse.GetValue(pdataOption)!, Convert.ToHexStringLower(key.SigningPublicKey), ct);
             int t = parse.GetValue(threshold);
             if (t != manifest.Threshold)
                 throw new InvalidDataException($"--threshold {t} differs from the list's threshold {manifest.Threshold}: the devices' shares are made for {manifest.Threshold}");
@@ -248,6 +242,15 @@ internal static class PsiCommand
         return command;
     }
 
+    /// <summary>pdata and the manifest beside it, checked: the signature (by <paramref name="signingKey"/> when given) and pdata's root.</summary>
+    private static async Task<(byte[] Pdata, Manifest Manifest)> ReadPublishedAsync(string pdataPath, string? signingKey, CancellationToken ct)
+    {
+        var pdata = await File.ReadAllBytesAsync(pdataPath, ct);
+        var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
+        manifest.Verify(pdata, signingKey);
+        return (pdata, manifest);
+    }
+
     private static async Task WriteSecretAsync(string path, byte[] bytes, CancellationToken ct)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -255,14 +258,5 @@ internal static class PsiCommand
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         await using var file = new FileStream(path, options);
         await file.WriteAsync(bytes, ct);
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => BitConverter.ToInt32(obj, 0);
     }
 }

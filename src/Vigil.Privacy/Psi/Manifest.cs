@@ -53,11 +53,11 @@ public sealed record Manifest
     public byte[] SignedBytes() => JsonSerializer.SerializeToUtf8Bytes(this with { Signature = "" });
 
     /// <summary>This manifest signed with the server key.</summary>
-    public Manifest SignWith(ServerKey key) => this with
+    public Manifest SignWith(ServerKey key)
     {
-        SigningKey = Convert.ToHexStringLower(key.SigningPublicKey),
-        Signature = Convert.ToHexStringLower(key.Sign((this with { SigningKey = Convert.ToHexStringLower(key.SigningPublicKey) }).SignedBytes())),
-    };
+        var named = this with { SigningKey = Convert.ToHexStringLower(key.SigningPublicKey) };
+        return named with { Signature = Convert.ToHexStringLower(key.Sign(named.SignedBytes())) };
+    }
 
     /// <summary>The manifest file's text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Indented);

@@ -127,21 +127,21 @@ public sealed class PublicTable
 
     /// <summary>
     /// Builds the table from the list's entries (each a byte string, e.g. a 32-byte PDQ hash;
-    /// duplicates are removed). Two-choice cuckoo hashing with one entry per slot only works below
+    /// duplicates are removed, and <c>Entries</c> says how many distinct ones there were). Two-choice cuckoo hashing with one entry per slot only works below
     /// half load, so the table has 2.2 slots per entry (70 bytes of pdata per entry); an entry
     /// that cannot be placed after many evictions makes the build try again with new hash keys
     /// (up to 8 times); what still does not fit is dropped and counted (a false negative to
     /// report). Blinding is spread over <paramref name="threads"/> threads.
     /// </summary>
-    public static (PublicTable Table, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, int threads = 0)
+    public static (PublicTable Table, int Entries, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(key);
         var distinct = new List<byte[]>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<byte[]>(ByteStringComparer.Instance);
         foreach (var entry in entries)
         {
-            if (seen.Add(Convert.ToBase64String(entry)))
+            if (seen.Add(entry))
                 distinct.Add(entry);
         }
         long wanted = (long)Math.Ceiling(distinct.Count * 2.2) + 8;
@@ -177,6 +177,21 @@ public sealed class PublicTable
             }
             return filler;
         }, _ => { });
-        return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots), dropped);
+        return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots), distinct.Count, dropped);
+    }
+
+    /// <summary>Byte strings compared by content.</summary>
+    private sealed class ByteStringComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteStringComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(obj);
+            return hash.ToHashCode();
+        }
     }
 }
