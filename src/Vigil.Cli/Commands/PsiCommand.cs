@@ -46,6 +46,13 @@ internal static class PsiCommand
                 error.WriteLine("error: --mode banded is not available yet; use --mode exact");
                 return ExitCodes.Failure;
             }
+            // The banks first: a missing bank fails before anything is written to DIR.
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var names = parse.GetValue(banks)!;
+            var entries = new List<byte[]>();
+            await foreach (var entry in store.StreamPdqSignalsAsync(names, includeDisabledContent: false, ct))
+                entries.Add(Convert.FromHexString(entry.Hash.ToString()));
+            ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
             string dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
             string keyPath = Path.Combine(dir, "server.key");
@@ -56,12 +63,6 @@ internal static class PsiCommand
                 await WriteSecretAsync(keyPath, key.Export(), ct);
                 error.WriteLine($"vigil: made a new server key {keyPath} (keep it secret; keep it across list versions)");
             }
-            await using var store = await StoreOption.OpenAsync(parse, ct);
-            var names = parse.GetValue(banks)!;
-            var entries = new List<byte[]>();
-            await foreach (var entry in store.StreamPdqSignalsAsync(names, includeDisabledContent: false, ct))
-                entries.Add(Convert.FromHexString(entry.Hash.ToString()));
-            ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion);
             var pdata = table.Serialize();
