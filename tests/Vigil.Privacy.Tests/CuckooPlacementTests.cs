@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Vigil.Privacy.Psi;
 
 namespace Vigil.Privacy.Tests;
@@ -18,8 +17,12 @@ public sealed class CuckooPlacementTests
             rng.NextBytes(entries[i]);
         }
         int slots = (int)Math.Ceiling(n * 2.2) + 8;
-        var nonce1 = RandomNumberGenerator.GetBytes(32);
-        var nonce2 = RandomNumberGenerator.GetBytes(32);
+        // Fixed hash keys: at this load a random pair of keys leaves an entry homeless now and then
+        // (CI once saw one in a million), which PublicTable.Build answers by re-randomising them.
+        var nonce1 = new byte[32];
+        var nonce2 = new byte[32];
+        rng.NextBytes(nonce1);
+        rng.NextBytes(nonce2);
         var table = CuckooPlacement.Place(entries, slots, nonce1, nonce2, out int dropped);
         Assert.Equal(0, dropped);
         var placed = new bool[n];

@@ -62,14 +62,13 @@ public readonly struct RistrettoPoint : IEquatable<RistrettoPoint>
     /// </summary>
     public static RistrettoPoint HashToGroup(ReadOnlySpan<byte> domain, ReadOnlySpan<byte> message)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, domain.Length);
-        sha.AppendData(length);
-        sha.AppendData(domain);
-        sha.AppendData(message);
+        int length = 4 + domain.Length + message.Length;
+        Span<byte> input = length <= 512 ? stackalloc byte[length] : new byte[length];
+        BinaryPrimitives.WriteInt32LittleEndian(input, domain.Length);
+        domain.CopyTo(input[4..]);
+        message.CopyTo(input[(4 + domain.Length)..]);
         Span<byte> digest = stackalloc byte[64];
-        sha.GetHashAndReset(digest);
+        SHA512.HashData(input, digest);
         return FromUniformBytes(digest);
     }
 

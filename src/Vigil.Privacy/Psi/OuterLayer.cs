@@ -6,7 +6,7 @@ namespace Vigil.Privacy.Psi;
 
 /// <summary>One of a voucher's two outer-layer pairs: the point Q and the key rkey sealed under KDF(S).</summary>
 /// <param name="Q">b * H(y) + c * G.</param>
-/// <param name="SealedKey">rkey sealed under a key derived from S = b * P_w + c * L.</param>
+/// <param name="SealedKey">A 16-byte key check, then rkey sealed under a key derived from S = b * P_w + c * L.</param>
 public sealed record OuterPair(RistrettoPoint Q, byte[] SealedKey);
 
 /// <summary>
@@ -21,8 +21,11 @@ public static class OuterLayer
     /// <summary>Bytes of rkey, the key of the voucher's inner layer.</summary>
     public const int InnerKeySize = Aead.KeySize;
 
-    /// <summary>Bytes of one pair's sealed key.</summary>
-    public const int SealedKeySize = InnerKeySize + Aead.Overhead;
+    /// <summary>Bytes of the key check that leads a sealed key.</summary>
+    public const int KeyCheckSize = 16;
+
+    /// <summary>Bytes of one pair's sealed key: the key check, then rkey under AES-256-GCM.</summary>
+    public const int SealedKeySize = KeyCheckSize + InnerKeySize + Aead.Overhead;
 
     /// <summary>The two pairs for <paramref name="item"/> (a photo's hash), in random order.</summary>
     public static OuterPair[] Seal(PublicTable table, ReadOnlySpan<byte> item, ReadOnlySpan<byte> innerKey)
@@ -76,19 +79,28 @@ public static class OuterLayer
         ArgumentNullException.ThrowIfNull(pair);
         if (pair.SealedKey.Length != SealedKeySize || innerKey.Length != InnerKeySize || pair.Q.IsIdentity)
             return false;
-        Span<byte> derived = stackalloc byte[Aead.KeySize];
+        Span<byte> derived = stackalloc byte[DerivedSize];
         DeriveKey(key.Multiply(pair.Q), pair.Q, derived);
-        return Aead.TryOpen(derived, pair.SealedKey, ReadOnlySpan<byte>.Empty, innerKey);
+        // The key check commits to the derived key: a pair sealed under any other S fails here,
+        // cheaply and without AES-GCM's exception (most pairs the server tries do not open).
+        if (!CryptographicOperations.FixedTimeEquals(derived[Aead.KeySize..], pair.SealedKey.AsSpan(0, KeyCheckSize)))
+            return false;
+        return Aead.TryOpen(derived[..Aead.KeySize], pair.SealedKey.AsSpan(KeyCheckSize), ReadOnlySpan<byte>.Empty, innerKey);
     }
+
+    private const int DerivedSize = Aead.KeySize + KeyCheckSize;
 
     private static byte[] SealWith(RistrettoPoint s, RistrettoPoint q, ReadOnlySpan<byte> innerKey)
     {
-        Span<byte> derived = stackalloc byte[Aead.KeySize];
+        Span<byte> derived = stackalloc byte[DerivedSize];
         DeriveKey(s, q, derived);
-        return Aead.Seal(derived, innerKey, ReadOnlySpan<byte>.Empty);
+        var sealedKey = new byte[SealedKeySize];
+        derived[Aead.KeySize..].CopyTo(sealedKey);
+        Aead.Seal(derived[..Aead.KeySize], innerKey, ReadOnlySpan<byte>.Empty, sealedKey.AsSpan(KeyCheckSize));
+        return sealedKey;
     }
 
-    /// <summary>HKDF-SHA-256 of S, bound to Q and the protocol's label.</summary>
+    /// <summary>HKDF-SHA-256 of S, bound to Q and the protocol's label: the AEAD key, then the key check.</summary>
     private static void DeriveKey(RistrettoPoint s, RistrettoPoint q, Span<byte> key)
     {
         Span<byte> ikm = stackalloc byte[RistrettoPoint.Size];

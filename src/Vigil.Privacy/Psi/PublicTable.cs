@@ -65,12 +65,13 @@ public sealed class PublicTable
 
     private static int RawSlot(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> item, int slotCount)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(PsiDomains.CuckooSlot);
-        sha.AppendData(nonce);
-        sha.AppendData(item);
+        int length = PsiDomains.CuckooSlot.Length + nonce.Length + item.Length;
+        Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
+        PsiDomains.CuckooSlot.CopyTo(input);
+        nonce.CopyTo(input[PsiDomains.CuckooSlot.Length..]);
+        item.CopyTo(input[(PsiDomains.CuckooSlot.Length + nonce.Length)..]);
         Span<byte> digest = stackalloc byte[32];
-        sha.GetHashAndReset(digest);
+        SHA256.HashData(input, digest);
         return (int)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)slotCount);
     }
 

@@ -17,43 +17,81 @@ public sealed record RevealedMatch(string VoucherId, VoucherPayload Payload);
 /// <param name="Problem">Why an account past the threshold could not be opened (it should be flagged), or null.</param>
 public sealed record ProcessingResult(bool Revealed, int Vouchers, IReadOnlyList<RevealedMatch> Matches, int Synthetic, int Rejected, string? Problem = null);
 
+/// <summary>What the server's key did to one voucher's outer layer.</summary>
+public enum OuterOutcome
+{
+    /// <summary>No pair opened: not a match, and nothing was learned.</summary>
+    Closed,
+
+    /// <summary>A pair opened and gave the inner key (a match or a synthetic voucher).</summary>
+    Opened,
+
+    /// <summary>The pairs contradict each other (both of an exact voucher's pairs, or keys that differ): refused.</summary>
+    Rejected,
+}
+
+/// <summary>A voucher whose outer layer opened, with the inner key rkey it gave (what a store keeps between uploads).</summary>
+/// <param name="Voucher">The voucher.</param>
+/// <param name="InnerKey">rkey.</param>
+public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey);
+
 /// <summary>
-/// The server's side, per account: open each voucher's outer layer with the server key, keep the
-/// shares of those that open (one per photo: copies share an x-coordinate), and reveal nothing while
-/// there are at most t. Past t, the detectable hash function separates real shares from synthetic
-/// ones, more than t real shares rebuild the payload key, and only the real (matched) vouchers'
-/// payloads are decrypted. Non-matching vouchers open nothing at any point.
+/// The server's side, per account, in two steps. <see cref="OpenOuter"/> runs once per voucher as it
+/// arrives: the server key tries each outer pair (the costly part: one scalar multiplication per
+/// pair). <see cref="Reveal"/> runs over the account's opened vouchers: it keeps one share per photo
+/// (copies share an x-coordinate) and reveals nothing while there are at most t. Past t, the
+/// detectable hash function separates real shares from synthetic ones, more than t real shares
+/// rebuild the payload key, and only the real (matched) vouchers' payloads are decrypted.
+/// Non-matching vouchers open nothing at any point.
 /// </summary>
 public static class VoucherProcessor
 {
-    /// <summary>Processes one account's vouchers, all made for <paramref name="listVersion"/> and threshold <paramref name="threshold"/>.</summary>
-    /// <exception cref="InvalidDataException">A voucher was made against another list version (the device and the server disagree about the list).</exception>
-    public static ProcessingResult Process(IServerKey key, ulong listVersion, int threshold, IReadOnlyList<Voucher> vouchers)
+    /// <summary>Opens one voucher's outer layer with the server key.</summary>
+    /// <exception cref="InvalidDataException">The voucher was made against another list version (the device and the server disagree about the list).</exception>
+    public static OuterOutcome OpenOuter(IServerKey key, ulong listVersion, Voucher voucher, out OpenedVoucher? opened)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(vouchers);
-        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
-        var opened = new List<(Voucher Voucher, Voucher.InnerLayer Inner)>();
-        var seenX = new HashSet<Field127>();
-        int rejected = 0;
+        ArgumentNullException.ThrowIfNull(voucher);
+        opened = null;
+        if (voucher.ListVersion != listVersion)
+            throw new InvalidDataException($"voucher {voucher.IdHex} was made against list version {voucher.ListVersion}, but this server's list is version {listVersion}: the device holds another table");
         Span<byte> rkey = stackalloc byte[OuterLayer.InnerKeySize];
         Span<byte> candidate = stackalloc byte[OuterLayer.InnerKeySize];
-        foreach (var voucher in vouchers)
+        int opens = 0;
+        bool agree = true;
+        foreach (var pair in voucher.Pairs)
         {
-            if (voucher.ListVersion != listVersion)
-                throw new InvalidDataException($"voucher {voucher.IdHex} was made against list version {voucher.ListVersion}, but this server's list is version {listVersion}: the device holds another table");
-            int opens = 0;
-            foreach (var pair in voucher.Pairs)
-            {
-                if (OuterLayer.TryOpen(key, pair, candidate))
-                {
-                    opens++;
-                    candidate.CopyTo(rkey);
-                }
-            }
-            if (opens == 0)
+            if (!OuterLayer.TryOpen(key, pair, candidate))
                 continue;
-            var inner = opens == 1 ? voucher.OpenInner(rkey, threshold) : null;
+            if (opens == 0)
+                candidate.CopyTo(rkey);
+            else
+                agree &= candidate.SequenceEqual(rkey);
+            opens++;
+        }
+        if (opens == 0)
+            return OuterOutcome.Closed;
+        // An exact voucher's photo sits in one cuckoo slot, so only one of its two pairs can open;
+        // a banded voucher's probes may open several, but all must carry the one inner key.
+        if (!agree || (voucher.Pairs.Count == 2 && opens == 2))
+            return OuterOutcome.Rejected;
+        opened = new OpenedVoucher(voucher, rkey.ToArray());
+        return OuterOutcome.Opened;
+    }
+
+    /// <summary>
+    /// Decides an account from its opened vouchers: below the threshold nothing; past it, the matched
+    /// payloads. <paramref name="vouchers"/> is how many the account sent in all (reported back).
+    /// </summary>
+    public static ProcessingResult Reveal(int threshold, int vouchers, IReadOnlyList<OpenedVoucher> openedVouchers, int rejected = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
+        ArgumentNullException.ThrowIfNull(openedVouchers);
+        var opened = new List<(Voucher Voucher, Voucher.InnerLayer Inner)>();
+        var seenX = new HashSet<Field127>();
+        foreach (var candidate in openedVouchers)
+        {
+            var inner = candidate.Voucher.OpenInner(candidate.InnerKey, threshold);
             if (inner is null)
             {
                 rejected++;
@@ -61,10 +99,10 @@ public static class VoucherProcessor
             }
             // Copies of one photo carry one share: they count once.
             if (seenX.Add(inner.Share.X))
-                opened.Add((voucher, inner));
+                opened.Add((candidate.Voucher, inner));
         }
         if (opened.Count <= threshold)
-            return new ProcessingResult(false, vouchers.Count, [], 0, rejected);
+            return new ProcessingResult(false, vouchers, [], 0, rejected);
 
         var rows = new List<ulong[]>(opened.Count);
         foreach (var (_, inner) in opened)
@@ -77,7 +115,7 @@ public static class VoucherProcessor
                 shares.Add(opened[i].Inner.Share);
         }
         if (shares.Count <= threshold)
-            return new ProcessingResult(false, vouchers.Count, [], 0, rejected);
+            return new ProcessingResult(false, vouchers, [], 0, rejected);
 
         var payloadKey = AccountKeys.PayloadKeyFor(ShamirPolynomial.Reconstruct(shares.ToArray()));
         var matches = new List<RevealedMatch>();
@@ -99,9 +137,33 @@ public static class VoucherProcessor
             // The rebuilt key opens nothing: the rows taken as real were not. That happens when an
             // account sends more synthetic vouchers than the detectable hash can separate (its width
             // s), which the protocol does not allow: flag it rather than guess.
-            return new ProcessingResult(false, vouchers.Count, [], 0, rejected,
+            return new ProcessingResult(false, vouchers, [], 0, rejected,
                 $"{opened.Count} vouchers opened but their shares do not rebuild the account key: more synthetic vouchers than the detectable hash separates (s = {DetectableHash.WidthFor(threshold)}), or forged ones; flag the account");
         }
-        return new ProcessingResult(true, vouchers.Count, matches, opened.Count - shares.Count, rejected);
+        return new ProcessingResult(true, vouchers, matches, opened.Count - shares.Count, rejected);
+    }
+
+    /// <summary>Processes one account's vouchers at once (<see cref="OpenOuter"/> on each, then <see cref="Reveal"/>).</summary>
+    /// <exception cref="InvalidDataException">A voucher was made against another list version (the device and the server disagree about the list).</exception>
+    public static ProcessingResult Process(IServerKey key, ulong listVersion, int threshold, IReadOnlyList<Voucher> vouchers)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(vouchers);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 1);
+        var opened = new List<OpenedVoucher>();
+        int rejected = 0;
+        foreach (var voucher in vouchers)
+        {
+            switch (OpenOuter(key, listVersion, voucher, out var open))
+            {
+                case OuterOutcome.Opened:
+                    opened.Add(open!);
+                    break;
+                case OuterOutcome.Rejected:
+                    rejected++;
+                    break;
+            }
+        }
+        return Reveal(threshold, vouchers.Count, opened, rejected);
     }
 }
