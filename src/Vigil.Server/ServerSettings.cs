@@ -36,4 +36,14 @@ public sealed record ServerSettings
 
     /// <summary>How long fetching one URL may take in all, redirects included (default 30 s, as HMA).</summary>
     public TimeSpan HashUrlTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The published private-matching list (<c>vigil serve --psi DIR</c>, <see cref="PsiList.Load"/>)
+    /// that <c>POST /v1/vouchers</c> processes vouchers against; null (the default) turns private
+    /// matching off (503).
+    /// </summary>
+    public PsiList? PrivateMatching { get; init; }
+
+    /// <summary>Most vouchers one <c>POST /v1/vouchers</c> may carry (default 10,000; 413 beyond it).</summary>
+    public int MaxVouchersPerUpload { get; init; } = 10_000;
 }

@@ -42,6 +42,8 @@ public static class VigilServer
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
+        builder.Services.AddSingleton<PsiRevealer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(options =>
@@ -78,6 +80,7 @@ public static class VigilServer
         CurationEndpoints.Map(app);
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
+        PsiEndpoints.Map(app);
         return app;
     }
 

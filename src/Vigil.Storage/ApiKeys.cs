@@ -17,6 +17,9 @@ public enum ApiKeyRole
 
     /// <summary>Works the review queue.</summary>
     Reviewer,
+
+    /// <summary>A platform backend uploading safety vouchers on behalf of its devices (<c>POST /v1/vouchers</c>), and nothing else.</summary>
+    Device,
 }
 
 /// <summary>A stored API key: its name and role; the key itself is never stored, only its SHA-256.</summary>

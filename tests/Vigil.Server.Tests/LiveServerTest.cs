@@ -28,6 +28,9 @@ public abstract class LiveServerTest : IAsyncLifetime
 
     protected long BridgeId { get; private set; }
 
+    /// <summary>The running server's services (to wait for its background work).</summary>
+    protected IServiceProvider Services => _app.Services;
+
     /// <summary>The server's settings: quick to follow changes and to notice revoked keys.</summary>
     protected virtual ServerSettings Settings => new()
     {

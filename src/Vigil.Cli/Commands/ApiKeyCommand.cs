@@ -20,10 +20,10 @@ internal static class ApiKeyCommand
     {
         var role = new Option<string>("--role", "-r")
         {
-            Description = "admin, curator, matcher or reviewer",
+            Description = "admin, curator, matcher, reviewer or device (a platform backend uploading safety vouchers)",
             Required = true,
         };
-        role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer");
+        role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer", "device");
         var name = new Option<string>("--name", "-n") { Description = "A name for the key (who or what uses it)", Required = true };
         var command = new Command("create", "Create a key; it is printed once, alone on the last line, and stored only as its SHA-256") { role, name };
         command.SetAction(async (parse, ct) =>

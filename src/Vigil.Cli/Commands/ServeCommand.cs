@@ -42,12 +42,31 @@ internal static class ServeCommand
                 },
             },
         };
+        var psi = new Option<string?>("--psi")
+        {
+            Description = "Process private-matching vouchers (POST /v1/vouchers) against the list in DIR, as 'vigil psi publish --out DIR' wrote it (server.key, pdata.bin, signed manifest.json). Default: off",
+            HelpName = "DIR",
+        };
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, allowHashUrl,
+            urls, maxUploadMb, allowHashUrl, psi,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // The published list first: a server that was asked to process vouchers must not start without it.
+            PsiList? list = null;
+            if (parse.GetValue(psi) is { } psiDirectory)
+            {
+                try
+                {
+                    list = PsiList.Load(psiDirectory);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"error: --psi {psiDirectory}: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
             try
             {
                 ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
@@ -65,8 +84,13 @@ internal static class ServeCommand
                     Urls = parse.GetValue(urls)!,
                     MaxUploadBytes = parse.GetValue(maxUploadMb) * MiB,
                     HashUrlAllowList = parse.GetValue(allowHashUrl) ?? [],
+                    PrivateMatching = list,
                 });
                 error.WriteLine($"vigil: serving {store.Location} on {parse.GetValue(urls)} (Ctrl-C to stop)");
+                if (list is not null)
+                {
+                    error.WriteLine($"vigil: private matching on: list version {list.ListVersion}, threshold {list.Threshold}, {list.Manifest.Entries:N0} entries from {string.Join(", ", list.Banks)} ({list.Location}); POST /v1/vouchers takes {list.VoucherSize:N0}-byte vouchers");
+                }
                 if (parse.GetValue(allowHashUrl) is { Length: > 0 } allowed)
                     error.WriteLine($"vigil: GET /h/hash?url= may fetch under {string.Join(", ", allowed)}");
                 await app.StartAsync(ct);

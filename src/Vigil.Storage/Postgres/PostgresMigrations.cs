@@ -210,5 +210,62 @@ internal static class PostgresMigrations
             );
             ALTER TABLE index_snapshot_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL;
             """),
+        new(5, "private matching: device keys, accounts, vouchers, review cases", """
+            -- A new key role, device (a platform backend uploading vouchers for its devices).
+            ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
+            ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check
+                CHECK (role IN ('admin', 'curator', 'matcher', 'reviewer', 'device'));
+
+            -- As in SQLite. An account's row is its lock: writers take it with SELECT ... FOR UPDATE
+            -- first, so one account's uploads and reveals are recorded one at a time in every process.
+            CREATE TABLE psi_accounts (
+                account          text        PRIMARY KEY,
+                vouchers         bigint      NOT NULL DEFAULT 0,
+                opened           bigint      NOT NULL DEFAULT 0,
+                rejected         bigint      NOT NULL DEFAULT 0,
+                status           text        NOT NULL DEFAULT 'below_threshold' CHECK (status IN ('below_threshold', 'revealed', 'flagged')),
+                flag_reason      text,
+                revealed_through bigint      NOT NULL DEFAULT 0,
+                created_at       timestamptz NOT NULL,
+                updated_at       timestamptz NOT NULL
+            );
+
+            CREATE TABLE psi_vouchers (
+                id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                account      text        NOT NULL REFERENCES psi_accounts (account),
+                voucher_id   text        NOT NULL,
+                list_version bigint      NOT NULL,
+                received_at  timestamptz NOT NULL,
+                bytes        bytea       NOT NULL,
+                outcome      text        NOT NULL CHECK (outcome IN ('closed', 'opened', 'rejected')),
+                inner_key    bytea,
+                CHECK ((outcome = 'opened') = (inner_key IS NOT NULL)),
+                UNIQUE (account, voucher_id)
+            );
+            CREATE INDEX psi_vouchers_opened ON psi_vouchers (account, id) WHERE outcome = 'opened';
+            -- Vouchers are random bytes: they do not compress.
+            ALTER TABLE psi_vouchers ALTER COLUMN bytes SET STORAGE EXTERNAL;
+
+            CREATE TABLE review_cases (
+                id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                source     text        NOT NULL,
+                account    text,
+                voucher_id text,
+                name       text,
+                pdq        text        NOT NULL,
+                thumbnail  bytea,
+                recheck    text        NOT NULL,
+                bank       text,
+                content_id bigint,
+                distance   integer,
+                status     text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'dismissed')),
+                reviewer   text,
+                decided_at timestamptz,
+                created_at timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX review_cases_voucher ON review_cases (source, account, voucher_id) WHERE voucher_id IS NOT NULL;
+            CREATE INDEX review_cases_status ON review_cases (status, id);
+            CREATE INDEX review_cases_account ON review_cases (account) WHERE account IS NOT NULL;
+            """),
     ];
 }

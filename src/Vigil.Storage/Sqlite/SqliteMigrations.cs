@@ -141,5 +141,76 @@ internal static class SqliteMigrations
                 size_bytes INTEGER NOT NULL
             );
             """),
+        new(5, "private matching: device keys, accounts, vouchers, review cases", """
+            -- A new key role, device (a platform backend uploading vouchers for its devices). SQLite
+            -- cannot change a CHECK in place: the table is rebuilt with its rows and ids.
+            CREATE TABLE api_keys_v5 (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                name       TEXT    NOT NULL UNIQUE,
+                role       TEXT    NOT NULL CHECK (role IN ('admin', 'curator', 'matcher', 'reviewer', 'device')),
+                key_hash   TEXT    NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            INSERT INTO api_keys_v5 (id, name, role, key_hash, created_at, revoked_at)
+                SELECT id, name, role, key_hash, created_at, revoked_at FROM api_keys;
+            DROP TABLE api_keys;
+            ALTER TABLE api_keys_v5 RENAME TO api_keys;
+
+            -- One row per account that sent vouchers; its row is the account's lock (writers take it
+            -- first). opened counts matches and synthetic vouchers alike and is never shown below the
+            -- threshold; revealed_through is how many opened vouchers the latest recorded reveal saw.
+            CREATE TABLE psi_accounts (
+                account          TEXT    PRIMARY KEY,
+                vouchers         INTEGER NOT NULL DEFAULT 0,
+                opened           INTEGER NOT NULL DEFAULT 0,
+                rejected         INTEGER NOT NULL DEFAULT 0,
+                status           TEXT    NOT NULL DEFAULT 'below_threshold' CHECK (status IN ('below_threshold', 'revealed', 'flagged')),
+                flag_reason      TEXT,
+                revealed_through INTEGER NOT NULL DEFAULT 0,
+                created_at       INTEGER NOT NULL,
+                updated_at       INTEGER NOT NULL
+            );
+
+            -- Every voucher as received, with what the server key did to its outer layer; an opened
+            -- voucher keeps the inner key it gave, so a later reveal need not open it again.
+            CREATE TABLE psi_vouchers (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                account      TEXT    NOT NULL REFERENCES psi_accounts (account),
+                voucher_id   TEXT    NOT NULL,
+                list_version INTEGER NOT NULL,
+                received_at  INTEGER NOT NULL,
+                bytes        BLOB    NOT NULL,
+                outcome      TEXT    NOT NULL CHECK (outcome IN ('closed', 'opened', 'rejected')),
+                inner_key    BLOB,
+                CHECK ((outcome = 'opened') = (inner_key IS NOT NULL)),
+                UNIQUE (account, voucher_id)
+            );
+            CREATE INDEX psi_vouchers_opened ON psi_vouchers (account, id) WHERE outcome = 'opened';
+
+            -- What a reviewer looks at: revealed vouchers now (source 'psi'), other matches later.
+            -- status, reviewer and decided_at carry the review workflow; a source's case for one
+            -- (account, voucher id) exists once.
+            CREATE TABLE review_cases (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                source     TEXT    NOT NULL,
+                account    TEXT,
+                voucher_id TEXT,
+                name       TEXT,
+                pdq        TEXT    NOT NULL,
+                thumbnail  BLOB,
+                recheck    TEXT    NOT NULL,
+                bank       TEXT,
+                content_id INTEGER,
+                distance   INTEGER,
+                status     TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'dismissed')),
+                reviewer   TEXT,
+                decided_at INTEGER,
+                created_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX review_cases_voucher ON review_cases (source, account, voucher_id) WHERE voucher_id IS NOT NULL;
+            CREATE INDEX review_cases_status ON review_cases (status, id);
+            CREATE INDEX review_cases_account ON review_cases (account) WHERE account IS NOT NULL;
+            """),
     ];
 }

@@ -1,0 +1,270 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+using Vigil.Privacy.Psi;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// Private matching's service side (docs/psi-service.md): <c>POST /v1/vouchers?account=A</c>
+/// (device keys) stores an account's safety vouchers after the server key has tried their outer
+/// layer, and answers only how many were accepted and how many it had already: never whether
+/// anything opened or was revealed. The reveal runs afterwards, in <see cref="PsiRevealer"/>.
+/// <c>GET /v1/psi/accounts/A</c>, <c>GET /v1/cases</c> and <c>GET /v1/cases/ID/thumbnail</c>
+/// (reviewer keys) read the outcome.
+/// </summary>
+public static class PsiEndpoints
+{
+    /// <summary>Most vouchers one upload may carry (<see cref="ServerSettings.MaxVouchersPerUpload"/> at most this).</summary>
+    public const int MaxVouchersLimit = 100_000;
+
+    /// <summary>Most cases one <c>GET /v1/cases</c> answers.</summary>
+    public const int MaxCasesPerPage = 1_000;
+
+    private static readonly RequiresRole Devices = new(ApiKeyRole.Device);
+    private static readonly RequiresRole Reviewers = new(ApiKeyRole.Reviewer);
+
+    /// <summary>Maps the endpoints.</summary>
+    /// <exception cref="ArgumentException">The settings' voucher limit is not valid.</exception>
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var settings = app.Services.GetRequiredService<ServerSettings>();
+        if (settings.MaxVouchersPerUpload is < 1 or > MaxVouchersLimit)
+            throw new ArgumentException($"MaxVouchersPerUpload must be 1..{MaxVouchersLimit}, not {settings.MaxVouchersPerUpload}", nameof(app));
+        var list = settings.PrivateMatching;
+        var uploads = new AccountLocks();
+        var upload = app.MapPost("/v1/vouchers", (HttpContext context, IVigilStore store, PsiRevealer revealer, string? account, CancellationToken ct) =>
+            UploadAsync(context, store, revealer, uploads, settings, account, ct)).WithMetadata(Devices);
+        // Kestrel's body limit for the upload: the largest allowed upload plus one byte (so "over" can be told from "at").
+        if (list is not null)
+            upload.WithMetadata(new UploadSizeLimit((long)list.VoucherSize * VoucherLimit(list, settings) + 1));
+        app.MapGet("/v1/psi/accounts/{account}", GetAccountAsync).WithMetadata(Reviewers);
+        app.MapGet("/v1/cases", ListCasesAsync).WithMetadata(Reviewers);
+        app.MapGet("/v1/cases/{id:long}", GetCaseAsync).WithMetadata(Reviewers);
+        app.MapGet("/v1/cases/{id:long}/thumbnail", GetThumbnailAsync).WithMetadata(Reviewers);
+    }
+
+    private static async Task<IResult> UploadAsync(HttpContext context, IVigilStore store, PsiRevealer revealer, AccountLocks locks,
+        ServerSettings settings, string? account, CancellationToken ct)
+    {
+        var list = settings.PrivateMatching;
+        if (list is null)
+            return Problems.Result(503, "private matching is not configured", "this server has no published list: start it with 'vigil serve --psi DIR' (DIR from 'vigil psi publish')");
+        if (!PsiNames.IsValidAccount(account))
+            return Problems.Result(400, "invalid account", $"?account= must be 1 to {PsiNames.MaxAccountLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
+        var request = context.Request;
+        if (request.ContentType is { Length: > 0 } contentType
+            && (!MediaTypeHeaderValue.TryParse(contentType, out var type) || !type.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)))
+            return Problems.Result(415, "unsupported content type", "send the vouchers as application/octet-stream: the bytes of 'vigil psi voucher --out FILE', concatenated");
+
+        int size = list.VoucherSize, most = VoucherLimit(list, settings);
+        long limit = (long)size * most;
+        if (request.ContentLength > limit)
+            return TooMany(context, most, size);
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        using var body = new MediaBuffer((int)Math.Min(Math.Max(request.ContentLength ?? 0, 64 * 1024), limit + 1));
+        try
+        {
+            if (!await body.ReadAllAsync(request.Body, limit, ct))
+                return TooMany(context, most, size);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooMany(context, most, size);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.Result(400, "bad request body", e.Message);
+        }
+
+        var (vouchers, problem) = Parse(list, body.Span);
+        if (problem is not null)
+            return problem;
+
+        PsiVoucherBatchResult stored;
+        int duplicates = 0;
+        using (await locks.AcquireAsync(account!, ct))
+        {
+            // Ids sent twice in the upload, or stored already, are not opened again.
+            var ids = new List<string>(vouchers.Count);
+            var unique = new List<int>(vouchers.Count);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < vouchers.Count; i++)
+            {
+                string id = vouchers[i].IdHex;
+                if (seen.Add(id))
+                {
+                    ids.Add(id);
+                    unique.Add(i);
+                }
+                else
+                {
+                    duplicates++;
+                }
+            }
+            var known = await store.FindPsiVoucherIdsAsync(account!, ids, ct);
+            var fresh = new List<NewPsiVoucher>(unique.Count);
+            for (int n = 0; n < unique.Count; n++)
+            {
+                if (known.Contains(ids[n]))
+                {
+                    duplicates++;
+                    continue;
+                }
+                int i = unique[n];
+                // Stored exactly as received.
+                fresh.Add(Open(list, vouchers[i], ids[n], body.Span.Slice(i * size, size).ToArray()));
+            }
+            stored = await store.AddPsiVouchersAsync(account!, fresh, ct);
+            duplicates += stored.Duplicates;
+        }
+        var state = stored.Account;
+        if (state.Opened > list.Threshold && state.Opened > state.RevealedThrough)
+            revealer.Enqueue(account!);
+        // The audit entry says what the device sent, not what opened.
+        context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object> { ["account"] = account!, ["accepted"] = stored.Accepted, ["duplicates"] = duplicates };
+        return Results.Json(new Dictionary<string, int> { ["accepted"] = stored.Accepted, ["duplicates"] = duplicates },
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Reads every voucher of the body, or the problem with the first one that is not right (nothing is stored then).</summary>
+    private static (List<Voucher> Vouchers, IResult? Problem) Parse(PsiList list, ReadOnlySpan<byte> body)
+    {
+        int size = list.VoucherSize;
+        if (body.Length == 0)
+            return ([], Problems.Result(400, "no vouchers", $"the body is empty; send one or more {size:N0}-byte vouchers"));
+        if (body.Length % size != 0)
+        {
+            return ([], Problems.Result(400, "not a whole number of vouchers",
+                $"the body is {body.Length:N0} bytes, not a whole number of {size:N0}-byte vouchers (threshold {list.Threshold}): truncated, padded, or made for another list"));
+        }
+        var vouchers = new List<Voucher>(body.Length / size);
+        for (int i = 0; i < body.Length / size; i++)
+        {
+            Voucher voucher;
+            try
+            {
+                voucher = list.ParseVoucher(body.Slice(i * size, size));
+            }
+            catch (InvalidDataException e)
+            {
+                return ([], Problems.Result(400, "malformed voucher", $"voucher {i} (counting from 0): {e.Message}"));
+            }
+            if (voucher.ListVersion != list.ListVersion)
+            {
+                return ([], Problems.Result(409, "voucher made for another list version",
+                    $"voucher {i} (counting from 0) was made against list version {voucher.ListVersion.ToString(CultureInfo.InvariantCulture)}, but this server's list is version {list.ListVersion.ToString(CultureInfo.InvariantCulture)}: the device holds another table; fetch the current pdata and manifest"));
+            }
+            vouchers.Add(voucher);
+        }
+        return (vouchers, null);
+    }
+
+    /// <summary>The server key's attempt on one voucher's outer layer, as a row to store.</summary>
+    private static NewPsiVoucher Open(PsiList list, Voucher voucher, string id, byte[] bytes)
+    {
+        var outcome = VoucherProcessor.OpenOuter(list.Key, list.ListVersion, voucher, out var opened);
+        return outcome switch
+        {
+            OuterOutcome.Opened => new NewPsiVoucher(id, voucher.ListVersion, bytes, PsiVoucherOutcome.Opened, opened!.InnerKey),
+            OuterOutcome.Rejected => new NewPsiVoucher(id, voucher.ListVersion, bytes, PsiVoucherOutcome.Rejected, null),
+            _ => new NewPsiVoucher(id, voucher.ListVersion, bytes, PsiVoucherOutcome.Closed, null),
+        };
+    }
+
+    /// <summary>Most vouchers one upload may carry: the setting, or fewer when that many would be over 1 GiB (an upload is held in one array).</summary>
+    private static int VoucherLimit(PsiList list, ServerSettings settings) =>
+        (int)Math.Min(settings.MaxVouchersPerUpload, MediaEndpoints.MaxUploadLimit / list.VoucherSize);
+
+    /// <summary>
+    /// 413; the rest of the body is not read, so the connection closes after the answer (said in a
+    /// header, so the client does not send its next request on it).
+    /// </summary>
+    private static IResult TooMany(HttpContext context, int most, int size)
+    {
+        context.Response.Headers.Connection = "close";
+        return Problems.Result(413, "too many vouchers",
+            $"an upload carries at most {most:N0} vouchers ({(long)size * most:N0} bytes); send the rest in further uploads");
+    }
+
+    private static async Task<IResult> GetAccountAsync(IVigilStore store, string account, CancellationToken ct)
+    {
+        if (!PsiNames.IsValidAccount(account))
+            return Problems.Result(400, "invalid account", $"an account is 1 to {PsiNames.MaxAccountLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
+        var state = await store.GetPsiAccountAsync(account, ct);
+        if (state is null)
+            return Problems.Result(404, "account not found", $"no vouchers have been received for account '{account}'");
+        // Never the opened count: below the threshold it would tell matches (and synthetic vouchers) apart from the rest.
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["account"] = state.Account,
+            ["vouchers"] = state.Vouchers,
+            ["status"] = PsiNames.Name(state.Status),
+            ["flag_reason"] = state.FlagReason,
+            ["cases"] = state.Cases,
+        });
+    }
+
+    private static async Task<IResult> ListCasesAsync(IVigilStore store, string? status, string? after, string? limit, CancellationToken ct)
+    {
+        ReviewCaseStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!PsiNames.TryParseCaseStatus(status, out var parsed))
+                return Problems.Result(400, "invalid status", "status is pending, confirmed or dismissed (or left out for all)");
+            wanted = parsed;
+        }
+        long afterId = 0;
+        if (after is not null && (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterId)))
+            return Problems.Result(400, "invalid after", "after is the last case id of the previous page (a whole number)");
+        int count = 100;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxCasesPerPage))
+            return Problems.Result(400, "invalid limit", $"limit is 1 to {MaxCasesPerPage}");
+        var cases = await store.ListReviewCasesAsync(wanted, afterId, count, ct);
+        var json = new List<Dictionary<string, object?>>(cases.Count);
+        foreach (var item in cases)
+            json.Add(CaseJson(item));
+        return Results.Json(json);
+    }
+
+    private static async Task<IResult> GetCaseAsync(IVigilStore store, long id, CancellationToken ct) =>
+        await store.GetReviewCaseAsync(id, ct) is { } item ? Results.Json(CaseJson(item)) : CaseNotFound(id);
+
+    private static async Task<IResult> GetThumbnailAsync(HttpContext context, IVigilStore store, long id, CancellationToken ct)
+    {
+        var thumbnail = await store.GetReviewCaseThumbnailAsync(id, ct);
+        if (thumbnail is null)
+            return CaseNotFound(id);
+        // No PNG encoder in Vigil yet: the raw 8-bit greyscale pixels, row by row.
+        context.Response.Headers["Vigil-Thumbnail-Format"] = FormattableString.Invariant($"gray8; width={VoucherPayload.ThumbnailSide}; height={VoucherPayload.ThumbnailSide}");
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Bytes(thumbnail, "application/octet-stream");
+    }
+
+    private static IResult CaseNotFound(long id) => Problems.Result(404, "case not found", $"no review case {id.ToString(CultureInfo.InvariantCulture)}");
+
+    private static Dictionary<string, object?> CaseJson(ReviewCase item) => new()
+    {
+        ["id"] = item.Id,
+        ["source"] = item.Details.Source,
+        ["account"] = item.Details.Account,
+        ["voucher_id"] = item.Details.VoucherId,
+        ["name"] = item.Details.Name,
+        ["pdq"] = item.Details.Pdq,
+        ["bank"] = item.Details.Bank,
+        ["content_id"] = item.Details.ContentId,
+        ["distance"] = item.Details.Distance,
+        ["recheck"] = item.Details.Recheck,
+        ["status"] = PsiNames.Name(item.Status),
+        ["reviewer"] = item.Reviewer,
+        ["decided_at"] = item.DecidedAt?.ToString("O", CultureInfo.InvariantCulture),
+        ["created"] = item.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+    };
+}
