@@ -57,7 +57,7 @@ public sealed class OuterLayerTests
         Assert.All(synthetic, pair => Assert.False(OuterLayer.TryOpen(other, pair, opened)));
         // Same shape as a real voucher's pairs.
         var real = OuterLayer.Seal(table, RandomNumberGenerator.GetBytes(32), innerKey);
-        Assert.Equal(real.Select(p => p.SealedKey.Length), synthetic.Select(p => p.SealedKey.Length));
+        Assert.Equal(real.Select(p => p.SealedKeys.Length), synthetic.Select(p => p.SealedKeys.Length));
     }
 
     [Fact]
@@ -74,8 +74,8 @@ public sealed class OuterLayerTests
         Assert.Throws<InvalidDataException>(() => PublicTable.Parse(bytes.Append((byte)0).ToArray()));
         Assert.Throws<InvalidDataException>(() => PublicTable.Parse("VGLPDATX"u8.ToArray().Concat(bytes.Skip(8)).ToArray()));
         var otherVersion = (byte[])bytes.Clone();
-        otherVersion[8] = 2;
-        Assert.Contains("format version 2", Assert.Throws<InvalidDataException>(() => PublicTable.Parse(otherVersion)).Message);
+        otherVersion[8] = 3;
+        Assert.Contains("format version 3", Assert.Throws<InvalidDataException>(() => PublicTable.Parse(otherVersion)).Message);
         // Any flipped byte either breaks a point (refused) or changes the published root.
         var rng = new Random(3);
         for (int i = 0; i < 200; i++)

@@ -33,7 +33,8 @@ public enum OuterOutcome
 /// <summary>A voucher whose outer layer opened, with the inner key rkey it gave (what a store keeps between uploads).</summary>
 /// <param name="Voucher">The voucher.</param>
 /// <param name="InnerKey">rkey.</param>
-public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey);
+/// <param name="OpenedPairs">How many of its pairs opened (1 in exact mode; in banded mode one per agreeing band, which is what the count leaks).</param>
+public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey, int OpenedPairs = 1);
 
 /// <summary>
 /// The server's side, per account, in two steps. <see cref="OpenOuter"/> runs once per voucher as it
@@ -61,8 +62,11 @@ public static class VoucherProcessor
         bool agree = true;
         foreach (var pair in voucher.Pairs)
         {
-            if (!OuterLayer.TryOpen(key, pair, candidate))
+            int keys = OuterLayer.Open(key, pair, candidate);
+            if (keys == 0)
                 continue;
+            // A probe's item sits in one of its two cuckoo slots, so at most one of its keys can open.
+            agree &= keys == 1;
             if (opens == 0)
                 candidate.CopyTo(rkey);
             else
@@ -72,10 +76,10 @@ public static class VoucherProcessor
         if (opens == 0)
             return OuterOutcome.Closed;
         // An exact voucher's photo sits in one cuckoo slot, so only one of its two pairs can open;
-        // a banded voucher's probes may open several, but all must carry the one inner key.
-        if (!agree || (voucher.Pairs.Count == 2 && opens == 2))
+        // a banded voucher's probes may open several (one per band that agrees), all with the one inner key.
+        if (!agree || (voucher.Layout == VoucherLayout.Exact && opens > 1))
             return OuterOutcome.Rejected;
-        opened = new OpenedVoucher(voucher, rkey.ToArray());
+        opened = new OpenedVoucher(voucher, rkey.ToArray(), opens);
         return OuterOutcome.Opened;
     }
 
