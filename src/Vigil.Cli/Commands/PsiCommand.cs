@@ -130,7 +130,7 @@ internal static class PsiCommand
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
 
-            double syntheticRate = parse.GetValue(rate) ?? Math.Min(1.0, keys.Threshold / 10_000.0);
+            double syntheticRate = parse.GetValue(rate) ?? SyntheticRate.For(keys.Threshold);
             var hasher = new PdqHasher();
             using var decoder = new ImageDecoder();
             int made = 0, failures = 0;

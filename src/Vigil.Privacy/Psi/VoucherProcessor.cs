@@ -14,7 +14,7 @@ public sealed record RevealedMatch(string VoucherId, VoucherPayload Payload);
 /// <param name="Matches">The revealed matches (empty below the threshold).</param>
 /// <param name="Synthetic">Vouchers that opened but were synthetic (known only once revealed; 0 below it).</param>
 /// <param name="Rejected">Vouchers refused as malformed or inconsistent (both pairs opening, a broken inner layer).</param>
-/// <param name="Problem">Why an account past the threshold could not be opened (it should be flagged), or null.</param>
+/// <param name="Problem">Why the account should be flagged (past the threshold its shares did not rebuild the key, or it sent more synthetic vouchers than the protocol allows), or null.</param>
 public sealed record ProcessingResult(bool Revealed, int Vouchers, IReadOnlyList<RevealedMatch> Matches, int Synthetic, int Rejected, string? Problem = null);
 
 /// <summary>What the server's key did to one voucher's outer layer.</summary>
@@ -144,7 +144,12 @@ public static class VoucherProcessor
             return new ProcessingResult(false, vouchers, [], 0, rejected,
                 $"{opened.Count} vouchers opened but their shares do not rebuild the account key: more synthetic vouchers than the detectable hash separates (s = {DetectableHash.WidthFor(threshold)}), or forged ones; flag the account");
         }
-        return new ProcessingResult(true, vouchers, matches, opened.Count - shares.Count, rejected);
+        int synthetic = opened.Count - shares.Count;
+        int allowed = SyntheticRate.Allowed(threshold, vouchers);
+        string? problem = synthetic > allowed
+            ? $"{synthetic} of {vouchers} vouchers were synthetic; a device following the protocol sends at most about {allowed}: flag the account"
+            : null;
+        return new ProcessingResult(true, vouchers, matches, synthetic, rejected, problem);
     }
 
     /// <summary>Processes one account's vouchers at once (<see cref="OpenOuter"/> on each, then <see cref="Reveal"/>).</summary>
