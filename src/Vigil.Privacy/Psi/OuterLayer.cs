@@ -5,8 +5,8 @@ using Vigil.Privacy.Group;
 namespace Vigil.Privacy.Psi;
 
 /// <summary>
-/// One outer pair of a voucher: the point Q and one or more sealed keys (one in exact mode, the
-/// paper's pair; two in banded mode, one per cuckoo slot of the probe).
+/// One outer pair of a voucher (a probe): the point Q and a sealed key per cuckoo slot of the
+/// probed item (two).
 /// </summary>
 /// <param name="Q">b * H(y) + c * G.</param>
 /// <param name="SealedKeys">
@@ -21,11 +21,19 @@ public sealed record OuterPair(RistrettoPoint Q, byte[] SealedKeys)
 
 /// <summary>
 /// The voucher's outer layer (the paper's step 4). The device, holding only the public table, makes
-/// for each of the photo's two cuckoo slots w a pair (Q, Enc(KDF(S), rkey)) with random b, c:
-/// Q = b*H(y) + c*G and S = b*P_w + c*L. When P_w = alpha*H(y) (the photo is on the list, in slot w)
-/// then S = alpha*Q and the server can open the pair; otherwise (Q, S) is uniformly random and the
-/// pair opens under no key the server can compute. The device learns nothing either way.
+/// for an item y (the photo's hash in exact mode, each band probe in banded mode) with random b, c
+/// the point Q = b*H(y) + c*G and, for each of y's two cuckoo slots w, Enc(KDF(S_w), rkey) with
+/// S_w = b*P_w + c*L. When P_w = alpha*H(y) (y is on the list, in slot w) then S_w = alpha*Q and the
+/// server can open that key; otherwise S_w = alpha*Q + b*(P_w - alpha*H(y)) is uniformly random
+/// given Q (b is hidden by c) and the key opens under nothing the server can compute. The device
+/// learns nothing either way.
 /// </summary>
+/// <remarks>
+/// The paper draws fresh b, c for each slot, two points Q per item. One Q for both slots keeps the
+/// argument (b stays uniform given Q, so every S_w with P_w != alpha*H(y) stays unpredictable, and a
+/// key-robust AEAD under a random-oracle KDF hides rkey) and halves the server's scalar
+/// multiplications per voucher, the cost that bounds its throughput.
+/// </remarks>
 public static class OuterLayer
 {
     /// <summary>Bytes of rkey, the key of the voucher's inner layer.</summary>
@@ -39,49 +47,7 @@ public static class OuterLayer
 
     private const int DerivedSize = Aead.KeySize + KeyCheckSize;
 
-    /// <summary>The two pairs for <paramref name="item"/> (a photo's hash), in random order (exact mode: the paper's construction, fresh b, c per slot).</summary>
-    public static OuterPair[] Seal(PublicTable table, ReadOnlySpan<byte> item, ReadOnlySpan<byte> innerKey)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        CheckInnerKey(innerKey);
-        var hashed = RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, item);
-        var pairs = new OuterPair[2];
-        for (int j = 0; j < 2; j++)
-        {
-            var slotPoint = table[table.Slot(j, item)];
-            var b = RistrettoScalar.Random();
-            var c = RistrettoScalar.Random();
-            var q = hashed.Multiply(b).Add(RistrettoPoint.MultiplyGenerator(c));
-            var s = slotPoint.Multiply(b).Add(table.PublicPoint.Multiply(c));
-            pairs[j] = new OuterPair(q, SealWith(s, q, innerKey));
-        }
-        // Random order: the position must not say which cuckoo function matched.
-        if (RandomNumberGenerator.GetInt32(2) == 1)
-            (pairs[0], pairs[1]) = (pairs[1], pairs[0]);
-        return pairs;
-    }
-
-    /// <summary>
-    /// The synthetic form (the paper's section on synthetic vouchers): the first pair opens for the
-    /// server (Q = b*G, S = b*L = alpha*Q) whatever the photo, the second opens for no one; in
-    /// random order, so it looks like a real match.
-    /// </summary>
-    public static OuterPair[] SealSynthetic(PublicTable table, ReadOnlySpan<byte> innerKey)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        CheckInnerKey(innerKey);
-        var opening = SyntheticOpening(table, innerKey, keys: 1);
-        var dead = Dead(innerKey, keys: 1);
-        return RandomNumberGenerator.GetInt32(2) == 1 ? [opening, dead] : [dead, opening];
-    }
-
-    /// <summary>
-    /// One banded probe: a single Q for both of the probe's cuckoo slots, and a sealed key for each
-    /// (in random order). The paper draws fresh b, c per slot; sharing them per probe halves the
-    /// device's and the server's scalar multiplications, which banded mode (hundreds of probes per
-    /// photo) needs. Both S values stay behind the one random b: S_j = alpha*Q + b*(P_wj - alpha*H),
-    /// so a slot that does not hold alpha*H gives an S the server cannot compute, as before.
-    /// </summary>
+    /// <summary>The probe for <paramref name="item"/>: Q and a sealed key per cuckoo slot, in random order (the order must not say which slot matched).</summary>
     public static OuterPair SealProbe(PublicTable table, ReadOnlySpan<byte> item, ReadOnlySpan<byte> innerKey)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -101,7 +67,7 @@ public static class OuterLayer
         return new OuterPair(q, keys);
     }
 
-    /// <summary>A banded probe that opens for the server whatever the photo (Q = b*G, one key under S = b*L, the other under nothing).</summary>
+    /// <summary>A synthetic voucher's probe: it opens for the server whatever the photo (Q = b*G, one key under S = b*L = alpha*Q, the other under a random point).</summary>
     public static OuterPair SealSyntheticProbe(PublicTable table, ReadOnlySpan<byte> innerKey)
     {
         ArgumentNullException.ThrowIfNull(table);

@@ -7,12 +7,12 @@ using Vigil.Privacy.Sharing;
 namespace Vigil.Privacy.Psi;
 
 /// <summary>The shape of a voucher's outer layer, fixed by the table's mode.</summary>
-/// <param name="Pairs">Outer pairs: 2 in exact mode (one per cuckoo slot), one per probe in banded mode.</param>
-/// <param name="KeysPerPair">Sealed keys per pair: 1 in exact mode, 2 in banded mode (one per cuckoo slot of the probe).</param>
+/// <param name="Pairs">Outer pairs (probes): 1 in exact mode (the photo's hash), one per band probe in banded mode.</param>
+/// <param name="KeysPerPair">Sealed keys per pair: 2 (one per cuckoo slot of the probed item).</param>
 public readonly record struct VoucherLayout(int Pairs, int KeysPerPair)
 {
-    /// <summary>Exact mode: the paper's two pairs of one key each.</summary>
-    public static VoucherLayout Exact => new(2, 1);
+    /// <summary>Exact mode: one probe, the photo's hash.</summary>
+    public static VoucherLayout Exact => new(1, 2);
 
     /// <summary>Banded mode: one pair of two keys per probe.</summary>
     public static VoucherLayout Banded(BandParameters bands)
@@ -97,7 +97,7 @@ public sealed class Voucher
     private static OuterPair[] SealReal(PublicTable table, byte[] pdq, byte[] rkey)
     {
         if (table.Bands is null)
-            return OuterLayer.Seal(table, pdq, rkey);
+            return [OuterLayer.SealProbe(table, pdq, rkey)];
         var probes = table.Bands.Probes(pdq);
         var pairs = new OuterPair[probes.Length];
         for (int i = 0; i < probes.Length; i++)
@@ -110,7 +110,7 @@ public sealed class Voucher
     private static OuterPair[] SealSynthetic(PublicTable table, byte[] rkey)
     {
         if (table.Bands is null)
-            return OuterLayer.SealSynthetic(table, rkey);
+            return [OuterLayer.SealSyntheticProbe(table, rkey)];
         // As many opening probes as a real match opens bands, drawn from the published weights.
         int opening = table.Bands.DrawSyntheticOpenCount();
         var pairs = new OuterPair[table.Layout.Pairs];

@@ -26,14 +26,14 @@ public enum OuterOutcome
     /// <summary>A pair opened and gave the inner key (a match or a synthetic voucher).</summary>
     Opened,
 
-    /// <summary>The pairs contradict each other (both of an exact voucher's pairs, or keys that differ): refused.</summary>
+    /// <summary>The voucher contradicts itself (both keys of a probe open, or probes give different keys): refused.</summary>
     Rejected,
 }
 
 /// <summary>A voucher whose outer layer opened, with the inner key rkey it gave (what a store keeps between uploads).</summary>
 /// <param name="Voucher">The voucher.</param>
 /// <param name="InnerKey">rkey.</param>
-/// <param name="OpenedPairs">How many of its pairs opened (1 in exact mode; in banded mode one per agreeing band, which is what the count leaks).</param>
+/// <param name="OpenedPairs">How many of its probes opened (1 in exact mode; in banded mode one per agreeing band, which is what the count leaks).</param>
 public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey, int OpenedPairs = 1);
 
 /// <summary>
@@ -75,9 +75,8 @@ public static class VoucherProcessor
         }
         if (opens == 0)
             return OuterOutcome.Closed;
-        // An exact voucher's photo sits in one cuckoo slot, so only one of its two pairs can open;
-        // a banded voucher's probes may open several (one per band that agrees), all with the one inner key.
-        if (!agree || (voucher.Layout == VoucherLayout.Exact && opens > 1))
+        // A banded voucher's probes may open several (one per band that agrees), all with the one inner key.
+        if (!agree)
             return OuterOutcome.Rejected;
         opened = new OpenedVoucher(voucher, rkey.ToArray(), opens);
         return OuterOutcome.Opened;
