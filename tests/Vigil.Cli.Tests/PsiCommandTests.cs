@@ -96,4 +96,55 @@ public sealed class PsiCommandTests : IDisposable
         Assert.NotEqual(0, pinned.ExitCode);
         Assert.Contains("not by the expected server key", pinned.Error);
     }
+
+    private string Edited(string photo, string name, params string[] edit)
+    {
+        string path = _dir.File($"img/{name}");
+        var start = new ProcessStartInfo("convert") { RedirectStandardError = true };
+        start.ArgumentList.Add(photo);
+        foreach (string arg in edit)
+            start.ArgumentList.Add(arg);
+        start.ArgumentList.Add(path);
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
+        return path;
+    }
+
+    [Fact]
+    public void Banded_mode_reveals_edited_copies_past_the_threshold_with_their_distance()
+    {
+        var photos = Images(10);
+        string db = _dir.File("vigil.db"), pub = _dir.File("pub"), vouchers = _dir.File("vouchers.bin"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. photos[..6]]);
+        Assert.Contains("banded mode", Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", pub, "--mode", "banded", "--threshold", "3").Output);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(pub, "manifest.json"))))
+        {
+            Assert.Equal("banded", manifest.RootElement.GetProperty("mode").GetString());
+            Assert.Equal(261, manifest.RootElement.GetProperty("bands").GetProperty("probes_per_photo").GetInt32());
+        }
+        string[] device = ["psi", "voucher", "--pdata", Path.Combine(pub, "pdata.bin"), "--account", account, "--out", vouchers, "--synthetic-rate", "0"];
+        string[] process = ["--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"), "--pdata", Path.Combine(pub, "pdata.bin"),
+            "--threshold", "3", "--format", "json", vouchers];
+
+        // Re-encoded and brightened copies of listed photos, and four photos not on the list.
+        var copies = new[]
+        {
+            Edited(photos[0], "copy-0.jpg", "-quality", "50"),
+            Edited(photos[1], "copy-1.jpg", "-quality", "60"),
+            Edited(photos[2], "copy-2.jpg", "-quality", "50"),
+            Edited(photos[3], "copy-3.png", "-brightness-contrast", "10x0"),
+        };
+        Vigil([.. device, "--create-account", .. copies[..3], .. photos[6..]]);
+        using (var below = JsonDocument.Parse(Vigil(process).OutputLines[^1]))
+            Assert.Equal("below_threshold", below.RootElement.GetProperty("status").GetString());
+
+        Vigil([.. device, copies[3]]);
+        using var past = JsonDocument.Parse(Vigil(process).OutputLines[^1]);
+        Assert.Equal("revealed", past.RootElement.GetProperty("status").GetString());
+        var matches = past.RootElement.GetProperty("matches").EnumerateArray().ToArray();
+        Assert.Equal(copies.Select(Path.GetFileName).Order().ToArray(), matches.Select(m => m.GetProperty("name").GetString()).Order().ToArray());
+        Assert.All(matches, m => Assert.InRange(m.GetProperty("distance").GetInt32(), 0, 31));
+    }
 }

@@ -11,7 +11,7 @@ public sealed class OuterLayerTests
     private static byte[][] RandomItems(int count) => Enumerable.Range(0, count).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
 
     [Fact]
-    public void A_listed_photo_opens_exactly_one_pair_and_an_unlisted_one_opens_none()
+    public void A_listed_photo_opens_exactly_one_key_of_its_probe_and_an_unlisted_one_opens_none()
     {
         var key = ServerKey.Generate();
         var listed = RandomItems(300);
@@ -23,41 +23,52 @@ public sealed class OuterLayerTests
         foreach (var item in listed.Take(60))
         {
             var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
-            var pairs = OuterLayer.Seal(table, item, innerKey);
-            int opens = 0;
-            foreach (var pair in pairs)
-            {
-                if (OuterLayer.TryOpen(key, pair, opened))
-                {
-                    opens++;
-                    Assert.True(opened.SequenceEqual(innerKey));
-                }
-            }
-            Assert.Equal(1, opens);
+            var probe = OuterLayer.SealProbe(table, item, innerKey);
+            Assert.Equal(2, probe.KeyCount);
+            Assert.Equal(1, OuterLayer.Open(key, probe, opened));
+            Assert.Equal(innerKey, opened);
         }
         foreach (var item in RandomItems(60))
         {
-            var pairs = OuterLayer.Seal(table, item, RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize));
-            Assert.All(pairs, pair => Assert.False(OuterLayer.TryOpen(key, pair, opened)));
+            var probe = OuterLayer.SealProbe(table, item, RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize));
+            Assert.Equal(0, OuterLayer.Open(key, probe, opened));
         }
     }
 
     [Fact]
-    public void Another_servers_key_opens_nothing_and_synthetic_vouchers_open_one_pair_whatever_the_photo()
+    public void Which_key_of_a_probe_opens_is_random_so_its_position_says_nothing()
+    {
+        var key = ServerKey.Generate();
+        var listed = RandomItems(20);
+        var (table, _, _) = PublicTable.Build(listed, key, listVersion: 1);
+        var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
+        var opened = new byte[OuterLayer.InnerKeySize];
+        var firstOpens = new HashSet<bool>();
+        for (int i = 0; i < 40; i++)
+        {
+            var probe = OuterLayer.SealProbe(table, listed[0], innerKey);
+            var first = probe with { SealedKeys = probe.SealedKeys[..OuterLayer.SealedKeySize] };
+            firstOpens.Add(OuterLayer.Open(key, first, opened) == 1);
+        }
+        Assert.Equal(2, firstOpens.Count);
+    }
+
+    [Fact]
+    public void Another_servers_key_opens_nothing_and_synthetic_probes_open_one_key_whatever_the_photo()
     {
         var key = ServerKey.Generate();
         var (table, _, _) = PublicTable.Build(RandomItems(50), key, listVersion: 1);
         var other = ServerKey.Generate();
         var opened = new byte[OuterLayer.InnerKeySize];
         var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
-        var synthetic = OuterLayer.SealSynthetic(table, innerKey);
-        var opening = Assert.Single(synthetic, pair => OuterLayer.TryOpen(key, pair, opened));
-        Assert.True(OuterLayer.TryOpen(key, opening, opened));
+        var synthetic = OuterLayer.SealSyntheticProbe(table, innerKey);
+        Assert.Equal(1, OuterLayer.Open(key, synthetic, opened));
         Assert.Equal(innerKey, opened);
-        Assert.All(synthetic, pair => Assert.False(OuterLayer.TryOpen(other, pair, opened)));
-        // Same shape as a real voucher's pairs.
-        var real = OuterLayer.Seal(table, RandomNumberGenerator.GetBytes(32), innerKey);
-        Assert.Equal(real.Select(p => p.SealedKey.Length), synthetic.Select(p => p.SealedKey.Length));
+        Assert.Equal(0, OuterLayer.Open(other, synthetic, opened));
+        Assert.Equal(0, OuterLayer.Open(key, OuterLayer.Dead(innerKey, keys: 2), opened));
+        // Same shape as a real voucher's probe.
+        var real = OuterLayer.SealProbe(table, RandomNumberGenerator.GetBytes(32), innerKey);
+        Assert.Equal(real.SealedKeys.Length, synthetic.SealedKeys.Length);
     }
 
     [Fact]
@@ -74,8 +85,8 @@ public sealed class OuterLayerTests
         Assert.Throws<InvalidDataException>(() => PublicTable.Parse(bytes.Append((byte)0).ToArray()));
         Assert.Throws<InvalidDataException>(() => PublicTable.Parse("VGLPDATX"u8.ToArray().Concat(bytes.Skip(8)).ToArray()));
         var otherVersion = (byte[])bytes.Clone();
-        otherVersion[8] = 2;
-        Assert.Contains("format version 2", Assert.Throws<InvalidDataException>(() => PublicTable.Parse(otherVersion)).Message);
+        otherVersion[8] = 3;
+        Assert.Contains("format version 3", Assert.Throws<InvalidDataException>(() => PublicTable.Parse(otherVersion)).Message);
         // Any flipped byte either breaks a point (refused) or changes the published root.
         var rng = new Random(3);
         for (int i = 0; i < 200; i++)

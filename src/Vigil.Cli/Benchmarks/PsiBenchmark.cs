@@ -6,7 +6,7 @@ using Vigil.Privacy.Psi;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// The private-matching costs, exact mode: pdata for N random 32-byte hashes (all cores), voucher
+/// The private-matching costs, exact or banded mode: pdata for N random 32-byte hashes (all cores), voucher
 /// creation on one core (after hashing: a photo's PDQ and derivative are given), and the server's
 /// processing of those vouchers on one core (an account of real, non-matching and 1% synthetic
 /// vouchers past the threshold, so every step runs): the outer layers, once per voucher as it
@@ -14,15 +14,16 @@ namespace Vigil.Cli.Benchmarks;
 /// </summary>
 internal static class PsiBenchmark
 {
-    public static int Run(int size, int vouchers, int threshold, TextWriter output, TextWriter log)
+    public static int Run(int size, int vouchers, int threshold, bool banded, TextWriter output, TextWriter log)
     {
         var key = ServerKey.Generate();
         var entries = new byte[size][];
         for (int i = 0; i < size; i++)
             entries[i] = RandomNumberGenerator.GetBytes(32);
-        log.WriteLine($"building pdata for {size:N0} random hashes on {Environment.ProcessorCount} cores...");
+        var bands = banded ? BandParameters.Default() : null;
+        log.WriteLine($"building {(banded ? "banded" : "exact")} pdata for {size:N0} random hashes on {Environment.ProcessorCount} cores...");
         var clock = Stopwatch.StartNew();
-        var (table, _, dropped) = PublicTable.Build(entries, key, listVersion: 1);
+        var (table, items, dropped) = PublicTable.Build(entries, key, listVersion: 1, bands);
         double buildSeconds = clock.Elapsed.TotalSeconds;
         long pdataBytes = table.Serialize().LongLength;
 
@@ -52,8 +53,8 @@ internal static class PsiBenchmark
         double revealSeconds = clock.Elapsed.TotalSeconds;
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"size\":{size},\"pdata_build_seconds\":{buildSeconds:F1},\"pdata_bytes\":{pdataBytes},\"pdata_bytes_per_entry\":{(double)pdataBytes / size:F1},\"dropped\":{dropped},"
-            + $"\"threshold\":{threshold},\"vouchers\":{vouchers},\"voucher_bytes\":{Voucher.SizeFor(threshold)},"
+            $"{{\"size\":{size},\"pdata_build_seconds\":{buildSeconds:F1},\"pdata_bytes\":{pdataBytes},\"pdata_bytes_per_entry\":{(double)pdataBytes / size:F1},\"mode\":\"{table.Mode}\",\"table_items\":{items},\"dropped\":{dropped},"
+            + $"\"threshold\":{threshold},\"vouchers\":{vouchers},\"voucher_bytes\":{Voucher.SizeFor(threshold, table.Layout)},"
             + $"\"voucher_create_ms\":{createSeconds * 1000 / vouchers:F3},\"process_vouchers_per_second\":{vouchers / outerSeconds:F0},"
             + $"\"reveal_ms\":{revealSeconds * 1000:F1},\"opened\":{opened.Count},"
             + $"\"revealed\":{(result.Revealed ? "true" : "false")},\"matches\":{result.Matches.Count},\"synthetic\":{result.Synthetic}}}"));

@@ -20,6 +20,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateServe(output, error));
         bench.Subcommands.Add(CreateSoak(output, error));
         bench.Subcommands.Add(CreatePsi(output, error));
+        bench.Subcommands.Add(CreatePsiRecall(output, error));
         return bench;
     }
 
@@ -28,11 +29,41 @@ internal static class BenchCommand
         var size = PositiveInt("--size", "Random hashes in the published list", 1_000_000);
         var vouchers = PositiveInt("--vouchers", "Vouchers to create and then process (one thread each)", 2_000);
         var threshold = PositiveInt("--threshold", "t", 30);
-        var command = new Command("psi", "Private matching, exact mode: time pdata for N hashes (all cores), voucher creation and server processing (one thread each); prints one JSON line")
+        var mode = new Option<string>("--mode") { Description = "exact or banded (5 bands, radius 1)", DefaultValueFactory = _ => "exact" };
+        mode.AcceptOnlyFromAmong("exact", "banded");
+        var command = new Command("psi", "Private matching: time pdata for N hashes (all cores), voucher creation and server processing (one thread each); prints one JSON line")
         {
-            size, vouchers, threshold,
+            size, vouchers, threshold, mode,
         };
-        command.SetAction(parse => PsiBenchmark.Run(parse.GetValue(size), parse.GetValue(vouchers), parse.GetValue(threshold), output, error));
+        command.SetAction(parse => PsiBenchmark.Run(parse.GetValue(size), parse.GetValue(vouchers), parse.GetValue(threshold), parse.GetValue(mode) == "banded", output, error));
+        return command;
+    }
+
+    private static Command CreatePsiRecall(TextWriter output, TextWriter error)
+    {
+        var filler = new Option<int>("--filler") { Description = "Random hashes added to the list besides the images (default 20,000)", DefaultValueFactory = _ => 20_000 };
+        filler.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 10_000_000) r.AddError("--filler must be 0 to 10,000,000"); });
+        var negatives = new Option<int>("--negatives") { Description = "Unlisted random hashes whose vouchers must open nothing (default 200)", DefaultValueFactory = _ => 200 };
+        negatives.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100_000) r.AddError("--negatives must be 0 to 100,000"); });
+        var paths = new Argument<string[]>("IMAGE") { Description = "Benign images that make up the list; each gets five edits (ImageMagick)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("psi-recall", "Private matching on real edits (JPEG q50, half size, 2% crop, +20% brightness, text): which edited copies' vouchers open, banded and exact, next to their PDQ distance; prints Markdown")
+        {
+            filler, negatives, paths,
+        };
+        command.SetAction(parse =>
+        {
+            if (!CommonOptions.NativeLibrariesReady(error))
+                return ExitCodes.Failure;
+            try
+            {
+                return PsiRecallBenchmark.Run(parse.GetValue(paths)!, parse.GetValue(filler), parse.GetValue(negatives), output, error);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Vigil.Media.ImageDecodeException or IOException)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
         return command;
     }
 

@@ -10,7 +10,7 @@ using Vigil.Privacy.Psi;
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil psi publish|voucher|process</c>: private matching on the device (exact mode). The
+/// <c>vigil psi publish|voucher|process</c>: private matching on the device (exact or banded mode). The
 /// server publishes pdata from banks; the device appends one safety voucher per photo; the server
 /// processes an account's vouchers and learns the matches only past the threshold.
 /// </summary>
@@ -41,11 +41,6 @@ internal static class PsiCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(mode) == "banded")
-            {
-                error.WriteLine("error: --mode banded is not available yet; use --mode exact");
-                return ExitCodes.Failure;
-            }
             // The banks first: a missing bank fails before anything is written to DIR.
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var names = parse.GetValue(banks)!;
@@ -64,16 +59,18 @@ internal static class PsiCommand
                 error.WriteLine($"vigil: made a new server key {keyPath} (keep it secret; keep it across list versions)");
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion);
+            var bands = parse.GetValue(mode) == "banded" ? BandParameters.Default() : null;
+            var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion, bands);
             var pdata = table.Serialize();
             await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
             var manifest = new Manifest
             {
-                Mode = "exact",
+                Mode = table.Mode,
+                Bands = bands is null ? null : ManifestBands.From(bands),
                 ListVersion = listVersion,
                 Threshold = parse.GetValue(threshold),
                 Banks = names,
-                Entries = distinct,
+                Entries = CountDistinct(entries),
                 Dropped = dropped,
                 Slots = table.SlotCount,
                 PdataSha256 = PublicTable.Root(pdata),
@@ -81,10 +78,11 @@ internal static class PsiCommand
                 SigningKey = "",
             }.SignWith(key);
             await File.WriteAllTextAsync(Path.Combine(dir, ManifestFile), manifest.ToJson(), ct);
-            output.WriteLine($"pdata: {manifest.Entries:N0} entries in {table.SlotCount:N0} slots, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
+            string items = bands is null ? "" : $" ({distinct:N0} band items, {bands.ProbeCount} probes per photo)";
+            output.WriteLine($"pdata: {manifest.Entries:N0} entries{items} in {table.SlotCount:N0} slots, {table.Mode} mode, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
             output.WriteLine($"root:  {manifest.PdataSha256}");
             if (dropped > 0)
-                error.WriteLine($"warning: {dropped} entries could not be placed and will not match");
+                error.WriteLine($"warning: {dropped} {(bands is null ? "entries" : "band items")} could not be placed and will not match");
             return ExitCodes.Success;
         });
         return command;
@@ -108,8 +106,7 @@ internal static class PsiCommand
         {
             var (pdata, manifest) = await ReadPublishedAsync(parse.GetValue(pdataOption)!, parse.GetValue(signingKey), ct);
             var table = PublicTable.Parse(pdata);
-            if (table.ListVersion != manifest.ListVersion)
-                throw new InvalidDataException($"pdata is list version {table.ListVersion}, its manifest says {manifest.ListVersion}");
+            manifest.CheckAgainst(table);
 
             string accountPath = parse.GetValue(account)!;
             AccountKeys keys;
@@ -133,7 +130,7 @@ internal static class PsiCommand
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
 
-            double syntheticRate = parse.GetValue(rate) ?? Math.Min(1.0, keys.Threshold / 10_000.0);
+            double syntheticRate = parse.GetValue(rate) ?? SyntheticRate.For(keys.Threshold);
             var hasher = new PdqHasher();
             using var decoder = new ImageDecoder();
             int made = 0, failures = 0;
@@ -158,7 +155,7 @@ internal static class PsiCommand
                 await file.WriteAsync(voucher.Serialize(), ct);
                 made++;
             }
-            output.WriteLine($"{made} voucher(s) of {Voucher.SizeFor(keys.Threshold):N0} bytes appended to {parse.GetValue(outFile)}");
+            output.WriteLine($"{made} voucher(s) of {Voucher.SizeFor(keys.Threshold, table.Layout):N0} bytes appended to {parse.GetValue(outFile)}");
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
@@ -184,14 +181,15 @@ internal static class PsiCommand
             if (t != manifest.Threshold)
                 throw new InvalidDataException($"--threshold {t} differs from the list's threshold {manifest.Threshold}: the devices' shares are made for {manifest.Threshold}");
             var vouchers = new List<Voucher>();
-            int size = Voucher.SizeFor(t);
+            var layout = manifest.VoucherLayout();
+            int size = Voucher.SizeFor(t, layout);
             foreach (string path in parse.GetValue(files)!)
             {
                 var bytes = await File.ReadAllBytesAsync(path, ct);
                 if (bytes.Length % size != 0)
                     throw new InvalidDataException($"{path} is {bytes.Length} bytes, not a whole number of {size}-byte vouchers (truncated?)");
                 for (int at = 0; at < bytes.Length; at += size)
-                    vouchers.Add(Voucher.Parse(bytes.AsSpan(at, size), t));
+                    vouchers.Add(Voucher.Parse(bytes.AsSpan(at, size), t, layout));
             }
             var result = VoucherProcessor.Process(key, manifest.ListVersion, t, vouchers);
             if (result.Problem is not null)
@@ -250,6 +248,14 @@ internal static class PsiCommand
         var manifest = Manifest.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pdataPath))!, ManifestFile), ct));
         manifest.Verify(pdata, signingKey);
         return (pdata, manifest);
+    }
+
+    private static int CountDistinct(List<byte[]> hashes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var hash in hashes)
+            seen.Add(Convert.ToHexString(hash));
+        return seen.Count;
     }
 
     private static async Task WriteSecretAsync(string path, byte[] bytes, CancellationToken ct)

@@ -44,6 +44,11 @@ public sealed record Manifest
     /// <summary>The server's Ed25519 public key, hex.</summary>
     [JsonPropertyName("signing_key")] public required string SigningKey { get; init; }
 
+    /// <summary>Banded mode's parameters (absent in exact mode).</summary>
+    [JsonPropertyName("bands")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ManifestBands? Bands { get; init; }
+
     /// <summary>Ed25519 signature of <see cref="SignedBytes"/>, hex (empty while unsigned).</summary>
     [JsonPropertyName("signature")] public string Signature { get; init; } = "";
 
@@ -70,6 +75,10 @@ public sealed record Manifest
             var manifest = JsonSerializer.Deserialize<Manifest>(json) ?? throw new InvalidDataException("the manifest is empty");
             if (manifest.Format != 1)
                 throw new InvalidDataException($"manifest format {manifest.Format} is not supported (this Vigil reads 1)");
+            if (manifest.Mode is not ("exact" or "banded"))
+                throw new InvalidDataException($"the manifest's mode \"{manifest.Mode}\" is neither exact nor banded");
+            if ((manifest.Mode == "banded") != (manifest.Bands is not null))
+                throw new InvalidDataException("a banded manifest needs its band parameters, and only a banded one may have them");
             return manifest;
         }
         catch (JsonException e)
@@ -103,4 +112,80 @@ public sealed record Manifest
         if (!string.Equals(root, PdataSha256, StringComparison.Ordinal))
             throw new InvalidDataException($"pdata's SHA-256 is {root}, but the manifest publishes {PdataSha256}: refusing a table that is not the published one");
     }
+
+    /// <summary>The band parameters the manifest publishes (null in exact mode).</summary>
+    public BandParameters? BandParameters() => Bands?.ToParameters();
+
+    /// <summary>The shape of the vouchers made against this list.</summary>
+    public VoucherLayout VoucherLayout() => Bands is null ? Psi.VoucherLayout.Exact : Psi.VoucherLayout.Banded(Bands.ToParameters());
+
+    /// <summary>Checks that <paramref name="table"/> is in the mode, list version and band parameters the manifest states; throws <see cref="InvalidDataException"/> when not.</summary>
+    public void CheckAgainst(PublicTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.ListVersion != ListVersion)
+            throw new InvalidDataException($"pdata is list version {table.ListVersion}, its manifest says {ListVersion}");
+        if (table.Mode != Mode)
+            throw new InvalidDataException($"pdata is in {table.Mode} mode, its manifest says {Mode}");
+        if (table.Bands is not null && !ManifestBands.From(table.Bands).Equals(Bands))
+            throw new InvalidDataException("pdata's band parameters differ from its manifest's");
+    }
+}
+
+/// <summary>Banded mode's public parameters, as the manifest states them.</summary>
+public sealed record ManifestBands
+{
+    /// <summary>Number of bands the permuted 256 bits are cut into.</summary>
+    [JsonPropertyName("count")] public required int Count { get; init; }
+
+    /// <summary>Bit flips probed around each band value.</summary>
+    [JsonPropertyName("radius")] public required int Radius { get; init; }
+
+    /// <summary>Seed of the public bit permutation, hex.</summary>
+    [JsonPropertyName("permutation_seed")] public required string PermutationSeed { get; init; }
+
+    /// <summary>Relative weights of 1 .. count opened probes in a synthetic voucher.</summary>
+    [JsonPropertyName("synthetic_open_weights")] public required IReadOnlyList<int> SyntheticOpenWeights { get; init; }
+
+    /// <summary>Probes per photo (pairs per voucher); derived, stated for readers.</summary>
+    [JsonPropertyName("probes_per_photo")] public required int ProbesPerPhoto { get; init; }
+
+    /// <summary>The manifest's form of <paramref name="bands"/>.</summary>
+    public static ManifestBands From(BandParameters bands)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        return new ManifestBands
+        {
+            Count = bands.Bands,
+            Radius = bands.Radius,
+            PermutationSeed = Convert.ToHexStringLower(bands.Seed),
+            SyntheticOpenWeights = [.. bands.SyntheticWeights],
+            ProbesPerPhoto = bands.ProbeCount,
+        };
+    }
+
+    /// <summary>The parameters; throws <see cref="InvalidDataException"/> when they are invalid.</summary>
+    public BandParameters ToParameters()
+    {
+        try
+        {
+            var parameters = new BandParameters(Count, Radius, Convert.FromHexString(PermutationSeed), SyntheticOpenWeights);
+            if (parameters.ProbeCount != ProbesPerPhoto)
+                throw new InvalidDataException($"the manifest says {ProbesPerPhoto} probes per photo; its bands give {parameters.ProbeCount}");
+            return parameters;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new InvalidDataException($"the manifest's band parameters are invalid: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(ManifestBands? other) =>
+        other is not null && Count == other.Count && Radius == other.Radius && ProbesPerPhoto == other.ProbesPerPhoto
+        && string.Equals(PermutationSeed, other.PermutationSeed, StringComparison.OrdinalIgnoreCase)
+        && SyntheticOpenWeights.SequenceEqual(other.SyntheticOpenWeights);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Count, Radius, PermutationSeed.ToLowerInvariant());
 }

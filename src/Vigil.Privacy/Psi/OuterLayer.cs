@@ -4,18 +4,36 @@ using Vigil.Privacy.Group;
 
 namespace Vigil.Privacy.Psi;
 
-/// <summary>One of a voucher's two outer-layer pairs: the point Q and the key rkey sealed under KDF(S).</summary>
+/// <summary>
+/// One outer pair of a voucher (a probe): the point Q and a sealed key per cuckoo slot of the
+/// probed item (two).
+/// </summary>
 /// <param name="Q">b * H(y) + c * G.</param>
-/// <param name="SealedKey">A 16-byte key check, then rkey sealed under a key derived from S = b * P_w + c * L.</param>
-public sealed record OuterPair(RistrettoPoint Q, byte[] SealedKey);
+/// <param name="SealedKeys">
+/// <see cref="OuterLayer.SealedKeySize"/> bytes per key: a 16-byte key check, then rkey sealed
+/// under a key derived from S = b * P_w + c * L.
+/// </param>
+public sealed record OuterPair(RistrettoPoint Q, byte[] SealedKeys)
+{
+    /// <summary>How many sealed keys the pair carries.</summary>
+    public int KeyCount => SealedKeys.Length / OuterLayer.SealedKeySize;
+}
 
 /// <summary>
 /// The voucher's outer layer (the paper's step 4). The device, holding only the public table, makes
-/// for each of the photo's two cuckoo slots w a pair (Q, Enc(KDF(S), rkey)) with random b, c:
-/// Q = b*H(y) + c*G and S = b*P_w + c*L. When P_w = alpha*H(y) (the photo is on the list, in slot w)
-/// then S = alpha*Q and the server can open the pair; otherwise (Q, S) is uniformly random and the
-/// pair opens under no key the server can compute. The device learns nothing either way.
+/// for an item y (the photo's hash in exact mode, each band probe in banded mode) with random b, c
+/// the point Q = b*H(y) + c*G and, for each of y's two cuckoo slots w, Enc(KDF(S_w), rkey) with
+/// S_w = b*P_w + c*L. When P_w = alpha*H(y) (y is on the list, in slot w) then S_w = alpha*Q and the
+/// server can open that key; otherwise S_w = alpha*Q + b*(P_w - alpha*H(y)) is uniformly random
+/// given Q (b is hidden by c) and the key opens under nothing the server can compute. The device
+/// learns nothing either way.
 /// </summary>
+/// <remarks>
+/// The paper draws fresh b, c for each slot, two points Q per item. One Q for both slots keeps the
+/// argument (b stays uniform given Q, so every S_w with P_w != alpha*H(y) stays unpredictable, and a
+/// key-robust AEAD under a random-oracle KDF hides rkey) and halves the server's scalar
+/// multiplications per voucher, the cost that bounds its throughput.
+/// </remarks>
 public static class OuterLayer
 {
     /// <summary>Bytes of rkey, the key of the voucher's inner layer.</summary>
@@ -24,80 +42,127 @@ public static class OuterLayer
     /// <summary>Bytes of the key check that leads a sealed key.</summary>
     public const int KeyCheckSize = 16;
 
-    /// <summary>Bytes of one pair's sealed key: the key check, then rkey under AES-256-GCM.</summary>
+    /// <summary>Bytes of one sealed key: the key check, then rkey under AES-256-GCM.</summary>
     public const int SealedKeySize = KeyCheckSize + InnerKeySize + Aead.Overhead;
-
-    /// <summary>The two pairs for <paramref name="item"/> (a photo's hash), in random order.</summary>
-    public static OuterPair[] Seal(PublicTable table, ReadOnlySpan<byte> item, ReadOnlySpan<byte> innerKey)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        if (innerKey.Length != InnerKeySize)
-            throw new ArgumentException($"the inner key is {InnerKeySize} bytes", nameof(innerKey));
-        var hashed = RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, item);
-        var pairs = new OuterPair[2];
-        for (int j = 0; j < 2; j++)
-        {
-            var slotPoint = table[table.Slot(j, item)];
-            var b = RistrettoScalar.Random();
-            var c = RistrettoScalar.Random();
-            var q = hashed.Multiply(b).Add(RistrettoPoint.MultiplyGenerator(c));
-            var s = slotPoint.Multiply(b).Add(table.PublicPoint.Multiply(c));
-            pairs[j] = new OuterPair(q, SealWith(s, q, innerKey));
-        }
-        // Random order: the position must not say which cuckoo function matched.
-        if (RandomNumberGenerator.GetInt32(2) == 1)
-            (pairs[0], pairs[1]) = (pairs[1], pairs[0]);
-        return pairs;
-    }
-
-    /// <summary>
-    /// The synthetic form (the paper's section on synthetic vouchers): the first pair opens for the
-    /// server (Q = b*G, S = b*L = alpha*Q) whatever the photo, the second opens for no one; in
-    /// random order, so it looks like a real match.
-    /// </summary>
-    public static OuterPair[] SealSynthetic(PublicTable table, ReadOnlySpan<byte> innerKey)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        if (innerKey.Length != InnerKeySize)
-            throw new ArgumentException($"the inner key is {InnerKeySize} bytes", nameof(innerKey));
-        var b = RistrettoScalar.Random();
-        var q = RistrettoPoint.MultiplyGenerator(b);
-        var opening = new OuterPair(q, SealWith(table.PublicPoint.Multiply(b), q, innerKey));
-        // A pair that opens for no one: Q uniform, and a key sealed under an unrelated random point.
-        Span<byte> uniform = stackalloc byte[64];
-        RandomNumberGenerator.Fill(uniform);
-        var q2 = RistrettoPoint.FromUniformBytes(uniform);
-        RandomNumberGenerator.Fill(uniform);
-        var dead = new OuterPair(q2, SealWith(RistrettoPoint.FromUniformBytes(uniform), q2, innerKey));
-        return RandomNumberGenerator.GetInt32(2) == 1 ? [opening, dead] : [dead, opening];
-    }
-
-    /// <summary>The server's attempt on one pair: true, with the inner key, only when S = alpha*Q sealed it.</summary>
-    public static bool TryOpen(IServerKey key, OuterPair pair, Span<byte> innerKey)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(pair);
-        if (pair.SealedKey.Length != SealedKeySize || innerKey.Length != InnerKeySize || pair.Q.IsIdentity)
-            return false;
-        Span<byte> derived = stackalloc byte[DerivedSize];
-        DeriveKey(key.Multiply(pair.Q), pair.Q, derived);
-        // The key check commits to the derived key: a pair sealed under any other S fails here,
-        // cheaply and without AES-GCM's exception (most pairs the server tries do not open).
-        if (!CryptographicOperations.FixedTimeEquals(derived[Aead.KeySize..], pair.SealedKey.AsSpan(0, KeyCheckSize)))
-            return false;
-        return Aead.TryOpen(derived[..Aead.KeySize], pair.SealedKey.AsSpan(KeyCheckSize), ReadOnlySpan<byte>.Empty, innerKey);
-    }
 
     private const int DerivedSize = Aead.KeySize + KeyCheckSize;
 
+    /// <summary>The probe for <paramref name="item"/>: Q and a sealed key per cuckoo slot, in random order (the order must not say which slot matched).</summary>
+    public static OuterPair SealProbe(PublicTable table, ReadOnlySpan<byte> item, ReadOnlySpan<byte> innerKey)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        CheckInnerKey(innerKey);
+        var hashed = RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, item);
+        var b = RistrettoScalar.Random();
+        var c = RistrettoScalar.Random();
+        var q = hashed.Multiply(b).Add(RistrettoPoint.MultiplyGenerator(c));
+        var cL = table.PublicPoint.Multiply(c);
+        var keys = new byte[2 * SealedKeySize];
+        int first = RandomNumberGenerator.GetInt32(2);
+        for (int j = 0; j < 2; j++)
+        {
+            var s = table[table.Slot(j, item)].Multiply(b).Add(cL);
+            SealWith(s, q, innerKey, keys.AsSpan((j ^ first) * SealedKeySize, SealedKeySize));
+        }
+        return new OuterPair(q, keys);
+    }
+
+    /// <summary>A synthetic voucher's probe: it opens for the server whatever the photo (Q = b*G, one key under S = b*L = alpha*Q, the other under a random point).</summary>
+    public static OuterPair SealSyntheticProbe(PublicTable table, ReadOnlySpan<byte> innerKey)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        CheckInnerKey(innerKey);
+        return SyntheticOpening(table, innerKey, keys: 2);
+    }
+
+    /// <summary>A pair of <paramref name="keys"/> sealed keys that opens for no one: Q uniform, each key sealed under an unrelated random point.</summary>
+    public static OuterPair Dead(ReadOnlySpan<byte> innerKey, int keys)
+    {
+        CheckInnerKey(innerKey);
+        Span<byte> uniform = stackalloc byte[64];
+        RandomNumberGenerator.Fill(uniform);
+        var q = RistrettoPoint.FromUniformBytes(uniform);
+        var sealedKeys = new byte[keys * SealedKeySize];
+        for (int k = 0; k < keys; k++)
+        {
+            RandomNumberGenerator.Fill(uniform);
+            SealWith(RistrettoPoint.FromUniformBytes(uniform), q, innerKey, sealedKeys.AsSpan(k * SealedKeySize, SealedKeySize));
+        }
+        return new OuterPair(q, sealedKeys);
+    }
+
+    private static OuterPair SyntheticOpening(PublicTable table, ReadOnlySpan<byte> innerKey, int keys)
+    {
+        var b = RistrettoScalar.Random();
+        var q = RistrettoPoint.MultiplyGenerator(b);
+        var sealedKeys = new byte[keys * SealedKeySize];
+        int opening = RandomNumberGenerator.GetInt32(keys);
+        Span<byte> uniform = stackalloc byte[64];
+        for (int k = 0; k < keys; k++)
+        {
+            RistrettoPoint s;
+            if (k == opening)
+            {
+                s = table.PublicPoint.Multiply(b);
+            }
+            else
+            {
+                RandomNumberGenerator.Fill(uniform);
+                s = RistrettoPoint.FromUniformBytes(uniform);
+            }
+            SealWith(s, q, innerKey, sealedKeys.AsSpan(k * SealedKeySize, SealedKeySize));
+        }
+        return new OuterPair(q, sealedKeys);
+    }
+
+    private static void CheckInnerKey(ReadOnlySpan<byte> innerKey)
+    {
+        if (innerKey.Length != InnerKeySize)
+            throw new ArgumentException($"the inner key is {InnerKeySize} bytes", nameof(innerKey));
+    }
+
+    /// <summary>The server's attempt on one pair: true, with the inner key, only when S = alpha*Q sealed one of its keys.</summary>
+    public static bool TryOpen(IServerKey key, OuterPair pair, Span<byte> innerKey) =>
+        Open(key, pair, innerKey) == 1;
+
+    /// <summary>
+    /// How many of the pair's sealed keys open under alpha*Q (the last one opened is in
+    /// <paramref name="innerKey"/>). One scalar multiplication, whatever the number of keys.
+    /// </summary>
+    public static int Open(IServerKey key, OuterPair pair, Span<byte> innerKey)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(pair);
+        if (pair.SealedKeys.Length == 0 || pair.SealedKeys.Length % SealedKeySize != 0 || innerKey.Length != InnerKeySize || pair.Q.IsIdentity)
+            return 0;
+        Span<byte> derived = stackalloc byte[DerivedSize];
+        DeriveKey(key.Multiply(pair.Q), pair.Q, derived);
+        int opened = 0;
+        for (int at = 0; at < pair.SealedKeys.Length; at += SealedKeySize)
+        {
+            var sealedKey = pair.SealedKeys.AsSpan(at, SealedKeySize);
+            // The key check commits to the derived key: a key sealed under any other S fails here,
+            // cheaply and without AES-GCM's exception (most keys the server tries do not open).
+            if (CryptographicOperations.FixedTimeEquals(derived[Aead.KeySize..], sealedKey[..KeyCheckSize])
+                && Aead.TryOpen(derived[..Aead.KeySize], sealedKey[KeyCheckSize..], ReadOnlySpan<byte>.Empty, innerKey))
+                opened++;
+        }
+        return opened;
+    }
+
     private static byte[] SealWith(RistrettoPoint s, RistrettoPoint q, ReadOnlySpan<byte> innerKey)
+    {
+        var sealedKey = new byte[SealedKeySize];
+        SealWith(s, q, innerKey, sealedKey);
+        return sealedKey;
+    }
+
+    private static void SealWith(RistrettoPoint s, RistrettoPoint q, ReadOnlySpan<byte> innerKey, Span<byte> sealedKey)
     {
         Span<byte> derived = stackalloc byte[DerivedSize];
         DeriveKey(s, q, derived);
-        var sealedKey = new byte[SealedKeySize];
         derived[Aead.KeySize..].CopyTo(sealedKey);
-        Aead.Seal(derived[..Aead.KeySize], innerKey, ReadOnlySpan<byte>.Empty, sealedKey.AsSpan(KeyCheckSize));
-        return sealedKey;
+        Aead.Seal(derived[..Aead.KeySize], innerKey, ReadOnlySpan<byte>.Empty, sealedKey[KeyCheckSize..]);
     }
 
     /// <summary>HKDF-SHA-256 of S, bound to Q and the protocol's label: the AEAD key, then the key check.</summary>

@@ -13,12 +13,18 @@ namespace Vigil.Privacy.Psi;
 /// </summary>
 public sealed class PublicTable
 {
-    /// <summary>The binary format's version.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The binary format's version (2: the matching mode and band parameters are in the header).</summary>
+    public const int FormatVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "VGLPDATA"u8;
     private const int NonceSize = 32;
-    private const int HeaderSize = 8 + 4 + 8 + 4 + 2 * NonceSize + RistrettoPoint.Size;
+    private const int MaxBands = 16;
+    // Mode (0 exact, 1 banded), band count, radius, a zero byte, the permutation seed, one 32-bit synthetic weight per possible band.
+    private const int ModeSize = 4 + BandParameters.SeedSize + 4 * MaxBands;
+    private const int ModeOffset = 24;
+    private const int NonceOffset = ModeOffset + ModeSize;
+    private const int PointOffset = NonceOffset + 2 * NonceSize;
+    private const int HeaderSize = PointOffset + RistrettoPoint.Size;
 
     /// <summary>Most slots a table may have (2^30: 32 GB of points, some 480 million entries).</summary>
     public const int MaxSlots = 1 << 30;
@@ -27,8 +33,9 @@ public sealed class PublicTable
     private readonly byte[] _nonce2;
     private readonly RistrettoPoint[] _slots;
 
-    internal PublicTable(ulong listVersion, RistrettoPoint publicPoint, byte[] nonce1, byte[] nonce2, RistrettoPoint[] slots)
+    internal PublicTable(ulong listVersion, RistrettoPoint publicPoint, byte[] nonce1, byte[] nonce2, RistrettoPoint[] slots, BandParameters? bands = null)
     {
+        Bands = bands;
         ListVersion = listVersion;
         PublicPoint = publicPoint;
         _nonce1 = nonce1;
@@ -38,6 +45,15 @@ public sealed class PublicTable
 
     /// <summary>The version of the list the table was built from (devices and server must agree).</summary>
     public ulong ListVersion { get; }
+
+    /// <summary>The band parameters in banded mode; null in exact mode.</summary>
+    public BandParameters? Bands { get; }
+
+    /// <summary>"exact" or "banded".</summary>
+    public string Mode => Bands is null ? "exact" : "banded";
+
+    /// <summary>The shape of every voucher made against this table.</summary>
+    public VoucherLayout Layout => Bands is null ? VoucherLayout.Exact : VoucherLayout.Banded(Bands);
 
     /// <summary>L = alpha * G.</summary>
     public RistrettoPoint PublicPoint { get; }
@@ -75,7 +91,7 @@ public sealed class PublicTable
         return (int)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)slotCount);
     }
 
-    /// <summary>The table's bytes: "VGLPDATA", format version, list version, slot count, the two cuckoo keys, L, then every slot's point.</summary>
+    /// <summary>The table's bytes: "VGLPDATA", format version, list version, slot count, the mode and band parameters, the two cuckoo keys, L, then every slot's point.</summary>
     public byte[] Serialize()
     {
         var bytes = new byte[HeaderSize + (long)_slots.Length * RistrettoPoint.Size];
@@ -84,9 +100,18 @@ public sealed class PublicTable
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], FormatVersion);
         BinaryPrimitives.WriteUInt64LittleEndian(span[12..], ListVersion);
         BinaryPrimitives.WriteInt32LittleEndian(span[20..], _slots.Length);
-        _nonce1.CopyTo(span[24..]);
-        _nonce2.CopyTo(span[(24 + NonceSize)..]);
-        PublicPoint.Encode(span[(24 + 2 * NonceSize)..]);
+        if (Bands is not null)
+        {
+            span[ModeOffset] = 1;
+            span[ModeOffset + 1] = (byte)Bands.Bands;
+            span[ModeOffset + 2] = (byte)Bands.Radius;
+            Bands.Seed.CopyTo(span[(ModeOffset + 4)..]);
+            for (int k = 0; k < Bands.Bands; k++)
+                BinaryPrimitives.WriteInt32LittleEndian(span[(ModeOffset + 4 + BandParameters.SeedSize + 4 * k)..], Bands.SyntheticWeights[k]);
+        }
+        _nonce1.CopyTo(span[NonceOffset..]);
+        _nonce2.CopyTo(span[(NonceOffset + NonceSize)..]);
+        PublicPoint.Encode(span[PointOffset..]);
         for (int i = 0; i < _slots.Length; i++)
             _slots[i].Encode(span.Slice(HeaderSize + i * RistrettoPoint.Size, RistrettoPoint.Size));
         return bytes;
@@ -113,9 +138,10 @@ public sealed class PublicTable
         long expected = HeaderSize + (long)slotCount * RistrettoPoint.Size;
         if (bytes.Length != expected)
             throw new InvalidDataException($"pdata is {bytes.Length} bytes; {slotCount} slots need exactly {expected} (truncated or padded)");
-        var nonce1 = bytes.Slice(24, NonceSize).ToArray();
-        var nonce2 = bytes.Slice(24 + NonceSize, NonceSize).ToArray();
-        if (!RistrettoPoint.TryDecode(bytes.Slice(24 + 2 * NonceSize, RistrettoPoint.Size), out var publicPoint) || publicPoint.IsIdentity)
+        var bands = ParseMode(bytes.Slice(ModeOffset, ModeSize));
+        var nonce1 = bytes.Slice(NonceOffset, NonceSize).ToArray();
+        var nonce2 = bytes.Slice(NonceOffset + NonceSize, NonceSize).ToArray();
+        if (!RistrettoPoint.TryDecode(bytes.Slice(PointOffset, RistrettoPoint.Size), out var publicPoint) || publicPoint.IsIdentity)
             throw new InvalidDataException("pdata's public point is not a valid group element");
         var slots = new RistrettoPoint[slotCount];
         for (int i = 0; i < slotCount; i++)
@@ -123,7 +149,40 @@ public sealed class PublicTable
             if (!RistrettoPoint.TryDecode(bytes.Slice(HeaderSize + i * RistrettoPoint.Size, RistrettoPoint.Size), out slots[i]) || slots[i].IsIdentity)
                 throw new InvalidDataException($"pdata slot {i} is not a valid group element");
         }
-        return new PublicTable(listVersion, publicPoint, nonce1, nonce2, slots);
+        return new PublicTable(listVersion, publicPoint, nonce1, nonce2, slots, bands);
+    }
+
+    private static BandParameters? ParseMode(ReadOnlySpan<byte> block)
+    {
+        byte mode = block[0];
+        if (mode == 0)
+        {
+            if (block.IndexOfAnyExcept((byte)0) >= 0)
+                throw new InvalidDataException("pdata is in exact mode but carries band parameters");
+            return null;
+        }
+        if (mode != 1)
+            throw new InvalidDataException($"pdata has matching mode {mode}; this Vigil knows 0 (exact) and 1 (banded)");
+        int bandCount = block[1];
+        if (bandCount is < 5 or > MaxBands || block[2] > 1 || block[3] != 0)
+            throw new InvalidDataException($"pdata's band parameters are invalid ({bandCount} bands, radius {block[2]})");
+        var weights = new int[bandCount];
+        for (int k = 0; k < MaxBands; k++)
+        {
+            int weight = BinaryPrimitives.ReadInt32LittleEndian(block[(4 + BandParameters.SeedSize + 4 * k)..]);
+            if (k < bandCount)
+                weights[k] = weight;
+            else if (weight != 0)
+                throw new InvalidDataException("pdata has synthetic weights beyond its band count");
+        }
+        try
+        {
+            return new BandParameters(bandCount, block[2], block.Slice(4, BandParameters.SeedSize), weights);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"pdata's band parameters are invalid: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -132,18 +191,31 @@ public sealed class PublicTable
     /// half load, so the table has 2.2 slots per entry (70 bytes of pdata per entry); an entry
     /// that cannot be placed after many evictions makes the build try again with new hash keys
     /// (up to 8 times); what still does not fit is dropped and counted (a false negative to
-    /// report). Blinding is spread over <paramref name="threads"/> threads.
+    /// report). Blinding is spread over <paramref name="threads"/> threads. With
+    /// <paramref name="bands"/> (banded mode) every entry must be a 32-byte PDQ hash, and the table
+    /// holds its band items instead (<c>Entries</c> and <c>Dropped</c> then count distinct items).
     /// </summary>
-    public static (PublicTable Table, int Entries, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, int threads = 0)
+    public static (PublicTable Table, int Entries, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, BandParameters? bands = null, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(key);
         var distinct = new List<byte[]>();
         var seen = new HashSet<byte[]>(ByteStringComparer.Instance);
+        var items = new List<byte[]>(bands?.Bands ?? 1);
         foreach (var entry in entries)
         {
-            if (seen.Add(entry))
-                distinct.Add(entry);
+            items.Clear();
+            if (bands is null)
+                items.Add(entry);
+            else if (entry.Length != BandParameters.HashBits / 8)
+                throw new ArgumentException($"banded mode takes 32-byte PDQ hashes; an entry has {entry.Length} bytes", nameof(entries));
+            else
+                bands.ListItems(entry, items);
+            foreach (var item in items)
+            {
+                if (seen.Add(item))
+                    distinct.Add(item);
+            }
         }
         long wanted = (long)Math.Ceiling(distinct.Count * 2.2) + 8;
         if (wanted > MaxSlots)
@@ -178,7 +250,7 @@ public sealed class PublicTable
             }
             return filler;
         }, _ => { });
-        return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots), distinct.Count, dropped);
+        return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots, bands), distinct.Count, dropped);
     }
 
     /// <summary>Byte strings compared by content.</summary>

@@ -6,23 +6,43 @@ using Vigil.Privacy.Sharing;
 
 namespace Vigil.Privacy.Psi;
 
+/// <summary>The shape of a voucher's outer layer, fixed by the table's mode.</summary>
+/// <param name="Pairs">Outer pairs (probes): 1 in exact mode (the photo's hash), one per band probe in banded mode.</param>
+/// <param name="KeysPerPair">Sealed keys per pair: 2 (one per cuckoo slot of the probed item).</param>
+public readonly record struct VoucherLayout(int Pairs, int KeysPerPair)
+{
+    /// <summary>Exact mode: one probe, the photo's hash.</summary>
+    public static VoucherLayout Exact => new(1, 2);
+
+    /// <summary>Banded mode: one pair of two keys per probe.</summary>
+    public static VoucherLayout Banded(BandParameters bands)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        return new(bands.ProbeCount, 2);
+    }
+
+    /// <summary>Bytes of one pair: Q and its sealed keys.</summary>
+    public int PairSize => RistrettoPoint.Size + KeysPerPair * OuterLayer.SealedKeySize;
+}
+
 /// <summary>
 /// A safety voucher: "VGLV", format version, the list version it was made against, a random id,
-/// the two outer pairs and the inner ciphertext rct = Enc(rkey, (DHF values, share, adct)).
-/// Real and synthetic vouchers for one threshold have the same size and form.
+/// the layout (pair count, keys per pair), the outer pairs and the inner ciphertext
+/// rct = Enc(rkey, (DHF values, share, adct)). Real and synthetic vouchers for one threshold and
+/// mode have the same size and form.
 /// </summary>
 public sealed class Voucher
 {
-    /// <summary>The binary format's version.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>The binary format's version (2: the layout is in the header, for banded mode).</summary>
+    public const byte FormatVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "VGLV"u8;
     private const int IdSize = 16;
-    private const int HeaderSize = 4 + 1 + 8 + IdSize;
-    private const int PairSize = RistrettoPoint.Size + OuterLayer.SealedKeySize;
+    private const int HeaderSize = 4 + 1 + 8 + IdSize + 2 + 1;
 
-    private Voucher(ulong listVersion, byte[] id, OuterPair[] pairs, byte[] innerCiphertext)
+    private Voucher(ulong listVersion, byte[] id, VoucherLayout layout, OuterPair[] pairs, byte[] innerCiphertext)
     {
+        Layout = layout;
         ListVersion = listVersion;
         Id = id;
         Pairs = pairs;
@@ -35,7 +55,10 @@ public sealed class Voucher
     /// <summary>A random 16-byte id (what the server may say about a voucher below the threshold).</summary>
     public byte[] Id { get; }
 
-    /// <summary>The two outer pairs.</summary>
+    /// <summary>The shape of the outer layer.</summary>
+    public VoucherLayout Layout { get; }
+
+    /// <summary>The outer pairs.</summary>
     public IReadOnlyList<OuterPair> Pairs { get; }
 
     /// <summary>rct.</summary>
@@ -44,8 +67,12 @@ public sealed class Voucher
     /// <summary>The id in hex.</summary>
     public string IdHex => Convert.ToHexStringLower(Id);
 
-    /// <summary>Size in bytes of a voucher for threshold t.</summary>
-    public static int SizeFor(int threshold) => HeaderSize + 2 * PairSize + InnerSize(threshold) + Aead.Overhead;
+    /// <summary>Size in bytes of an exact-mode voucher for threshold t.</summary>
+    public static int SizeFor(int threshold) => SizeFor(threshold, VoucherLayout.Exact);
+
+    /// <summary>Size in bytes of a voucher for threshold t and the table's layout.</summary>
+    public static int SizeFor(int threshold, VoucherLayout layout) =>
+        HeaderSize + layout.Pairs * layout.PairSize + InnerSize(threshold) + Aead.Overhead;
 
     private static int InnerSize(int threshold) =>
         (1 + DetectableHash.WidthFor(threshold)) * 8 + 2 * Field127.Size + VoucherPayload.Size + Aead.Overhead;
@@ -64,7 +91,33 @@ public sealed class Voucher
         var adct = Aead.Seal(keys.PayloadKey(), payload.Encode(), id);
         var rkey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
         var rct = Aead.Seal(rkey, Inner(dhf, share, adct), id);
-        return new Voucher(table.ListVersion, id, OuterLayer.Seal(table, payload.Pdq, rkey), rct);
+        return new Voucher(table.ListVersion, id, table.Layout, SealReal(table, payload.Pdq, rkey), rct);
+    }
+
+    private static OuterPair[] SealReal(PublicTable table, byte[] pdq, byte[] rkey)
+    {
+        if (table.Bands is null)
+            return [OuterLayer.SealProbe(table, pdq, rkey)];
+        var probes = table.Bands.Probes(pdq);
+        var pairs = new OuterPair[probes.Length];
+        for (int i = 0; i < probes.Length; i++)
+            pairs[i] = OuterLayer.SealProbe(table, probes[i], rkey);
+        // Random order: a pair's position must not say which band or flip opened.
+        RandomNumberGenerator.Shuffle(pairs.AsSpan());
+        return pairs;
+    }
+
+    private static OuterPair[] SealSynthetic(PublicTable table, byte[] rkey)
+    {
+        if (table.Bands is null)
+            return [OuterLayer.SealSyntheticProbe(table, rkey)];
+        // As many opening probes as a real match opens bands, drawn from the published weights.
+        int opening = table.Bands.DrawSyntheticOpenCount();
+        var pairs = new OuterPair[table.Layout.Pairs];
+        for (int i = 0; i < pairs.Length; i++)
+            pairs[i] = i < opening ? OuterLayer.SealSyntheticProbe(table, rkey) : OuterLayer.Dead(rkey, keys: 2);
+        RandomNumberGenerator.Shuffle(pairs.AsSpan());
+        return pairs;
     }
 
     /// <summary>
@@ -86,7 +139,7 @@ public sealed class Voucher
         var adct = RandomNumberGenerator.GetBytes(VoucherPayload.Size + Aead.Overhead);
         var rkey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
         var rct = Aead.Seal(rkey, Inner(dhf, share, adct), id);
-        return new Voucher(table.ListVersion, id, OuterLayer.SealSynthetic(table, rkey), rct);
+        return new Voucher(table.ListVersion, id, table.Layout, SealSynthetic(table, rkey), rct);
     }
 
     private static byte[] Inner(ulong[] dhf, Share share, byte[] adct)
@@ -124,45 +177,53 @@ public sealed class Voucher
         return new InnerLayer(dhf, new Share(x, y), inner.AsSpan(at + 2 * Field127.Size).ToArray());
     }
 
-    /// <summary>The voucher's bytes (fixed size for a threshold).</summary>
+    /// <summary>The voucher's bytes (fixed size for a threshold and layout).</summary>
     public byte[] Serialize()
     {
-        var bytes = new byte[HeaderSize + 2 * PairSize + InnerCiphertext.Length];
+        var bytes = new byte[HeaderSize + Layout.Pairs * Layout.PairSize + InnerCiphertext.Length];
         var span = bytes.AsSpan();
         Magic.CopyTo(span);
         span[4] = FormatVersion;
         BinaryPrimitives.WriteUInt64LittleEndian(span[5..], ListVersion);
         Id.CopyTo(span[13..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[(13 + IdSize)..], (ushort)Layout.Pairs);
+        span[15 + IdSize] = (byte)Layout.KeysPerPair;
         int at = HeaderSize;
         foreach (var pair in Pairs)
         {
             pair.Q.Encode(span[at..]);
-            pair.SealedKey.CopyTo(span[(at + RistrettoPoint.Size)..]);
-            at += PairSize;
+            pair.SealedKeys.CopyTo(span[(at + RistrettoPoint.Size)..]);
+            at += Layout.PairSize;
         }
         InnerCiphertext.CopyTo(span[at..]);
         return bytes;
     }
 
-    /// <summary>Reads a voucher made for threshold <paramref name="threshold"/>; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
-    public static Voucher Parse(ReadOnlySpan<byte> bytes, int threshold)
+    /// <summary>Reads an exact-mode voucher made for threshold <paramref name="threshold"/>; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    public static Voucher Parse(ReadOnlySpan<byte> bytes, int threshold) => Parse(bytes, threshold, VoucherLayout.Exact);
+
+    /// <summary>Reads a voucher made for threshold <paramref name="threshold"/> and a table of layout <paramref name="layout"/>; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    public static Voucher Parse(ReadOnlySpan<byte> bytes, int threshold, VoucherLayout layout)
     {
         if (bytes.Length < HeaderSize || !bytes[..4].SequenceEqual(Magic))
             throw new InvalidDataException("not a Vigil safety voucher (bad magic or too short)");
         if (bytes[4] != FormatVersion)
             throw new InvalidDataException($"voucher format version {bytes[4]} is not supported (this Vigil reads {FormatVersion})");
-        int expected = SizeFor(threshold);
+        var found = new VoucherLayout(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(13 + IdSize)..]), bytes[15 + IdSize]);
+        if (found != layout)
+            throw new InvalidDataException($"the voucher has {found.Pairs} pairs of {found.KeysPerPair} key(s), but this table's vouchers have {layout.Pairs} of {layout.KeysPerPair} (made for another matching mode)");
+        int expected = SizeFor(threshold, layout);
         if (bytes.Length != expected)
             throw new InvalidDataException($"a voucher for threshold {threshold} is {expected} bytes, not {bytes.Length} (truncated, padded or made for another threshold)");
-        var pairs = new OuterPair[2];
-        for (int j = 0; j < 2; j++)
+        var pairs = new OuterPair[layout.Pairs];
+        for (int j = 0; j < pairs.Length; j++)
         {
-            int at = HeaderSize + j * PairSize;
+            int at = HeaderSize + j * layout.PairSize;
             if (!RistrettoPoint.TryDecode(bytes.Slice(at, RistrettoPoint.Size), out var q) || q.IsIdentity)
                 throw new InvalidDataException($"voucher pair {j + 1} does not hold a valid group element");
-            pairs[j] = new OuterPair(q, bytes.Slice(at + RistrettoPoint.Size, OuterLayer.SealedKeySize).ToArray());
+            pairs[j] = new OuterPair(q, bytes.Slice(at + RistrettoPoint.Size, layout.KeysPerPair * OuterLayer.SealedKeySize).ToArray());
         }
-        return new Voucher(BinaryPrimitives.ReadUInt64LittleEndian(bytes[5..]), bytes.Slice(13, IdSize).ToArray(), pairs,
-            bytes[(HeaderSize + 2 * PairSize)..].ToArray());
+        return new Voucher(BinaryPrimitives.ReadUInt64LittleEndian(bytes[5..]), bytes.Slice(13, IdSize).ToArray(), layout, pairs,
+            bytes[(HeaderSize + layout.Pairs * layout.PairSize)..].ToArray());
     }
 }

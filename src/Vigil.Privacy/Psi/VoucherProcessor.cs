@@ -14,7 +14,7 @@ public sealed record RevealedMatch(string VoucherId, VoucherPayload Payload);
 /// <param name="Matches">The revealed matches (empty below the threshold).</param>
 /// <param name="Synthetic">Vouchers that opened but were synthetic (known only once revealed; 0 below it).</param>
 /// <param name="Rejected">Vouchers refused as malformed or inconsistent (both pairs opening, a broken inner layer).</param>
-/// <param name="Problem">Why an account past the threshold could not be opened (it should be flagged), or null.</param>
+/// <param name="Problem">Why the account should be flagged (past the threshold its shares did not rebuild the key, or it sent more synthetic vouchers than the protocol allows), or null.</param>
 public sealed record ProcessingResult(bool Revealed, int Vouchers, IReadOnlyList<RevealedMatch> Matches, int Synthetic, int Rejected, string? Problem = null);
 
 /// <summary>What the server's key did to one voucher's outer layer.</summary>
@@ -26,14 +26,15 @@ public enum OuterOutcome
     /// <summary>A pair opened and gave the inner key (a match or a synthetic voucher).</summary>
     Opened,
 
-    /// <summary>The pairs contradict each other (both of an exact voucher's pairs, or keys that differ): refused.</summary>
+    /// <summary>The voucher contradicts itself (both keys of a probe open, or probes give different keys): refused.</summary>
     Rejected,
 }
 
 /// <summary>A voucher whose outer layer opened, with the inner key rkey it gave (what a store keeps between uploads).</summary>
 /// <param name="Voucher">The voucher.</param>
 /// <param name="InnerKey">rkey.</param>
-public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey);
+/// <param name="OpenedPairs">How many of its probes opened (1 in exact mode; in banded mode one per agreeing band, which is what the count leaks).</param>
+public sealed record OpenedVoucher(Voucher Voucher, byte[] InnerKey, int OpenedPairs = 1);
 
 /// <summary>
 /// The server's side, per account, in two steps. <see cref="OpenOuter"/> runs once per voucher as it
@@ -61,8 +62,11 @@ public static class VoucherProcessor
         bool agree = true;
         foreach (var pair in voucher.Pairs)
         {
-            if (!OuterLayer.TryOpen(key, pair, candidate))
+            int keys = OuterLayer.Open(key, pair, candidate);
+            if (keys == 0)
                 continue;
+            // A probe's item sits in one of its two cuckoo slots, so at most one of its keys can open.
+            agree &= keys == 1;
             if (opens == 0)
                 candidate.CopyTo(rkey);
             else
@@ -71,11 +75,10 @@ public static class VoucherProcessor
         }
         if (opens == 0)
             return OuterOutcome.Closed;
-        // An exact voucher's photo sits in one cuckoo slot, so only one of its two pairs can open;
-        // a banded voucher's probes may open several, but all must carry the one inner key.
-        if (!agree || (voucher.Pairs.Count == 2 && opens == 2))
+        // A banded voucher's probes may open several (one per band that agrees), all with the one inner key.
+        if (!agree)
             return OuterOutcome.Rejected;
-        opened = new OpenedVoucher(voucher, rkey.ToArray());
+        opened = new OpenedVoucher(voucher, rkey.ToArray(), opens);
         return OuterOutcome.Opened;
     }
 
@@ -140,7 +143,12 @@ public static class VoucherProcessor
             return new ProcessingResult(false, vouchers, [], 0, rejected,
                 $"{opened.Count} vouchers opened but their shares do not rebuild the account key: more synthetic vouchers than the detectable hash separates (s = {DetectableHash.WidthFor(threshold)}), or forged ones; flag the account");
         }
-        return new ProcessingResult(true, vouchers, matches, opened.Count - shares.Count, rejected);
+        int synthetic = opened.Count - shares.Count;
+        int allowed = SyntheticRate.Allowed(threshold, vouchers);
+        string? problem = synthetic > allowed
+            ? $"{synthetic} of {vouchers} vouchers were synthetic; a device following the protocol sends at most about {allowed}: flag the account"
+            : null;
+        return new ProcessingResult(true, vouchers, matches, synthetic, rejected, problem);
     }
 
     /// <summary>Processes one account's vouchers at once (<see cref="OpenOuter"/> on each, then <see cref="Reveal"/>).</summary>
