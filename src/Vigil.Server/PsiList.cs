@@ -25,7 +25,8 @@ public sealed class PsiList
         Key = key;
         Manifest = manifest;
         Location = location;
-        VoucherSize = Voucher.SizeFor(manifest.Threshold);
+        Layout = manifest.VoucherLayout();
+        VoucherSize = Voucher.SizeFor(manifest.Threshold, Layout);
     }
 
     /// <summary>The server key (opens outer layers).</summary>
@@ -46,11 +47,14 @@ public sealed class PsiList
     /// <summary>The banks the list was built from (revealed hashes are re-checked against them).</summary>
     public IReadOnlyList<string> Banks => Manifest.Banks;
 
+    /// <summary>The shape of every voucher made against this list (exact or banded mode).</summary>
+    public VoucherLayout Layout { get; }
+
     /// <summary>Bytes of every voucher made against this list.</summary>
     public int VoucherSize { get; }
 
     /// <summary>Reads one voucher made against this list's parameters; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
-    public Voucher ParseVoucher(ReadOnlySpan<byte> bytes) => Voucher.Parse(bytes, Manifest.Threshold);
+    public Voucher ParseVoucher(ReadOnlySpan<byte> bytes) => Voucher.Parse(bytes, Manifest.Threshold, Layout);
 
     /// <summary>
     /// Loads <c>DIR/server.key</c>, <c>DIR/pdata.bin</c> and <c>DIR/manifest.json</c> as
@@ -98,9 +102,15 @@ public sealed class PsiList
         }
         if (manifest.Threshold < 1)
             throw new InvalidDataException($"{manifestPath}: threshold {manifest.Threshold} is not valid");
-        // Only exact-mode vouchers are known here; a list of another mode must not be half-processed.
-        if (manifest.Mode != "exact")
-            throw new InvalidDataException($"{manifestPath}: mode '{manifest.Mode}' is not supported by this server yet (exact only)");
+        try
+        {
+            var (listVersion, bands) = PublicTable.ReadHeader(pdata);
+            manifest.CheckAgainst(listVersion, bands);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{Path.Combine(dir, PdataFile)}: {e.Message}", e);
+        }
         return new PsiList(key, manifest, dir);
     }
 }

@@ -18,9 +18,9 @@ internal static class PsiFixture
 
     /// <summary>Writes DIR/pdata.bin, DIR/manifest.json (signed) and DIR/server.key; returns the table devices use.</summary>
     public static PublicTable Publish(string dir, ServerKey key, IEnumerable<byte[]> entries, ulong listVersion = ListVersion,
-        int threshold = Threshold, string[]? banks = null)
+        int threshold = Threshold, string[]? banks = null, BandParameters? bands = null)
     {
-        var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion);
+        var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion, bands);
         Assert.Equal(0, dropped);
         var pdata = table.Serialize();
         Directory.CreateDirectory(dir);
@@ -28,7 +28,8 @@ internal static class PsiFixture
         File.WriteAllBytes(Path.Combine(dir, PsiList.KeyFile), key.Export());
         var manifest = new Manifest
         {
-            Mode = "exact",
+            Mode = table.Mode,
+            Bands = bands is null ? null : ManifestBands.From(bands),
             ListVersion = listVersion,
             Threshold = threshold,
             Banks = banks ?? ["SAMPLES"],

@@ -123,11 +123,18 @@ public sealed record Manifest
     public void CheckAgainst(PublicTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.ListVersion != ListVersion)
-            throw new InvalidDataException($"pdata is list version {table.ListVersion}, its manifest says {ListVersion}");
-        if (table.Mode != Mode)
-            throw new InvalidDataException($"pdata is in {table.Mode} mode, its manifest says {Mode}");
-        if (table.Bands is not null && !ManifestBands.From(table.Bands).Equals(Bands))
+        CheckAgainst(table.ListVersion, table.Bands);
+    }
+
+    /// <summary>As <see cref="CheckAgainst(PublicTable)"/>, from a table's header (<see cref="PublicTable.ReadHeader"/>).</summary>
+    public void CheckAgainst(ulong listVersion, BandParameters? bands)
+    {
+        if (listVersion != ListVersion)
+            throw new InvalidDataException($"pdata is list version {listVersion}, its manifest says {ListVersion}");
+        string mode = bands is null ? "exact" : "banded";
+        if (mode != Mode)
+            throw new InvalidDataException($"pdata is in {mode} mode, its manifest says {Mode}");
+        if (bands is not null && !ManifestBands.From(bands).Equals(Bands))
             throw new InvalidDataException("pdata's band parameters differ from its manifest's");
     }
 }

@@ -152,6 +152,24 @@ public sealed class PublicTable
         return new PublicTable(listVersion, publicPoint, nonce1, nonce2, slots, bands);
     }
 
+    /// <summary>
+    /// Reads only the header (list version and band parameters) of a table, for a server that
+    /// needs its mode without decoding millions of points; the same checks as <see cref="Parse"/>
+    /// on those fields, and on the length.
+    /// </summary>
+    public static (ulong ListVersion, BandParameters? Bands) ReadHeader(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < HeaderSize || !bytes[..8].SequenceEqual(Magic))
+            throw new InvalidDataException("not a Vigil PSI table (pdata): bad magic or too short");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
+        if (version != FormatVersion)
+            throw new InvalidDataException($"pdata format version {version} is not supported (this Vigil reads {FormatVersion})");
+        int slotCount = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
+        if (slotCount is < 2 or > MaxSlots || bytes.Length != HeaderSize + (long)slotCount * RistrettoPoint.Size)
+            throw new InvalidDataException($"pdata is {bytes.Length} bytes, which does not fit its {slotCount} slots (truncated or padded)");
+        return (BinaryPrimitives.ReadUInt64LittleEndian(bytes[12..]), ParseMode(bytes.Slice(ModeOffset, ModeSize)));
+    }
+
     private static BandParameters? ParseMode(ReadOnlySpan<byte> block)
     {
         byte mode = block[0];
