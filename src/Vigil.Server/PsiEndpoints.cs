@@ -179,9 +179,13 @@ public static class PsiEndpoints
         };
     }
 
-    /// <summary>Most vouchers one upload may carry: the setting, or fewer when that many would be over 1 GiB (an upload is held in one array).</summary>
+    /// <summary>
+    /// Most vouchers one upload may carry: the setting, divided by the probes per voucher (a banded
+    /// voucher costs the server 261 scalar multiplications, an exact one 1, and one request should
+    /// not take minutes), and fewer when that many would be over 1 GiB (an upload is held in one array).
+    /// </summary>
     private static int VoucherLimit(PsiList list, ServerSettings settings) =>
-        (int)Math.Min(settings.MaxVouchersPerUpload, MediaEndpoints.MaxUploadLimit / list.VoucherSize);
+        (int)Math.Min(Math.Max(1, settings.MaxVouchersPerUpload / list.Layout.Pairs), MediaEndpoints.MaxUploadLimit / list.VoucherSize);
 
     /// <summary>
     /// 413; the rest of the body is not read, so the connection closes after the answer (said in a
