@@ -17,14 +17,14 @@ public sealed class OuterLayerTests
         var listed = RandomItems(300);
         var (table, _, dropped) = PublicTable.Build(listed, key, listVersion: 7);
         Assert.Equal(0, dropped);
-        Assert.True(table.SlotCount >= 2 * listed.Length);
+        Assert.Equal(table.Choices == 3 ? 1.2 : 2.2, (table.SlotCount - 8) / (double)listed.Length, 2);
         var opened = new byte[OuterLayer.InnerKeySize];
 
         foreach (var item in listed.Take(60))
         {
             var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
             var probe = OuterLayer.SealProbe(table, item, innerKey);
-            Assert.Equal(2, probe.KeyCount);
+            Assert.Equal(table.Choices, probe.KeyCount);
             Assert.Equal(1, OuterLayer.Open(key, probe, opened));
             Assert.Equal(innerKey, opened);
         }
@@ -65,7 +65,7 @@ public sealed class OuterLayerTests
         Assert.Equal(1, OuterLayer.Open(key, synthetic, opened));
         Assert.Equal(innerKey, opened);
         Assert.Equal(0, OuterLayer.Open(other, synthetic, opened));
-        Assert.Equal(0, OuterLayer.Open(key, OuterLayer.Dead(innerKey, keys: 2), opened));
+        Assert.Equal(0, OuterLayer.Open(key, OuterLayer.Dead(innerKey, keys: table.Choices), opened));
         // Same shape as a real voucher's probe.
         var real = OuterLayer.SealProbe(table, RandomNumberGenerator.GetBytes(32), innerKey);
         Assert.Equal(real.SealedKeys.Length, synthetic.SealedKeys.Length);

@@ -1,21 +1,16 @@
 namespace Vigil.Privacy.Psi;
 
-/// <summary>Places entries in a two-choice cuckoo table, one entry per slot, evicting along a random walk.</summary>
+/// <summary>Places entries in a cuckoo table of d choices, one entry per slot, evicting along a random walk.</summary>
 internal static class CuckooPlacement
 {
     private const int MaxEvictions = 100_000;
 
     /// <summary>For each slot, the index of the entry placed there, or -1 for an empty slot.</summary>
-    public static int[] Place(IReadOnlyList<byte[]> entries, int slotCount, byte[] nonce1, byte[] nonce2, out int dropped)
+    public static int[] Place(IReadOnlyList<byte[]> entries, int slotCount, int choices, byte[] nonce1, byte[] nonce2, out int dropped)
     {
-        // Both slots of every entry up front, on every core: the walk below then only reads arrays.
-        var first = new int[entries.Count];
-        var second = new int[entries.Count];
-        Parallel.For(0, entries.Count, e =>
-        {
-            first[e] = PublicTable.Slot(0, entries[e], nonce1, nonce2, slotCount);
-            second[e] = PublicTable.Slot(1, entries[e], nonce1, nonce2, slotCount);
-        });
+        // Every entry's slots up front, on every core: the walk below then only reads an array.
+        var candidates = new int[entries.Count * choices];
+        Parallel.For(0, entries.Count, e => PublicTable.Slots(entries[e], nonce1, nonce2, slotCount, candidates.AsSpan(e * choices, choices)));
         var table = new int[slotCount];
         Array.Fill(table, -1);
         var rng = new Random(unchecked((int)BitConverter.ToUInt32(nonce1, 0)));
@@ -23,27 +18,32 @@ internal static class CuckooPlacement
         for (int e = 0; e < entries.Count; e++)
         {
             int homeless = e;
-            int slot = first[homeless];
+            int cameFrom = -1;
             bool placed = false;
-            for (int kick = 0; kick < MaxEvictions; kick++)
+            for (int kick = 0; kick < MaxEvictions && !placed; kick++)
             {
-                int other = second[homeless] == slot ? first[homeless] : second[homeless];
-                if (table[slot] < 0)
+                var mine = candidates.AsSpan(homeless * choices, choices);
+                foreach (int slot in mine)
                 {
-                    table[slot] = homeless;
-                    placed = true;
-                    break;
+                    if (table[slot] < 0)
+                    {
+                        table[slot] = homeless;
+                        placed = true;
+                        break;
+                    }
                 }
-                if (table[other] < 0)
+                if (placed)
+                    break;
+                // All taken: evict the occupant of a random one of its slots (not the one it was just
+                // pushed out of) and carry that entry on.
+                int victimSlot;
+                do
                 {
-                    table[other] = homeless;
-                    placed = true;
-                    break;
+                    victimSlot = mine[rng.Next(choices)];
                 }
-                // Both taken: evict one of the two occupants at random and place it elsewhere.
-                int victimSlot = rng.Next(2) == 0 ? slot : other;
+                while (victimSlot == cameFrom);
                 (table[victimSlot], homeless) = (homeless, table[victimSlot]);
-                slot = first[homeless] == victimSlot ? second[homeless] : first[homeless];
+                cameFrom = victimSlot;
             }
             if (!placed)
                 dropped++;

@@ -6,7 +6,7 @@ namespace Vigil.Privacy.Psi;
 
 /// <summary>
 /// One outer pair of a voucher (a probe): the point Q and a sealed key per cuckoo slot of the
-/// probed item (two).
+/// probed item (three in exact mode, two in banded mode).
 /// </summary>
 /// <param name="Q">b * H(y) + c * G.</param>
 /// <param name="SealedKeys">
@@ -22,14 +22,14 @@ public sealed record OuterPair(RistrettoPoint Q, byte[] SealedKeys)
 /// <summary>
 /// The voucher's outer layer (the paper's step 4). The device, holding only the public table, makes
 /// for an item y (the photo's hash in exact mode, each band probe in banded mode) with random b, c
-/// the point Q = b*H(y) + c*G and, for each of y's two cuckoo slots w, Enc(KDF(S_w), rkey) with
+/// the point Q = b*H(y) + c*G and, for each of y's cuckoo slots w, Enc(KDF(S_w), rkey) with
 /// S_w = b*P_w + c*L. When P_w = alpha*H(y) (y is on the list, in slot w) then S_w = alpha*Q and the
 /// server can open that key; otherwise S_w = alpha*Q + b*(P_w - alpha*H(y)) is uniformly random
 /// given Q (b is hidden by c) and the key opens under nothing the server can compute. The device
 /// learns nothing either way.
 /// </summary>
 /// <remarks>
-/// The paper draws fresh b, c for each slot, two points Q per item. One Q for both slots keeps the
+/// The paper draws fresh b, c for each slot, a point Q per slot. One Q for all slots keeps the
 /// argument (b stays uniform given Q, so every S_w with P_w != alpha*H(y) stays unpredictable, and a
 /// key-robust AEAD under a random-oracle KDF hides rkey) and halves the server's scalar
 /// multiplications per voucher, the cost that bounds its throughput.
@@ -57,12 +57,19 @@ public static class OuterLayer
         var c = RistrettoScalar.Random();
         var q = hashed.Multiply(b).Add(RistrettoPoint.MultiplyGenerator(c));
         var cL = table.PublicPoint.Multiply(c);
-        var keys = new byte[2 * SealedKeySize];
-        int first = RandomNumberGenerator.GetInt32(2);
-        for (int j = 0; j < 2; j++)
+        int choices = table.Choices;
+        Span<int> slots = stackalloc int[choices];
+        table.Slots(item, slots);
+        // A random order of the keys, so a key's position does not say which slot matched.
+        Span<int> order = stackalloc int[choices];
+        for (int j = 0; j < choices; j++)
+            order[j] = j;
+        RandomNumberGenerator.Shuffle(order);
+        var keys = new byte[choices * SealedKeySize];
+        for (int j = 0; j < choices; j++)
         {
-            var s = table[table.Slot(j, item)].Multiply(b).Add(cL);
-            SealWith(s, q, innerKey, keys.AsSpan((j ^ first) * SealedKeySize, SealedKeySize));
+            var s = table[slots[j]].Multiply(b).Add(cL);
+            SealWith(s, q, innerKey, keys.AsSpan(order[j] * SealedKeySize, SealedKeySize));
         }
         return new OuterPair(q, keys);
     }
@@ -72,7 +79,7 @@ public static class OuterLayer
     {
         ArgumentNullException.ThrowIfNull(table);
         CheckInnerKey(innerKey);
-        return SyntheticOpening(table, innerKey, keys: 2);
+        return SyntheticOpening(table, innerKey, keys: table.Choices);
     }
 
     /// <summary>A pair of <paramref name="keys"/> sealed keys that opens for no one: Q uniform, each key sealed under an unrelated random point.</summary>

@@ -65,30 +65,45 @@ public sealed class PublicTable
     public RistrettoPoint this[int slot] => _slots[slot];
 
     /// <summary>
-    /// The slot of <paramref name="item"/> under cuckoo hash <paramref name="which"/> (0 or 1): keyed
-    /// SHA-256 modulo the slot count; the second never equals the first.
+    /// Cuckoo choices per item: 3 in exact mode (so the table can be 83% full: 1.2 slots per entry),
+    /// 2 in banded mode (each of a photo's 261 probes then costs the device one multiplication less;
+    /// 2.2 slots per item, since two choices only work below half load).
     /// </summary>
-    public int Slot(int which, ReadOnlySpan<byte> item) => Slot(which, item, _nonce1, _nonce2, _slots.Length);
+    public int Choices => ChoicesFor(Bands);
 
-    internal static int Slot(int which, ReadOnlySpan<byte> item, ReadOnlySpan<byte> nonce1, ReadOnlySpan<byte> nonce2, int slotCount)
+    private static int ChoicesFor(BandParameters? bands) => bands is null ? 3 : 2;
+
+    private static double SlotsPerItem(int choices) => choices == 3 ? 1.2 : 2.2;
+
+    /// <summary>
+    /// The <see cref="Choices"/> slots of <paramref name="item"/> (its cuckoo hashes): one SHA-256 of
+    /// the domain, the two public keys and the item, 8 bytes of it per choice modulo the slot count,
+    /// moved on to the next slot when it repeats an earlier choice.
+    /// </summary>
+    public void Slots(ReadOnlySpan<byte> item, Span<int> slots)
     {
-        int first = RawSlot(nonce1, item, slotCount);
-        if (which == 0)
-            return first;
-        int second = RawSlot(nonce2, item, slotCount);
-        return second != first ? second : (first + 1) % slotCount;
+        if (slots.Length != Choices)
+            throw new ArgumentException($"this table gives {Choices} slots per item", nameof(slots));
+        Slots(item, _nonce1, _nonce2, _slots.Length, slots);
     }
 
-    private static int RawSlot(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> item, int slotCount)
+    internal static void Slots(ReadOnlySpan<byte> item, ReadOnlySpan<byte> nonce1, ReadOnlySpan<byte> nonce2, int slotCount, Span<int> slots)
     {
-        int length = PsiDomains.CuckooSlot.Length + nonce.Length + item.Length;
+        int length = PsiDomains.CuckooSlot.Length + nonce1.Length + nonce2.Length + item.Length;
         Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
         PsiDomains.CuckooSlot.CopyTo(input);
-        nonce.CopyTo(input[PsiDomains.CuckooSlot.Length..]);
-        item.CopyTo(input[(PsiDomains.CuckooSlot.Length + nonce.Length)..]);
+        nonce1.CopyTo(input[PsiDomains.CuckooSlot.Length..]);
+        nonce2.CopyTo(input[(PsiDomains.CuckooSlot.Length + nonce1.Length)..]);
+        item.CopyTo(input[(PsiDomains.CuckooSlot.Length + nonce1.Length + nonce2.Length)..]);
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(input, digest);
-        return (int)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)slotCount);
+        for (int j = 0; j < slots.Length; j++)
+        {
+            int slot = (int)(BinaryPrimitives.ReadUInt64LittleEndian(digest[(8 * j)..]) % (ulong)slotCount);
+            while (slots[..j].Contains(slot))
+                slot = (slot + 1) % slotCount;
+            slots[j] = slot;
+        }
     }
 
     /// <summary>The table's bytes: "VGLPDATA", format version, list version, slot count, the mode and band parameters, the two cuckoo keys, L, then every slot's point.</summary>
@@ -205,8 +220,9 @@ public sealed class PublicTable
 
     /// <summary>
     /// Builds the table from the list's entries (each a byte string, e.g. a 32-byte PDQ hash;
-    /// duplicates are removed, and <c>Entries</c> says how many distinct ones there were). Two-choice cuckoo hashing with one entry per slot only works below
-    /// half load, so the table has 2.2 slots per entry (70 bytes of pdata per entry); an entry
+    /// duplicates are removed, and <c>Entries</c> says how many distinct ones there were), one
+    /// entry per slot in a cuckoo table of <see cref="Choices"/> choices: 1.2 slots per entry with
+    /// three (38 bytes of pdata per entry), 2.2 with two (two choices only work below half load); an entry
     /// that cannot be placed after many evictions makes the build try again with new hash keys
     /// (up to 8 times); what still does not fit is dropped and counted (a false negative to
     /// report). Blinding is spread over <paramref name="threads"/> threads. With
@@ -235,7 +251,8 @@ public sealed class PublicTable
                     distinct.Add(item);
             }
         }
-        long wanted = (long)Math.Ceiling(distinct.Count * 2.2) + 8;
+        int choices = ChoicesFor(bands);
+        long wanted = (long)Math.Ceiling(distinct.Count * SlotsPerItem(choices)) + 8;
         if (wanted > MaxSlots)
             throw new ArgumentException($"{distinct.Count:N0} entries need more than {MaxSlots:N0} slots", nameof(entries));
         int slotCount = (int)wanted;
@@ -247,27 +264,28 @@ public sealed class PublicTable
         {
             var n1 = RandomNumberGenerator.GetBytes(NonceSize);
             var n2 = RandomNumberGenerator.GetBytes(NonceSize);
-            var candidate = CuckooPlacement.Place(distinct, slotCount, n1, n2, out int candidateDropped);
+            var candidate = CuckooPlacement.Place(distinct, slotCount, choices, n1, n2, out int candidateDropped);
             if (candidateDropped < dropped)
                 (nonce1, nonce2, placement, dropped) = (n1, n2, candidate, candidateDropped);
         }
 
         var slots = new RistrettoPoint[slotCount];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
-        Parallel.For(0, slotCount, options, () => new byte[64], (i, _, filler) =>
+        // Chunks of slots, each with one draw of randomness for all its filler points.
+        const int Chunk = 4096;
+        Parallel.For(0, (slotCount + Chunk - 1) / Chunk, options, () => new byte[Chunk * 64], (chunk, _, random) =>
         {
-            int entry = placement[i];
-            if (entry >= 0)
+            RandomNumberGenerator.Fill(random);
+            int end = Math.Min(slotCount, (chunk + 1) * Chunk);
+            for (int i = chunk * Chunk; i < end; i++)
             {
-                slots[i] = key.Multiply(RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, distinct[entry]));
+                int entry = placement[i];
+                slots[i] = entry >= 0
+                    ? key.Multiply(RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, distinct[entry]))
+                    : RistrettoPoint.FromUniformBytes(random.AsSpan((i - chunk * Chunk) * 64, 64));
             }
-            else
-            {
-                RandomNumberGenerator.Fill(filler);
-                slots[i] = RistrettoPoint.FromUniformBytes(filler);
-            }
-            return filler;
-        }, _ => { });
+            return random;
+        }, random => CryptographicOperations.ZeroMemory(random));
         return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots, bands), distinct.Count, dropped);
     }
 

@@ -8,11 +8,11 @@ namespace Vigil.Privacy.Psi;
 
 /// <summary>The shape of a voucher's outer layer, fixed by the table's mode.</summary>
 /// <param name="Pairs">Outer pairs (probes): 1 in exact mode (the photo's hash), one per band probe in banded mode.</param>
-/// <param name="KeysPerPair">Sealed keys per pair: 2 (one per cuckoo slot of the probed item).</param>
+/// <param name="KeysPerPair">Sealed keys per pair, one per cuckoo slot of the probed item: 3 in exact mode, 2 in banded mode.</param>
 public readonly record struct VoucherLayout(int Pairs, int KeysPerPair)
 {
     /// <summary>Exact mode: one probe, the photo's hash.</summary>
-    public static VoucherLayout Exact => new(1, 2);
+    public static VoucherLayout Exact => new(1, 3);
 
     /// <summary>Banded mode: one pair of two keys per probe.</summary>
     public static VoucherLayout Banded(BandParameters bands)
@@ -115,7 +115,7 @@ public sealed class Voucher
         int opening = table.Bands.DrawSyntheticOpenCount();
         var pairs = new OuterPair[table.Layout.Pairs];
         for (int i = 0; i < pairs.Length; i++)
-            pairs[i] = i < opening ? OuterLayer.SealSyntheticProbe(table, rkey) : OuterLayer.Dead(rkey, keys: 2);
+            pairs[i] = i < opening ? OuterLayer.SealSyntheticProbe(table, rkey) : OuterLayer.Dead(rkey, keys: table.Choices);
         RandomNumberGenerator.Shuffle(pairs.AsSpan());
         return pairs;
     }
