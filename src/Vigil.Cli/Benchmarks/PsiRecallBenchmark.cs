@@ -32,7 +32,7 @@ internal static class PsiRecallBenchmark
         ]),
     ];
 
-    public static int Run(IReadOnlyList<string> paths, int filler, int negatives, TextWriter output, TextWriter log)
+    public static int Run(IReadOnlyList<string> paths, int filler, int negatives, int seeds, TextWriter output, TextWriter log)
     {
         var hasher = new PdqHasher();
         using var decoder = new ImageDecoder();
@@ -50,14 +50,16 @@ internal static class PsiRecallBenchmark
             list.Add(Bytes(original.Hash));
         for (int i = 0; i < filler; i++)
             list.Add(RandomNumberGenerator.GetBytes(32));
-        log.WriteLine($"building banded and exact pdata for {originals.Count} images and {filler:N0} random hashes...");
-        var bands = BandParameters.Default();
-        var (banded, _, _) = PublicTable.Build(list, key, 1, bands);
+        // Which probes open depends on the permutation, drawn anew by every publish: try several.
+        log.WriteLine($"building exact pdata and banded pdata with {seeds} permutation seeds for {originals.Count} images and {filler:N0} random hashes...");
+        var banded = new PublicTable[seeds];
+        for (int i = 0; i < seeds; i++)
+            (banded[i], _, _) = PublicTable.Build(list, key, 1, BandParameters.Default());
         var (exact, _, _) = PublicTable.Build(list, key, 1);
         var account = AccountKeys.Create(30);
 
         var directory = Directory.CreateTempSubdirectory("vigil-recall-");
-        var rows = new List<(string Image, string Edit, int Distance, int Quality, int BandedProbes, bool ExactOpens)>();
+        var rows = new List<(string Image, string Edit, int Distance, int Quality, int[] BandedProbes, bool ExactOpens)>();
         var createClock = new Stopwatch();
         int made = 0;
         try
@@ -71,16 +73,19 @@ internal static class PsiRecallBenchmark
                     using var image = decoder.DecodeFile(edited);
                     var result = hasher.HashRgb(image.Pixels, image.Width, image.Height);
                     var payload = new VoucherPayload(Bytes(result.Hash), VisualDerivative.From(image), Path.GetFileName(edited));
-                    createClock.Start();
-                    var bandedVoucher = Voucher.CreateReal(banded, account, payload);
-                    createClock.Stop();
-                    made++;
-                    var exactVoucher = Voucher.CreateReal(exact, account, payload);
-                    VoucherProcessor.OpenOuter(key, 1, bandedVoucher, out var openedBanded);
-                    var exactOutcome = VoucherProcessor.OpenOuter(key, 1, exactVoucher, out _);
-                    rows.Add((Path.GetFileName(original.Path), edit.Name, result.Hash.DistanceTo(original.Hash), result.Quality,
-                        openedBanded?.OpenedPairs ?? 0, exactOutcome == OuterOutcome.Opened));
-                    log.WriteLine($"  {rows[^1].Image}, {edit.Name}: distance {rows[^1].Distance}, banded probes opened {rows[^1].BandedProbes}");
+                    var probes = new int[seeds];
+                    for (int i = 0; i < seeds; i++)
+                    {
+                        createClock.Start();
+                        var voucher = Voucher.CreateReal(banded[i], account, payload);
+                        createClock.Stop();
+                        made++;
+                        VoucherProcessor.OpenOuter(key, 1, voucher, out var opened);
+                        probes[i] = opened?.OpenedPairs ?? 0;
+                    }
+                    var exactOutcome = VoucherProcessor.OpenOuter(key, 1, Voucher.CreateReal(exact, account, payload), out _);
+                    rows.Add((Path.GetFileName(original.Path), edit.Name, result.Hash.DistanceTo(original.Hash), result.Quality, probes, exactOutcome == OuterOutcome.Opened));
+                    log.WriteLine($"  {rows[^1].Image}, {edit.Name}: distance {rows[^1].Distance}, banded probes opened {string.Join('/', probes)}");
                 }
             }
         }
@@ -94,16 +99,24 @@ internal static class PsiRecallBenchmark
         for (int i = 0; i < negatives; i++)
         {
             var payload = new VoucherPayload(RandomNumberGenerator.GetBytes(32), new byte[VoucherPayload.ThumbnailSide * VoucherPayload.ThumbnailSide], "unlisted");
-            if (VoucherProcessor.OpenOuter(key, 1, Voucher.CreateReal(banded, account, payload), out _) != OuterOutcome.Closed)
+            if (VoucherProcessor.OpenOuter(key, 1, Voucher.CreateReal(banded[i % seeds], account, payload), out _) != OuterOutcome.Closed)
                 falseOpens++;
         }
 
-        output.WriteLine($"| image | edit | PDQ distance | quality | within 31 | banded: opens (probes) | exact: opens |");
+        static int Opens(int[] probes)
+        {
+            int opens = 0;
+            foreach (int count in probes)
+                opens += count > 0 ? 1 : 0;
+            return opens;
+        }
+
+        output.WriteLine($"| image | edit | PDQ distance | quality | within 31 | banded: opens in {seeds} seeds (probes) | exact: opens |");
         output.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var row in rows)
-            output.WriteLine($"| {row.Image} | {row.Edit} | {row.Distance} | {row.Quality} | {(row.Distance <= 31 ? "yes" : "no")} | {(row.BandedProbes > 0 ? $"yes ({row.BandedProbes})" : "no")} | {(row.ExactOpens ? "yes" : "no")} |");
+            output.WriteLine($"| {row.Image} | {row.Edit} | {row.Distance} | {row.Quality} | {(row.Distance <= 31 ? "yes" : "no")} | {Opens(row.BandedProbes)} ({string.Join('/', row.BandedProbes)}) | {(row.ExactOpens ? "yes" : "no")} |");
         output.WriteLine();
-        output.WriteLine("| edit | copies | PDQ distance (min / median / max) | within 31 (plain matcher) | banded opens | exact opens |");
+        output.WriteLine("| edit | copies | PDQ distance (min / median / max) | within 31 (plain matcher) | banded opens (of copies x seeds) | exact opens |");
         output.WriteLine("|---|---|---|---|---|---|");
         foreach (var edit in Edits)
         {
@@ -115,14 +128,16 @@ internal static class PsiRecallBenchmark
                     continue;
                 distances.Add(row.Distance);
                 within += row.Distance <= 31 ? 1 : 0;
-                bandedOpens += row.BandedProbes > 0 ? 1 : 0;
+                bandedOpens += Opens(row.BandedProbes);
                 exactOpens += row.ExactOpens ? 1 : 0;
             }
             distances.Sort();
-            output.WriteLine($"| {edit.Name} | {distances.Count} | {distances[0]} / {distances[distances.Count / 2]} / {distances[^1]} | {within} of {distances.Count} | {bandedOpens} of {distances.Count} | {exactOpens} of {distances.Count} |");
+            int tries = distances.Count * seeds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {edit.Name} | {distances.Count} | {distances[0]} / {distances[distances.Count / 2]} / {distances[^1]} | {within} of {distances.Count} | {100.0 * bandedOpens / tries:F0}% | {exactOpens} of {distances.Count} |"));
         }
         output.WriteLine();
-        output.WriteLine("| PDQ distance | copies | banded opens |");
+        output.WriteLine("| PDQ distance | copies | banded opens (of copies x seeds) |");
         output.WriteLine("|---|---|---|");
         foreach (var (low, high) in new[] { (0, 4), (5, 8), (9, 12), (13, 16), (17, 24), (25, 31), (32, 256) })
         {
@@ -132,19 +147,23 @@ internal static class PsiRecallBenchmark
                 if (row.Distance < low || row.Distance > high)
                     continue;
                 copies++;
-                opens += row.BandedProbes > 0 ? 1 : 0;
+                opens += Opens(row.BandedProbes);
             }
             if (copies > 0)
-                output.WriteLine($"| {low}-{high} | {copies} | {opens} ({100.0 * opens / copies:F0}%) |");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {low}-{high} | {copies} | {100.0 * opens / (copies * seeds):F0}% |"));
         }
-        var byCount = new int[bands.Bands + 2];
+        int bandCount = banded[0].Bands!.Bands;
+        var byCount = new int[bandCount + 2];
         foreach (var row in rows)
-            byCount[Math.Min(row.BandedProbes, bands.Bands + 1)]++;
+        {
+            foreach (int count in row.BandedProbes)
+                byCount[Math.Min(count, bandCount + 1)]++;
+        }
         output.WriteLine();
-        output.WriteLine($"Probes opened per edited copy (0 .. {bands.Bands}, then more): {string.Join(", ", byCount)}");
+        output.WriteLine($"Probes opened per edited copy and seed (0 .. {bandCount}, then more): {string.Join(", ", byCount)}");
         output.WriteLine($"Unlisted random hashes: {falseOpens} of {negatives} opened.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Banded voucher: {Voucher.SizeFor(30, banded.Layout):N0} bytes at t = 30, {bands.ProbeCount} probes; creation {createClock.Elapsed.TotalMilliseconds / Math.Max(1, made):F1} ms per photo on one thread (after hashing)."));
+            $"Banded voucher: {Voucher.SizeFor(30, banded[0].Layout):N0} bytes at t = 30, {banded[0].Bands!.ProbeCount} probes; creation {createClock.Elapsed.TotalMilliseconds / Math.Max(1, made):F1} ms per photo on one thread (after hashing)."));
         return ExitCodes.Success;
     }
 

@@ -45,10 +45,12 @@ internal static class BenchCommand
         filler.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 10_000_000) r.AddError("--filler must be 0 to 10,000,000"); });
         var negatives = new Option<int>("--negatives") { Description = "Unlisted random hashes whose vouchers must open nothing (default 200)", DefaultValueFactory = _ => 200 };
         negatives.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100_000) r.AddError("--negatives must be 0 to 100,000"); });
+        var seeds = new Option<int>("--seeds") { Description = "Banded tables, each with its own permutation seed (default 5)", DefaultValueFactory = _ => 5 };
+        seeds.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100) r.AddError("--seeds must be 1 to 100"); });
         var paths = new Argument<string[]>("IMAGE") { Description = "Benign images that make up the list; each gets five edits (ImageMagick)", Arity = ArgumentArity.OneOrMore };
         var command = new Command("psi-recall", "Private matching on real edits (JPEG q50, half size, 2% crop, +20% brightness, text): which edited copies' vouchers open, banded and exact, next to their PDQ distance; prints Markdown")
         {
-            filler, negatives, paths,
+            filler, negatives, seeds, paths,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +58,7 @@ internal static class BenchCommand
                 return ExitCodes.Failure;
             try
             {
-                return PsiRecallBenchmark.Run(parse.GetValue(paths)!, parse.GetValue(filler), parse.GetValue(negatives), output, error);
+                return PsiRecallBenchmark.Run(parse.GetValue(paths)!, parse.GetValue(filler), parse.GetValue(negatives), parse.GetValue(seeds), output, error);
             }
             catch (Exception e) when (e is InvalidOperationException or Vigil.Media.ImageDecodeException or IOException)
             {
