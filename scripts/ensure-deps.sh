@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vigil needs when they are missing (quiet and quick when present).
-#   ensure-deps.sh runtime   native libraries the CLI loads (libvips, libjpeg-turbo's TurboJPEG)
+#   ensure-deps.sh runtime   native libraries the CLI loads (libvips, libjpeg-turbo's TurboJPEG,
+#                            libsodium) and the ffmpeg program video is decoded with
 #   ensure-deps.sh test      plus the tools the tests compare against (ImageMagick, djpeg) and
 #                            PostgreSQL 15, whose programs the storage tests use to start a
 #                            throwaway cluster of their own (the system service is left stopped)
 set -euo pipefail
 
-packages=(libvips42 libturbojpeg0 libsodium23)
+packages=(libvips42 libturbojpeg0 libsodium23 ffmpeg)
 if [[ "${1:-runtime}" == "test" ]]; then
   packages+=(imagemagick libjpeg-turbo-progs postgresql curl)
 fi
