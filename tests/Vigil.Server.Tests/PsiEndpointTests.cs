@@ -26,20 +26,7 @@ internal static class PsiFixture
         Directory.CreateDirectory(dir);
         File.WriteAllBytes(Path.Combine(dir, PsiList.PdataFile), pdata);
         File.WriteAllBytes(Path.Combine(dir, PsiList.KeyFile), key.Export());
-        var manifest = new Manifest
-        {
-            Mode = table.Mode,
-            Bands = bands is null ? null : ManifestBands.From(bands),
-            ListVersion = listVersion,
-            Threshold = threshold,
-            Banks = banks ?? ["SAMPLES"],
-            Entries = distinct,
-            Dropped = dropped,
-            Slots = table.SlotCount,
-            PdataSha256 = PublicTable.Root(pdata),
-            Created = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            SigningKey = "",
-        }.SignWith(key);
+        var manifest = Manifest.Describe(table, pdata, threshold, banks ?? ["SAMPLES"], distinct, dropped).SignWith(key);
         File.WriteAllText(Path.Combine(dir, PsiList.ManifestFile), manifest.ToJson());
         return table;
     }

@@ -113,6 +113,29 @@ public sealed record Manifest
             throw new InvalidDataException($"pdata's SHA-256 is {root}, but the manifest publishes {PdataSha256}: refusing a table that is not the published one");
     }
 
+    /// <summary>
+    /// The (unsigned) manifest of a freshly built table: its mode, band parameters, list version,
+    /// slots and root, with the threshold, banks and counts the publisher gives, created now.
+    /// </summary>
+    public static Manifest Describe(PublicTable table, ReadOnlySpan<byte> pdata, int threshold, IReadOnlyList<string> banks, int entries, int dropped)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return new Manifest
+        {
+            Mode = table.Mode,
+            Bands = table.Bands is null ? null : ManifestBands.From(table.Bands),
+            ListVersion = table.ListVersion,
+            Threshold = threshold,
+            Banks = banks,
+            Entries = entries,
+            Dropped = dropped,
+            Slots = table.SlotCount,
+            PdataSha256 = PublicTable.Root(pdata),
+            Created = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            SigningKey = "",
+        };
+    }
+
     /// <summary>The band parameters the manifest publishes (null in exact mode).</summary>
     public BandParameters? BandParameters() => Bands?.ToParameters();
 

@@ -141,19 +141,8 @@ public sealed class PublicTable
     /// </summary>
     public static PublicTable Parse(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < HeaderSize || !bytes[..8].SequenceEqual(Magic))
-            throw new InvalidDataException("not a Vigil PSI table (pdata): bad magic or too short");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
-        if (version != FormatVersion)
-            throw new InvalidDataException($"pdata format version {version} is not supported (this Vigil reads {FormatVersion})");
-        ulong listVersion = BinaryPrimitives.ReadUInt64LittleEndian(bytes[12..]);
+        var (listVersion, bands) = ReadHeader(bytes);
         int slotCount = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
-        if (slotCount is < 2 or > MaxSlots)
-            throw new InvalidDataException($"pdata has {slotCount} slots; a table has 2 to {MaxSlots}");
-        long expected = HeaderSize + (long)slotCount * RistrettoPoint.Size;
-        if (bytes.Length != expected)
-            throw new InvalidDataException($"pdata is {bytes.Length} bytes; {slotCount} slots need exactly {expected} (truncated or padded)");
-        var bands = ParseMode(bytes.Slice(ModeOffset, ModeSize));
         var nonce1 = bytes.Slice(NonceOffset, NonceSize).ToArray();
         var nonce2 = bytes.Slice(NonceOffset + NonceSize, NonceSize).ToArray();
         if (!RistrettoPoint.TryDecode(bytes.Slice(PointOffset, RistrettoPoint.Size), out var publicPoint) || publicPoint.IsIdentity)
@@ -180,8 +169,11 @@ public sealed class PublicTable
         if (version != FormatVersion)
             throw new InvalidDataException($"pdata format version {version} is not supported (this Vigil reads {FormatVersion})");
         int slotCount = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
-        if (slotCount is < 2 or > MaxSlots || bytes.Length != HeaderSize + (long)slotCount * RistrettoPoint.Size)
-            throw new InvalidDataException($"pdata is {bytes.Length} bytes, which does not fit its {slotCount} slots (truncated or padded)");
+        if (slotCount is < 2 or > MaxSlots)
+            throw new InvalidDataException($"pdata has {slotCount} slots; a table has 2 to {MaxSlots}");
+        long expected = HeaderSize + (long)slotCount * RistrettoPoint.Size;
+        if (bytes.Length != expected)
+            throw new InvalidDataException($"pdata is {bytes.Length} bytes; {slotCount} slots need exactly {expected} (truncated or padded)");
         return (BinaryPrimitives.ReadUInt64LittleEndian(bytes[12..]), ParseMode(bytes.Slice(ModeOffset, ModeSize)));
     }
 
