@@ -26,7 +26,7 @@ public static class VpdqFormat
     }
 
     /// <summary>
-    /// Reads frames from the text form. Blank lines are skipped; a line without a timestamp gets
+    /// Reads frames from the text form. Blank lines and lines starting with '#' are skipped; a line without a timestamp gets
     /// NaN (the frame rate is not known). Throws <see cref="FormatException"/> naming the line and
     /// what is wrong with it.
     /// </summary>
@@ -40,7 +40,8 @@ public static class VpdqFormat
         {
             lineNumber++;
             var line = rawLine.Trim();
-            if (line.IsEmpty)
+            // Blank lines, and the "# PATH" lines vigil hash writes between videos.
+            if (line.IsEmpty || line[0] == '#')
                 continue;
             int count = line.Split(fields, ',');
             if (count is not (3 or 4))

@@ -1,0 +1,37 @@
+using Vigil.Hashing.Vpdq;
+using Vigil.Media.Video;
+
+namespace Vigil.Video;
+
+/// <summary>Which frames <see cref="VpdqHasher.HashFileAsync"/> hashes and how.</summary>
+public sealed record VpdqOptions
+{
+    /// <summary>Hash every frame (as the reference's sample hashes are made); overrides <see cref="SecondsPerHash"/>.</summary>
+    public bool EveryFrame { get; init; }
+
+    /// <summary>
+    /// One frame every this many seconds (default 1, the exchanges' setting): frames whose number is a
+    /// multiple of <c>max(1, (int)(SecondsPerHash * fps))</c>, as the reference picks them.
+    /// </summary>
+    public double SecondsPerHash { get; init; } = 1;
+
+    /// <summary>Frames hashed at once (one PDQ hasher per thread); default all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>How the video is read (stall timeout, live options, extra ffmpeg input options); frame sampling is set from this record.</summary>
+    public VideoReadOptions ReadOptions { get; init; } = new();
+
+    /// <summary>Told after each hashed frame (from a worker thread), for progress on long videos.</summary>
+    public IProgress<VpdqProgress>? Progress { get; init; }
+}
+
+/// <summary>Progress of one video's hashing.</summary>
+/// <param name="FramesHashed">Frames hashed so far.</param>
+/// <param name="StreamSeconds">The time in the video of the latest frame read.</param>
+/// <param name="DurationSeconds">The video's length (NaN when not known).</param>
+public readonly record struct VpdqProgress(long FramesHashed, double StreamSeconds, double DurationSeconds);
+
+/// <summary>A video's vPDQ hash: what is known about the video and its hashed frames in frame order.</summary>
+/// <param name="Info">Size, frame rate and duration (duration NaN for live inputs).</param>
+/// <param name="Frames">One entry per hashed frame, ordered by frame number.</param>
+public sealed record VpdqResult(VideoInfo Info, IReadOnlyList<VpdqFrame> Frames);
