@@ -10,7 +10,8 @@ using Vigil.Storage;
 namespace Vigil.Banks;
 
 /// <summary>
-/// The in-memory index over every PDQ signal in a store, kept between runs as a snapshot in the
+/// The in-memory index over every PDQ signal in a store (and every matchable frame of every vpdq
+/// signal, under the key <see cref="VideoKey"/>), kept between runs as a snapshot in the
 /// store's <see cref="IVigilStore.IndexSnapshots"/> (SQLite: a file next to the database,
 /// <c>vigil.db.pdq-index</c>; PostgreSQL: the <c>index_snapshots</c> table, so every replica can
 /// start from it) tagged with the change sequence number it reflects: a later run loads it (0.4 s
@@ -92,7 +93,7 @@ internal static class BankIndexCache
         long seq = await store.ReadPdqSignalsAsync(entry =>
         {
             hashes.Add(entry.Hash);
-            keys.Add(Key(entry.ContentId));
+            keys.Add(entry.IsVideoFrame ? VideoKey(entry.ContentId) : Key(entry.ContentId));
         }, ct);
         var index = PdqIndex.Build(CollectionsMarshal.AsSpan(hashes), CollectionsMarshal.AsSpan(keys));
         BankIndexLog.Information($"built the index from the store: {index.Count:N0} PDQ hashes at change {seq} in {clock.Elapsed.TotalSeconds:F1} s");
@@ -151,18 +152,15 @@ internal static class BankIndexCache
                 after = change.Seq;
                 if (change.Signal.Type == SignalType.Pdq)
                 {
-                    var hash = PdqHash.Parse(change.Signal.Value);
-                    int key = Key(change.ContentId);
-                    if (change.Operation == ChangeOperation.Add)
-                    {
-                        index.Add(hash, key);
-                    }
-                    else
-                    {
-                        while (index.Remove(hash, key))
-                        {
-                        }
-                    }
+                    Apply(index, PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation);
+                    applied++;
+                }
+                else if (change.Signal.Type == SignalType.Vpdq)
+                {
+                    // A video's matchable frames, under its video key (as the feed gives them).
+                    int key = VideoKey(change.ContentId);
+                    foreach (var frame in VpdqSignal.MatchableHashes(change.Signal.Value))
+                        Apply(index, frame, key, change.Operation);
                     applied++;
                 }
                 if (follower is not null)
@@ -176,8 +174,36 @@ internal static class BankIndexCache
         return applied;
     }
 
-    private static int Key(long contentId) =>
-        contentId <= int.MaxValue ? (int)contentId : throw new InvalidOperationException($"content id {contentId} is beyond the index's 32-bit keys");
+    private static void Apply(PdqIndex index, in PdqHash hash, int key, ChangeOperation operation)
+    {
+        if (operation == ChangeOperation.Add)
+        {
+            index.Add(hash, key);
+        }
+        else
+        {
+            while (index.Remove(hash, key))
+            {
+            }
+        }
+    }
+
+    /// <summary>The index key of an image's pdq hash: the content id itself (0 and up).</summary>
+    internal static int Key(long contentId) =>
+        contentId is >= 0 and <= int.MaxValue ? (int)contentId : throw new InvalidOperationException($"content id {contentId} is beyond the index's 32-bit keys");
+
+    /// <summary>
+    /// The index key of a video's frame: the content id's complement (<c>~id</c>, below 0), so that
+    /// a match says, without reading the store, that it hit a frame of a video.
+    /// </summary>
+    internal static int VideoKey(long contentId) => ~Key(contentId);
+
+    /// <summary>The content id an index key stands for, and whether it is a video frame's key.</summary>
+    internal static long ContentIdOf(int key, out bool isVideoFrame)
+    {
+        isVideoFrame = key < 0;
+        return isVideoFrame ? ~key : key;
+    }
 
     /// <summary>Saves a snapshot of an index nobody else is changing; false (after a warning) when it could not, or another was in the way.</summary>
     private static async Task<bool> TrySaveAsync(IIndexSnapshotStore snapshots, PdqIndex index, long seq, TextWriter? log, CancellationToken ct)

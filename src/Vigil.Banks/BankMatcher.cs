@@ -15,6 +15,19 @@ namespace Vigil.Banks;
 /// <param name="Content">The content's row (labels, metadata), when the match was asked for with content; else null.</param>
 public sealed record BankMatch(Bank Bank, long ContentId, int Distance, int QueryIndex, SignalType Signal, BankContent? Content);
 
+/// <summary>A bank video that some frames of a query video hit (see <see cref="BankMatcher.FindVideoCandidatesAsync"/>).</summary>
+/// <param name="Bank">The video's bank.</param>
+/// <param name="ContentId">The video's content id.</param>
+/// <param name="QueryFramesHit">How many of the query's frames are within the distance of one of its frames.</param>
+/// <param name="ExactMd5">True when the query file's MD5 is the video's <c>video_md5</c>.</param>
+/// <param name="IsNegative">True when the bank is a negative bank (not among those selected).</param>
+public sealed record VideoCandidate(Bank Bank, long ContentId, int QueryFramesHit, bool ExactMd5, bool IsNegative);
+
+/// <summary>A bank video: its content row and the hashes it is matched by.</summary>
+/// <param name="Content">The content row.</param>
+/// <param name="Frames">Its frames with quality at least the minimum, identical hashes once.</param>
+public sealed record BankVideo(BankContent Content, PdqHash[] Frames);
+
 /// <summary>What a query matched, after the decision rules (disabled banks and content dropped, negative banks applied).</summary>
 /// <param name="Matches">Matches to report.</param>
 /// <param name="SuppressedBy">Matches in negative banks; when there are any, <paramref name="Matches"/> is empty.</param>
@@ -26,7 +39,8 @@ public sealed record QueryOutcome(IReadOnlyList<BankMatch> Matches, IReadOnlyLis
 
 /// <summary>
 /// Matches PDQ hashes and MD5s against the banks in a store: an in-memory index over every PDQ
-/// signal (keyed by content id), then the rules: only enabled banks and content, only the banks asked
+/// signal and every matchable frame of every video's vpdq signal (keyed by content id; a frame's
+/// match says <see cref="SignalType.Vpdq"/>), then the rules: only enabled banks and content, only the banks asked
 /// for, and a match in a negative bank (a false-positive list) suppresses the query's other matches.
 /// Safe for concurrent matches; <see cref="CatchUpAsync"/> (or <see cref="FollowAsync"/>) applies
 /// the store's changes since the load, incrementally.
@@ -199,7 +213,15 @@ public sealed class BankMatcher
         }
         var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>(found.Count);
         foreach (var hit in found)
-            hits.Add((hit.Key, hit.Distance, hit.QueryIndex, SignalType.Pdq));
+        {
+            // A video's frames are indexed under their own key: the match says vpdq.
+            long contentId = BankIndexCache.ContentIdOf(hit.Key, out bool videoFrame);
+            int seen = videoFrame || hits.Count > 0 ? hits.FindIndex(h => h.ContentId == contentId) : -1;
+            if (seen < 0)
+                hits.Add((contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq));
+            else if (hit.Distance < hits[seen].Distance)
+                hits[seen] = (contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
+        }
         if (md5 is not null)
         {
             foreach (var exact in await _store.LookupSignalAsync(new Signal(SignalType.Md5, md5), cancellationToken))
@@ -217,20 +239,8 @@ public sealed class BankMatcher
         List<BankMatch>? matches = null, negative = null;
         foreach (var hit in hits)
         {
-            long bankId = _contentBanks.BankOf(hit.ContentId);
-            BankContent? content = null;
-            if (bankId == 0 || withContent)
-            {
-                // Added since the load (its bank is learnt now), or its labels are wanted.
-                content = await ReadContentAsync(hit.ContentId, cancellationToken);
-                if (content is null)
-                    continue;
-                bankId = content.BankId;
-                _contentBanks.Set(content.Id, bankId);
-                if (content.IsDisabledAt(now))
-                    continue;
-            }
-            if ((disabled.TryGetValue(hit.ContentId, out var until) && until > now) || !banks.TryGetValue(bankId, out var bank) || !bank.Enabled)
+            var (bank, content) = await DecideAsync(hit.ContentId, now, banks, disabled, withContent, cancellationToken);
+            if (bank is null)
                 continue;
             var match = new BankMatch(bank, hit.ContentId, hit.Distance, hit.QueryIndex, hit.Signal, withContent ? content : null);
             if (bank.IsNegative && !(_selected?.Contains(bank.Name) ?? false))
@@ -244,6 +254,105 @@ public sealed class BankMatcher
             return QueryOutcome.None;
         matches.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.ContentId.CompareTo(b.ContentId));
         return new QueryOutcome(matches, []);
+    }
+
+    /// <summary>
+    /// The bank of a hit when the hit counts (its bank is enabled, the content not disabled), else
+    /// null; the content row too when it was read (it is when wanted, or when the content is newer than the load).
+    /// </summary>
+    private async ValueTask<(Bank? Bank, BankContent? Content)> DecideAsync(long contentId, DateTimeOffset now, Dictionary<long, Bank> banks,
+        Dictionary<long, DateTimeOffset> disabled, bool withContent, CancellationToken cancellationToken)
+    {
+        long bankId = _contentBanks.BankOf(contentId);
+        BankContent? content = null;
+        if (bankId == 0 || withContent)
+        {
+            // Added since the load (its bank is learnt now), or its labels are wanted.
+            content = await ReadContentAsync(contentId, cancellationToken);
+            if (content is null)
+                return (null, null);
+            bankId = content.BankId;
+            _contentBanks.Set(content.Id, bankId);
+            if (content.IsDisabledAt(now))
+                return (null, null);
+        }
+        if ((disabled.TryGetValue(contentId, out var until) && until > now) || !banks.TryGetValue(bankId, out var bank) || !bank.Enabled)
+            return (null, null);
+        return (bank, content);
+    }
+
+    /// <summary>
+    /// The bank videos a query video's frames hit: one frame lookup per frame through the index
+    /// (every bank video with a frame within <paramref name="maxDistance"/>), and exact
+    /// <c>video_md5</c> matches of the file when <paramref name="videoMd5"/> is given. The banks'
+    /// rules apply as in <see cref="MatchAsync(PdqHash[], int, string?, bool, CancellationToken)"/>:
+    /// only enabled banks and content; only the selected banks, except negative banks, which
+    /// always come back (flagged <see cref="VideoCandidate.IsNegative"/>) so that the caller can
+    /// suppress the others when one matches. Image content (pdq signals) is not returned here.
+    /// </summary>
+    /// <param name="frames">The query's frame hashes (the caller has dropped low-quality frames and repeats).</param>
+    /// <param name="maxDistance">Largest PDQ distance at which frames match (0..63).</param>
+    /// <param name="videoMd5">The query file's MD5 in lowercase hex, or null.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    /// <returns>The candidates, by content id, each with how many of <paramref name="frames"/> hit it.</returns>
+    public async Task<IReadOnlyList<VideoCandidate>> FindVideoCandidatesAsync(ReadOnlyMemory<PdqHash> frames, int maxDistance, string? videoMd5,
+        CancellationToken cancellationToken)
+    {
+        var hitsByKey = new Dictionary<int, int>();
+        var found = new List<PdqMatch>();
+        var stats = new SearchStatistics();
+        for (int i = 0; i < frames.Length; i++)
+        {
+            found.Clear();
+            _index.Search(frames.Span.Slice(i, 1), maxDistance, found, ref stats);
+            foreach (var hit in found)
+            {
+                if (hit.Key < 0)
+                    hitsByKey[hit.Key] = hitsByKey.GetValueOrDefault(hit.Key) + 1;
+            }
+        }
+        var counts = new Dictionary<long, (int FramesHit, bool Exact)>(hitsByKey.Count);
+        foreach (var (key, framesHit) in hitsByKey)
+            counts[BankIndexCache.ContentIdOf(key, out _)] = (framesHit, false);
+        if (videoMd5 is not null)
+        {
+            foreach (var exact in await _store.LookupSignalAsync(new Signal(SignalType.VideoMd5, videoMd5), cancellationToken))
+                counts[exact.ContentId] = (counts.GetValueOrDefault(exact.ContentId).FramesHit, true);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var banks = _banks;
+        var disabled = _disabled;
+        var candidates = new List<VideoCandidate>(counts.Count);
+        foreach (var (contentId, (framesHit, exact)) in counts)
+        {
+            var (bank, _) = await DecideAsync(contentId, now, banks, disabled, withContent: false, cancellationToken);
+            if (bank is null)
+                continue;
+            bool negative = bank.IsNegative && !(_selected?.Contains(bank.Name) ?? false);
+            if (negative || _selected is null || _selected.Contains(bank.Name))
+                candidates.Add(new VideoCandidate(bank, contentId, framesHit, exact, negative));
+        }
+        candidates.Sort((a, b) => a.ContentId.CompareTo(b.ContentId));
+        return candidates;
+    }
+
+    /// <summary>
+    /// A bank video's content row and its matchable frame hashes (quality at least
+    /// <paramref name="minQuality"/>, identical hashes once), or null when the content is gone or
+    /// holds no vpdq signal. The row is cached for a few seconds, as for matches with content.
+    /// </summary>
+    public async Task<BankVideo?> ReadVideoAsync(long contentId, int minQuality, CancellationToken cancellationToken)
+    {
+        var content = await ReadContentAsync(contentId, cancellationToken);
+        if (content is null)
+            return null;
+        foreach (var signal in content.Signals)
+        {
+            if (signal.Type == SignalType.Vpdq)
+                return new BankVideo(content, VpdqSignal.MatchableHashes(signal.Value, minQuality));
+        }
+        return null;
     }
 
     private async ValueTask<BankContent?> ReadContentAsync(long contentId, CancellationToken cancellationToken)

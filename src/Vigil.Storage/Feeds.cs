@@ -3,12 +3,20 @@ using Vigil.Hashing.Signals;
 
 namespace Vigil.Storage;
 
-/// <summary>One PDQ signal for building a matching index.</summary>
+/// <summary>
+/// One PDQ hash for building a matching index: a pdq signal, or one frame of a vpdq signal (a
+/// video contributes each of its matchable frames, see <see cref="VpdqSignal.MatchableHashes(string, int)"/>,
+/// as one entry with the same signal id; <see cref="IsVideoFrame"/> is then set).
+/// </summary>
 /// <param name="SignalId">The signal's id in the store.</param>
 /// <param name="ContentId">The content item it belongs to.</param>
 /// <param name="BankId">The bank holding the content.</param>
 /// <param name="Hash">The hash.</param>
-public readonly record struct PdqFeedEntry(long SignalId, long ContentId, long BankId, PdqHash Hash);
+public readonly record struct PdqFeedEntry(long SignalId, long ContentId, long BankId, PdqHash Hash)
+{
+    /// <summary>True when the hash is a frame of a video's vpdq signal rather than an image's pdq signal.</summary>
+    public bool IsVideoFrame { get; init; }
+}
 
 /// <summary>Where an exact signal value was found.</summary>
 /// <param name="BankId">The bank's id.</param>

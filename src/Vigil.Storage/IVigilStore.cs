@@ -98,7 +98,9 @@ public interface IVigilStore : IAsyncDisposable
 
     /// <summary>
     /// Reads every PDQ signal in the store, of every bank (enabled or not) and every content item
-    /// (disabled or not), passing each to <paramref name="onEntry"/>, and returns the sequence number
+    /// (disabled or not), and every matchable frame of every vpdq signal (quality at least 50,
+    /// identical hashes once per signal; <see cref="PdqFeedEntry.IsVideoFrame"/> set), passing each
+    /// to <paramref name="onEntry"/>, and returns the sequence number
     /// of the latest change the read reflects: the signals and the number come from one consistent
     /// snapshot of the store, so every change up to the number is in what was read and none after
     /// it. Replaying the changes after the number (<see cref="ReadChangesAsync"/>) on top of what was

@@ -74,10 +74,11 @@ internal static class InputValidation
     {
         if (signal.Type is null || signal.Value is null)
             throw new ArgumentException("a signal needs a type and a value (default(Signal) is not one)", nameof(signal));
-        if (!IsCanonical(signal.Value, signal.Type.HexLength))
+        if (!signal.Type.IsCanonical(signal.Value))
         {
+            string form = signal.Type.IsHex ? $"{signal.Type.HexLength} lowercase hex digits" : "the text form VpdqSignal.Format writes";
             throw new ArgumentException(
-                $"'{signal.Value}' is not a canonical {signal.Type.Name} value ({signal.Type.HexLength} lowercase hex digits); build signals with Signal.Create",
+                $"'{(signal.Type.IsHex ? signal.Value : Shorten(signal.Value))}' is not a canonical {signal.Type.Name} value ({form}); build signals with Signal.Create",
                 nameof(signal));
         }
     }
@@ -105,18 +106,6 @@ internal static class InputValidation
             if (label is null)
                 throw new ArgumentException("a bank label must not be null", nameof(labels));
         }
-    }
-
-    private static bool IsCanonical(string value, int hexLength)
-    {
-        if (value.Length != hexLength)
-            return false;
-        foreach (char c in value)
-        {
-            if (!char.IsAsciiHexDigitLower(c))
-                return false;
-        }
-        return true;
     }
 
     private static bool IsJson(string text)

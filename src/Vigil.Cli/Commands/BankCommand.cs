@@ -3,6 +3,7 @@ using System.Text.Json;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Exchanges;
+using Vigil.Hashing.Signals;
 using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
@@ -139,19 +140,26 @@ internal static class BankCommand
         var note = new Option<string?>("--note") { Description = "A note stored with each added item" };
         var threads = CommonOptions.Threads();
         var paths = CommonOptions.Paths();
-        var command = new Command("add", "Hash image files (PDQ and MD5) and add them to a bank; the file name is kept in the metadata")
+        var command = new Command("add",
+            "Hash image files (PDQ and MD5) or videos (vPDQ at one frame per second, and MD5) and add them to a bank; the file name is kept in the metadata")
         {
             name, label, note, threads, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!CommonOptions.NativeLibrariesReady(error))
+            var (inputs, videos) = VideoFiles.Partition(parse.GetValue(paths)!, error);
+            if (inputs.Count > 0 && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
             _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
-            var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true, warnings: error);
             var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, out int failures);
+            if (videos.Count > 0)
+            {
+                var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, ct);
+                failures += videos.Count - videoItems.Count;
+                items.AddRange(videoItems);
+            }
             var summary = await store.ImportAsync(bankName, items, cancellationToken: ct);
             output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
@@ -244,11 +252,21 @@ internal static class BankCommand
             string bankName = parse.GetValue(name)!;
             _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
             var entries = new List<HashListEntry>();
+            int videosLeftOut = 0;
             await foreach (var content in store.StreamContentAsync(bankName, ct))
             {
-                entries.Add(new HashListEntry(0, HashListAction.Add, content.Signals, content.Classification,
+                // The list formats carry image and file hashes: a video's vpdq (many lines of text)
+                // has no place in them, and csv has no video_md5 column.
+                var signals = ListSignals(content.Signals, listFormat: parse.GetValue(format)!);
+                if (signals.Count != content.Signals.Count)
+                    videosLeftOut++;
+                if (signals.Count == 0)
+                    continue;
+                entries.Add(new HashListEntry(0, HashListAction.Add, signals, content.Classification,
                     string.IsNullOrEmpty(content.Source) ? null : content.Source, content.SourceId, content.Note, content.Metadata));
             }
+            if (videosLeftOut > 0)
+                error.WriteLine($"warning: the vpdq of {videosLeftOut:N0} video items of {bankName} is not written: the {parse.GetValue(format)} format has no place for it (te keeps their video_md5)");
             var listFormat = HashListFormats.Parse(parse.GetValue(format)!)!.Value;
             string? target = parse.GetValue(outFile);
             if (target is null)
@@ -265,6 +283,23 @@ internal static class BankCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The signals of a content item the hash-list format can carry: never vpdq; video_md5 in te only.</summary>
+    private static IReadOnlyList<Signal> ListSignals(IReadOnlyList<Signal> signals, string listFormat)
+    {
+        bool all = true;
+        foreach (var signal in signals)
+            all &= !signal.Type.IsVideo;
+        if (all)
+            return signals;
+        var kept = new List<Signal>(signals.Count);
+        foreach (var signal in signals)
+        {
+            if (!signal.Type.IsVideo || (signal.Type == SignalType.VideoMd5 && listFormat == "te"))
+                kept.Add(signal);
+        }
+        return kept;
     }
 
     /// <summary>Import progress on standard error, at most twice a second, only when it is a terminal.</summary>

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
+using Vigil.Video;
 
 namespace Vigil.Cli.Commands;
 
@@ -28,32 +30,45 @@ internal static class MatchCommand
         };
         var format = new Option<string>("--format", "-f") { Description = "text, csv (query,pdq,bank,content_id,distance,label) or json (one object per query per line)", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "csv", "json");
+        var videoPercent = new Option<double>("--video-match-percent")
+        {
+            Description = $"Videos: a bank video matches when at least this share of the query's frames match one of its frames (default {VideoMatchOptions.DefaultQueryPercent:0}, as the exchanges)",
+            DefaultValueFactory = _ => VideoMatchOptions.DefaultQueryPercent,
+            Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, CultureInfo.InvariantCulture, out double p) && !(p is >= 0 and <= 100)) r.AddError("--video-match-percent must be 0..100"); } },
+        };
         var threads = CommonOptions.Threads();
         var paths = CommonOptions.Paths();
         paths.Arity = ArgumentArity.ZeroOrMore;
-        var command = new Command("match", "Match images (or PDQ hashes given with --hash) against the banks; one line per match")
+        var command = new Command("match",
+            "Match images or videos (or PDQ hashes given with --hash) against the banks; one line per match (videos: per bank video compared, with query% and compared%)")
         {
-            hashes, format, threads, paths,
+            hashes, format, videoPercent, threads, paths,
         };
         options.AddTo(command);
         command.Validators.Add(r =>
         {
             bool anyPath = (r.GetValue(paths)?.Length ?? 0) > 0, anyHash = (r.GetValue(hashes)?.Length ?? 0) > 0;
             if (anyPath == anyHash)
-                r.AddError("give image files or --hash HEX, one or the other");
+                r.AddError("give image or video files or --hash HEX, one or the other");
             if (anyHash && r.GetValue(options.Dihedral))
                 r.AddError("--dihedral needs image files: the rotated hashes come from the image, not from its hash");
         });
         command.SetAction(async (parse, ct) =>
         {
             string[] files = parse.GetValue(paths) ?? [];
-            if (files.Length > 0 && !CommonOptions.NativeLibrariesReady(error))
+            var (images, videos) = files.Length > 0 ? VideoFiles.Partition(files, error) : ([], []);
+            if (images.Count > 0 && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             var writer = new MatchOutputWriter(output, parse.GetValue(format)!, dihedral, minQuality);
-            writer.WriteHeader();
+            if (videos.Count > 0 && parse.GetValue(format) == "csv")
+                output.WriteLine(VideoMatchOutputWriter.CsvHeader);
+            else
+                writer.WriteHeader();
+            if (videos.Count > 0 && dihedral)
+                error.WriteLine("warning: --dihedral applies to images only; videos are matched by their frames as they are");
             if (matcher.HashCount == 0)
                 error.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes: only exact MD5 matches are possible");
 
@@ -64,9 +79,9 @@ internal static class MatchCommand
                 var outcome = await matcher.MatchAsync([hash], maxDistance, md5: null, ct);
                 writer.Write(new QueryResult(hex, hash, null, MatchOptions.StatusOf(outcome), outcome));
             }
-            if (files.Length > 0)
+            if (images.Count > 0)
             {
-                var inputs = InputFiles.Expand(files, imagesOnly: true, warnings: error);
+                var inputs = images;
                 var records = new List<HashRecord>();
                 OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
                     () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
@@ -83,6 +98,31 @@ internal static class MatchCommand
                             continue;
                     }
                     writer.Write(result);
+                }
+            }
+            if (videos.Count > 0)
+            {
+                var rule = new VideoMatchRule(new VideoMatchOptions
+                {
+                    MaxDistance = maxDistance,
+                    MinQuality = minQuality,
+                    QueryPercent = parse.GetValue(videoPercent),
+                });
+                var videoWriter = new VideoMatchOutputWriter(output, parse.GetValue(format)!, rule);
+                foreach (string path in videos)
+                {
+                    var video = await VideoFiles.HashAsync(path, ct);
+                    if (video.Result is null)
+                    {
+                        failures++;
+                        output.Flush();
+                        error.WriteLine($"error: {path}: {video.Error}");
+                        if (parse.GetValue(format) == "json")
+                            videoWriter.Write(new VideoQueryResult(path, null, video.Error));
+                        continue;
+                    }
+                    var outcome = await rule.MatchAsync(matcher, video.Result.Frames, video.Md5, ct);
+                    videoWriter.Write(new VideoQueryResult(path, outcome, null));
                 }
             }
             output.Flush();

@@ -5,7 +5,9 @@ namespace Vigil.Hashing.Signals;
 
 /// <summary>
 /// A kind of signal a bank can hold and a query can carry, named as the exchanges and HMA name it
-/// (<c>pdq</c>, <c>md5</c>, <c>sha1</c>, <c>sha256</c>). Values are lowercase hex of a fixed length.
+/// (<c>pdq</c>, <c>md5</c>, <c>sha1</c>, <c>sha256</c> for images and files; <c>vpdq</c> and
+/// <c>video_md5</c> for video). Values are lowercase hex of a fixed length, except <c>vpdq</c>,
+/// whose value is the reference's vPDQ text form (see <see cref="VpdqSignal"/>).
 /// </summary>
 public sealed class SignalType : IEquatable<SignalType>
 {
@@ -21,29 +23,55 @@ public sealed class SignalType : IEquatable<SignalType>
     /// <summary>SHA-256 of the file bytes: 64 hex digits, matched exactly.</summary>
     public static readonly SignalType Sha256 = new("sha256", 64, isPerceptual: false);
 
-    /// <summary>Every signal type, in a stable order.</summary>
+    /// <summary>
+    /// vPDQ of a video: the PDQ hashes of its sampled frames. The value is the reference's text
+    /// form, one line per frame (<c>frameNumber,quality,pdqHex,timestampSeconds</c>), not a
+    /// fixed-length hex string (<see cref="HexLength"/> is 0). Matched frame by frame by distance.
+    /// </summary>
+    public static readonly SignalType Vpdq = new("vpdq", 0, isPerceptual: true, isVideo: true);
+
+    /// <summary>MD5 of a video file's bytes (HMA's <c>video_md5</c>): 32 hex digits, matched exactly.</summary>
+    public static readonly SignalType VideoMd5 = new("video_md5", 32, isPerceptual: false, isVideo: true);
+
+    /// <summary>
+    /// The image and file signal types, in a stable order: the columns of the hash-list formats and
+    /// what HMA's <c>/c/signal_type</c> lists. Video types are in <see cref="Video"/>; <see cref="Known"/> has both.
+    /// </summary>
     public static IReadOnlyList<SignalType> All { get; } = [Pdq, Md5, Sha1, Sha256];
 
-    private SignalType(string name, int hexLength, bool isPerceptual)
+    /// <summary>The video signal types: <see cref="Vpdq"/> and <see cref="VideoMd5"/>.</summary>
+    public static IReadOnlyList<SignalType> Video { get; } = [Vpdq, VideoMd5];
+
+    /// <summary>Every signal type a store can hold (<see cref="All"/>, then <see cref="Video"/>): what names are looked up in.</summary>
+    public static IReadOnlyList<SignalType> Known { get; } = [Pdq, Md5, Sha1, Sha256, Vpdq, VideoMd5];
+
+    private SignalType(string name, int hexLength, bool isPerceptual, bool isVideo = false)
     {
         Name = name;
         HexLength = hexLength;
         IsPerceptual = isPerceptual;
+        IsVideo = isVideo;
     }
 
     /// <summary>The lowercase name used in files, the database and the API.</summary>
     public string Name { get; }
 
-    /// <summary>Number of hex digits in a value.</summary>
+    /// <summary>Number of hex digits in a value; 0 for a type whose values are not fixed-length hex (<see cref="Vpdq"/>).</summary>
     public int HexLength { get; }
+
+    /// <summary>True when values are fixed-length lowercase hex (every type but <see cref="Vpdq"/>).</summary>
+    public bool IsHex => HexLength > 0;
+
+    /// <summary>True for the video signal types (<see cref="Vpdq"/>, <see cref="VideoMd5"/>).</summary>
+    public bool IsVideo { get; }
 
     /// <summary>True when values are compared by distance rather than equality.</summary>
     public bool IsPerceptual { get; }
 
-    /// <summary>Finds a signal type by name, ignoring case (<c>PDQ</c>, <c>pdq</c>).</summary>
+    /// <summary>Finds a signal type by name, ignoring case (<c>PDQ</c>, <c>pdq</c>), among the <see cref="Known"/> ones.</summary>
     public static bool TryFromName(ReadOnlySpan<char> name, [NotNullWhen(true)] out SignalType? type)
     {
-        foreach (var candidate in All)
+        foreach (var candidate in Known)
         {
             if (name.Equals(candidate.Name, StringComparison.OrdinalIgnoreCase))
             {
@@ -59,13 +87,16 @@ public sealed class SignalType : IEquatable<SignalType>
     public static SignalType FromName(string name) =>
         TryFromName(name, out var type)
             ? type
-            : throw new FormatException($"unknown signal type '{name}' (known: {string.Join(", ", All.Select(t => t.Name))})");
+            : throw new FormatException($"unknown signal type '{name}' (known: {string.Join(", ", Known.Select(t => t.Name))})");
 
     /// <summary>
-    /// Checks a value and returns it in canonical form (trimmed, lowercase hex), or says what is wrong.
+    /// Checks a value and returns it in canonical form (trimmed, lowercase hex; for <see cref="Vpdq"/>
+    /// the text form as <see cref="VpdqSignal.TryNormalize"/> writes it), or says what is wrong.
     /// </summary>
     public bool TryNormalize(ReadOnlySpan<char> raw, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? error)
     {
+        if (!IsHex)
+            return VpdqSignal.TryNormalize(raw, out value, out error);
         var trimmed = raw.Trim();
         value = null;
         if (trimmed.Length != HexLength)
@@ -86,6 +117,22 @@ public sealed class SignalType : IEquatable<SignalType>
         return true;
     }
 
+    /// <summary>True when <paramref name="value"/> is already in the canonical form <see cref="TryNormalize"/> returns.</summary>
+    public bool IsCanonical(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!IsHex)
+            return TryNormalize(value, out var canonical, out _) && canonical == value;
+        if (value.Length != HexLength)
+            return false;
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiHexDigitLower(c))
+                return false;
+        }
+        return true;
+    }
+
     /// <inheritdoc/>
     public bool Equals(SignalType? other) => ReferenceEquals(this, other);
 
@@ -99,7 +146,7 @@ public sealed class SignalType : IEquatable<SignalType>
     public override string ToString() => Name;
 }
 
-/// <summary>One signal value of a known type, in canonical lowercase hex.</summary>
+/// <summary>One signal value of a known type, in canonical form (lowercase hex; vPDQ's text form).</summary>
 /// <param name="Type">The signal type.</param>
 /// <param name="Value">The canonical value (see <see cref="SignalType.TryNormalize"/>).</param>
 public readonly record struct Signal(SignalType Type, string Value)

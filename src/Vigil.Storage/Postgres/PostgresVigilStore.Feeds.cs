@@ -58,15 +58,22 @@ public sealed partial class PostgresVigilStore
         long seq;
         await using (var latest = Command(connection, "SELECT COALESCE(MAX(seq), 0) FROM changes"))
             seq = (long)(await latest.ExecuteScalarAsync(cancellationToken))!;
+        // A vpdq row brings its text (column 7), a pdq row its limbs.
         await using (var command = Command(connection, """
-            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3,
+                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END
             FROM content_signals s
-            WHERE s.signal_type = 'pdq'
+            WHERE s.signal_type IN ('pdq', 'vpdq')
             """))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                onEntry(ReadFeedEntry(reader));
+            {
+                if (!reader.IsDBNull(7))
+                    VideoFeed.EmitFrames(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(7), onEntry);
+                else
+                    onEntry(ReadFeedEntry(reader));
+            }
         }
         await transaction.CommitAsync(cancellationToken);
         return seq;

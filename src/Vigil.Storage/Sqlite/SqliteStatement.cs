@@ -50,6 +50,10 @@ internal sealed class SqliteStatement : IDisposable
 
     public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
+    /// <summary>A text column of the current row, or null when it is NULL.</summary>
+    public string? GetStringOrNull(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
     /// <summary>Runs a statement that returns no rows; returns the number of rows it changed.</summary>
     public int Execute()
     {

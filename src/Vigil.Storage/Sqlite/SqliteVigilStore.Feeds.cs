@@ -60,11 +60,13 @@ public sealed partial class SqliteVigilStore
             latest.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM changes";
             seq = (long)latest.ExecuteScalar()!;
         }
-        // NOT INDEXED: a sequential scan of the table (as in StreamPdqSignalsAsync).
+        // NOT INDEXED: a sequential scan of the table (as in StreamPdqSignalsAsync). A vpdq row
+        // brings its text (column 7), a pdq row its limbs.
         using (var statement = new SqliteStatement(connection, """
-            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3,
+                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END
             FROM content_signals AS s NOT INDEXED
-            WHERE s.signal_type = 'pdq'
+            WHERE s.signal_type IN ('pdq', 'vpdq')
             """))
         {
             try
@@ -73,7 +75,10 @@ public sealed partial class SqliteVigilStore
                 {
                     if ((row & 0xFFFF) == 0)
                         cancellationToken.ThrowIfCancellationRequested();
-                    onEntry(ReadFeedEntry(statement));
+                    if (statement.GetStringOrNull(7) is { } vpdq)
+                        VideoFeed.EmitFrames(statement.GetInt64(0), statement.GetInt64(1), statement.GetInt64(2), vpdq, onEntry);
+                    else
+                        onEntry(ReadFeedEntry(statement));
                 }
             }
             finally
