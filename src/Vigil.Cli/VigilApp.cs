@@ -21,6 +21,7 @@ internal static class VigilApp
             BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
             PsiCommand.Create(output, error),
+            WatchCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);

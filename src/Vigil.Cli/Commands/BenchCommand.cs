@@ -21,7 +21,36 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateSoak(output, error));
         bench.Subcommands.Add(CreatePsi(output, error));
         bench.Subcommands.Add(CreatePsiRecall(output, error));
+        bench.Subcommands.Add(CreateVpdqCompat(output, error));
+        bench.Subcommands.Add(CreateVpdq(output, error));
         return bench;
+    }
+
+    private static Command CreateVpdqCompat(TextWriter output, TextWriter error)
+    {
+        var videos = new Option<string>("--videos") { Description = "Directory of sample videos (*.mp4)", DefaultValueFactory = _ => "tests/fixtures/threatexchange/tmk/sample-videos" };
+        var hashes = new Option<string>("--hashes") { Description = "Directory of the reference's vPDQ hashes (NAME.txt for NAME.mp4)", DefaultValueFactory = _ => "tests/fixtures/threatexchange/vpdq/sample-hashes" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("vpdq-compat", "vPDQ of every frame of each sample video against the reference's hashes: frames, frames compared (both q>=50), % within distance 30, mean and max distance, same frame numbers; prints Markdown")
+        {
+            videos, hashes, threads,
+        };
+        command.SetAction((parse, ct) => VpdqCompatBenchmark.RunAsync(parse.GetValue(videos)!, parse.GetValue(hashes)!, parse.GetValue(threads), output, error, ct));
+        return command;
+    }
+
+    private static Command CreateVpdq(TextWriter output, TextWriter error)
+    {
+        var everyFrame = new Option<bool>("--every-frame") { Description = "Hash every frame (default: one per second, as the exchanges do)" };
+        var threads = CommonOptions.Threads();
+        var repeat = PositiveInt("--repeat", "Runs per video; the best is reported", 3);
+        var videos = new Argument<string[]>("VIDEO") { Description = "Video files", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("vpdq", "vPDQ speed end to end (ffmpeg decode, RGB pipe, PDQ): seconds of video hashed per second of wall time; prints Markdown")
+        {
+            everyFrame, threads, repeat, videos,
+        };
+        command.SetAction((parse, ct) => VpdqSpeedBenchmark.RunAsync(parse.GetValue(videos)!, parse.GetValue(everyFrame), parse.GetValue(threads), parse.GetValue(repeat), output, error, ct));
+        return command;
     }
 
     private static Command CreatePsi(TextWriter output, TextWriter error)

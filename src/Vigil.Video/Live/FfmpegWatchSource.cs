@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Vigil.Media.Video;
+
+namespace Vigil.Video;
+
+/// <summary>
+/// <see cref="IWatchFrameSource"/> over the ffmpeg program (<see cref="FfmpegVideo.ReadFramesAsync"/>):
+/// one ffmpeg per connection, sampled to about <see cref="FramesPerSecond"/> frames a second (every
+/// <c>(int)(fps_in / F)</c>th decoded frame, as vPDQ samples), each frame hashed as it arrives by
+/// <see cref="VpdqHasher.HashFrame"/> (PDQ at the frame's own resolution, as vPDQ
+/// and the bank videos). Live inputs get ffmpeg's low-latency input flags.
+/// </summary>
+public sealed class FfmpegWatchSource : IWatchFrameSource
+{
+    private readonly VpdqHasher _hasher = new();
+
+    /// <summary>A source reading <paramref name="input"/>.</summary>
+    /// <param name="input">A file, <c>-</c> for standard input, or a URL ffmpeg reads.</param>
+    /// <param name="framesPerSecond">Frames to sample a second (default 2).</param>
+    /// <param name="stallTimeout">No frame for this long: the stream stalled (default 10 s).</param>
+    /// <param name="isLive">Whether the input is live (reconnected when it ends); by default, any URL other than <c>file:</c>.</param>
+    /// <param name="inputFramesPerSecond">The input's frame rate, for streams that do not say (null: from the input).</param>
+    public FfmpegWatchSource(string input, double framesPerSecond = 2, TimeSpan? stallTimeout = null, bool? isLive = null, double? inputFramesPerSecond = null)
+    {
+        if (inputFramesPerSecond is double f && !(f > 0 && double.IsFinite(f)))
+            throw new ArgumentOutOfRangeException(nameof(inputFramesPerSecond), "the input's frame rate must be positive");
+        InputFramesPerSecond = inputFramesPerSecond;
+        ArgumentException.ThrowIfNullOrEmpty(input);
+        if (!(framesPerSecond > 0 && double.IsFinite(framesPerSecond)))
+            throw new ArgumentOutOfRangeException(nameof(framesPerSecond), "the sampling rate must be positive");
+        Input = input;
+        FramesPerSecond = framesPerSecond;
+        StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(10);
+        IsLive = isLive ?? IsLiveInput(input);
+    }
+
+    /// <summary>The input.</summary>
+    public string Input { get; }
+
+    /// <summary>Frames sampled a second.</summary>
+    public double FramesPerSecond { get; }
+
+    /// <summary>How long without a frame counts as a stall.</summary>
+    public TimeSpan StallTimeout { get; }
+
+    /// <summary>The input's frame rate when given (streams that do not say); null: ffmpeg's report of the input.</summary>
+    public double? InputFramesPerSecond { get; }
+
+    /// <inheritdoc />
+    public bool IsLive { get; }
+
+    /// <summary>Whether <paramref name="input"/> names a live stream: a URL with a scheme other than <c>file</c> (<c>-</c>, standard input, ends at its end).</summary>
+    /// <param name="input">The input as given.</param>
+    public static bool IsLiveInput(string input)
+    {
+        int scheme = input.IndexOf("://", StringComparison.Ordinal);
+        return scheme > 0 && !input.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<WatchFrame> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new VideoReadOptions
+        {
+            SecondsPerFrame = 1 / FramesPerSecond,
+            StallTimeout = StallTimeout,
+            LowLatency = IsLive,
+            FramesPerSecond = InputFramesPerSecond,
+        };
+        await foreach (var frame in FfmpegVideo.ReadFramesAsync(Input, options, cancellationToken).WithCancellation(cancellationToken))
+        {
+            var received = DateTimeOffset.UtcNow;
+            long started = Stopwatch.GetTimestamp();
+            var hashed = _hasher.HashFrame(frame);
+            var hashTime = Stopwatch.GetElapsedTime(started);
+            double timestamp = double.IsNaN(frame.TimestampSeconds) ? frame.FrameNumber / FramesPerSecond : frame.TimestampSeconds;
+            yield return new WatchFrame(frame.FrameNumber, timestamp, hashed.Quality, hashed.Hash, received, hashTime);
+        }
+    }
+}
