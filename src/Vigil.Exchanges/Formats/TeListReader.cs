@@ -36,7 +36,7 @@ internal static class TeListReader
         if (!rest.IsEmpty && rest[0] != '#')
             return HashListItem.Failure(line, $"unexpected text after the value: '{Text.Shorten(rest)}' (expected 'SIGNAL_TYPE VALUE')");
         if (!SignalType.TryFromName(first, out var type))
-            return HashListItem.Failure(line, $"unknown signal type '{Text.Shorten(first)}' (known: {Text.KnownSignalTypes})");
+            return HashListItem.Failure(line, $"unknown signal type '{Text.Shorten(first)}' (known: {string.Join(", ", SignalType.Known.Select(t => t.Name))})");
         return ToEntry(line, type, value);
     }
 
