@@ -223,13 +223,32 @@ public sealed class BankMatcher
                 hits[seen] = (contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
         }
         if (md5 is not null)
+            await AddExactHitsAsync(new Signal(SignalType.Md5, md5), hits, cancellationToken);
+        return await DecideAsync(hits, withContent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Matches one exact (non-perceptual) signal, such as a video's <c>video_md5</c>, through the
+    /// store, with the same bank rules as <see cref="MatchAsync(PdqHash[], int, string?, bool, CancellationToken)"/>.
+    /// </summary>
+    public async Task<QueryOutcome> MatchExactAsync(Signal signal, bool withContent, CancellationToken cancellationToken)
+    {
+        var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>();
+        await AddExactHitsAsync(signal, hits, cancellationToken);
+        return await DecideAsync(hits, withContent, cancellationToken);
+    }
+
+    private async Task AddExactHitsAsync(Signal signal, List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, CancellationToken cancellationToken)
+    {
+        foreach (var exact in await _store.LookupSignalAsync(signal, cancellationToken))
         {
-            foreach (var exact in await _store.LookupSignalAsync(new Signal(SignalType.Md5, md5), cancellationToken))
-            {
-                if (!hits.Exists(h => h.ContentId == exact.ContentId))
-                    hits.Add((exact.ContentId, 0, 0, SignalType.Md5));
-            }
+            if (!hits.Exists(h => h.ContentId == exact.ContentId))
+                hits.Add((exact.ContentId, 0, 0, signal.Type));
         }
+    }
+
+    private async Task<QueryOutcome> DecideAsync(List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, bool withContent, CancellationToken cancellationToken)
+    {
         if (hits.Count == 0)
             return QueryOutcome.None;
 

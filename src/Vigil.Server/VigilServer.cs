@@ -110,7 +110,9 @@ public static class VigilServer
             var options = LookupOptions.From(banks, seed, bypass_coinflip, include);
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
-                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct) : QueryOutcome.None;
+                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)
+                : type == SignalType.VideoMd5 ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
+                : QueryOutcome.None;
             var byBank = LookupResponse.Group(outcome, options);
             LookupResponse.Audit(context, byBank.Count);
             return Results.Json(byBank);

@@ -43,6 +43,20 @@ public sealed class MatchingEndpointTests : LiveServerTest
         Assert.Equal("0", exactMatch.GetProperty("distance").GetString());
     }
 
+    [Fact]
+    public async Task A_video_md5_lookup_finds_the_bank_video_under_its_bank()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string videoMd5 = "00112233445566778899aabbccddeeff";
+        long id = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.VideoMd5, videoMd5)]))).Id;
+        var found = await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=video_md5&signal={videoMd5}", key));
+        var match = Assert.Single(found.GetProperty("SAMPLES").EnumerateArray());
+        Assert.Equal((id, "0"), (match.GetProperty("bank_content_id").GetInt64(), match.GetProperty("distance").GetString()));
+        Assert.Equal("{}", await (await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=video_md5&signal={new string('f', 32)}", key)).Content.ReadAsStringAsync());
+        // HMA has no whole-video lookup by vpdq; the answer stays empty.
+        Assert.Equal("{}", await (await SendAsync(HttpMethod.Get, "/m/lookup?signal_type=vpdq&signal=0,100," + new string('0', 64) + ",0.000", key)).Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("/m/raw_lookup?signal_type=pdq&signal=zz", "invalid signal")]
     [InlineData("/m/raw_lookup?signal_type=pdqq&signal=00", "No such SignalType 'pdqq'")]
