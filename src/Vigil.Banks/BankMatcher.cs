@@ -216,7 +216,7 @@ public sealed class BankMatcher
         {
             // A video's frames are indexed under their own key: the match says vpdq.
             long contentId = BankIndexCache.ContentIdOf(hit.Key, out bool videoFrame);
-            int seen = videoFrame || hits.Count > 0 ? hits.FindIndex(h => h.ContentId == contentId) : -1;
+            int seen = IndexOf(hits, contentId);
             if (seen < 0)
                 hits.Add((contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq));
             else if (hit.Distance < hits[seen].Distance)
@@ -238,11 +238,22 @@ public sealed class BankMatcher
         return await DecideAsync(hits, withContent, cancellationToken);
     }
 
+    private static int IndexOf(List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, long contentId)
+    {
+        // A handful of hits per query: a loop, and no closure allocated per hit on the lookup path.
+        for (int i = 0; i < hits.Count; i++)
+        {
+            if (hits[i].ContentId == contentId)
+                return i;
+        }
+        return -1;
+    }
+
     private async Task AddExactHitsAsync(Signal signal, List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, CancellationToken cancellationToken)
     {
         foreach (var exact in await _store.LookupSignalAsync(signal, cancellationToken))
         {
-            if (!hits.Exists(h => h.ContentId == exact.ContentId))
+            if (IndexOf(hits, exact.ContentId) < 0)
                 hits.Add((exact.ContentId, 0, 0, signal.Type));
         }
     }
