@@ -9,7 +9,7 @@ internal static class VigilApp
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("Vigil: find known harmful images by perceptual hash (PDQ), openly and exactly.")
+        var root = new RootCommand("Vigil: find known harmful images and videos by perceptual hash (PDQ, vPDQ), openly and exactly; privately on devices too.")
         {
             HashCommand.Create(output, error),
             BankCommand.Create(output, error),
