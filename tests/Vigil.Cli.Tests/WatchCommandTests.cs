@@ -217,21 +217,22 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
     public async Task AStreamThatStopsIsReportedAndReconnectedAndAWatchCanGiveUp()
     {
         int port = FreeUdpPort();
-        await using var watch = WatchProcess.Start("--db", scene.Db, "watch", "--stall-timeout", "2", "--max-reconnects", "2", $"udp://127.0.0.1:{port}");
+        await using var watch = WatchProcess.Start("--db", scene.Db, "watch", "--stall-timeout", "4", "--max-reconnects", "2", $"udp://127.0.0.1:{port}");
         await WaitUntilListeningAsync(port, watch);
         string target = $"udp://127.0.0.1:{port}?pkt_size=1316";
-        // Six seconds: a watcher that joins a stream decodes nothing for its first second or so
-        // (nobuffer), longer on a loaded machine; three seconds once gave it no frame at all in CI.
-        await RunFfmpegAsync(TimeSpan.FromSeconds(30), "-re", "-i", scene.Scene, "-t", "6", "-c", "copy", "-f", "mpegts", target);
-        // Frames came, then none for 2 s: reported, and reconnected after 0.5 s.
+        // Ten seconds, and a 4 s stall limit: a watcher that joins a stream decodes nothing for its
+        // first second or so (nobuffer), and for longer while the test run loads the machine
+        // (3 s of stream and a 2 s limit twice gave it no frame at all under ./test.sh).
+        await RunFfmpegAsync(TimeSpan.FromSeconds(30), "-re", "-i", scene.Scene, "-t", "10", "-c", "copy", "-f", "mpegts", target);
+        // Frames came, then none for 4 s: reported, and reconnected after 0.5 s.
         await watch.WaitForErrorAsync(l => l.Contains("the stream stalled; reconnecting in 0.5 s (attempt 1)", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
-        Assert.Contains(watch.Errors, l => l.Line.Contains("no frame for 2 s (after ", StringComparison.Ordinal) && !l.Line.Contains("(after 0 frames)", StringComparison.Ordinal));
+        Assert.Contains(watch.Errors, l => l.Line.Contains("no frame for 4 s (after ", StringComparison.Ordinal) && !l.Line.Contains("(after 0 frames)", StringComparison.Ordinal));
         // It comes back: frames flow again (the stream restarts from its beginning, so it is sent twice).
-        var again = RunFfmpegAsync(TimeSpan.FromSeconds(30), "-re", "-i", scene.Scene, "-t", "6", "-c", "copy", "-f", "mpegts", target);
+        var again = RunFfmpegAsync(TimeSpan.FromSeconds(30), "-re", "-i", scene.Scene, "-t", "10", "-c", "copy", "-f", "mpegts", target);
         await watch.WaitForErrorAsync(l => l.StartsWith("watch: frames flowing again after ", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         await again;
         // Then it is gone for good: two more attempts, then the watch gives up (exit 1).
-        int exit = await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        int exit = await watch.WaitForExitAsync(TimeSpan.FromSeconds(45));
         foreach (var (_, line) in watch.Errors)
             log.WriteLine(line);
         Assert.Equal(1, exit);
