@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,14 +12,6 @@ namespace Vigil.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresVigilStore
 {
-    private const string PsiAccountColumns = """
-        a.account, a.vouchers, a.opened, a.rejected, a.status, a.flag_reason, a.revealed_through,
-        (SELECT COUNT(*) FROM review_cases c WHERE c.source = 'psi' AND c.account = a.account), a.created_at, a.updated_at
-        """;
-
-    private const string ReviewCaseColumns =
-        "id, source, account, voucher_id, name, pdq, recheck, bank, content_id, distance, status, reviewer, decided_at, created_at";
-
     /// <inheritdoc/>
     public async Task<IReadOnlyCollection<string>> FindPsiVoucherIdsAsync(string account, IReadOnlyList<string> voucherIds,
         CancellationToken cancellationToken = default)
@@ -251,7 +244,7 @@ public sealed partial class PostgresVigilStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            SELECT {ReviewCaseColumns} FROM review_cases
+            SELECT {PsiRows.ReviewCaseColumns} FROM review_cases
             WHERE id > $1 AND ($2::text IS NULL OR status = $2) ORDER BY id LIMIT $3
             """,
             PostgresRows.Param(afterId, NpgsqlDbType.Bigint),
@@ -268,7 +261,7 @@ public sealed partial class PostgresVigilStore
     public async Task<ReviewCase?> GetReviewCaseAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {ReviewCaseColumns} FROM review_cases WHERE id = $1",
+        await using var command = Command(connection, $"SELECT {PsiRows.ReviewCaseColumns} FROM review_cases WHERE id = $1",
             PostgresRows.Param(id, NpgsqlDbType.Bigint));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadReviewCase(reader) : null;
@@ -302,39 +295,15 @@ public sealed partial class PostgresVigilStore
 
     private static async Task<PsiAccount?> ReadPsiAccountAsync(NpgsqlConnection connection, string account, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, $"SELECT {PsiAccountColumns} FROM psi_accounts a WHERE a.account = $1",
+        await using var command = Command(connection, $"SELECT {PsiRows.AccountColumns} FROM psi_accounts a WHERE a.account = $1",
             PostgresRows.Param(account, NpgsqlDbType.Text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        return new PsiAccount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-            PsiNames.ParseStatus(reader.GetString(4)), PostgresRows.GetStringOrNull(reader, 5), reader.GetInt64(6), reader.GetInt64(7),
-            PostgresRows.ReadTime(reader, 8), PostgresRows.ReadTime(reader, 9));
+        return PsiRows.ReadAccount(reader, ReadPsiTime);
     }
 
-    private static ReviewCase ReadReviewCase(NpgsqlDataReader reader)
-    {
-        if (!PsiNames.TryParseCaseStatus(reader.GetString(10), out var status))
-            throw new StoreException($"review case {reader.GetInt64(0)} has an unknown status '{reader.GetString(10)}'");
-        return new ReviewCase
-        {
-            Id = reader.GetInt64(0),
-            Details = new NewReviewCase
-            {
-                Source = reader.GetString(1),
-                Account = PostgresRows.GetStringOrNull(reader, 2),
-                VoucherId = PostgresRows.GetStringOrNull(reader, 3),
-                Name = PostgresRows.GetStringOrNull(reader, 4),
-                Pdq = reader.GetString(5),
-                Recheck = reader.GetString(6),
-                Bank = PostgresRows.GetStringOrNull(reader, 7),
-                ContentId = reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                Distance = reader.IsDBNull(9) ? null : reader.GetInt32(9),
-            },
-            Status = status,
-            Reviewer = PostgresRows.GetStringOrNull(reader, 11),
-            DecidedAt = reader.IsDBNull(12) ? null : PostgresRows.ReadTime(reader, 12),
-            CreatedAt = PostgresRows.ReadTime(reader, 13),
-        };
-    }
+    private static ReviewCase ReadReviewCase(DbDataReader reader) => PsiRows.ReadReviewCase(reader, ReadPsiTime);
+
+    private static readonly Func<DbDataReader, int, DateTimeOffset> ReadPsiTime = static (reader, ordinal) => PostgresRows.ReadTime((NpgsqlDataReader)reader, ordinal);
 }

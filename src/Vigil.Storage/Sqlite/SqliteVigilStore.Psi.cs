@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Vigil.Storage.Sqlite;
@@ -5,14 +6,6 @@ namespace Vigil.Storage.Sqlite;
 /// <summary>Private matching: accounts, their vouchers, and review cases (schema step 5).</summary>
 public sealed partial class SqliteVigilStore
 {
-    private const string PsiAccountColumns = """
-        a.account, a.vouchers, a.opened, a.rejected, a.status, a.flag_reason, a.revealed_through,
-        (SELECT COUNT(*) FROM review_cases c WHERE c.source = 'psi' AND c.account = a.account), a.created_at, a.updated_at
-        """;
-
-    private const string ReviewCaseColumns =
-        "id, source, account, voucher_id, name, pdq, recheck, bank, content_id, distance, status, reviewer, decided_at, created_at";
-
     // SQLite's default limit on parameters in one statement is 32,766; ids are looked up in chunks well under it.
     private const int IdChunk = 500;
 
@@ -226,7 +219,7 @@ public sealed partial class SqliteVigilStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {ReviewCaseColumns} FROM review_cases
+            SELECT {PsiRows.ReviewCaseColumns} FROM review_cases
             WHERE id > $after AND ($status IS NULL OR status = $status) ORDER BY id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$after", afterId);
@@ -244,7 +237,7 @@ public sealed partial class SqliteVigilStore
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ReviewCaseColumns} FROM review_cases WHERE id = $id";
+        command.CommandText = $"SELECT {PsiRows.ReviewCaseColumns} FROM review_cases WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadReviewCase(reader) : null;
@@ -277,39 +270,15 @@ public sealed partial class SqliteVigilStore
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {PsiAccountColumns} FROM psi_accounts a WHERE a.account = $account";
+        command.CommandText = $"SELECT {PsiRows.AccountColumns} FROM psi_accounts a WHERE a.account = $account";
         command.Parameters.AddWithValue("$account", account);
         using var reader = command.ExecuteReader();
         if (!reader.Read())
             return null;
-        return new PsiAccount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-            PsiNames.ParseStatus(reader.GetString(4)), SqliteRows.GetStringOrNull(reader, 5), reader.GetInt64(6), reader.GetInt64(7),
-            UnixMicros.ToTime(reader.GetInt64(8)), UnixMicros.ToTime(reader.GetInt64(9)));
+        return PsiRows.ReadAccount(reader, ReadPsiTime);
     }
 
-    private static ReviewCase ReadReviewCase(SqliteDataReader reader)
-    {
-        if (!PsiNames.TryParseCaseStatus(reader.GetString(10), out var status))
-            throw new StoreException($"review case {reader.GetInt64(0)} has an unknown status '{reader.GetString(10)}'");
-        return new ReviewCase
-        {
-            Id = reader.GetInt64(0),
-            Details = new NewReviewCase
-            {
-                Source = reader.GetString(1),
-                Account = SqliteRows.GetStringOrNull(reader, 2),
-                VoucherId = SqliteRows.GetStringOrNull(reader, 3),
-                Name = SqliteRows.GetStringOrNull(reader, 4),
-                Pdq = reader.GetString(5),
-                Recheck = reader.GetString(6),
-                Bank = SqliteRows.GetStringOrNull(reader, 7),
-                ContentId = reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                Distance = reader.IsDBNull(9) ? null : reader.GetInt32(9),
-            },
-            Status = status,
-            Reviewer = SqliteRows.GetStringOrNull(reader, 11),
-            DecidedAt = reader.IsDBNull(12) ? null : UnixMicros.ToTime(reader.GetInt64(12)),
-            CreatedAt = UnixMicros.ToTime(reader.GetInt64(13)),
-        };
-    }
+    private static ReviewCase ReadReviewCase(DbDataReader reader) => PsiRows.ReadReviewCase(reader, ReadPsiTime);
+
+    private static readonly Func<DbDataReader, int, DateTimeOffset> ReadPsiTime = static (reader, ordinal) => UnixMicros.ToTime(reader.GetInt64(ordinal));
 }
