@@ -63,7 +63,9 @@ internal static class PsiCommand
             var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion, bands);
             var pdata = table.Serialize();
             await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
-            var manifest = Manifest.Describe(table, pdata, parse.GetValue(threshold), names, CountDistinct(entries), dropped).SignWith(key);
+            // In exact mode the table's distinct items are the distinct hashes; banded mode has five items per hash.
+            int hashes = bands is null ? distinct : CountDistinct(entries);
+            var manifest = Manifest.Describe(table, pdata, parse.GetValue(threshold), names, hashes, dropped).SignWith(key);
             await File.WriteAllTextAsync(Path.Combine(dir, ManifestFile), manifest.ToJson(), ct);
             string items = bands is null ? "" : $" ({distinct:N0} band items, {bands.ProbeCount} probes per photo)";
             output.WriteLine($"pdata: {manifest.Entries:N0} entries{items} in {table.SlotCount:N0} slots, {table.Mode} mode, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
