@@ -44,17 +44,8 @@ public sealed class VpdqHasher
         int workers = Math.Max(1, options.MaxDegreeOfParallelism);
 
         VideoInfo? info = null;
-        Task<VideoInfo>? probe = null;
         var readOptions = options.ReadOptions with { SecondsPerFrame = options.EveryFrame ? null : options.SecondsPerHash };
-        if (options.EveryFrame && readOptions.FramesPerSecond is null && FfmpegVideo.IsFileInput(input, readOptions.InputArguments))
-        {
-            // Every frame: ffmpeg's command does not depend on the frame rate, so ffprobe runs while
-            // ffmpeg decodes (a tenth of a second saved, much of a short clip's time) and the
-            // timestamps are set from the probed rate at the end.
-            probe = FfmpegVideo.ProbeAsync(input, cancellationToken);
-            readOptions = readOptions with { FramesPerSecond = 1 };
-        }
-        else if (FfmpegVideo.IsFileInput(input, readOptions.InputArguments))
+        if (FfmpegVideo.IsFileInput(input, readOptions.InputArguments))
         {
             info = await FfmpegVideo.ProbeAsync(input, cancellationToken).ConfigureAwait(false);
             if (readOptions.FramesPerSecond is null)
@@ -119,24 +110,6 @@ public sealed class VpdqHasher
         catch (OperationCanceledException)
         {
             // the reader's failure is the one to report
-        }
-        if (probe is not null)
-        {
-            try
-            {
-                var probed = await probe.ConfigureAwait(false);
-                info = probed;
-                for (int i = 0; i < results.Count; i++)
-                    results[i] = results[i] with { TimestampSeconds = Timestamp(results[i].FrameNumber, probed.FramesPerSecond) };
-            }
-            catch (Exception e) when (failure is null)
-            {
-                failure = e;
-            }
-            catch (Exception)
-            {
-                // ffmpeg's own failure is the one to report
-            }
         }
         if (failure is not null)
         {
