@@ -20,9 +20,13 @@ public sealed class VpdqHasher
     public VpdqFrame HashFrame(VideoFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var pdq = t_pdq ??= new PdqHasher();
-        var result = pdq.HashRgb(frame.Rgb.Span, frame.Width, frame.Height);
-        return new VpdqFrame(FrameNumber(frame.FrameNumber), result.Quality, result.Hash, Timestamp(frame.FrameNumber, frame.FramesPerSecond));
+        return Hash(t_pdq ??= new PdqHasher(), frame.Rgb.Span, frame.Width, frame.Height, frame.FrameNumber, frame.FramesPerSecond);
+    }
+
+    private static VpdqFrame Hash(PdqHasher pdq, ReadOnlySpan<byte> rgb, int width, int height, long frameNumber, double framesPerSecond)
+    {
+        var result = pdq.HashRgb(rgb, width, height);
+        return new VpdqFrame(FrameNumber(frameNumber), result.Quality, result.Hash, Timestamp(frameNumber, framesPerSecond));
     }
 
     /// <summary>The reference's timestamp: <c>(float)frameNumber / (float)fps</c>.</summary>
@@ -141,8 +145,7 @@ public sealed class VpdqHasher
                     VpdqFrame hashed;
                     try
                     {
-                        var result = pdq.HashRgb(pending.Rgb.AsSpan(0, pending.Width * pending.Height * 3), pending.Width, pending.Height);
-                        hashed = new VpdqFrame(FrameNumber(pending.FrameNumber), result.Quality, result.Hash, Timestamp(pending.FrameNumber, pending.FramesPerSecond));
+                        hashed = Hash(pdq, pending.Rgb.AsSpan(0, pending.Width * pending.Height * 3), pending.Width, pending.Height, pending.FrameNumber, pending.FramesPerSecond);
                     }
                     finally
                     {
