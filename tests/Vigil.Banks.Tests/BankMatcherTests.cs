@@ -8,27 +8,8 @@ using Vigil.Testing;
 namespace Vigil.Banks.Tests;
 
 /// <summary>The store-backed matcher: decision rules, following changes made by another writer, and its snapshot.</summary>
-public sealed class BankMatcherTests : IDisposable
+public sealed class BankMatcherTests : SqliteStoreTest
 {
-    private readonly TempDirectory _dir = new();
-    private string DbPath => Path.Combine(_dir.Path, "vigil.db");
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
-
-    private static PdqHash RandomHash(Random rng)
-    {
-        var hash = new PdqHash[1];
-        rng.NextBytes(MemoryMarshal.AsBytes(hash.AsSpan()));
-        return hash[0];
-    }
-
-    private static PdqHash Flip(PdqHash h, int bits) =>
-        new(h.GetLimb(0) ^ ((1UL << bits) - 1), h.GetLimb(1), h.GetLimb(2), h.GetLimb(3));
-
     private static NewContent Content(PdqHash hash, string? label = null) =>
         new([new Signal(SignalType.Pdq, hash.ToString())]) { Classification = label };
 

@@ -9,27 +9,8 @@ using Vigil.Testing;
 namespace Vigil.Banks.Tests;
 
 /// <summary>Video frames in the bank index: a frame lookup finds the video's content, loaded or followed from the change log.</summary>
-public sealed class VideoIndexTests : IDisposable
+public sealed class VideoIndexTests : SqliteStoreTest
 {
-    private readonly TempDirectory _dir = new();
-    private string DbPath => Path.Combine(_dir.Path, "vigil.db");
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
-
-    private static PdqHash RandomHash(Random rng)
-    {
-        var hash = new PdqHash[1];
-        rng.NextBytes(MemoryMarshal.AsBytes(hash.AsSpan()));
-        return hash[0];
-    }
-
-    private static PdqHash Flip(PdqHash h, int bits) =>
-        new(h.GetLimb(0) ^ ((1UL << bits) - 1), h.GetLimb(1), h.GetLimb(2), h.GetLimb(3));
-
     private static List<VpdqFrame> Frames(Random rng, int count)
     {
         var frames = new List<VpdqFrame>();
