@@ -112,6 +112,30 @@ public sealed class VideoMatchRuleTests
         Assert.DoesNotContain(SignalType.Vpdq, SignalType.All); // the hash-list formats' columns are unchanged
     }
 
+    [Fact]
+    public void A_vpdq_signal_reads_HMAs_compact_list_with_list_places_for_frame_numbers()
+    {
+        var frames = Read("doorknob-hd-no-bar").Take(4).ToList();
+        // python-threatexchange's newer form: "pdqHex,quality,timestamp", no frame numbers.
+        string json = "[" + string.Join(", ", frames.Select(f =>
+            $"\"{f.Hash},{f.Quality},{f.TimestampSeconds.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture)}\"")) + "]";
+        Assert.True(SignalType.Vpdq.TryNormalize(json, out var value, out var error), error);
+        var read = VpdqSignal.Parse(value);
+        Assert.Equal(frames.Count, read.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            Assert.Equal(i, read[i].FrameNumber);
+            Assert.Equal(frames[i].Hash, read[i].Hash);
+            Assert.Equal(frames[i].Quality, read[i].Quality);
+            Assert.Equal(frames[i].TimestampSeconds, read[i].TimestampSeconds, 3);
+        }
+        Assert.Equal(VpdqSignal.MatchableHashes(frames), VpdqSignal.MatchableHashes(value));
+
+        foreach (string bad in new[] { "[]", "[1]", "[\"abc,100,0.0\"]", $"[\"{frames[0].Hash},101,0.0\"]", $"[\"{frames[0].Hash},100\"]",
+                     $"[\"{frames[0].Hash},100,-1\"]", $"[\"{frames[0].Hash},100,0.0,7\"]", "[\"" + frames[0].Hash + ",100,0.0\"" })
+            Assert.False(SignalType.Vpdq.TryNormalize(bad, out _, out _), bad);
+    }
+
     internal static PdqHash RandomHash(Random random)
     {
         var hash = new PdqHash[1];

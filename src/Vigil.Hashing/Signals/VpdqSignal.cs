@@ -11,8 +11,10 @@ namespace Vigil.Hashing.Signals;
 /// The value of a <see cref="SignalType.Vpdq"/> signal: a video's frames in the reference's text
 /// form, one line per frame, <c>frameNumber,quality,pdqHex,timestampSeconds</c> (timestamp with
 /// three decimals, left out when unknown), lines joined by a line feed with none at the end. Also
-/// reads HMA's JSON form (<c>{"0": {"quality": 100, "hash": "...", "timestamp": 0.0}, ...}</c>),
-/// which python-threatexchange stores for vpdq, and turns it into the text form.
+/// reads python-threatexchange's two JSON forms and turns them into the text form: the older object
+/// keyed by frame number (<c>{"0": {"quality": 100, "hash": "...", "timestamp": 0.0}, ...}</c>) and
+/// the newer compact list (<c>["pdqHex,quality,timestamp", ...]</c>), which has no frame numbers, so
+/// each feature's place in the list stands in for its frame number.
 /// </summary>
 public static class VpdqSignal
 {
@@ -35,7 +37,7 @@ public static class VpdqSignal
         IReadOnlyList<VpdqFrame> frames;
         try
         {
-            frames = trimmed[0] == '{' ? ParseJson(trimmed.ToString()) : VpdqFormat.Parse(trimmed.ToString());
+            frames = IsJson(trimmed) ? ParseJson(trimmed.ToString()) : VpdqFormat.Parse(trimmed.ToString());
         }
         catch (FormatException e)
         {
@@ -82,8 +84,10 @@ public static class VpdqSignal
     {
         ArgumentNullException.ThrowIfNull(value);
         var trimmed = value.AsSpan().Trim();
-        return !trimmed.IsEmpty && trimmed[0] == '{' ? ParseJson(trimmed.ToString()) : VpdqFormat.Parse(value);
+        return IsJson(trimmed) ? ParseJson(trimmed.ToString()) : VpdqFormat.Parse(value);
     }
+
+    private static bool IsJson(ReadOnlySpan<char> trimmed) => !trimmed.IsEmpty && trimmed[0] is '{' or '[';
 
     /// <summary>
     /// The hashes a video is matched by: its frames with quality at least <paramref name="minQuality"/>,
@@ -106,8 +110,9 @@ public static class VpdqSignal
     /// <summary>The matchable hashes (see <see cref="MatchableHashes(IReadOnlyList{VpdqFrame}, int)"/>) of a vPDQ value.</summary>
     public static PdqHash[] MatchableHashes(string value, int minQuality = MinimumQuality) => MatchableHashes(Parse(value), minQuality);
 
-    // HMA (python-threatexchange vpdq_to_json): an object keyed by frame number, each
-    // {"quality": q, "hash": "<64 hex>", "timestamp": seconds}.
+    // python-threatexchange's vpdq_to_json: an object keyed by frame number, each
+    // {"quality": q, "hash": "<64 hex>", "timestamp": seconds} (older), or a list of
+    // "pdqHex,quality,timestamp" strings (newer, VpdqCompactFeature).
     private static List<VpdqFrame> ParseJson(string json)
     {
         JsonDocument document;
@@ -121,8 +126,10 @@ public static class VpdqSignal
         }
         using (document)
         {
+            if (document.RootElement.ValueKind == JsonValueKind.Array)
+                return ParseCompactJson(document.RootElement);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new FormatException("vpdq JSON must be an object keyed by frame number");
+                throw new FormatException("vpdq JSON must be an object keyed by frame number or a list of \"pdqHex,quality,timestamp\" strings");
             var frames = new List<VpdqFrame>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -142,5 +149,27 @@ public static class VpdqSignal
             }
             return frames;
         }
+    }
+
+    private static List<VpdqFrame> ParseCompactJson(JsonElement list)
+    {
+        var frames = new List<VpdqFrame>(list.GetArrayLength());
+        int index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            string? feature = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+            var parts = feature?.Split(',');
+            if (parts is not { Length: 3 }
+                || !PdqHash.TryParse(parts[0], out var hash)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int quality) || quality > 100
+                || !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double timestamp)
+                || timestamp < 0 || !double.IsFinite(timestamp))
+            {
+                throw new FormatException($"vpdq JSON: item {index} is not \"pdqHex,quality,timestamp\" (64 hex digits, quality 0 to 100, seconds)");
+            }
+            frames.Add(new VpdqFrame(index, quality, hash, timestamp));
+            index++;
+        }
+        return frames;
     }
 }
