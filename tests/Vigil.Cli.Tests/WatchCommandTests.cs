@@ -70,21 +70,7 @@ public sealed class WatchSceneFixture : IDisposable
         return result;
     }
 
-    public static void Ffmpeg(params string[] args)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in (string[])["-hide_banner", "-v", "error", "-y", .. args])
-            start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var err = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("ffmpeg took over 60 s: " + string.Join(' ', args));
-        }
-        Assert.True(p.ExitCode == 0, $"ffmpeg {string.Join(' ', args)} failed: {err.Result}");
-    }
+    public static void Ffmpeg(params string[] args) => FfmpegTool.Run(args);
 
     public void Dispose() => _dir.Dispose();
 }

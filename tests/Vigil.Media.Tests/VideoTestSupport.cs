@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vigil.Testing;
 
 namespace Vigil.Media.Tests;
 
@@ -6,18 +7,7 @@ namespace Vigil.Media.Tests;
 internal static class VideoTestSupport
 {
     /// <summary>Runs ffmpeg with <paramref name="arguments"/>, failing the test if it fails.</summary>
-    public static void Ffmpeg(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in new[] { "-hide_banner", "-nostdin", "-v", "error", "-y" })
-            start.ArgumentList.Add(a);
-        foreach (string a in arguments)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "ffmpeg failed: " + errors);
-    }
+    public static void Ffmpeg(params string[] arguments) => FfmpegTool.Run(arguments);
 
     /// <summary>A testsrc video: <paramref name="seconds"/> at <paramref name="fps"/>, MPEG-4 in MP4.</summary>
     public static string TestSource(string path, int fps = 10, double seconds = 2, int width = 64, int height = 48)
