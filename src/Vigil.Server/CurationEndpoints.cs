@@ -51,15 +51,15 @@ public static class CurationEndpoints
         app.MapPut("/c/bank/{bank_name}/content/{content_id:long}", UpdateContentAsync).WithMetadata(Write);
         app.MapDelete("/c/bank/{bank_name}/content/{content_id:long}", DeleteContentAsync).WithMetadata(Write);
 
-        app.MapGet("/c/signal_type", () => Results.Json(SignalType.All.Select(t => new Dictionary<string, object>
+        app.MapGet("/c/signal_type", () => Results.Json(SignalType.Known.Select(t => new Dictionary<string, object>
         {
             ["name"] = t.Name,
             ["enabled_ratio"] = 1.0,
         }))).WithMetadata(Read);
-        // Vigil hashes photos (PDQ); there is no video hasher yet.
         app.MapGet("/c/content_type", () => Results.Json(new[]
         {
             new Dictionary<string, object> { ["name"] = "photo", ["enabled"] = true },
+            new Dictionary<string, object> { ["name"] = "video", ["enabled"] = true },
         })).WithMetadata(Read);
     }
 
@@ -297,7 +297,7 @@ public static class CurationEndpoints
         }
     }
 
-    internal static string KnownTypes() => string.Join(", ", SignalType.All.Select(t => t.Name));
+    internal static string KnownTypes() => string.Join(", ", SignalType.Known.Select(t => t.Name));
 
     /// <summary>HMA's bank object; a disabled bank shows ratio 0, as HMA has no separate flag.</summary>
     internal static Dictionary<string, object> BankJson(Bank bank) => new()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -19,6 +20,17 @@ internal sealed class MediaBuffer : IDisposable
 
     /// <summary>The bytes held.</summary>
     public ReadOnlySpan<byte> Span => _array.AsSpan(0, Length);
+
+    /// <summary>The bytes held, for asynchronous writes.</summary>
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
+
+    /// <summary>The MD5 of the bytes in lowercase hex (HMA's <c>md5</c> and <c>video_md5</c>).</summary>
+    public string Md5Hex()
+    {
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(Span, digest);
+        return Convert.ToHexStringLower(digest);
+    }
 
     /// <summary>Reads the stream to its end; false (having read <paramref name="limit"/> + 1 bytes) when it holds more than <paramref name="limit"/>.</summary>
     public async Task<bool> ReadAllAsync(Stream stream, long limit, CancellationToken cancellationToken)

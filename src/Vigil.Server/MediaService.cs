@@ -22,7 +22,7 @@ using Vigil.Storage;
 namespace Vigil.Server;
 
 /// <summary>The work behind <see cref="MediaEndpoints"/>: reading uploads and URLs within the limits, decoding, hashing, matching, storing.</summary>
-internal sealed class MediaService(ServerSettings settings, HashUrlAllowList allowList, ILogger logger) : IDisposable
+internal sealed partial class MediaService(ServerSettings settings, HashUrlAllowList allowList, ILogger logger) : IDisposable
 {
     /// <summary>Response header with the PDQ quality (0..100) of the image just hashed; under 50 its PDQ is not matched.</summary>
     public const string QualityHeader = "Vigil-PDQ-Quality";
@@ -34,6 +34,14 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
     private readonly HttpClient _http = CreateHttpClient();
     private readonly ConcurrentQueue<MediaWorker> _workers = new();
     private readonly long _limit = settings.MaxUploadBytes;
+    private readonly VideoUploads _videos = new(settings, logger);
+
+    /// <summary>HMA's content types: the form field an upload comes in, or a URL's <c>content_type</c>.</summary>
+    private enum ContentKind
+    {
+        Photo,
+        Video,
+    }
 
     [Flags]
     private enum Types
@@ -41,35 +49,59 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         None = 0,
         Pdq = 1,
         Md5 = 2,
+        Vpdq = 4,
+        VideoMd5 = 8,
+        PhotoTypes = Pdq | Md5,
+        VideoTypes = Vpdq | VideoMd5,
     }
+
+    /// <summary>The signal types a request wants: HMA's <c>types</c> when given, else the endpoint's defaults for each content type.</summary>
+    private readonly record struct TypeChoice(Types Chosen, Types PhotoDefaults, Types VideoDefaults, string? Raw)
+    {
+        public bool IsExplicit => Raw is not null;
+
+        /// <summary>The types that apply to a content type, or the problem when <c>types</c> names none of them.</summary>
+        public bool TryFor(ContentKind kind, out Types wanted, [NotNullWhen(false)] out IResult? error)
+        {
+            var applicable = kind == ContentKind.Photo ? Types.PhotoTypes : Types.VideoTypes;
+            wanted = IsExplicit ? Chosen & applicable : kind == ContentKind.Photo ? PhotoDefaults : VideoDefaults;
+            error = wanted == Types.None
+                ? Problems.Result(400, $"no signal type in types={Raw} applies to content_type {Name(kind)}",
+                    kind == ContentKind.Photo ? "photos are hashed with pdq (and md5)" : "videos are hashed with vpdq and video_md5")
+                : null;
+            return error is null;
+        }
+    }
+
+    private static string Name(ContentKind kind) => kind == ContentKind.Photo ? "photo" : "video";
 
     public async Task<IResult> HashUploadAsync(HttpContext context, string? types, CancellationToken ct)
     {
-        if (!TryParseTypes(types, Types.Pdq, out var wanted, out var error))
+        // As HMA: a photo's pdq, a video's vpdq and video_md5.
+        if (!TryParseTypes(types, Types.Pdq, Types.VideoTypes, out var choice, out var error))
             return error;
         var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
         if (uploadError is not null)
             return uploadError;
         using (upload)
-            return HashSignals(context, upload!.Bytes, wanted);
+            return await HashSignalsAsync(context, upload!.Bytes, upload.Kind, choice, ct);
     }
 
     public async Task<IResult> HashUrlAsync(HttpContext context, string? url, string? contentType, string? types, CancellationToken ct)
     {
-        if (!TryParseTypes(types, Types.Pdq, out var wanted, out var error))
+        if (!TryParseTypes(types, Types.Pdq, Types.VideoTypes, out var choice, out var error))
             return error;
-        var (fetched, fetchError) = await FetchUrlAsync(url, contentType, ct);
+        var (fetched, kind, fetchError) = await FetchUrlAsync(url, contentType, ct);
         if (fetchError is not null)
             return fetchError;
         using (fetched)
-            return HashSignals(context, fetched!, wanted);
+            return await HashSignalsAsync(context, fetched!, kind, choice, ct);
     }
 
     public async Task<IResult> LookupUploadAsync(HttpContext context, MatcherHost host, MediaLookupQuery query, CancellationToken ct)
     {
         // Without types, the file's MD5 is matched too (as vigil match does) and shown only when it matched.
-        bool md5Explicit = query.Types is not null;
-        if (!TryParseTypes(query.Types, Types.Pdq | Types.Md5, out var wanted, out var error))
+        if (!TryParseTypes(query.Types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
             return error;
         bool dihedral = IsTrue(query.Dihedral);
         // Before reading the file: no point decoding it while the index loads.
@@ -78,27 +110,29 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
         if (uploadError is not null)
             return uploadError;
+        using var held = upload!;
         var matcher = host.Matcher;
         if (matcher is null)
             return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+        if (!choice.TryFor(held.Kind, out var wanted, out error))
+            return error;
+        if (held.Kind == ContentKind.Video)
+            return await LookupVideoAsync(context, matcher, held.Bytes, query, choice, wanted, ct);
 
         PdqHash[] variants = [];
         string? md5 = null;
-        using (upload)
+        if ((wanted & Types.Pdq) != 0)
         {
-            if ((wanted & Types.Pdq) != 0)
-            {
-                var (image, hashError) = Hash(upload!.Bytes, dihedral);
-                if (hashError is not null)
-                    return hashError;
-                context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
-                // As vigil match: a PDQ under the trusted quality is not matched; the MD5 still is.
-                if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
-                    variants = dihedral ? image.Variants! : [image.Pdq.Hash];
-            }
-            if ((wanted & Types.Md5) != 0)
-                md5 = Md5Hex(upload!.Bytes);
+            var (image, hashError) = Hash(held.Bytes, dihedral);
+            if (hashError is not null)
+                return hashError;
+            context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
+            // As vigil match: a PDQ under the trusted quality is not matched; the MD5 still is.
+            if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
+                variants = dihedral ? image.Variants! : [image.Pdq.Hash];
         }
+        if ((wanted & Types.Md5) != 0)
+            md5 = held.Bytes.Md5Hex();
 
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
         // Content rows are read only when their labels are asked for, as on GET /m/lookup.
@@ -118,7 +152,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         if ((wanted & Types.Md5) != 0)
         {
             var grouped = LookupResponse.Group(new QueryOutcome(byMd5, outcome.SuppressedBy), options);
-            if (md5Explicit || grouped.Count > 0)
+            if (choice.IsExplicit || grouped.Count > 0)
                 result[SignalType.Md5.Name] = grouped;
             banksMatched.UnionWith(grouped.Keys);
         }
@@ -131,11 +165,12 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
     {
         if (await store.GetBankAsync(bankName, ct) is null)
             return CurationEndpoints.BankNotFound(bankName);
-        // As vigil bank add: PDQ and MD5.
-        if (!TryParseTypes(types, Types.Pdq | Types.Md5, out var wanted, out var error))
+        // As vigil bank add: PDQ and MD5 for a photo, vPDQ and MD5 for a video.
+        if (!TryParseTypes(types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
             return error;
 
         MediaBuffer? bytes;
+        ContentKind kind;
         string? metadataText = null, fileName = null;
         if (url is not null)
         {
@@ -147,7 +182,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             // Checked before fetching anything (and again below, with the multipart form's).
             if (!TryReadMetadata(metadataText, out _, out var earlyError))
                 return earlyError;
-            (bytes, var fetchError) = await FetchUrlAsync(url, contentType, ct);
+            (bytes, kind, var fetchError) = await FetchUrlAsync(url, contentType, ct);
             if (fetchError is not null)
                 return fetchError;
         }
@@ -155,11 +190,12 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         {
             if (!IsMultipart(context.Request, out _))
                 return Problems.Result(400, "Neither `url` nor multipart file upload was received",
-                    "send the image as multipart/form-data in a field named 'photo', or ?url=... (when the operator allows URLs)");
+                    "send the file as multipart/form-data in a field named 'photo' or 'video', or ?url=... (when the operator allows URLs)");
             var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: true, ct);
             if (uploadError is not null)
                 return uploadError;
             bytes = upload!.Bytes;
+            kind = upload.Kind;
             metadataText = upload.Metadata;
             fileName = upload.FileName;
         }
@@ -168,11 +204,19 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         {
             if (!TryReadMetadata(metadataText, out var metadata, out var metadataError))
                 return metadataError;
+            if (!choice.TryFor(kind, out var wanted, out var typeError))
+                return typeError;
             var signals = new List<Signal>(2);
             var stored = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (fileName is not null)
                 stored["file_name"] = fileName;
-            if ((wanted & Types.Pdq) != 0)
+            if (kind == ContentKind.Video)
+            {
+                var videoError = await AddVideoSignalsAsync(bytes!, wanted, signals, stored, ct);
+                if (videoError is not null)
+                    return videoError;
+            }
+            else if ((wanted & Types.Pdq) != 0)
             {
                 var (image, hashError) = Hash(bytes!, dihedral: false);
                 if (hashError is not null)
@@ -184,7 +228,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
                 stored["height"] = image.Height;
             }
             if ((wanted & Types.Md5) != 0)
-                signals.Add(new Signal(SignalType.Md5, Md5Hex(bytes!)));
+                signals.Add(new Signal(SignalType.Md5, bytes!.Md5Hex()));
             string? sourceId = null;
             if (metadata.ValueKind == JsonValueKind.Object)
             {
@@ -223,9 +267,13 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         }
     }
 
-    /// <summary>HMA's hash answer, <c>{"pdq": "HEX"}</c> (and <c>"md5"</c> when asked for), or the problem.</summary>
-    private IResult HashSignals(HttpContext context, MediaBuffer bytes, Types wanted)
+    /// <summary>HMA's hash answer, <c>{"pdq": "HEX"}</c> (and <c>"md5"</c> when asked for) or a video's <c>vpdq</c> and <c>video_md5</c>, or the problem.</summary>
+    private async Task<IResult> HashSignalsAsync(HttpContext context, MediaBuffer bytes, ContentKind kind, TypeChoice choice, CancellationToken ct)
     {
+        if (!choice.TryFor(kind, out var wanted, out var typeError))
+            return typeError;
+        if (kind == ContentKind.Video)
+            return await HashVideoAsync(bytes, wanted, ct);
         var json = new Dictionary<string, string>(2, StringComparer.Ordinal);
         if ((wanted & Types.Pdq) != 0)
         {
@@ -236,14 +284,14 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             json[SignalType.Pdq.Name] = image.Pdq.Hash.ToString();
         }
         if ((wanted & Types.Md5) != 0)
-            json[SignalType.Md5.Name] = Md5Hex(bytes);
+            json[SignalType.Md5.Name] = bytes.Md5Hex();
         return Results.Json(json);
     }
 
     // ---- uploads ----
 
-    /// <summary>What a multipart upload carried: the one file, its name, and (add-content only) the <c>metadata</c> field.</summary>
-    private sealed record Upload(MediaBuffer Bytes, string? FileName, string? Metadata) : IDisposable
+    /// <summary>What a multipart upload carried: the one file, its content type, its name, and (add-content only) the <c>metadata</c> field.</summary>
+    private sealed record Upload(MediaBuffer Bytes, ContentKind Kind, string? FileName, string? Metadata) : IDisposable
     {
         public void Dispose() => Bytes.Dispose();
     }
@@ -270,7 +318,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         var request = context.Request;
         if (!IsMultipart(request, out string? boundary))
             return (null, Problems.Result(400, "Missing multipart/form-data file upload",
-                "send the image as multipart/form-data in a field named 'photo' (curl -F photo=@image.jpg ...)"));
+                "send the file as multipart/form-data in a field named 'photo' or 'video' (curl -F photo=@image.jpg ...)"));
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
             return (null, Problems.Result(400, "Missing multipart/form-data file upload", "the multipart/form-data content type has no valid boundary"));
         long bodyLimit = _limit + MediaEndpoints.MultipartOverheadBytes;
@@ -281,6 +329,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             sizeFeature.MaxRequestBodySize = bodyLimit;
 
         MediaBuffer? file = null;
+        var kind = ContentKind.Photo;
         string? fileName = null, metadata = null;
         try
         {
@@ -290,7 +339,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
             {
                 if (++parts > MaxFormParts)
-                    return Fail(Problems.Result(400, "too many form fields", $"send one file in a field named 'photo' (at most {MaxFormParts} parts)"));
+                    return Fail(Problems.Result(400, "too many form fields", $"send one file in a field named 'photo' or 'video' (at most {MaxFormParts} parts)"));
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     return Fail(Problems.Result(400, "Missing multipart/form-data file upload", "each part needs 'Content-Disposition: form-data; name=...'"));
@@ -309,11 +358,11 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
                     continue;
                 }
                 if (file is not null)
-                    return Fail(Problems.Result(400, "Only one file allowed per request", "send one file, in a field named 'photo'"));
-                if (name == "video")
-                    return Fail(VideoOff());
-                if (name != "photo")
-                    return Fail(Problems.Result(400, $"no such content_type: '{name}'", "the file's form field names its content type: send images as 'photo'"));
+                    return Fail(Problems.Result(400, "Only one file allowed per request", "send one file, in a field named 'photo' or 'video'"));
+                if (name is not ("photo" or "video"))
+                    return Fail(Problems.Result(400, $"no such content_type: '{name}'",
+                        "the file's form field names its content type: send images as 'photo' and videos as 'video'"));
+                kind = name == "video" ? ContentKind.Video : ContentKind.Photo;
                 fileName = CleanFileName(disposition);
                 long expected = request.ContentLength ?? 0;
                 file = new MediaBuffer((int)Math.Min(Math.Max(expected, 64 * 1024), _limit + 1));
@@ -342,8 +391,8 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
             throw;
         }
         if (file is null)
-            return (null, Problems.Result(400, "Missing multipart/form-data file upload", "no file in the form: send the image in a field named 'photo'"));
-        return (new Upload(file, fileName, metadata), null);
+            return (null, Problems.Result(400, "Missing multipart/form-data file upload", "no file in the form: send the file in a field named 'photo' or 'video'"));
+        return (new Upload(file, kind, fileName, metadata), null);
 
         (Upload?, IResult?) Fail(IResult problem)
         {
@@ -484,21 +533,32 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
     /// <summary>
     /// Fetches an allowed URL, following at most five redirects, each of which must be allowed too,
     /// within the timeout and the upload limit. <paramref name="contentType"/> (or, when absent, the
-    /// response's Content-Type) must be a photo, as HMA decides it.
+    /// response's Content-Type) says whether it is a photo or a video, as HMA decides it.
     /// </summary>
-    private async Task<(MediaBuffer? Bytes, IResult? Error)> FetchUrlAsync(string? url, string? contentType, CancellationToken ct)
+    private async Task<(MediaBuffer? Bytes, ContentKind Kind, IResult? Error)> FetchUrlAsync(string? url, string? contentType, CancellationToken ct)
+    {
+        var (bytes, kind, error) = await FetchAsync(url, contentType, ct);
+        return (bytes, kind ?? ContentKind.Photo, error);
+    }
+
+    private async Task<(MediaBuffer? Bytes, ContentKind? Kind, IResult? Error)> FetchAsync(string? url, string? contentType, CancellationToken ct)
     {
         if (allowList.IsEmpty)
-            return (null, Problems.Result(403, "fetching URLs is off",
+            return (null, null, Problems.Result(403, "fetching URLs is off",
                 "this server fetches no URLs; the operator can allow URL prefixes with 'vigil serve --allow-hash-url https://host/path/' (ServerSettings.HashUrlAllowList), or upload the file with POST"));
         if (string.IsNullOrEmpty(url))
-            return (null, Problems.Result(400, "url is required", "e.g. /h/hash?url=https://media.example.org/uploads/image.jpg"));
-        if (contentType is not null && ContentTypeParamProblem(contentType) is { } typeProblem)
-            return (null, typeProblem);
+            return (null, null, Problems.Result(400, "url is required", "e.g. /h/hash?url=https://media.example.org/uploads/image.jpg"));
+        ContentKind? kind = null;
+        if (contentType is not null)
+        {
+            if (!TryContentTypeParam(contentType, out var named, out var typeProblem))
+                return (null, null, typeProblem);
+            kind = named;
+        }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return (null, Problems.Result(400, "Invalid or unsafe URL provided", "give an absolute http or https URL"));
+            return (null, null, Problems.Result(400, "Invalid or unsafe URL provided", "give an absolute http or https URL"));
         if (!allowList.IsAllowed(uri, out string? why))
-            return (null, Problems.Result(403, "URL not allowed", why));
+            return (null, null, Problems.Result(403, "URL not allowed", why));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.HashUrlTimeout);
@@ -513,42 +573,46 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
                 if (status is 301 or 302 or 303 or 307 or 308)
                 {
                     if (hop == MaxRedirects)
-                        return (null, Problems.Result(502, "Failed to fetch URL", $"more than {MaxRedirects} redirects"));
+                        return (null, null, Problems.Result(502, "Failed to fetch URL", $"more than {MaxRedirects} redirects"));
                     if (response.Headers.Location is not { } location)
-                        return (null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} without a Location"));
+                        return (null, null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} without a Location"));
                     var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                     if (!allowList.IsAllowed(next, out string? redirectWhy))
-                        return (null, Problems.Result(403, "redirect not allowed",
+                        return (null, null, Problems.Result(403, "redirect not allowed",
                             $"{uri.GetLeftPart(UriPartial.Path)} redirected elsewhere, and {redirectWhy}; nothing was fetched there"));
                     uri = next;
                     continue;
                 }
                 if (!response.IsSuccessStatusCode)
-                    return (null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} {response.ReasonPhrase}"));
-                if (contentType is null && ContentTypeHeaderProblem(response.Content.Headers.ContentType?.MediaType) is { } headerProblem)
-                    return (null, headerProblem);
+                    return (null, null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} {response.ReasonPhrase}"));
+                if (kind is null)
+                {
+                    if (!TryContentTypeHeader(response.Content.Headers.ContentType?.MediaType, out var fromHeader, out var headerProblem))
+                        return (null, null, headerProblem);
+                    kind = fromHeader;
+                }
                 if (response.Content.Headers.ContentLength > _limit)
-                    return (null, TooLarge());
+                    return (null, null, TooLarge());
                 bytes = new MediaBuffer((int)Math.Min(Math.Max(response.Content.Headers.ContentLength ?? 0, 64 * 1024), _limit + 1));
                 await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
                 if (!await bytes.ReadAllAsync(stream, _limit, timeout.Token))
                 {
                     bytes.Dispose();
-                    return (null, TooLarge());
+                    return (null, null, TooLarge());
                 }
                 var done = bytes;
                 bytes = null;
-                return (done, null);
+                return (done, kind, null);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, Problems.Result(504, "Failed to fetch URL",
+            return (null, null, Problems.Result(504, "Failed to fetch URL",
                 string.Create(CultureInfo.InvariantCulture, $"no complete answer within {settings.HashUrlTimeout.TotalSeconds:0.#} s")));
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return (null, Problems.Result(502, "Failed to fetch URL", e.Message));
+            return (null, null, Problems.Result(502, "Failed to fetch URL", e.Message));
         }
         finally
         {
@@ -556,27 +620,29 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         }
     }
 
-    /// <summary>HMA's <c>content_type</c> query parameter: Vigil hashes photos.</summary>
-    private static IResult? ContentTypeParamProblem(string contentType) => contentType switch
+    /// <summary>HMA's <c>content_type</c> query parameter: <c>photo</c> or <c>video</c>.</summary>
+    private static bool TryContentTypeParam(string contentType, out ContentKind kind, [NotNullWhen(false)] out IResult? error)
     {
-        "photo" => null,
-        "video" => VideoOff(),
-        _ => Problems.Result(400, $"no such content_type: '{contentType}'", "Vigil hashes content_type photo"),
-    };
-
-    /// <summary>Without <c>content_type</c>, HMA takes it from the download's Content-Type: <c>image*</c> is a photo, <c>video*</c> a video.</summary>
-    private static IResult? ContentTypeHeaderProblem(string? mediaType)
-    {
-        if (mediaType is not null && mediaType.StartsWith("image", StringComparison.OrdinalIgnoreCase))
-            return null;
-        if (mediaType is not null && mediaType.StartsWith("video", StringComparison.OrdinalIgnoreCase))
-            return VideoOff();
-        return Problems.Result(400, $"unsupported url ContentType: '{mediaType}'",
-            "if you know the expected type, provide it with the content_type query param (content_type=photo)");
+        kind = contentType == "video" ? ContentKind.Video : ContentKind.Photo;
+        error = contentType is "photo" or "video" ? null
+            : Problems.Result(400, $"no such content_type: '{contentType}'", "Vigil hashes content_type photo and video");
+        return error is null;
     }
 
-    private static IResult VideoOff() => Problems.Result(400, "content_type video is disabled",
-        "video hashing is not available in Vigil yet (vPDQ is planned); only photos are hashed");
+    /// <summary>Without <c>content_type</c>, HMA takes it from the download's Content-Type: <c>image*</c> is a photo, <c>video*</c> a video.</summary>
+    private static bool TryContentTypeHeader(string? mediaType, out ContentKind kind, [NotNullWhen(false)] out IResult? error)
+    {
+        error = null;
+        kind = ContentKind.Photo;
+        if (mediaType is not null && mediaType.StartsWith("image", StringComparison.OrdinalIgnoreCase))
+            return true;
+        kind = ContentKind.Video;
+        if (mediaType is not null && mediaType.StartsWith("video", StringComparison.OrdinalIgnoreCase))
+            return true;
+        error = Problems.Result(400, $"unsupported url ContentType: '{mediaType}'",
+            "if you know the expected type, provide it with the content_type query param (content_type=photo or content_type=video)");
+        return false;
+    }
 
     // ---- decoding and hashing ----
 
@@ -666,43 +732,44 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
         _ => Problems.Result(422, "could not decode image", e.Message),
     };
 
-    private static string Md5Hex(MediaBuffer bytes)
-    {
-        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-        MD5.HashData(bytes.Span, digest);
-        return Convert.ToHexStringLower(digest);
-    }
-
     // ---- small helpers ----
 
-    /// <summary>HMA's <c>types</c>: comma-separated signal types, blanks skipped; photos have pdq (and, in Vigil, md5).</summary>
-    private static bool TryParseTypes(string? types, Types defaults, out Types wanted, [NotNullWhen(false)] out IResult? error)
+    /// <summary>
+    /// HMA's <c>types</c>: comma-separated signal types, blanks skipped. Photos have pdq (and, in
+    /// Vigil, md5), videos vpdq and video_md5; which of them apply is settled once the content type is known.
+    /// </summary>
+    private static bool TryParseTypes(string? types, Types photoDefaults, Types videoDefaults, out TypeChoice choice,
+        [NotNullWhen(false)] out IResult? error)
     {
         error = null;
-        wanted = defaults;
+        choice = new TypeChoice(Types.None, photoDefaults, videoDefaults, types);
         if (types is null)
             return true;
-        wanted = Types.None;
+        var chosen = Types.None;
         foreach (string raw in types.Split(','))
         {
             string name = raw.Trim();
             if (name.Length == 0)
                 continue;
-            if (name.Equals(SignalType.Pdq.Name, StringComparison.OrdinalIgnoreCase))
-                wanted |= Types.Pdq;
-            else if (name.Equals(SignalType.Md5.Name, StringComparison.OrdinalIgnoreCase))
-                wanted |= Types.Md5;
-            else
+            Types type = !SignalType.TryFromName(name, out var known) ? Types.None
+                : known == SignalType.Pdq ? Types.Pdq
+                : known == SignalType.Md5 ? Types.Md5
+                : known == SignalType.Vpdq ? Types.Vpdq
+                : known == SignalType.VideoMd5 ? Types.VideoMd5
+                : Types.None;
+            if (type == Types.None)
             {
-                error = Problems.Result(400, $"signal type '{name}' doesn't exist or is disabled", "photos are hashed with pdq (and md5)");
+                error = Problems.Result(400, $"signal type '{name}' doesn't exist or is disabled", "photos are hashed with pdq (and md5), videos with vpdq and video_md5");
                 return false;
             }
+            chosen |= type;
         }
-        if (wanted == Types.None)
+        if (chosen == Types.None)
         {
-            error = Problems.Result(400, "empty signal type selection", "e.g. types=pdq or types=pdq,md5");
+            error = Problems.Result(400, "empty signal type selection", "e.g. types=pdq, types=pdq,md5 or types=vpdq");
             return false;
         }
+        choice = choice with { Chosen = chosen };
         return true;
     }
 
@@ -713,6 +780,7 @@ internal sealed class MediaService(ServerSettings settings, HashUrlAllowList all
     public void Dispose()
     {
         _http.Dispose();
+        _videos.Dispose();
         while (_workers.TryDequeue(out var worker))
             worker.Dispose();
     }

@@ -38,6 +38,18 @@ public sealed record ServerSettings
     public TimeSpan HashUrlTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long hashing one uploaded or fetched video may take, waiting for a free decoder included
+    /// (default 5 minutes; 504 beyond it). A 50 MiB SD video takes well under a minute here.
+    /// </summary>
+    public TimeSpan VideoHashTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many videos are decoded at once (default half the cores, at least one); the cores are
+    /// shared among them. Further video requests wait, within <see cref="VideoHashTimeout"/>.
+    /// </summary>
+    public int MaxConcurrentVideos { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>
     /// The published private-matching list (<c>vigil serve --psi DIR</c>, <see cref="PsiList.Load"/>)
     /// that <c>POST /v1/vouchers</c> processes vouchers against; null (the default) turns private
     /// matching off (503).

@@ -108,6 +108,13 @@ public static class VigilServer
                 return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
             var options = LookupOptions.From(banks, seed, bypass_coinflip, include);
+            if (type == SignalType.Vpdq)
+            {
+                // A whole video by its frames, under the exchanges' rule (HMA's distance "query%[compared%]").
+                var (byVpdq, _) = await VideoLookup.MatchAsync(matcher, VpdqSignal.Parse(value), null, options, ct);
+                LookupResponse.Audit(context, byVpdq.Count);
+                return Results.Json(byVpdq);
+            }
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
                 : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)

@@ -152,11 +152,11 @@ public sealed class CurationTests : LiveServerTest
     {
         string key = await KeyAsync(ApiKeyRole.Curator);
         var contentTypes = await JsonAsync(await SendAsync(HttpMethod.Get, "/c/content_type", key));
-        var photo = Assert.Single(contentTypes.EnumerateArray());
-        Assert.Equal("photo", photo.GetProperty("name").GetString());
-        Assert.True(photo.GetProperty("enabled").GetBoolean());
+        Assert.Equal(["photo", "video"], contentTypes.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.All(contentTypes.EnumerateArray(), t => Assert.True(t.GetProperty("enabled").GetBoolean()));
         var signalTypes = await JsonAsync(await SendAsync(HttpMethod.Get, "/c/signal_type", key));
-        Assert.Contains(signalTypes.EnumerateArray(), t => t.GetProperty("name").GetString() == "pdq" && t.GetProperty("enabled_ratio").GetDouble() == 1.0);
+        Assert.Equal(["pdq", "md5", "sha1", "sha256", "vpdq", "video_md5"], signalTypes.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.All(signalTypes.EnumerateArray(), t => Assert.Equal(1.0, t.GetProperty("enabled_ratio").GetDouble()));
     }
 
     [Fact]

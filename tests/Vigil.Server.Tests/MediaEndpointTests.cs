@@ -289,8 +289,9 @@ public sealed class MediaEndpointTests : LiveServerTest
         await AssertProblemAsync(await SendContentAsync(HttpMethod.Post, "/h/hash", key, MediaFixtures.Form(jpeg, field: "file")), HttpStatusCode.BadRequest, "no such content_type: 'file'");
         await AssertProblemAsync(await SendContentAsync(HttpMethod.Post, Lookup, key, MediaFixtures.Form(jpeg, field: "file")), HttpStatusCode.BadRequest, "no such content_type: 'file'");
 
+        // A still image sent as a video is refused (ffmpeg would read it as a one-frame video).
         var video = await SendContentAsync(HttpMethod.Post, "/h/hash", key, MediaFixtures.Form(jpeg, field: "video", fileName: "clip.mp4"));
-        await AssertProblemAsync(video, HttpStatusCode.BadRequest, "content_type video is disabled");
+        await AssertProblemAsync(video, HttpStatusCode.UnsupportedMediaType, "not a video");
 
         var two = MediaFixtures.Form(jpeg);
         two.Add(new ByteArrayContent(jpeg), "photo", "second.jpg");
@@ -608,7 +609,10 @@ public sealed class MediaUrlHashingTests : LiveServerTest
         _origin = builder.Build();
         _origin.MapGet("/allowed/bridge.jpg", () => Results.Bytes(bridge, "image/jpeg"));
         _origin.MapGet("/allowed/bridge.bin", () => Results.Bytes(bridge, "application/octet-stream"));
-        _origin.MapGet("/allowed/clip.mp4", () => Results.Bytes(bridge, "video/mp4"));
+        byte[] clip = File.ReadAllBytes(Fixtures.ThreatExchange("tmk/sample-videos/test-padded-dimensions.mp4"));
+        _origin.MapGet("/allowed/clip.mp4", () => Results.Bytes(clip, "video/mp4"));
+        _origin.MapGet("/allowed/clip.bin", () => Results.Bytes(clip, "application/octet-stream"));
+        _origin.MapGet("/allowed/fake.mp4", () => Results.Bytes(bridge, "video/mp4"));
         _origin.MapGet("/allowed/big.jpg", () => Results.Bytes(new byte[500_000], "image/jpeg"));
         _origin.MapGet("/allowed/big-chunked.jpg", async (HttpContext context) =>
         {
@@ -660,7 +664,14 @@ public sealed class MediaUrlHashingTests : LiveServerTest
         var typed = await HashUrlAsync($"{Origin}/allowed/bridge.bin", "&content_type=photo&types=pdq,md5");
         Assert.Equal(MediaFixtures.BridgeReferencePdq, (await JsonAsync(typed)).GetProperty("pdq").GetString());
         Assert.Equal(MediaFixtures.Md5(MediaFixtures.Bytes(MediaFixtures.Bridge)), (await JsonAsync(typed)).GetProperty("md5").GetString());
-        await AssertProblemAsync(await HashUrlAsync($"{Origin}/allowed/clip.mp4"), HttpStatusCode.BadRequest, "content_type video is disabled");
+        // A video by its Content-Type, or by content_type=video.
+        var clip = await JsonAsync(await HashUrlAsync($"{Origin}/allowed/clip.mp4"));
+        string clipMd5 = MediaFixtures.Md5(File.ReadAllBytes(Fixtures.ThreatExchange("tmk/sample-videos/test-padded-dimensions.mp4")));
+        Assert.Equal(clipMd5, clip.GetProperty("video_md5").GetString());
+        Assert.Equal(5, VpdqSignal.Parse(clip.GetProperty("vpdq").GetString()!).Count);
+        var typedClip = await JsonAsync(await HashUrlAsync($"{Origin}/allowed/clip.bin", "&content_type=video&types=video_md5"));
+        Assert.Equal(clipMd5, typedClip.GetProperty("video_md5").GetString());
+        await AssertProblemAsync(await HashUrlAsync($"{Origin}/allowed/fake.mp4"), HttpStatusCode.UnsupportedMediaType, "not a video");
         await AssertProblemAsync(await HashUrlAsync($"{Origin}/allowed/bridge.jpg", "&content_type=audio"), HttpStatusCode.BadRequest, "no such content_type: 'audio'");
     }
 

@@ -101,17 +101,7 @@ internal static class VideoFiles
             int usable = VpdqSignal.MatchableHashes(frames).Length;
             if (usable == 0)
                 error.WriteLine($"warning: {path}: no frame has PDQ quality {VpdqSignal.MinimumQuality} or more; it cannot be matched by its frames (only by its MD5)");
-            var info = video.Result.Info;
-            string metadata = JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["file_name"] = Path.GetFileName(path),
-                ["width"] = info.Width,
-                ["height"] = info.Height,
-                ["fps"] = double.IsFinite(info.FramesPerSecond) ? Math.Round(info.FramesPerSecond, 3) : null,
-                ["duration_seconds"] = double.IsFinite(info.DurationSeconds) ? Math.Round(info.DurationSeconds, 3) : null,
-                ["vpdq_frames"] = frames.Count,
-                ["vpdq_usable_frames"] = usable,
-            });
+            string metadata = JsonSerializer.Serialize(video.Result.Describe(Path.GetFileName(path)));
             items.Add(ImportItem.Add(new NewContent([VpdqSignal.Create(frames), new Signal(SignalType.VideoMd5, video.Md5!)])
             {
                 Metadata = metadata,

@@ -42,6 +42,20 @@ internal static class ServeCommand
                 },
             },
         };
+        var videoTimeout = new Option<int>("--video-timeout")
+        {
+            Description = "Longest time (seconds) hashing one uploaded or fetched video may take, waiting for a free decoder included; 504 beyond it",
+            DefaultValueFactory = _ => (int)new ServerSettings().VideoHashTimeout.TotalSeconds,
+            HelpName = "SECONDS",
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int seconds) && seconds is < 1 or > 86_400)
+                        r.AddError($"--video-timeout must be 1..86400 seconds, not {seconds}");
+                },
+            },
+        };
         var psi = new Option<string?>("--psi")
         {
             Description = "Process private-matching vouchers (POST /v1/vouchers) against the list in DIR, as 'vigil psi publish --out DIR' wrote it (server.key, pdata.bin, signed manifest.json). Default: off",
@@ -49,7 +63,7 @@ internal static class ServeCommand
         };
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, allowHashUrl, psi,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -83,6 +97,7 @@ internal static class ServeCommand
                 {
                     Urls = parse.GetValue(urls)!,
                     MaxUploadBytes = parse.GetValue(maxUploadMb) * MiB,
+                    VideoHashTimeout = TimeSpan.FromSeconds(parse.GetValue(videoTimeout)),
                     HashUrlAllowList = parse.GetValue(allowHashUrl) ?? [],
                     PrivateMatching = list,
                 });

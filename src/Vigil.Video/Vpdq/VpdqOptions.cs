@@ -1,3 +1,4 @@
+using Vigil.Hashing.Signals;
 using Vigil.Hashing.Vpdq;
 using Vigil.Media.Video;
 
@@ -34,4 +35,24 @@ public readonly record struct VpdqProgress(long FramesHashed, double StreamSecon
 /// <summary>A video's vPDQ hash: what is known about the video and its hashed frames in frame order.</summary>
 /// <param name="Info">Size, frame rate and duration (duration NaN for live inputs).</param>
 /// <param name="Frames">One entry per hashed frame, ordered by frame number.</param>
-public sealed record VpdqResult(VideoInfo Info, IReadOnlyList<VpdqFrame> Frames);
+public sealed record VpdqResult(VideoInfo Info, IReadOnlyList<VpdqFrame> Frames)
+{
+    /// <summary>
+    /// What a bank keeps about the video beside its signals (the content's metadata): the file's
+    /// name when known, size, frame rate and duration (null when not known), frames hashed, and
+    /// how many of them can be matched (<see cref="VpdqSignal.MatchableHashes(IReadOnlyList{VpdqFrame}, int)"/>).
+    /// </summary>
+    public Dictionary<string, object?> Describe(string? fileName)
+    {
+        var described = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (fileName is not null)
+            described["file_name"] = fileName;
+        described["width"] = Info.Width;
+        described["height"] = Info.Height;
+        described["fps"] = double.IsFinite(Info.FramesPerSecond) ? Math.Round(Info.FramesPerSecond, 3) : null;
+        described["duration_seconds"] = double.IsFinite(Info.DurationSeconds) ? Math.Round(Info.DurationSeconds, 3) : null;
+        described["vpdq_frames"] = Frames.Count;
+        described["vpdq_usable_frames"] = VpdqSignal.MatchableHashes(Frames).Length;
+        return described;
+    }
+}

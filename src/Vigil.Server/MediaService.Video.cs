@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Vigil.Banks;
+using Vigil.Hashing.Signals;
+using Vigil.Hashing.Vpdq;
+
+namespace Vigil.Server;
+
+/// <summary>The video side of the media endpoints: uploads and downloads in the <c>video</c> content type.</summary>
+internal sealed partial class MediaService
+{
+    /// <summary><c>POST /h/hash</c> for a video: <c>{"vpdq": "...", "video_md5": "..."}</c> (as <c>types</c> asks).</summary>
+    private async Task<IResult> HashVideoAsync(MediaBuffer bytes, Types wanted, CancellationToken ct)
+    {
+        var json = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        if ((wanted & Types.Vpdq) != 0)
+        {
+            var (video, error) = await _videos.HashAsync(bytes, ct);
+            if (error is not null)
+                return error;
+            json[SignalType.Vpdq.Name] = VpdqSignal.Format(video!.Vpdq.Frames);
+        }
+        if ((wanted & Types.VideoMd5) != 0)
+            json[SignalType.VideoMd5.Name] = bytes.Md5Hex();
+        return Results.Json(json);
+    }
+
+    /// <summary><c>POST /m/lookup</c> for a video: <c>{"vpdq": {"BANK": [...]}}</c>, and <c>video_md5</c> when the file itself matched (or was asked for).</summary>
+    private async Task<IResult> LookupVideoAsync(HttpContext context, BankMatcher matcher, MediaBuffer bytes, MediaLookupQuery query, TypeChoice choice,
+        Types wanted, CancellationToken ct)
+    {
+        if (IsTrue(query.Dihedral))
+            return Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true");
+        IReadOnlyList<VpdqFrame> frames = [];
+        if ((wanted & Types.Vpdq) != 0)
+        {
+            var (video, error) = await _videos.HashAsync(bytes, ct);
+            if (error is not null)
+                return error;
+            frames = video!.Vpdq.Frames;
+        }
+        string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
+        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
+        var (byVpdq, byMd5) = await VideoLookup.MatchAsync(matcher, frames, md5, options, ct);
+        var result = new Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>(2, StringComparer.Ordinal);
+        if ((wanted & Types.Vpdq) != 0)
+            result[SignalType.Vpdq.Name] = byVpdq;
+        if ((wanted & Types.VideoMd5) != 0 && (choice.IsExplicit || byMd5.Count > 0))
+            result[SignalType.VideoMd5.Name] = byMd5;
+        var banksMatched = new HashSet<string>(byVpdq.Keys, StringComparer.Ordinal);
+        banksMatched.UnionWith(byMd5.Keys);
+        LookupResponse.Audit(context, banksMatched.Count);
+        return Results.Json(result);
+    }
+
+    /// <summary>
+    /// <c>POST /c/bank/NAME/content</c> for a video, as <c>vigil bank add</c>: its vpdq (one frame a
+    /// second) and video_md5, with the video's size, rate, duration and frame counts in the metadata.
+    /// </summary>
+    private async Task<IResult?> AddVideoSignalsAsync(MediaBuffer bytes, Types wanted, List<Signal> signals, Dictionary<string, object?> stored,
+        CancellationToken ct)
+    {
+        if ((wanted & Types.Vpdq) != 0)
+        {
+            var (video, error) = await _videos.HashAsync(bytes, ct);
+            if (error is not null)
+                return error;
+            signals.Add(VpdqSignal.Create(video!.Vpdq.Frames));
+            foreach (var (name, value) in video.Vpdq.Describe(fileName: null))
+                stored[name] = value;
+        }
+        if ((wanted & Types.VideoMd5) != 0)
+            signals.Add(new Signal(SignalType.VideoMd5, bytes.Md5Hex()));
+        return null;
+    }
+}

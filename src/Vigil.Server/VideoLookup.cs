@@ -1,0 +1,64 @@
+using System.Globalization;
+using Vigil.Banks;
+using Vigil.Hashing.Signals;
+using Vigil.Hashing.Vpdq;
+using Vigil.Video;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// A video lookup in HMA's shape: the exchanges' rule (<see cref="VideoMatchRule"/>: frames within
+/// 31, a match at 80% of the query's frames) against the banks, grouped by bank after the coin
+/// flip and the bank filter. A vPDQ match's distance is HMA's <c>"query%[compared%]"</c>, e.g.
+/// <c>"100%[87%]"</c>; the file found by its MD5 alone has distance <c>"0"</c> under <c>video_md5</c>.
+/// </summary>
+internal static class VideoLookup
+{
+    /// <summary>The rule every video lookup applies (thread-safe).</summary>
+    public static VideoMatchRule Rule { get; } = new();
+
+    /// <summary>
+    /// Matches a video's frames (and its file's MD5, when given) and groups the matches: by their
+    /// frames under vpdq, and those found only by the MD5 under video_md5 (each item once, as photos
+    /// list an item matched both ways under pdq). A matching video in a negative bank suppresses all.
+    /// </summary>
+    public static async Task<(SortedDictionary<string, List<Dictionary<string, object?>>> ByVpdq, SortedDictionary<string, List<Dictionary<string, object?>>> ByMd5)>
+        MatchAsync(BankMatcher matcher, IReadOnlyList<VpdqFrame> frames, string? videoMd5, LookupOptions options, CancellationToken ct)
+    {
+        var outcome = await Rule.MatchAsync(matcher, frames, videoMd5, ct);
+        var byVpdq = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
+        var byMd5 = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
+        if (outcome.SuppressedBy.Count > 0)
+            return (byVpdq, byMd5);
+        foreach (var match in outcome.Candidates)
+        {
+            if (!match.IsMatch || match.Bank.EnabledRatio < options.Flip || (options.Banks is not null && !options.Banks.Contains(match.Bank.Name)))
+                continue;
+            bool byFrames = Rule.IsMatch(match.Comparison);
+            var groups = byFrames ? byVpdq : byMd5;
+            if (!groups.TryGetValue(match.Bank.Name, out var list))
+                groups[match.Bank.Name] = list = [];
+            var item = new Dictionary<string, object?>
+            {
+                ["bank_content_id"] = match.ContentId,
+                ["distance"] = byFrames ? Distance(match.Comparison) : "0",
+            };
+            if (options.WithMetadata)
+            {
+                item["label"] = match.Content?.Classification;
+                item["source"] = match.Content?.Source;
+                item["source_id"] = match.Content?.SourceId;
+                item["note"] = match.Content?.Note;
+                item["signal"] = (byFrames ? SignalType.Vpdq : SignalType.VideoMd5).Name;
+                item["query_percent"] = Math.Round(match.QueryPercent, 2);
+                item["compared_percent"] = Math.Round(match.ComparedPercent, 2);
+            }
+            list.Add(item);
+        }
+        return (byVpdq, byMd5);
+    }
+
+    /// <summary>HMA's vPDQ distance text: both percentages rounded half to even, as Python's <c>{:.0f}</c> does.</summary>
+    internal static string Distance(in VideoComparison comparison) => string.Create(CultureInfo.InvariantCulture,
+        $"{Math.Round(comparison.QueryPercent, MidpointRounding.ToEven):0}%[{Math.Round(comparison.ComparedPercent, MidpointRounding.ToEven):0}%]");
+}

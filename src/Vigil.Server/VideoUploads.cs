@@ -1,0 +1,158 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Vigil.Media;
+using Vigil.Media.Video;
+using Vigil.Video;
+
+namespace Vigil.Server;
+
+/// <summary>An uploaded video, hashed: its vPDQ (one frame per second, as the exchanges hash) and the file's MD5.</summary>
+internal sealed record HashedUploadVideo(VpdqResult Vpdq, string Md5);
+
+/// <summary>
+/// Hashes uploaded and fetched videos. ffmpeg needs a file it can seek in (an MP4's index is often
+/// at its end), so the bytes go to a temporary file readable by this user alone, in a private
+/// directory on memory-backed <c>/dev/shm</c> when that has room, and the file is deleted as soon as
+/// the video is hashed. At most <see cref="ServerSettings.MaxConcurrentVideos"/> videos are decoded
+/// at once; each request's wait and decoding together are bounded by <see cref="ServerSettings.VideoHashTimeout"/>.
+/// </summary>
+internal sealed class VideoUploads : IDisposable
+{
+    private const string UploadName = "the upload";
+
+    private readonly ServerSettings _settings;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly Lazy<string> _directory;
+    private readonly int _threadsPerVideo;
+
+    public VideoUploads(ServerSettings settings, ILogger logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        _slots = new SemaphoreSlim(settings.MaxConcurrentVideos, settings.MaxConcurrentVideos);
+        _threadsPerVideo = Math.Max(1, Environment.ProcessorCount / settings.MaxConcurrentVideos);
+        _directory = new Lazy<string>(CreateDirectory, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Hashes a video's bytes, or gives the problem: 400 empty, 415 not a video, 422 undecodable, 503 no ffmpeg, 504 too slow.</summary>
+    public async Task<(HashedUploadVideo? Video, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct)
+    {
+        if (bytes.Length == 0)
+            return (null, Problems.Result(400, "empty file", "the uploaded file has no bytes"));
+        // ffmpeg would read a still image as a one-frame video; an animated GIF is let through.
+        var image = ImageDecoder.DetectFormat(bytes.Span[..Math.Min(bytes.Length, 64)]);
+        if (image is not (ImageFormat.Unknown or ImageFormat.Gif))
+            return (null, Problems.Result(415, "not a video", $"the file is a {image} image; send images in the 'photo' field"));
+        string md5 = bytes.Md5Hex();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_settings.VideoHashTimeout);
+        bool entered = false;
+        string? path = null;
+        try
+        {
+            await _slots.WaitAsync(timeout.Token);
+            entered = true;
+            path = await WriteAsync(bytes, timeout.Token);
+            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo }, timeout.Token);
+            if (result.Frames.Count == 0)
+                return (null, Problems.Result(422, "could not decode video", "no frames could be decoded"));
+            return (new HashedUploadVideo(result, md5), null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, Problems.Result(504, "video took too long",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{(entered ? "decoding" : "waiting for a free decoder")} went past this server's limit of {_settings.VideoHashTimeout.TotalSeconds:0.#} s (vigil serve --video-timeout)")));
+        }
+        catch (VideoDecodeException e) when (e.InnerException is Win32Exception)
+        {
+            _logger.LogError("video decoding is not available: {Reason}", e.Message);
+            return (null, Problems.Result(503, "video decoding is not available", "this server cannot run ffmpeg; install ffmpeg (apt-get install ffmpeg)"));
+        }
+        catch (VideoDecodeException e)
+        {
+            string why = path is null ? e.Message : e.Message.Replace(path, UploadName, StringComparison.Ordinal);
+            bool notVideo = why.Contains("not a video", StringComparison.OrdinalIgnoreCase) || why.Contains("invalid data found", StringComparison.OrdinalIgnoreCase)
+                || why.Contains("no video stream", StringComparison.Ordinal);
+            return (null, notVideo
+                ? Problems.Result(415, "not a video", $"{why}; Vigil hashes the video formats ffmpeg reads (MP4, MOV, MKV, WebM, AVI, MPEG-TS, ...)")
+                : Problems.Result(422, "could not decode video", why));
+        }
+        catch (IOException e)
+        {
+            _logger.LogError(e, "could not write an uploaded video of {Bytes} bytes to {Directory}", bytes.Length, _directory.Value);
+            return (null, Problems.Result(503, "video decoding is not available", "the server could not store the video for decoding"));
+        }
+        finally
+        {
+            if (path is not null)
+                TryDelete(path);
+            if (entered)
+                _slots.Release();
+        }
+    }
+
+    private async Task<string> WriteAsync(MediaBuffer bytes, CancellationToken ct)
+    {
+        string path = Path.Combine(_directory.Value, Guid.NewGuid().ToString("N"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var file = new FileStream(path, options);
+        await file.WriteAsync(bytes.Memory, ct);
+        return path;
+    }
+
+    /// <summary>A fresh private directory: on /dev/shm when it can hold every concurrent upload at the limit, else in the temp directory.</summary>
+    private string CreateDirectory()
+    {
+        string parent = Path.GetTempPath();
+        const string shm = "/dev/shm";
+        try
+        {
+            if (Directory.Exists(shm) && new DriveInfo(shm).AvailableFreeSpace > 2 * _settings.MaxConcurrentVideos * _settings.MaxUploadBytes)
+                parent = shm;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not a mount we can inspect: use the temp directory.
+        }
+        string path = Path.Combine(parent, "vigil-video-" + Guid.NewGuid().ToString("N"));
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(path);
+        else
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(e, "could not delete a decoded video at {Path}", path);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_directory.IsValueCreated)
+        {
+            try
+            {
+                Directory.Delete(_directory.Value, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(e, "could not delete {Directory}", _directory.Value);
+            }
+        }
+        _slots.Dispose();
+    }
+}
