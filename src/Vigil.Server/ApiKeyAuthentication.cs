@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -10,14 +11,18 @@ public sealed record RequiresRole(params ApiKeyRole[] Roles);
 /// <summary>
 /// <c>Authorization: Bearer KEY</c> on every endpoint that declares <see cref="RequiresRole"/>: 401
 /// without a valid, unrevoked key, 403 when the key's role is not one the endpoint accepts.
-/// Verified keys are cached briefly by hash so a lookup does not cost a database round trip.
+/// Keys found in the store are cached briefly by hash so a lookup does not cost a database round
+/// trip; keys not found are not cached, so a flood of made-up keys cannot grow the cache.
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings)
+public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings, ILogger<ApiKeyAuthentication> logger)
 {
-    private readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Until)> _cache = new();
+    private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new();
 
     /// <summary>Key of the authenticated <see cref="ApiKey"/> in <see cref="HttpContext.Items"/>.</summary>
     public const string ItemKey = "vigil.apikey";
+
+    /// <summary>Key of a valid <see cref="ApiKey"/> whose role the endpoint refused (403), for the audit log.</summary>
+    public const string RefusedItemKey = "vigil.apikey.refused";
 
     /// <summary>Checks the request's key against the endpoint's roles.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -31,17 +36,21 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
         string header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
+            Refused(context, "no key");
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required", "send 'Authorization: Bearer KEY' (keys come from 'vigil apikey create')");
             return;
         }
         var key = await FindAsync(header[7..].Trim(), context.RequestAborted);
         if (key is null || !key.IsActive)
         {
+            Refused(context, key is null ? "unknown key" : $"revoked key '{key.Name}'");
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown or revoked");
             return;
         }
         if (key.Role != ApiKeyRole.Admin && Array.IndexOf(required.Roles, key.Role) < 0)
         {
+            // A known key reaching past its role is worth a place in the audit log (AuditMiddleware).
+            context.Items[RefusedItemKey] = key;
             string accepted = string.Join(", ", required.Roles.Select(ApiKeySecrets.RoleName).Prepend("admin"));
             await Problems.Write(context, StatusCodes.Status403Forbidden, "role not allowed",
                 $"this endpoint needs one of: {accepted}; the key '{key.Name}' is {ApiKeySecrets.RoleName(key.Role)}");
@@ -51,14 +60,27 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
         await next(context);
     }
 
+    /// <summary>
+    /// A 401 goes to the service log, not the audit log: without a valid key there is no one to name,
+    /// and anyone could fill the hash-chained log with them.
+    /// </summary>
+    private void Refused(HttpContext context, string why) =>
+        logger.LogWarning("401 for {Method} {Path} from {Remote}: {Why}", context.Request.Method, context.Request.Path.Value,
+            context.Connection.RemoteIpAddress?.ToString(), why);
+
     private async Task<ApiKey?> FindAsync(string secret, CancellationToken cancellationToken)
     {
         string hash = ApiKeySecrets.Hash(secret);
         var now = DateTimeOffset.UtcNow;
-        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
-            return cached.Key;
+        if (_cache.TryGetValue(hash, out var cached))
+        {
+            if (cached.Until > now)
+                return cached.Key;
+            _cache.TryRemove(KeyValuePair.Create(hash, cached));
+        }
         var key = await store.FindApiKeyAsync(hash, cancellationToken);
-        _cache[hash] = (key, now + settings.KeyCacheTime);
+        if (key is not null)
+            _cache[hash] = (key, now + settings.KeyCacheTime);
         return key;
     }
 }

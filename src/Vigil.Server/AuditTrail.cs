@@ -74,7 +74,10 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
     }
 }
 
-/// <summary>Records the outcome of every request that carried a valid key (see <see cref="AuditTrail"/>).</summary>
+/// <summary>
+/// Records the outcome of every request that carried a valid key (see <see cref="AuditTrail"/>),
+/// including those refused because the key's role does not allow the endpoint (403).
+/// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail)
 {
     // The audit log's limit on a subject (AuditChain.ValidateFields); longer query strings are cut.
@@ -84,7 +87,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail)
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
-        if (context.Items[ApiKeyAuthentication.ItemKey] is not ApiKey key)
+        if ((context.Items[ApiKeyAuthentication.ItemKey] ?? context.Items[ApiKeyAuthentication.RefusedItemKey]) is not ApiKey key)
             return;
         string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
         var detail = new Dictionary<string, object?> { ["status"] = context.Response.StatusCode };

@@ -71,8 +71,9 @@ public static class VigilServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<ApiKeyAuthentication>();
+        // The audit wraps authentication, so that requests refused for their key's role are recorded too.
         app.UseMiddleware<AuditMiddleware>();
+        app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
         app.MapOpenApi().WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher, ApiKeyRole.Reviewer));
         MapStatus(app);

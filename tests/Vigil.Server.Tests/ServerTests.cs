@@ -156,6 +156,36 @@ public sealed class ServerTests : LiveServerTest
     }
 
     [Fact]
+    public async Task A_key_refused_for_its_role_is_audited_and_requests_without_a_valid_key_are_not()
+    {
+        string matcher = await KeyAsync(ApiKeyRole.Matcher);
+        string name = (await Store.FindApiKeyAsync(ApiKeySecrets.Hash(matcher)))!.Name;
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Delete, "/c/bank/SAMPLES", matcher)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Delete, "/c/bank/SAMPLES?by=nobody", "made-up-key")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Delete, "/c/bank/SAMPLES?by=anonymous", null)).StatusCode);
+        // A request after them, so that the refused ones have been written when it is.
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/c/banks?marker=1", matcher)).StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<AuditEntry> all;
+        do
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the audit entries were not written");
+            await Task.Delay(50);
+            all = [];
+            await foreach (var entry in Store.ReadAuditAsync())
+                all.Add(entry);
+        }
+        while (!all.Any(e => e.Subject == "/c/banks?marker=1"));
+        Assert.Null(AuditChain.Verify(all));
+        var refused = Assert.Single(all, e => e.Action == "DELETE /c/bank/{bank_name}");
+        Assert.Equal(name, refused.Actor);
+        Assert.Contains("\"status\":403", refused.DetailJson);
+        Assert.DoesNotContain(all, e => e.Subject.Contains("by=", StringComparison.Ordinal));
+        Assert.NotNull(await Store.GetBankAsync("SAMPLES"));
+    }
+
+    [Fact]
     public async Task Include_metadata_adds_what_the_bank_knows_and_plain_lookups_keep_HMAs_shape()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);
