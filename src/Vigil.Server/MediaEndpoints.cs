@@ -33,7 +33,7 @@ public static class MediaEndpoints
     private static readonly RequiresRole Curators = new(ApiKeyRole.Curator);
 
     /// <summary>Maps the endpoints.</summary>
-    /// <exception cref="ArgumentException">The settings' upload limit or URL allow-list is not valid.</exception>
+    /// <exception cref="ArgumentException">The settings' upload limit, video limits or URL allow-list are not valid.</exception>
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -42,10 +42,12 @@ public static class MediaEndpoints
             throw new ArgumentException($"MaxUploadBytes must be 1..{MaxUploadLimit} (1 GiB), not {settings.MaxUploadBytes}", nameof(app));
         if (settings.HashUrlTimeout <= TimeSpan.Zero)
             throw new ArgumentException("HashUrlTimeout must be positive", nameof(app));
-        var allowList = HashUrlAllowList.Parse(settings.HashUrlAllowList);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MediaEndpoints).FullName!);
-        var media = new MediaService(settings, allowList, logger);
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(media.Dispose);
+        if (settings.VideoHashTimeout <= TimeSpan.Zero)
+            throw new ArgumentException("VideoHashTimeout must be positive", nameof(app));
+        if (settings.MaxConcurrentVideos < 1)
+            throw new ArgumentException("MaxConcurrentVideos must be at least 1", nameof(app));
+        // Registered by VigilServer.Build (GET /m/lookup?url= uses it too); the allow-list is parsed here, at start-up.
+        var media = app.Services.GetRequiredService<MediaService>();
 
         // The upload endpoints' body limit, declared for routing and form reading alike; the handlers
         // also set it on the request themselves and stream the file, so it holds however they are hosted.

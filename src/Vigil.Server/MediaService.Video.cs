@@ -25,17 +25,17 @@ internal sealed partial class MediaService
     }
 
     /// <summary><c>POST /m/lookup</c> for a video: <c>{"vpdq": {"BANK": [...]}}</c>, and <c>video_md5</c> when the file itself matched (or was asked for).</summary>
-    private async Task<IResult> LookupVideoAsync(HttpContext context, BankMatcher matcher, MediaBuffer bytes, MediaLookupQuery query, TypeChoice choice,
-        Types wanted, CancellationToken ct)
+    private async Task<(Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>? Result, IResult? Error)> LookupVideoAsync(
+        HttpContext context, BankMatcher matcher, MediaBuffer bytes, MediaLookupQuery query, TypeChoice choice, Types wanted, CancellationToken ct)
     {
         if (IsTrue(query.Dihedral))
-            return Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true");
+            return (null, Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true"));
         IReadOnlyList<VpdqFrame> frames = [];
         if ((wanted & Types.Vpdq) != 0)
         {
             var (video, error) = await _videos.HashAsync(bytes, ct);
             if (error is not null)
-                return error;
+                return (null, error);
             frames = video!.Vpdq.Frames;
         }
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
@@ -49,7 +49,7 @@ internal sealed partial class MediaService
         var banksMatched = new HashSet<string>(byVpdq.Keys, StringComparer.Ordinal);
         banksMatched.UnionWith(byMd5.Keys);
         LookupResponse.Audit(context, banksMatched.Count);
-        return Results.Json(result);
+        return (result, null);
     }
 
     /// <summary>

@@ -103,36 +103,77 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         // Without types, the file's MD5 is matched too (as vigil match does) and shown only when it matched.
         if (!TryParseTypes(query.Types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
             return error;
-        bool dihedral = IsTrue(query.Dihedral);
         // Before reading the file: no point decoding it while the index loads.
         if (host.Matcher is null)
-            return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+            return IndexNotReady();
         var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
         if (uploadError is not null)
             return uploadError;
-        using var held = upload!;
+        using (upload)
+        {
+            var (result, lookupError) = await LookupMediaAsync(context, host, upload!.Bytes, upload.Kind, query, choice, ct);
+            return lookupError ?? Results.Json(result);
+        }
+    }
+
+    /// <summary>
+    /// HMA's url form of <c>GET /m/lookup</c>: the allow-listed URL is fetched and looked up as an
+    /// upload would be, the answer nested by signal type, or only <paramref name="signalType"/>'s part
+    /// of it when that is given (as HMA flattens it).
+    /// </summary>
+    public async Task<IResult> LookupUrlAsync(HttpContext context, MatcherHost host, string url, string? contentType, string? signalType,
+        MediaLookupQuery query, CancellationToken ct)
+    {
+        if (!TryParseTypes(query.Types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
+            return error;
+        if (signalType is not null && !SignalType.TryFromName(signalType, out _))
+            return Problems.Result(400, $"No such SignalType '{signalType}'", $"known: {CurationEndpoints.KnownTypes()}");
+        if (host.Matcher is null)
+            return IndexNotReady();
+        var (fetched, kind, fetchError) = await FetchUrlAsync(url, contentType, ct);
+        if (fetchError is not null)
+            return fetchError;
+        using (fetched)
+        {
+            var (result, lookupError) = await LookupMediaAsync(context, host, fetched!, kind, query, choice, ct);
+            if (lookupError is not null)
+                return lookupError;
+            if (signalType is null)
+                return Results.Json(result);
+            return Results.Json(result!.TryGetValue(signalType.ToLowerInvariant(), out var only) ? only : new SortedDictionary<string, List<Dictionary<string, object?>>>());
+        }
+    }
+
+    private static IResult IndexNotReady() =>
+        Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
+
+    /// <summary>Hashes a photo or video and matches it: HMA's answer nested by signal type, or the problem.</summary>
+    private async Task<(Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>? Result, IResult? Error)> LookupMediaAsync(
+        HttpContext context, MatcherHost host, MediaBuffer bytes, ContentKind kind, MediaLookupQuery query, TypeChoice choice, CancellationToken ct)
+    {
         var matcher = host.Matcher;
         if (matcher is null)
-            return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
-        if (!choice.TryFor(held.Kind, out var wanted, out error))
-            return error;
-        if (held.Kind == ContentKind.Video)
-            return await LookupVideoAsync(context, matcher, held.Bytes, query, choice, wanted, ct);
+            return (null, IndexNotReady());
+        if (!choice.TryFor(kind, out var wanted, out var typeError))
+            return (null, typeError);
+        if (kind == ContentKind.Video)
+            return await LookupVideoAsync(context, matcher, bytes, query, choice, wanted, ct);
 
+        bool dihedral = IsTrue(query.Dihedral);
         PdqHash[] variants = [];
         string? md5 = null;
         if ((wanted & Types.Pdq) != 0)
         {
-            var (image, hashError) = Hash(held.Bytes, dihedral);
+            var (image, hashError) = Hash(bytes, dihedral);
             if (hashError is not null)
-                return hashError;
+                return (null, hashError);
             context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
             // As vigil match: a PDQ under the trusted quality is not matched; the MD5 still is.
             if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
                 variants = dihedral ? image.Variants! : [image.Pdq.Hash];
         }
         if ((wanted & Types.Md5) != 0)
-            md5 = held.Bytes.Md5Hex();
+            md5 = bytes.Md5Hex();
 
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
         // Content rows are read only when their labels are asked for, as on GET /m/lookup.
@@ -157,7 +198,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             banksMatched.UnionWith(grouped.Keys);
         }
         LookupResponse.Audit(context, banksMatched.Count);
-        return Results.Json(result);
+        return (result, null);
     }
 
     public async Task<IResult> AddContentAsync(HttpContext context, IVigilStore store, string bankName, string? url, string? contentType,

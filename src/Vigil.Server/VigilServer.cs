@@ -42,6 +42,8 @@ public static class VigilServer
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
+        builder.Services.AddSingleton(services => new MediaService(settings, HashUrlAllowList.Parse(settings.HashUrlAllowList),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MediaEndpoints).FullName!)));
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -95,11 +97,17 @@ public static class VigilServer
 
     private static void MapMatching(WebApplication app)
     {
-        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, string? signal_type, string? signal, string? banks,
-            string? seed, string? bypass_coinflip, string? include, CancellationToken ct) =>
+        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, string? signal_type, string? signal, string? banks,
+            string? seed, string? bypass_coinflip, string? include, string? url, string? content_type, string? types, string? dihedral,
+            CancellationToken ct) =>
         {
+            // HMA's url form: the media at an allow-listed URL, hashed and looked up (signal_type then picks one type's answer).
+            if (url is not null && string.IsNullOrEmpty(signal))
+                return await media.LookupUrlAsync(context, host, url, content_type, string.IsNullOrEmpty(signal_type) ? null : signal_type,
+                    new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral), ct);
             if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))
-                return Problems.Result(400, "signal_type and signal are required", "e.g. /m/lookup?signal_type=pdq&signal=<64 hex digits>");
+                return Problems.Result(400, "Either url or both signal and signal_type are required",
+                    "e.g. /m/lookup?signal_type=pdq&signal=<64 hex digits>, or /m/lookup?url=<an allowed URL>");
             if (!SignalType.TryFromName(signal_type, out var type))
                 return Problems.Result(400, $"No such SignalType '{signal_type}'", $"known: {string.Join(", ", SignalType.All.Select(t => t.Name))}");
             if (!type.TryNormalize(signal, out string? value, out string? why))

@@ -675,6 +675,26 @@ public sealed class MediaUrlHashingTests : LiveServerTest
         await AssertProblemAsync(await HashUrlAsync($"{Origin}/allowed/bridge.jpg", "&content_type=audio"), HttpStatusCode.BadRequest, "no such content_type: 'audio'");
     }
 
+    [Fact]
+    public async Task Lookup_by_url_gives_HMAs_nested_answer_and_signal_type_picks_one_part()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string bridge = Uri.EscapeDataString($"{Origin}/allowed/bridge.jpg");
+        int distance = PdqHash.Distance(PdqHash.Parse(MediaFixtures.BridgeReferencePdq), PdqHash.Parse(BridgePdq));
+        var nested = await SendAsync(HttpMethod.Get, $"/m/lookup?url={bridge}", key);
+        Assert.Equal($$$"""{"pdq":{"SAMPLES":[{"bank_content_id":{{{BridgeId}}},"distance":"{{{distance}}}"}]}}""", await nested.Content.ReadAsStringAsync());
+        var flat = await SendAsync(HttpMethod.Get, $"/m/lookup?url={bridge}&signal_type=pdq", key);
+        Assert.Equal($$$"""{"SAMPLES":[{"bank_content_id":{{{BridgeId}}},"distance":"{{{distance}}}"}]}""", await flat.Content.ReadAsStringAsync());
+        Assert.Equal("{}", await (await SendAsync(HttpMethod.Get, $"/m/lookup?url={bridge}&signal_type=md5", key)).Content.ReadAsStringAsync());
+        Assert.Equal("""{"vpdq":{}}""", await (await SendAsync(HttpMethod.Get, $"/m/lookup?url={Uri.EscapeDataString($"{Origin}/allowed/clip.mp4")}", key)).Content.ReadAsStringAsync());
+
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?url={bridge}&signal_type=nope", key), HttpStatusCode.BadRequest, "No such SignalType 'nope'");
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?url={Uri.EscapeDataString($"{Origin}/secret/bridge.jpg")}", key),
+            HttpStatusCode.Forbidden, "URL not allowed");
+        Assert.Equal(0, _secretHits);
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?url={bridge}", await KeyAsync(ApiKeyRole.Curator)), HttpStatusCode.Forbidden);
+    }
+
     [Theory]
     [InlineData("{0}/secret/bridge.jpg")]
     [InlineData("{0}/allowed/../secret/bridge.jpg")]

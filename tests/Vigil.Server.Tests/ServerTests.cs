@@ -71,7 +71,7 @@ public sealed class ServerTests : LiveServerTest
     [Theory]
     [InlineData("/m/lookup?signal_type=pdq&signal=zz", "invalid signal")]
     [InlineData("/m/lookup?signal_type=pdqq&signal=00", "No such SignalType 'pdqq'")]
-    [InlineData("/m/lookup?signal=00", "signal_type and signal are required")]
+    [InlineData("/m/lookup?signal=00", "Either url or both signal and signal_type are required")]
     public async Task Bad_input_is_a_400_problem_never_a_500(string path, string title)
     {
         var response = await GetAsync(path, await KeyAsync(ApiKeyRole.Matcher));
