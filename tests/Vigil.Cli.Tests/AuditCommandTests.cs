@@ -28,6 +28,37 @@ public class AuditCommandTests
     }
 
     [Fact]
+    public async Task VerifyWithARecordedHeadFailsWhenEntriesWereCutOffTheEnd()
+    {
+        using var db = new TestDb();
+        var entries = await AppendAsync(db, 6);
+        string recorded = entries[3].Hash;
+        var later = db.Ok("audit", "verify", "--head", recorded).OutputLines;
+        Assert.Equal($"audit log intact: 6 entries, head {entries[^1].Hash}", later[0]);
+        Assert.Equal("the recorded head is entry 4; 2 entries since", later[1]);
+        Assert.Contains("0 entries since", db.Ok("audit", "verify", "--head", entries[^1].Hash).Output);
+        SqliteConnection.ClearAllPools();
+
+        // Cutting the last three entries off leaves a valid chain, without the recorded head.
+        using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var cut = connection.CreateCommand();
+            cut.CommandText = "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3";
+            cut.ExecuteNonQuery();
+        }
+        Assert.Contains("audit log intact: 3 entries", db.Ok("audit", "verify").Output);
+        var result = db.Run("audit", "verify", "--head", recorded);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"audit log does not hold the recorded head {recorded}: entries were cut off the end", result.Output);
+
+        var bad = db.Run("audit", "verify", "--head", "xyz");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--head must be 64 lowercase hex digits", bad.Error);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task VerifyNamesTheEntryChangedDirectlyInTheDatabaseFile()
     {
         using var db = new TestDb();

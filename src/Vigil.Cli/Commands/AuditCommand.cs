@@ -17,22 +17,71 @@ internal static class AuditCommand
 
     private static Command CreateVerify(TextWriter output)
     {
+        var head = new Option<string?>("--head")
+        {
+            Description = "A head hash printed by an earlier 'audit verify' and kept elsewhere: fail unless the log still holds that entry " +
+                          "(entries cut off the end, or a log swapped for another, keep a valid chain but lose it)",
+            HelpName = "HASH",
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count == 1 && !IsHash(r.Tokens[0].Value))
+                        r.AddError($"--head must be 64 lowercase hex digits, not '{r.Tokens[0].Value}'");
+                },
+            },
+        };
         var command = new Command("verify",
             "Check the audit log's SHA-256 chain from the first entry; exit 1 naming the first broken entry. " +
-            "Compare the printed head hash with one recorded earlier to detect entries cut off the end");
+            "Keep the printed head hash elsewhere and give it to a later 'verify --head' to detect entries cut off the end")
+        {
+            head,
+        };
         command.SetAction(async (parse, ct) =>
         {
+            string? expected = parse.GetValue(head);
+            long? expectedSeq = expected == AuditChain.GenesisHash ? 0 : null;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var result = await AuditChain.CheckAsync(store.ReadAuditAsync(0, ct), ct);
+            var result = await AuditChain.CheckAsync(Watch(store.ReadAuditAsync(0, ct)), ct);
             if (result.Break is { } broken)
             {
                 output.WriteLine($"audit log broken at entry {broken.Seq}: {broken.Reason}");
                 return ExitCodes.Failure;
             }
+            if (expected is not null && expectedSeq is null)
+            {
+                output.WriteLine($"audit log does not hold the recorded head {expected}: entries were cut off the end, or this is another log " +
+                                 $"(its {result.Count} entries chain intact to head {result.HeadHash})");
+                return ExitCodes.Failure;
+            }
             output.WriteLine($"audit log intact: {result.Count} entries, head {result.HeadHash}");
+            if (expectedSeq is { } seq)
+                output.WriteLine($"the recorded head is entry {seq}; {result.Count - seq} entries since");
             return ExitCodes.Success;
+
+            async IAsyncEnumerable<AuditEntry> Watch(IAsyncEnumerable<AuditEntry> entries)
+            {
+                await foreach (var entry in entries)
+                {
+                    if (expected is not null && string.Equals(entry.Hash, expected, StringComparison.Ordinal))
+                        expectedSeq = entry.Seq;
+                    yield return entry;
+                }
+            }
         });
         return command;
+    }
+
+    private static bool IsHash(string value)
+    {
+        if (value.Length != 64)
+            return false;
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return false;
+        }
+        return true;
     }
 
     private static Command CreateList(TextWriter output, TextWriter error)
