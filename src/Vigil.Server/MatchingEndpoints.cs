@@ -31,8 +31,9 @@ public static partial class MatchingEndpoints
     }
 
     /// <summary>
-    /// Index hits without grouping by bank or the coin flip. PDQ goes through the in-memory index;
-    /// exact types (md5, sha1, sha256) through the store.
+    /// Index hits without grouping by bank or the coin flip. PDQ goes through the in-memory index,
+    /// vPDQ through the video rule (distance <c>"query%[compared%]"</c>), exact types (md5, sha1,
+    /// sha256, video_md5) through the store.
     /// </summary>
     private static async Task<IResult> RawLookupAsync(MatcherHost host, IVigilStore store, string? signal_type, string? signal, string? banks,
         string? include_distance, CancellationToken ct)
@@ -50,24 +51,34 @@ public static partial class MatchingEndpoints
             && (include_distance.Equals("true", StringComparison.OrdinalIgnoreCase) || include_distance == "1");
         var wanted = banks?.Split(',').ToHashSet(StringComparer.Ordinal);
 
-        var hits = new List<(long ContentId, string Bank, int Distance)>();
+        var hits = new List<(long ContentId, string Bank, string Distance)>();
         if (type == SignalType.Pdq)
         {
             var outcome = await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, withContent: false, ct);
             foreach (var match in outcome.Matches.Concat(outcome.SuppressedBy))
-                hits.Add((match.ContentId, match.Bank.Name, match.Distance));
+                hits.Add((match.ContentId, match.Bank.Name, match.Distance.ToString(CultureInfo.InvariantCulture)));
+        }
+        else if (type == SignalType.Vpdq)
+        {
+            // Whole videos under the exchanges' rule, negative banks' too, as the pdq hits above.
+            var outcome = await VideoLookup.Rule.MatchAsync(matcher, VpdqSignal.Parse(value), null, ct);
+            foreach (var match in outcome.Candidates.Concat(outcome.SuppressedBy))
+            {
+                if (match.IsMatch)
+                    hits.Add((match.ContentId, match.Bank.Name, VideoLookup.Distance(match.Comparison)));
+            }
         }
         else
         {
             foreach (var match in await store.LookupSignalAsync(new Signal(type, value), ct))
-                hits.Add((match.ContentId, match.BankName, 0));
+                hits.Add((match.ContentId, match.BankName, "0"));
         }
         var kept = hits.Where(h => wanted is null || wanted.Contains(h.Bank)).DistinctBy(h => h.ContentId).OrderBy(h => h.ContentId);
         object matches = withDistance
             ? kept.Select(h => new Dictionary<string, object>
             {
                 ["bank_content_id"] = h.ContentId,
-                ["distance"] = h.Distance.ToString(CultureInfo.InvariantCulture),
+                ["distance"] = h.Distance,
             }).ToList()
             : kept.Select(h => h.ContentId).ToList();
         return Results.Json(new Dictionary<string, object> { ["matches"] = matches });

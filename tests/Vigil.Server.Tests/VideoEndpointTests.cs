@@ -123,6 +123,10 @@ public sealed class VideoEndpointTests(VideoFixtures videos) : LiveServerTest, I
         string greyVpdq = (await JsonAsync(await SendContentAsync(HttpMethod.Post, "/h/hash?types=vpdq", matcher, Video(videos.Grey)))).GetProperty("vpdq").GetString()!;
         var byHash = await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=vpdq&signal={Uri.EscapeDataString(greyVpdq)}", matcher));
         Assert.Equal(id, Assert.Single(byHash.GetProperty("SAMPLES").EnumerateArray()).GetProperty("bank_content_id").GetInt64());
+        var raw = await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/raw_lookup?signal_type=vpdq&include_distance=true&signal={Uri.EscapeDataString(greyVpdq)}", matcher));
+        var rawMatch = Assert.Single(raw.GetProperty("matches").EnumerateArray());
+        Assert.Equal(id, rawMatch.GetProperty("bank_content_id").GetInt64());
+        Assert.Equal(Assert.Single(byHash.GetProperty("SAMPLES").EnumerateArray()).GetProperty("distance").GetString(), rawMatch.GetProperty("distance").GetString());
 
         await AssertProblemAsync(await SendContentAsync(HttpMethod.Post, "/m/lookup?dihedral=true", matcher, Video(videos.Padded)),
             HttpStatusCode.BadRequest, "dihedral applies to photos");
