@@ -90,6 +90,26 @@ public sealed class HmaCurlExamplesTests : IDisposable
         var anonymous = await CurlAsync(null, "-s", "-X", "GET", $"{host}/m/lookup?signal_type=pdq&signal={DocsHash}");
         Assert.Equal(401, anonymous.Code);
         Assert.Contains("\"status\":401", anonymous.Body);
+        // Not in HMA's docs, the same calls with a video (HMA's content type 'video'), through the real
+        // server process: the upload goes to ffmpeg through a private temporary file.
+        File.Copy(Fixtures.ThreatExchange("tmk/sample-videos/test-padded-dimensions.mp4"), _dir.File("clip.mp4"));
+        var addedVideo = await CurlAsync(key, "-s", "-X", "POST", "--form", "video=@clip.mp4", $"{host}/c/bank/TEST_BANK/content");
+        Assert.Equal(200, addedVideo.Code);
+        long videoId = JsonDocument.Parse(addedVideo.Body).RootElement.GetProperty("id").GetInt64();
+        var videoHash = await CurlAsync(key, "-s", "-X", "POST", "--form", "video=@clip.mp4", $"{host}/h/hash?types=vpdq");
+        Assert.Equal(200, videoHash.Code);
+        Assert.Equal(5, Vigil.Hashing.Signals.VpdqSignal.Parse(JsonDocument.Parse(videoHash.Body).RootElement.GetProperty("vpdq").GetString()!).Count);
+        clock.Restart();
+        (int Code, string Body) videoLookup;
+        do
+        {
+            videoLookup = await CurlAsync(key, "-s", "-X", "POST", "--form", "video=@clip.mp4", $"{host}/m/lookup");
+            if (videoLookup.Body != "{\"vpdq\":{}}")
+                break;
+            await Task.Delay(50);
+        }
+        while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal((200, $"{{\"vpdq\":{{\"TEST_BANK\":[{{\"bank_content_id\":{videoId},\"distance\":\"100%[100%]\"}}]}}}}"), (videoLookup.Code, videoLookup.Body));
     }
 
     private static CliResult Cli(params string[] args)
