@@ -17,10 +17,13 @@ internal sealed record HashedUploadVideo(VpdqResult Vpdq, string Md5);
 /// directory on memory-backed <c>/dev/shm</c> when that has room, and the file is deleted as soon as
 /// the video is hashed. At most <see cref="ServerSettings.MaxConcurrentVideos"/> videos are decoded
 /// at once; each request's wait and decoding together are bounded by <see cref="ServerSettings.VideoHashTimeout"/>.
+/// The directory is named after the server's process id, so a server that was killed before it could
+/// clean up has its leftovers removed by the next one to start on the machine.
 /// </summary>
 internal sealed class VideoUploads : IDisposable
 {
     private const string UploadName = "the upload";
+    private const string DirectoryPrefix = "vigil-video-";
 
     private readonly ServerSettings _settings;
     private readonly ILogger _logger;
@@ -120,12 +123,58 @@ internal sealed class VideoUploads : IDisposable
         {
             // Not a mount we can inspect: use the temp directory.
         }
-        string path = Path.Combine(parent, "vigil-video-" + Guid.NewGuid().ToString("N"));
+        RemoveLeftovers(parent);
+        string path = Path.Combine(parent, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         if (OperatingSystem.IsWindows())
             Directory.CreateDirectory(path);
         else
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
+    }
+
+    /// <summary>Deletes the directories of servers that are no longer running (killed before they could clean up).</summary>
+    private void RemoveLeftovers(string parent)
+    {
+        IEnumerable<string> directories;
+        try
+        {
+            directories = Directory.GetDirectories(parent, DirectoryPrefix + "*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(e, "could not look for old video directories in {Parent}", parent);
+            return;
+        }
+        foreach (string directory in directories)
+        {
+            string name = Path.GetFileName(directory);
+            int dash = name.IndexOf('-', DirectoryPrefix.Length);
+            if (dash < 0 || !int.TryParse(name.AsSpan(DirectoryPrefix.Length, dash - DirectoryPrefix.Length), NumberStyles.None,
+                    CultureInfo.InvariantCulture, out int pid) || IsRunning(pid))
+                continue;
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                _logger.LogWarning("removed {Directory}, left behind by a server that stopped without cleaning up", directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(e, "could not remove {Directory}, left behind by another server", directory);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private void TryDelete(string path)

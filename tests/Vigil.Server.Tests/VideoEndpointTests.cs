@@ -192,6 +192,44 @@ public sealed class VideoEndpointTests(VideoFixtures videos) : LiveServerTest, I
     }
 }
 
+/// <summary>A server killed before it could clean up leaves its video directory; the next one to hash a video removes it.</summary>
+public sealed class VideoLeftoverTests : LiveServerTest
+{
+    [Fact]
+    public async Task Directories_of_servers_no_longer_running_are_removed()
+    {
+        // A process id no process has: one just ended.
+        using var ended = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        await ended.WaitForExitAsync();
+        List<string> leftovers = [], running = [];
+        foreach (string place in new[] { "/dev/shm", Path.GetTempPath() })
+        {
+            if (!Directory.Exists(place))
+                continue;
+            string dir = Path.Combine(place, $"vigil-video-{ended.Id}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(Path.Combine(dir, "left-behind"), [1, 2, 3]);
+            leftovers.Add(dir);
+            // One of a server still running (this test process) is left alone.
+            running.Add(Directory.CreateDirectory(Path.Combine(place, $"vigil-video-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName);
+        }
+        try
+        {
+            var response = await SendContentAsync(HttpMethod.Post, "/h/hash?types=vpdq", await KeyAsync(ApiKeyRole.Matcher),
+                MediaFixtures.Form(File.ReadAllBytes(Fixtures.ThreatExchange("tmk/sample-videos/test-padded-dimensions.mp4")), field: "video"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // The server uses one of the two places; its leftovers are gone.
+            Assert.Contains(leftovers, dir => !Directory.Exists(dir));
+            Assert.All(running, dir => Assert.True(Directory.Exists(dir), dir));
+        }
+        finally
+        {
+            foreach (string dir in leftovers.Concat(running).Where(Directory.Exists))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+}
+
 /// <summary>A video that takes longer than the server allows is a 504 problem, and ffmpeg is stopped.</summary>
 public sealed class VideoTimeoutTests : LiveServerTest
 {
