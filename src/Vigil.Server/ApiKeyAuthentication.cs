@@ -24,6 +24,13 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
     /// <summary>Key of a valid <see cref="ApiKey"/> whose role the endpoint refused (403), for the audit log.</summary>
     public const string RefusedItemKey = "vigil.apikey.refused";
 
+    /// <summary>Most 401 answers logged one by one in a second; the rest are counted in one line.</summary>
+    public const int RefusalLinesPerSecond = 10;
+
+    private long _refusalWindow;
+    private int _refusalsLogged;
+    private int _refusalsUntold;
+
     /// <summary>Checks the request's key against the endpoint's roles.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
@@ -62,11 +69,28 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
 
     /// <summary>
     /// A 401 goes to the service log, not the audit log: without a valid key there is no one to name,
-    /// and anyone could fill the hash-chained log with them.
+    /// and anyone could fill the hash-chained log with them. At most <see cref="RefusalLinesPerSecond"/>
+    /// lines a second, then one line with the count of the others, so a flood cannot flood the log.
     /// </summary>
-    private void Refused(HttpContext context, string why) =>
+    private void Refused(HttpContext context, string why)
+    {
+        long second = Environment.TickCount64 / 1000;
+        long window = Interlocked.Read(ref _refusalWindow);
+        if (second != window && Interlocked.CompareExchange(ref _refusalWindow, second, window) == window)
+        {
+            Interlocked.Exchange(ref _refusalsLogged, 0);
+            int untold = Interlocked.Exchange(ref _refusalsUntold, 0);
+            if (untold > 0)
+                logger.LogWarning("{Count} more 401 answers were not logged one by one (at most {Limit} lines a second)", untold, RefusalLinesPerSecond);
+        }
+        if (Interlocked.Increment(ref _refusalsLogged) > RefusalLinesPerSecond)
+        {
+            Interlocked.Increment(ref _refusalsUntold);
+            return;
+        }
         logger.LogWarning("401 for {Method} {Path} from {Remote}: {Why}", context.Request.Method, context.Request.Path.Value,
             context.Connection.RemoteIpAddress?.ToString(), why);
+    }
 
     private async Task<ApiKey?> FindAsync(string secret, CancellationToken cancellationToken)
     {

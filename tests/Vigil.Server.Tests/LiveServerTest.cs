@@ -39,6 +39,11 @@ public abstract class LiveServerTest : IAsyncLifetime
         KeyCacheTime = TimeSpan.FromMilliseconds(200),
     };
 
+    /// <summary>Where the server's logs go (default: nowhere).</summary>
+    protected virtual void ConfigureLogging(Microsoft.Extensions.Logging.ILoggingBuilder logging)
+    {
+    }
+
     /// <summary>Runs before the store opens and <see cref="Settings"/> is read (e.g. to start a helper the settings name).</summary>
     protected virtual Task BeforeServerStartsAsync() => Task.CompletedTask;
 
@@ -51,7 +56,7 @@ public abstract class LiveServerTest : IAsyncLifetime
         Store = await SqliteVigilStore.OpenAsync(DatabasePath);
         await Store.CreateBankAsync(new NewBank("SAMPLES"));
         BridgeId = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
-        _app = VigilServer.Build(Store, Settings, logging => { });
+        _app = VigilServer.Build(Store, Settings, ConfigureLogging);
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
