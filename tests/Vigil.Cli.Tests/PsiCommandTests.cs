@@ -73,6 +73,45 @@ public sealed class PsiCommandTests : IDisposable
     }
 
     [Fact]
+    public void With_min_banks_only_hashes_in_enough_banks_are_listed_and_a_device_can_require_it()
+    {
+        var photos = Images(8);
+        string db = _dir.File("vigil.db"), pub = _dir.File("pub2"), single = _dir.File("pub1"), vouchers = _dir.File("vouchers.bin"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "ORG_A"]);
+        Vigil(["--db", db, "bank", "create", "ORG_B"]);
+        Vigil(["--db", db, "bank", "add", "ORG_A", .. photos[..6]]);
+        Vigil(["--db", db, "bank", "add", "ORG_B", .. photos[3..]]);
+        var published = Vigil("--db", db, "psi", "publish", "--bank", "ORG_A", "--bank", "ORG_B", "--min-banks", "2", "--threshold", "2", "--out", pub);
+        Assert.Contains("3 of 8 distinct hashes are in at least 2 of the 2 banks", published.Error);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(pub, "manifest.json"))))
+        {
+            Assert.Equal(2, manifest.RootElement.GetProperty("min_banks").GetInt32());
+            Assert.Equal(3, manifest.RootElement.GetProperty("entries").GetInt32());
+        }
+        Vigil("--db", db, "psi", "publish", "--bank", "ORG_A", "--bank", "ORG_B", "--threshold", "2", "--out", single);
+        Assert.DoesNotContain("min_banks", File.ReadAllText(Path.Combine(single, "manifest.json")));
+
+        // A device that requires two banks refuses the single-bank list, and takes the other.
+        string[] device = ["psi", "voucher", "--account", account, "--create-account", "--out", vouchers, "--synthetic-rate", "0", "--require-min-banks", "2"];
+        var refused = CliRunner.Run([.. device, "--pdata", Path.Combine(single, "pdata.bin"), .. photos]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("promises entries in at least 1 of its banks", refused.Error);
+        Assert.False(File.Exists(vouchers));
+        Vigil([.. device, "--pdata", Path.Combine(pub, "pdata.bin"), .. photos]);
+
+        // Only the three photos in both banks can be revealed.
+        using var past = JsonDocument.Parse(Vigil("--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"), "--pdata", Path.Combine(pub, "pdata.bin"),
+            "--threshold", "2", "--format", "json", vouchers).OutputLines[^1]);
+        Assert.Equal("revealed", past.RootElement.GetProperty("status").GetString());
+        var names = past.RootElement.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order().ToArray();
+        Assert.Equal(photos[3..6].Select(Path.GetFileName).Order().ToArray(), names);
+
+        var tooMany = CliRunner.Run("--db", db, "psi", "publish", "--bank", "ORG_A", "--bank", "ORG_B", "--min-banks", "3", "--out", _dir.File("pub3"));
+        Assert.NotEqual(0, tooMany.ExitCode);
+        Assert.Contains("--min-banks must be 1 to the number of --bank banks (2), not 3", tooMany.Error);
+    }
+
+    [Fact]
     public void The_device_refuses_tampered_pdata_and_a_manifest_from_another_server()
     {
         var photos = Images(3);

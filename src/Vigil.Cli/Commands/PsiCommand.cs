@@ -6,6 +6,7 @@ using Vigil.Cli.Psi;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
 using Vigil.Privacy.Psi;
+using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
 
@@ -35,18 +36,29 @@ internal static class PsiCommand
         mode.AcceptOnlyFromAmong("exact", "banded");
         var threshold = new Option<int>("--threshold") { Description = "t: an account's matches are revealed past t (default 30)", DefaultValueFactory = _ => 30 };
         threshold.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) r.AddError("--threshold must be 1 to 10,000"); });
+        var minBanks = new Option<int>("--min-banks")
+        {
+            Description = "List only hashes found in at least N of the --bank banks (default 1). With each bank one organisation's list, " +
+                          "2 or more means no single organisation can put a hash on the list; the signed manifest states N",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
         var command = new Command("publish", "Build pdata from banks (blinded with the server key in OUT/server.key, made on first use) and its signed manifest")
         {
-            banks, outDir, mode, threshold,
+            banks, outDir, mode, threshold, minBanks,
         };
         command.SetAction(async (parse, ct) =>
         {
             // The banks first: a missing bank fails before anything is written to DIR.
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var names = parse.GetValue(banks)!;
-            var entries = new List<byte[]>();
-            await foreach (var entry in store.StreamPdqSignalsAsync(names, includeDisabledContent: false, ct))
-                entries.Add(Convert.FromHexString(entry.Hash.ToString()));
+            int required = parse.GetValue(minBanks), named = names.Distinct(StringComparer.Ordinal).Count();
+            if (required < 1 || required > named)
+            {
+                error.WriteLine($"error: --min-banks must be 1 to the number of --bank banks ({named}), not {required}");
+                return ExitCodes.Usage;
+            }
+            var entries = required <= 1 ? await ReadListAsync(store, names, ct) : await ReadListInBanksAsync(store, names, required, error, ct);
             ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
             string dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
@@ -65,7 +77,7 @@ internal static class PsiCommand
             await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
             // In exact mode the table's distinct items are the distinct hashes; banded mode has five items per hash.
             int hashes = bands is null ? distinct : CountDistinct(entries);
-            var manifest = Manifest.Describe(table, pdata, parse.GetValue(threshold), names, hashes, dropped).SignWith(key);
+            var manifest = Manifest.Describe(table, pdata, parse.GetValue(threshold), names, hashes, dropped, required).SignWith(key);
             await File.WriteAllTextAsync(Path.Combine(dir, ManifestFile), manifest.ToJson(), ct);
             string items = bands is null ? "" : $" ({distinct:N0} band items, {bands.ProbeCount} probes per photo)";
             output.WriteLine($"pdata: {manifest.Entries:N0} entries{items} in {table.SlotCount:N0} slots, {table.Mode} mode, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
@@ -77,6 +89,36 @@ internal static class PsiCommand
         return command;
     }
 
+    /// <summary>Every PDQ hash of the banks' enabled content, as bytes (repeats are merged by the table).</summary>
+    private static async Task<List<byte[]>> ReadListAsync(IVigilStore store, string[] banks, CancellationToken ct)
+    {
+        var entries = new List<byte[]>();
+        await foreach (var entry in store.StreamPdqSignalsAsync(banks, includeDisabledContent: false, ct))
+            entries.Add(Convert.FromHexString(entry.Hash.ToString()));
+        return entries;
+    }
+
+    /// <summary>The PDQ hashes found in at least <paramref name="required"/> of the banks, each once.</summary>
+    private static async Task<List<byte[]>> ReadListInBanksAsync(IVigilStore store, string[] banks, int required, TextWriter error, CancellationToken ct)
+    {
+        var bankIdsByHash = new Dictionary<PdqHash, List<long>>();
+        await foreach (var entry in store.StreamPdqSignalsAsync(banks, includeDisabledContent: false, ct))
+        {
+            if (!bankIdsByHash.TryGetValue(entry.Hash, out var ids))
+                bankIdsByHash[entry.Hash] = ids = new List<long>(2);
+            if (!ids.Contains(entry.BankId))
+                ids.Add(entry.BankId);
+        }
+        var entries = new List<byte[]>();
+        foreach (var (hash, ids) in bankIdsByHash)
+        {
+            if (ids.Count >= required)
+                entries.Add(Convert.FromHexString(hash.ToString()));
+        }
+        error.WriteLine($"vigil: {entries.Count:N0} of {bankIdsByHash.Count:N0} distinct hashes are in at least {required} of the {banks.Length} banks");
+        return entries;
+    }
+
     private static Command CreateVoucher(TextWriter output, TextWriter error)
     {
         var pdataOption = new Option<string>("--pdata") { Description = "The published pdata.bin (its manifest.json beside it)", Required = true };
@@ -86,16 +128,29 @@ internal static class PsiCommand
         var rate = new Option<double?>("--synthetic-rate") { Description = "Chance that a photo's voucher is synthetic (default t / 10,000: about t synthetic vouchers per 10,000 photos)" };
         rate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is < 0 or > 1) r.AddError("--synthetic-rate must be 0 to 1"); });
         var signingKey = new Option<string?>("--signing-key") { Description = "Refuse a manifest not signed by this server key (hex)" };
+        var requireBanks = new Option<int>("--require-min-banks")
+        {
+            Description = "Refuse a list whose signed manifest does not promise that every entry is in at least N of its banks (see 'psi publish --min-banks')",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
         var paths = new Argument<string[]>("PATH") { Description = "Photos", Arity = ArgumentArity.OneOrMore };
         var command = new Command("voucher", "On the device: append one safety voucher per photo to FILE, using only pdata and this account's keys (the device learns nothing about matches)")
         {
-            pdataOption, account, create, outFile, rate, signingKey, paths,
+            pdataOption, account, create, outFile, rate, signingKey, requireBanks, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
             var (pdata, manifest) = await ReadPublishedAsync(parse.GetValue(pdataOption)!, parse.GetValue(signingKey), ct);
             var table = PublicTable.Parse(pdata);
             manifest.CheckAgainst(table);
+            int promised = Math.Max(1, manifest.MinBanks);
+            if (promised < parse.GetValue(requireBanks))
+            {
+                error.WriteLine($"error: this list promises entries in at least {promised} of its banks ({string.Join(", ", manifest.Banks)}), " +
+                                $"fewer than the {parse.GetValue(requireBanks)} this device requires (--require-min-banks); no vouchers were made");
+                return ExitCodes.Failure;
+            }
 
             string accountPath = parse.GetValue(account)!;
             AccountKeys keys;

@@ -44,6 +44,16 @@ public sealed record Manifest
     /// <summary>The server's Ed25519 public key, hex.</summary>
     [JsonPropertyName("signing_key")] public required string SigningKey { get; init; }
 
+    /// <summary>
+    /// How many of <see cref="Banks"/> each entry had to be in to be listed (the publisher's rule; 0 or
+    /// 1: any one of them). Two or more, with each bank one organisation's list, means that no single
+    /// organisation can put a hash on the list. Written only when 2 or more, so that manifests
+    /// without the rule keep their signed bytes.
+    /// </summary>
+    [JsonPropertyName("min_banks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MinBanks { get; init; }
+
     /// <summary>Banded mode's parameters (absent in exact mode).</summary>
     [JsonPropertyName("bands")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -79,6 +89,9 @@ public sealed record Manifest
                 throw new InvalidDataException($"the manifest's mode \"{manifest.Mode}\" is neither exact nor banded");
             if ((manifest.Mode == "banded") != (manifest.Bands is not null))
                 throw new InvalidDataException("a banded manifest needs its band parameters, and only a banded one may have them");
+            int banks = manifest.Banks?.Count ?? 0;
+            if (manifest.MinBanks < 0 || manifest.MinBanks > Math.Max(1, banks))
+                throw new InvalidDataException($"the manifest's min_banks {manifest.MinBanks} is not between 1 and its {banks} banks");
             return manifest;
         }
         catch (JsonException e)
@@ -115,9 +128,11 @@ public sealed record Manifest
 
     /// <summary>
     /// The (unsigned) manifest of a freshly built table: its mode, band parameters, list version,
-    /// slots and root, with the threshold, banks and counts the publisher gives, created now.
+    /// slots and root, with the threshold, banks, the publisher's rule (<paramref name="minBanks"/>, see
+    /// <see cref="MinBanks"/>) and counts the publisher gives, created now.
     /// </summary>
-    public static Manifest Describe(PublicTable table, ReadOnlySpan<byte> pdata, int threshold, IReadOnlyList<string> banks, int entries, int dropped)
+    public static Manifest Describe(PublicTable table, ReadOnlySpan<byte> pdata, int threshold, IReadOnlyList<string> banks, int entries, int dropped,
+        int minBanks = 1)
     {
         ArgumentNullException.ThrowIfNull(table);
         return new Manifest
@@ -127,6 +142,7 @@ public sealed record Manifest
             ListVersion = table.ListVersion,
             Threshold = threshold,
             Banks = banks,
+            MinBanks = minBanks >= 2 ? minBanks : 0,
             Entries = entries,
             Dropped = dropped,
             Slots = table.SlotCount,
