@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
 using Vigil.Hashing.Signals;
 using Vigil.Hashing.Vpdq;
+using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
 
 namespace Vigil.Server;
 
@@ -25,7 +26,7 @@ internal sealed partial class MediaService
     }
 
     /// <summary><c>POST /m/lookup</c> for a video: <c>{"vpdq": {"BANK": [...]}}</c>, and <c>video_md5</c> when the file itself matched (or was asked for).</summary>
-    private async Task<(Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>? Result, IResult? Error)> LookupVideoAsync(
+    private async Task<(Dictionary<string, ByBank>? Result, IResult? Error)> LookupVideoAsync(
         HttpContext context, BankMatcher matcher, MediaBuffer bytes, MediaLookupQuery query, TypeChoice choice, Types wanted, CancellationToken ct)
     {
         if (IsTrue(query.Dihedral))
@@ -41,7 +42,7 @@ internal sealed partial class MediaService
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
         var (byVpdq, byMd5) = await VideoLookup.MatchAsync(matcher, frames, md5, options, ct);
-        var result = new Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>(2, StringComparer.Ordinal);
+        var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
         if ((wanted & Types.Vpdq) != 0)
             result[SignalType.Vpdq.Name] = byVpdq;
         if ((wanted & Types.VideoMd5) != 0 && (choice.IsExplicit || byMd5.Count > 0))

@@ -18,6 +18,7 @@ using Vigil.Hashing.Signals;
 using Vigil.Matching;
 using Vigil.Media;
 using Vigil.Storage;
+using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
 
 namespace Vigil.Server;
 
@@ -126,7 +127,8 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
     {
         if (!TryParseTypes(query.Types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
             return error;
-        if (signalType is not null && !SignalType.TryFromName(signalType, out _))
+        SignalType? only = null;
+        if (signalType is not null && !SignalType.TryFromName(signalType, out only))
             return Problems.Result(400, $"No such SignalType '{signalType}'", $"known: {CurationEndpoints.KnownTypes()}");
         if (host.Matcher is null)
             return IndexNotReady();
@@ -138,9 +140,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             var (result, lookupError) = await LookupMediaAsync(context, host, fetched!, kind, query, choice, ct);
             if (lookupError is not null)
                 return lookupError;
-            if (signalType is null)
+            if (only is null)
                 return Results.Json(result);
-            return Results.Json(result!.TryGetValue(signalType.ToLowerInvariant(), out var only) ? only : new SortedDictionary<string, List<Dictionary<string, object?>>>());
+            return Results.Json(result!.TryGetValue(only.Name, out var part) ? part : new ByBank());
         }
     }
 
@@ -148,7 +150,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
     /// <summary>Hashes a photo or video and matches it: HMA's answer nested by signal type, or the problem.</summary>
-    private async Task<(Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>? Result, IResult? Error)> LookupMediaAsync(
+    private async Task<(Dictionary<string, ByBank>? Result, IResult? Error)> LookupMediaAsync(
         HttpContext context, MatcherHost host, MediaBuffer bytes, ContentKind kind, MediaLookupQuery query, TypeChoice choice, CancellationToken ct)
     {
         var matcher = host.Matcher;
@@ -182,7 +184,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         var byMd5 = new List<BankMatch>();
         foreach (var match in outcome.Matches)
             (match.Signal == SignalType.Md5 ? byMd5 : byPdq).Add(match);
-        var result = new Dictionary<string, SortedDictionary<string, List<Dictionary<string, object?>>>>(2, StringComparer.Ordinal);
+        var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
         var banksMatched = new HashSet<string>(StringComparer.Ordinal);
         if ((wanted & Types.Pdq) != 0)
         {
@@ -578,28 +580,22 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
     /// </summary>
     private async Task<(MediaBuffer? Bytes, ContentKind Kind, IResult? Error)> FetchUrlAsync(string? url, string? contentType, CancellationToken ct)
     {
-        var (bytes, kind, error) = await FetchAsync(url, contentType, ct);
-        return (bytes, kind ?? ContentKind.Photo, error);
-    }
-
-    private async Task<(MediaBuffer? Bytes, ContentKind? Kind, IResult? Error)> FetchAsync(string? url, string? contentType, CancellationToken ct)
-    {
         if (allowList.IsEmpty)
-            return (null, null, Problems.Result(403, "fetching URLs is off",
+            return (null, default, Problems.Result(403, "fetching URLs is off",
                 "this server fetches no URLs; the operator can allow URL prefixes with 'vigil serve --allow-hash-url https://host/path/' (ServerSettings.HashUrlAllowList), or upload the file with POST"));
         if (string.IsNullOrEmpty(url))
-            return (null, null, Problems.Result(400, "url is required", "e.g. /h/hash?url=https://media.example.org/uploads/image.jpg"));
+            return (null, default, Problems.Result(400, "url is required", "e.g. /h/hash?url=https://media.example.org/uploads/image.jpg"));
         ContentKind? kind = null;
         if (contentType is not null)
         {
             if (!TryContentTypeParam(contentType, out var named, out var typeProblem))
-                return (null, null, typeProblem);
+                return (null, default, typeProblem);
             kind = named;
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return (null, null, Problems.Result(400, "Invalid or unsafe URL provided", "give an absolute http or https URL"));
+            return (null, default, Problems.Result(400, "Invalid or unsafe URL provided", "give an absolute http or https URL"));
         if (!allowList.IsAllowed(uri, out string? why))
-            return (null, null, Problems.Result(403, "URL not allowed", why));
+            return (null, default, Problems.Result(403, "URL not allowed", why));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.HashUrlTimeout);
@@ -614,46 +610,46 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                 if (status is 301 or 302 or 303 or 307 or 308)
                 {
                     if (hop == MaxRedirects)
-                        return (null, null, Problems.Result(502, "Failed to fetch URL", $"more than {MaxRedirects} redirects"));
+                        return (null, default, Problems.Result(502, "Failed to fetch URL", $"more than {MaxRedirects} redirects"));
                     if (response.Headers.Location is not { } location)
-                        return (null, null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} without a Location"));
+                        return (null, default, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} without a Location"));
                     var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                     if (!allowList.IsAllowed(next, out string? redirectWhy))
-                        return (null, null, Problems.Result(403, "redirect not allowed",
+                        return (null, default, Problems.Result(403, "redirect not allowed",
                             $"{uri.GetLeftPart(UriPartial.Path)} redirected elsewhere, and {redirectWhy}; nothing was fetched there"));
                     uri = next;
                     continue;
                 }
                 if (!response.IsSuccessStatusCode)
-                    return (null, null, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} {response.ReasonPhrase}"));
+                    return (null, default, Problems.Result(502, "Failed to fetch URL", $"the server answered {status} {response.ReasonPhrase}"));
                 if (kind is null)
                 {
                     if (!TryContentTypeHeader(response.Content.Headers.ContentType?.MediaType, out var fromHeader, out var headerProblem))
-                        return (null, null, headerProblem);
+                        return (null, default, headerProblem);
                     kind = fromHeader;
                 }
                 if (response.Content.Headers.ContentLength > _limit)
-                    return (null, null, TooLarge());
+                    return (null, default, TooLarge());
                 bytes = new MediaBuffer((int)Math.Min(Math.Max(response.Content.Headers.ContentLength ?? 0, 64 * 1024), _limit + 1));
                 await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
                 if (!await bytes.ReadAllAsync(stream, _limit, timeout.Token))
                 {
                     bytes.Dispose();
-                    return (null, null, TooLarge());
+                    return (null, default, TooLarge());
                 }
                 var done = bytes;
                 bytes = null;
-                return (done, kind, null);
+                return (done, kind ?? ContentKind.Photo, null);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, null, Problems.Result(504, "Failed to fetch URL",
+            return (null, default, Problems.Result(504, "Failed to fetch URL",
                 string.Create(CultureInfo.InvariantCulture, $"no complete answer within {settings.HashUrlTimeout.TotalSeconds:0.#} s")));
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return (null, null, Problems.Result(502, "Failed to fetch URL", e.Message));
+            return (null, default, Problems.Result(502, "Failed to fetch URL", e.Message));
         }
         finally
         {

@@ -3,6 +3,7 @@ using Vigil.Banks;
 using Vigil.Hashing.Signals;
 using Vigil.Hashing.Vpdq;
 using Vigil.Video;
+using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
 
 namespace Vigil.Server;
 
@@ -22,12 +23,12 @@ internal static class VideoLookup
     /// frames under vpdq, and those found only by the MD5 under video_md5 (each item once, as photos
     /// list an item matched both ways under pdq). A matching video in a negative bank suppresses all.
     /// </summary>
-    public static async Task<(SortedDictionary<string, List<Dictionary<string, object?>>> ByVpdq, SortedDictionary<string, List<Dictionary<string, object?>>> ByMd5)>
+    public static async Task<(ByBank ByVpdq, ByBank ByMd5)>
         MatchAsync(BankMatcher matcher, IReadOnlyList<VpdqFrame> frames, string? videoMd5, LookupOptions options, CancellationToken ct)
     {
         var outcome = await Rule.MatchAsync(matcher, frames, videoMd5, ct);
-        var byVpdq = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
-        var byMd5 = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
+        var byVpdq = new ByBank(StringComparer.Ordinal);
+        var byMd5 = new ByBank(StringComparer.Ordinal);
         if (outcome.SuppressedBy.Count > 0)
             return (byVpdq, byMd5);
         foreach (var match in outcome.Candidates)
