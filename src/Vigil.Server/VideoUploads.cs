@@ -28,8 +28,9 @@ internal sealed class VideoUploads : IDisposable
     private readonly ServerSettings _settings;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
-    private readonly Lazy<string> _directory;
+    private readonly Lock _directoryLock = new();
     private readonly int _threadsPerVideo;
+    private string? _directory;
 
     public VideoUploads(ServerSettings settings, ILogger logger)
     {
@@ -37,7 +38,6 @@ internal sealed class VideoUploads : IDisposable
         _logger = logger;
         _slots = new SemaphoreSlim(settings.MaxConcurrentVideos, settings.MaxConcurrentVideos);
         _threadsPerVideo = Math.Max(1, Environment.ProcessorCount / settings.MaxConcurrentVideos);
-        _directory = new Lazy<string>(CreateDirectory, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Hashes a video's bytes, or gives the problem: 400 empty, 415 not a video, 422 undecodable, 503 no ffmpeg, 504 too slow.</summary>
@@ -58,7 +58,8 @@ internal sealed class VideoUploads : IDisposable
         {
             await _slots.WaitAsync(timeout.Token);
             entered = true;
-            path = await WriteAsync(bytes, timeout.Token);
+            path = Path.Combine(UploadDirectory(), Guid.NewGuid().ToString("N"));
+            await WriteAsync(path, bytes, timeout.Token);
             var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo }, timeout.Token);
             if (result.Frames.Count == 0)
                 return (null, Problems.Result(422, "could not decode video", "no frames could be decoded"));
@@ -84,9 +85,9 @@ internal sealed class VideoUploads : IDisposable
                 ? Problems.Result(415, "not a video", $"{why}; Vigil hashes the video formats ffmpeg reads (MP4, MOV, MKV, WebM, AVI, MPEG-TS, ...)")
                 : Problems.Result(422, "could not decode video", why));
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(e, "could not write an uploaded video of {Bytes} bytes to {Directory}", bytes.Length, _directory.Value);
+            _logger.LogError(e, "could not write an uploaded video of {Bytes} bytes to {Path}", bytes.Length, path ?? "its temporary directory");
             return (null, Problems.Result(503, "video decoding is not available", "the server could not store the video for decoding"));
         }
         finally
@@ -98,15 +99,20 @@ internal sealed class VideoUploads : IDisposable
         }
     }
 
-    private async Task<string> WriteAsync(MediaBuffer bytes, CancellationToken ct)
+    private static async Task WriteAsync(string path, MediaBuffer bytes, CancellationToken ct)
     {
-        string path = Path.Combine(_directory.Value, Guid.NewGuid().ToString("N"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         await using var file = new FileStream(path, options);
         await file.WriteAsync(bytes.Memory, ct);
-        return path;
+    }
+
+    /// <summary>This server's private directory, made on first use (and made again if it could not be the first time).</summary>
+    private string UploadDirectory()
+    {
+        lock (_directoryLock)
+            return _directory ??= CreateDirectory();
     }
 
     /// <summary>A fresh private directory: on /dev/shm when it can hold every concurrent upload at the limit, else in the temp directory.</summary>
@@ -191,15 +197,18 @@ internal sealed class VideoUploads : IDisposable
 
     public void Dispose()
     {
-        if (_directory.IsValueCreated)
+        string? directory;
+        lock (_directoryLock)
+            directory = _directory;
+        if (directory is not null)
         {
             try
             {
-                Directory.Delete(_directory.Value, recursive: true);
+                Directory.Delete(directory, recursive: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _logger.LogError(e, "could not delete {Directory}", _directory.Value);
+                _logger.LogError(e, "could not delete {Directory}", directory);
             }
         }
         _slots.Dispose();
