@@ -129,6 +129,9 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
         Assert.Equal(2, CliRunner.Run("--db", scene.Db, "watch", "--fps", "0", scene.Scene).ExitCode);
         Assert.Equal(2, CliRunner.Run("--db", scene.Db, "watch", "--gap", "-0.5", scene.Scene).ExitCode);
         Assert.Equal(2, CliRunner.Run("--db", scene.Db, "watch", "--stall-timeout", "0", scene.Scene).ExitCode);
+        var connect = CliRunner.Run("--db", scene.Db, "watch", "--connect-timeout", "0", scene.Scene);
+        Assert.Equal(2, connect.ExitCode);
+        Assert.Contains("--connect-timeout must be more than 0", connect.Error);
         Assert.Equal(2, CliRunner.Run("--db", scene.Db, "watch", "--max-reconnects", "-1", scene.Scene).ExitCode);
         Assert.Equal(2, CliRunner.Run("--db", scene.Db, "watch", "--max-distance", "99", scene.Scene).ExitCode);
         var missing = CliRunner.Run("--db", scene.Db, "watch", Path.Combine(scene.Dir, "missing.mp4"));
@@ -203,12 +206,14 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
     public async Task AStreamThatStopsIsReportedAndReconnectedAndAWatchCanGiveUp()
     {
         int port = FreeUdpPort();
-        await using var watch = WatchProcess.Start("--db", scene.Db, "watch", "--stall-timeout", "4", "--max-reconnects", "2", $"udp://127.0.0.1:{port}");
+        await using var watch = WatchProcess.Start("--db", scene.Db, "watch", "--stall-timeout", "4", "--connect-timeout", "6", "--max-reconnects", "2",
+            $"udp://127.0.0.1:{port}");
         await WaitUntilListeningAsync(port, watch);
         string target = $"udp://127.0.0.1:{port}?pkt_size=1316";
-        // Ten seconds, and a 4 s stall limit: a watcher that joins a stream decodes nothing for its
-        // first second or so (nobuffer), and for longer while the test run loads the machine
-        // (3 s of stream and a 2 s limit twice gave it no frame at all under ./test.sh).
+        // Ten seconds, a 4 s stall limit and 6 s for a connection's first frame: a watcher that joins
+        // a stream decodes nothing for its first second or so (nobuffer), and for longer while the
+        // test run loads the machine (3 s of stream and a 2 s limit twice gave it no frame at all
+        // under ./test.sh). The two attempts at the end each wait the 6 s for a first frame.
         await RunFfmpegAsync(TimeSpan.FromSeconds(30), "-re", "-i", scene.Scene, "-t", "10", "-c", "copy", "-f", "mpegts", target);
         // Frames came, then none for 4 s: reported, and reconnected after 0.5 s.
         await watch.WaitForErrorAsync(l => l.Contains("the stream stalled; reconnecting in 0.5 s (attempt 1)", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
@@ -219,6 +224,7 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
         await again;
         // Then it is gone for good: two more attempts, then the watch gives up (exit 1).
         int exit = await watch.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        Assert.Contains(watch.Errors, l => l.Line.Contains("no frame for 6 s (after 0 frames)", StringComparison.Ordinal));
         foreach (var (_, line) in watch.Errors)
             log.WriteLine(line);
         Assert.Equal(1, exit);

@@ -110,6 +110,44 @@ public sealed class VideoErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_slow_first_frame_is_waited_for_when_the_first_frame_limit_allows_it()
+    {
+        string clip = _temp.File("clip.y4m");
+        VideoTestSupport.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1", "-pix_fmt", "yuv420p", clip);
+        byte[] bytes = File.ReadAllBytes(clip);
+
+        // The stream's first bytes come after 2.5 s, longer than the 1 s allowed between frames.
+        async Task<Exception?> ReadDelayedAsync(TimeSpan? firstFrame, string name)
+        {
+            string fifo = _temp.File(name);
+            using (var mk = Process.Start("mkfifo", [fifo]))
+                await mk.WaitForExitAsync();
+            var writer = Task.Run(async () =>
+            {
+                await Task.Delay(2500);
+                try
+                {
+                    await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                    await pipe.WriteAsync(bytes);
+                }
+                catch (IOException)
+                {
+                    // The reader gave up first (the stall case) and the pipe broke.
+                }
+            });
+            var options = new VideoReadOptions { FramesPerSecond = 10, StallTimeout = TimeSpan.FromSeconds(1), FirstFrameTimeout = firstFrame };
+            var e = await Record.ExceptionAsync(async () => Assert.Equal(10, await CountFrames(fifo, options))).WaitAsync(TimeSpan.FromSeconds(30));
+            // Unblock a writer still waiting for a reader.
+            using (var drain = new FileStream(fifo, FileMode.Open, FileAccess.Read | FileAccess.Write))
+                await writer.WaitAsync(TimeSpan.FromSeconds(10));
+            return e;
+        }
+
+        Assert.Null(await ReadDelayedAsync(TimeSpan.FromSeconds(10), "slow-allowed.fifo"));
+        Assert.IsType<VideoStreamStalledException>(await ReadDelayedAsync(null, "slow-stalls.fifo"));
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_reader_and_kills_ffmpeg()
     {
         string marker = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -55,6 +55,12 @@ internal static class WatchCommand
             DefaultValueFactory = _ => 10,
             Validators = { r => Positive(r, "--stall-timeout", 3600) },
         };
+        var connectTimeout = new Option<double?>("--connect-timeout")
+        {
+            Description = "Seconds to wait for the first frame after connecting (or reconnecting): connecting and probing take longer than the gap between frames " +
+                          "(default 30, or --stall-timeout if longer)",
+            Validators = { r => Positive(r, "--connect-timeout", 3600) },
+        };
         var maxReconnects = new Option<int?>("--max-reconnects")
         {
             Description = "Give up (exit 1) after this many reconnects in a row without a frame (default: keep trying)",
@@ -80,7 +86,7 @@ internal static class WatchCommand
         };
         var command = new Command("watch", "Watch a video or live stream: match sampled frames against the banks and print a JSON line per match as it is found")
         {
-            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, maxReconnects, inputFps, noReconnect, trace, input,
+            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, trace, input,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -97,7 +103,8 @@ internal static class WatchCommand
             var follow = matcher.FollowAsync(TimeSpan.FromSeconds(5), log, stop.Token);
 
             var frames = new FfmpegWatchSource(source, parse.GetValue(fps), TimeSpan.FromSeconds(parse.GetValue(stallTimeout)),
-                isLive: parse.GetValue(noReconnect) ? false : null, inputFramesPerSecond: parse.GetValue(inputFps));
+                isLive: parse.GetValue(noReconnect) ? false : null, inputFramesPerSecond: parse.GetValue(inputFps),
+                connectTimeout: parse.GetValue(connectTimeout) is double connect ? TimeSpan.FromSeconds(connect) : null);
             string? shell = parse.GetValue(onMatch);
             var runner = string.IsNullOrWhiteSpace(shell) ? null : new OnMatchRunner(shell, log);
             var options = new StreamWatchOptions

@@ -127,8 +127,9 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
         using var cancelKill = cancellationToken.Register(static state => FfmpegVideo.KillQuietly((Process)state!), _process);
         while (true)
         {
-            if (_options.StallTimeout != Timeout.InfiniteTimeSpan)
-                _stall.CancelAfter(_options.StallTimeout);
+            var limit = CurrentStallLimit;
+            if (limit != Timeout.InfiniteTimeSpan)
+                _stall.CancelAfter(limit);
             int width, height;
             try
             {
@@ -188,8 +189,11 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
     {
         _finished = true;
         FfmpegVideo.KillQuietly(_process);
-        return new VideoStreamStalledException(_input, _options.StallTimeout, _framesOut);
+        return new VideoStreamStalledException(_input, CurrentStallLimit, _framesOut);
     }
+
+    /// <summary>The wait allowed for the next frame: the first one may take <see cref="VideoReadOptions.FirstFrameTimeout"/>.</summary>
+    private TimeSpan CurrentStallLimit => _framesOut == 0 && _options.FirstFrameTimeout is { } first ? first : _options.StallTimeout;
 
     /// <summary>Without a rate from the caller or ffprobe, takes the one ffmpeg reported for the input stream.</summary>
     private async Task LearnFrameRateAsync()

@@ -95,6 +95,8 @@ public static class FfmpegVideo
             throw new ArgumentOutOfRangeException(nameof(options), "FramesPerSecond must be positive");
         if (options.StallTimeout <= TimeSpan.Zero && options.StallTimeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(options), "StallTimeout must be positive (or infinite)");
+        if (options.FirstFrameTimeout is { } first && first <= TimeSpan.Zero && first != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), "FirstFrameTimeout must be positive (or infinite)");
         ArgumentNullException.ThrowIfNull(options.InputArguments);
         return ReadCoreAsync(input, options, cancellationToken);
     }

@@ -14,10 +14,16 @@ public sealed record VideoReadOptions
     public double? FramesPerSecond { get; init; }
 
     /// <summary>
-    /// How long to wait for the next frame (the first one included) before giving up with
-    /// <see cref="VideoStreamStalledException"/>. Default 10 seconds.
+    /// How long to wait for the next frame before giving up with <see cref="VideoStreamStalledException"/>.
+    /// Default 10 seconds. It covers the first frame too, unless <see cref="FirstFrameTimeout"/> is set.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long to wait for the first frame, which includes connecting to a live stream and probing
+    /// it (slower than the gap between frames); null (the default) means <see cref="StallTimeout"/>.
+    /// </summary>
+    public TimeSpan? FirstFrameTimeout { get; init; }
 
     /// <summary>
     /// For live inputs: <c>-fflags nobuffer -flags low_delay</c> and a small probe size and analyse duration, so

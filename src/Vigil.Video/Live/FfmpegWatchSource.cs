@@ -21,7 +21,12 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
     /// <param name="stallTimeout">No frame for this long: the stream stalled (default 10 s).</param>
     /// <param name="isLive">Whether the input is live (reconnected when it ends); by default, any URL other than <c>file:</c>.</param>
     /// <param name="inputFramesPerSecond">The input's frame rate, for streams that do not say (null: from the input).</param>
-    public FfmpegWatchSource(string input, double framesPerSecond = 2, TimeSpan? stallTimeout = null, bool? isLive = null, double? inputFramesPerSecond = null)
+    /// <param name="connectTimeout">
+    /// How long the first frame after each (re)connect may take: connecting and probing a live stream
+    /// is slower than the gap between frames (default 30 s, or the stall timeout if that is longer).
+    /// </param>
+    public FfmpegWatchSource(string input, double framesPerSecond = 2, TimeSpan? stallTimeout = null, bool? isLive = null, double? inputFramesPerSecond = null,
+        TimeSpan? connectTimeout = null)
     {
         if (inputFramesPerSecond is double f && !(f > 0 && double.IsFinite(f)))
             throw new ArgumentOutOfRangeException(nameof(inputFramesPerSecond), "the input's frame rate must be positive");
@@ -32,6 +37,9 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
         Input = input;
         FramesPerSecond = framesPerSecond;
         StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(10);
+        ConnectTimeout = connectTimeout ?? (StallTimeout > DefaultConnectTimeout ? StallTimeout : DefaultConnectTimeout);
+        if (ConnectTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(connectTimeout), "the connect timeout must be positive");
         IsLive = isLive ?? IsLiveInput(input);
     }
 
@@ -41,8 +49,14 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
     /// <summary>Frames sampled a second.</summary>
     public double FramesPerSecond { get; }
 
+    /// <summary>The default of <see cref="ConnectTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>How long without a frame counts as a stall.</summary>
     public TimeSpan StallTimeout { get; }
+
+    /// <summary>How long the first frame after each (re)connect may take.</summary>
+    public TimeSpan ConnectTimeout { get; }
 
     /// <summary>The input's frame rate when given (streams that do not say); null: ffmpeg's report of the input.</summary>
     public double? InputFramesPerSecond { get; }
@@ -65,6 +79,7 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
         {
             SecondsPerFrame = 1 / FramesPerSecond,
             StallTimeout = StallTimeout,
+            FirstFrameTimeout = ConnectTimeout,
             LowLatency = IsLive,
             FramesPerSecond = InputFramesPerSecond,
         };
