@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
+using Vigil.Media.Encoders;
 using Vigil.Privacy.Psi;
 using Vigil.Storage;
 
@@ -246,10 +247,9 @@ public static class PsiEndpoints
         var thumbnail = await store.GetReviewCaseThumbnailAsync(id, ct);
         if (thumbnail is null)
             return CaseNotFound(id);
-        // No PNG encoder in Vigil yet: the raw 8-bit greyscale pixels, row by row.
-        context.Response.Headers["Vigil-Thumbnail-Format"] = FormattableString.Invariant($"gray8; width={VoucherPayload.ThumbnailSide}; height={VoucherPayload.ThumbnailSide}");
+        // A greyscale PNG a browser shows as it is; never cached on the way (it may be abuse material).
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Bytes(thumbnail, "application/octet-stream");
+        return Results.Bytes(GrayPngEncoder.Encode(thumbnail, VoucherPayload.ThumbnailSide, VoucherPayload.ThumbnailSide), "image/png");
     }
 
     private static IResult CaseNotFound(long id) => Problems.Result(404, "case not found", $"no review case {id.ToString(CultureInfo.InvariantCulture)}");

@@ -155,10 +155,14 @@ public sealed class PsiEndpointTests : LiveServerTest
 
             var thumbnail = await SendAsync(HttpMethod.Get, $"/v1/cases/{item.GetProperty("id").GetInt64()}/thumbnail", reviewer);
             Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
-            Assert.Equal("application/octet-stream", thumbnail.Content.Headers.ContentType?.MediaType);
-            var pixels = await thumbnail.Content.ReadAsByteArrayAsync();
-            Assert.Equal(4096, pixels.Length);
-            Assert.All(pixels, p => Assert.Equal(_listed[n][0], p));
+            Assert.Equal("image/png", thumbnail.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("no-store", thumbnail.Headers.CacheControl?.ToString());
+            using var decoder = new Vigil.Media.ImageDecoder();
+            using (var image = decoder.Decode(await thumbnail.Content.ReadAsByteArrayAsync()))
+            {
+                Assert.Equal((64, 64), (image.Width, image.Height));
+                Assert.All(image.Pixels.ToArray(), p => Assert.Equal(_listed[n][0], p));
+            }
         }
         var one = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{cases[0].GetProperty("id").GetInt64()}", reviewer));
         Assert.Equal(cases[0].GetProperty("voucher_id").GetString(), one.GetProperty("voucher_id").GetString());
