@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Vigil.Media.Encoders;
 
@@ -10,8 +11,6 @@ namespace Vigil.Media.Encoders;
 public static class GrayPngEncoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
-    private static readonly uint[] s_crcTable = CreateCrcTable();
 
     /// <summary>The PNG of <paramref name="pixels"/>: <paramref name="height"/> rows of <paramref name="width"/> bytes, top to bottom.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The size is not positive or is larger than 65,535 on a side.</exception>
@@ -56,29 +55,11 @@ public static class GrayPngEncoder
         output.Write(number);
         output.Write(type);
         output.Write(data);
-        uint crc = Crc(Crc(0xFFFFFFFFu, type), data) ^ 0xFFFFFFFFu;
-        BinaryPrimitives.WriteUInt32BigEndian(number, crc);
+        // PNG's CRC-32 (zlib's) covers the chunk type and data.
+        var crc = new Crc32();
+        crc.Append(type);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(number, crc.GetCurrentHashAsUInt32());
         output.Write(number);
-    }
-
-    // The CRC-32 of PNG (and zlib's crc32): polynomial 0xEDB88320, reflected.
-    private static uint Crc(uint crc, ReadOnlySpan<byte> bytes)
-    {
-        foreach (byte b in bytes)
-            crc = s_crcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
-    }
-
-    private static uint[] CreateCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++)
-                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
     }
 }

@@ -133,37 +133,7 @@ internal static class PngWriter
 
         data.CopyTo(typeAndData, 4);
         s.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(len, Crc32(typeAndData));
+        BinaryPrimitives.WriteUInt32BigEndian(len, System.IO.Hashing.Crc32.HashToUInt32(typeAndData));
         s.Write(len);
-    }
-
-    private static readonly uint[] s_crcTable = MakeCrcTable();
-
-    private static uint[] MakeCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            var c = n;
-            for (var k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            }
-
-            table[n] = c;
-        }
-
-        return table;
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var c = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            c = s_crcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-        }
-
-        return c ^ 0xFFFFFFFFu;
     }
 }
