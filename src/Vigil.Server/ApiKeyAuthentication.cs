@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Vigil.Storage;
@@ -12,9 +14,12 @@ public sealed record RequiresRole(params ApiKeyRole[] Roles);
 /// <c>Authorization: Bearer KEY</c> on every endpoint that declares <see cref="RequiresRole"/>: 401
 /// without a valid, unrevoked key, 403 when the key's role is not one the endpoint accepts.
 /// Keys found in the store are cached briefly by hash so a lookup does not cost a database round
-/// trip; keys not found are not cached, so a flood of made-up keys cannot grow the cache.
+/// trip; keys not found are not cached, so a flood of made-up keys cannot grow the cache. An address
+/// that sends many unknown or revoked keys gets 429 without a store read for a while
+/// (<see cref="ServerSettings.FailedKeysPerSecondPerAddress"/>).
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings, ILogger<ApiKeyAuthentication> logger)
+public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings, FailedKeyLimiter failures,
+    ILogger<ApiKeyAuthentication> logger)
 {
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new();
 
@@ -47,9 +52,29 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required", "send 'Authorization: Bearer KEY' (keys come from 'vigil apikey create')");
             return;
         }
-        var key = await FindAsync(header[7..].Trim(), context.RequestAborted);
+        string hash = ApiKeySecrets.Hash(header[7..].Trim());
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (!TryCached(hash, out var key))
+        {
+            // An address that has sent too many bad keys lately gets no more store reads for a while.
+            using (var budget = failures.Limiter.AttemptAcquire(address, 0))
+            {
+                if (!budget.IsAcquired)
+                {
+                    Refused(context, "too many failed keys");
+                    context.Response.Headers.RetryAfter = "1";
+                    await Problems.Write(context, StatusCodes.Status429TooManyRequests, "too many failed keys",
+                        $"this address sent more than {settings.FailedKeyBurstPerAddress} unknown or revoked keys lately; try again in a second");
+                    return;
+                }
+            }
+            key = await store.FindApiKeyAsync(hash, context.RequestAborted);
+            if (key is not null)
+                _cache[hash] = (key, DateTimeOffset.UtcNow + settings.KeyCacheTime);
+        }
         if (key is null || !key.IsActive)
         {
+            failures.Limiter.AttemptAcquire(address, 1).Dispose();
             Refused(context, key is null ? "unknown key" : $"revoked key '{key.Name}'");
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown or revoked");
             return;
@@ -92,19 +117,35 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
             context.Connection.RemoteIpAddress?.ToString(), why);
     }
 
-    private async Task<ApiKey?> FindAsync(string secret, CancellationToken cancellationToken)
+    private bool TryCached(string hash, out ApiKey? key)
     {
-        string hash = ApiKeySecrets.Hash(secret);
-        var now = DateTimeOffset.UtcNow;
-        if (_cache.TryGetValue(hash, out var cached))
+        key = null;
+        if (!_cache.TryGetValue(hash, out var cached))
+            return false;
+        if (cached.Until > DateTimeOffset.UtcNow)
         {
-            if (cached.Until > now)
-                return cached.Key;
-            _cache.TryRemove(KeyValuePair.Create(hash, cached));
+            key = cached.Key;
+            return true;
         }
-        var key = await store.FindApiKeyAsync(hash, cancellationToken);
-        if (key is not null)
-            _cache[hash] = (key, now + settings.KeyCacheTime);
-        return key;
+        _cache.TryRemove(KeyValuePair.Create(hash, cached));
+        return false;
     }
+}
+
+/// <summary>Unknown or revoked keys per remote address: a token bucket each, idle ones dropped (one per server, disposed with it).</summary>
+public sealed class FailedKeyLimiter(ServerSettings settings) : IDisposable
+{
+    /// <summary>The buckets, by remote address.</summary>
+    public PartitionedRateLimiter<IPAddress> Limiter { get; } = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
+        RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = settings.FailedKeyBurstPerAddress,
+            TokensPerPeriod = settings.FailedKeysPerSecondPerAddress,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <inheritdoc/>
+    public void Dispose() => Limiter.Dispose();
 }

@@ -19,6 +19,16 @@ public sealed record ServerSettings
     public int BurstPerKey { get; init; } = 20_000;
 
     /// <summary>
+    /// Unknown or revoked keys one remote address may send per second on average (default 10); beyond
+    /// <see cref="FailedKeyBurstPerAddress"/> in a burst, its requests that need a store read get 429
+    /// until the budget refills. Keys already verified (cached) are not affected.
+    /// </summary>
+    public int FailedKeysPerSecondPerAddress { get; init; } = 10;
+
+    /// <summary>How many unknown or revoked keys one remote address may send at once (default 100).</summary>
+    public int FailedKeyBurstPerAddress { get; init; } = 100;
+
+    /// <summary>
     /// The largest media file, in bytes, that <c>POST /h/hash</c>, <c>POST /m/lookup</c> and
     /// <c>POST /c/bank/NAME/content</c> accept, and the most <c>GET /h/hash?url=</c> downloads
     /// (default 50 MiB). Larger ones get 413. A multipart request body may be

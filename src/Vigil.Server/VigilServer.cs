@@ -27,6 +27,8 @@ public static class VigilServer
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.FailedKeysPerSecondPerAddress < 1 || settings.FailedKeyBurstPerAddress < 1)
+            throw new ArgumentException("FailedKeysPerSecondPerAddress and FailedKeyBurstPerAddress must be at least 1", nameof(settings));
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(settings.Urls);
         builder.Logging.ClearProviders();
@@ -38,6 +40,7 @@ public static class VigilServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<FailedKeyLimiter>();
         builder.Services.AddSingleton<MatcherHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
         builder.Services.AddSingleton<AuditTrail>();

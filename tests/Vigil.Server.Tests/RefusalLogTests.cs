@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Vigil.Storage;
 
 namespace Vigil.Server.Tests;
 
@@ -52,5 +53,36 @@ public sealed class RefusalLogTests : LiveServerTest
                     lines.Enqueue(formatter(state, exception));
             }
         }
+    }
+}
+
+/// <summary>An address that sends many bad keys gets 429 without store reads; keys already verified keep working.</summary>
+public sealed class FailedKeyLimitTests : LiveServerTest
+{
+    protected override ServerSettings Settings => base.Settings with { FailedKeyBurstPerAddress = 5, FailedKeysPerSecondPerAddress = 1, KeyCacheTime = TimeSpan.FromMinutes(1) };
+
+    [Fact]
+    public async Task Too_many_bad_keys_from_one_address_are_429_and_good_keys_still_work()
+    {
+        string good = await KeyAsync(ApiKeyRole.Matcher);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/c/banks", good)).StatusCode);
+
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 8; i++)
+            statuses.Add((await SendAsync(HttpMethod.Get, "/c/banks", $"made-up-{i}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.Unauthorized), 5, 6);
+        var limited = await SendAsync(HttpMethod.Get, "/c/banks", "made-up-again");
+        await AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "too many failed keys");
+        Assert.Equal("1", limited.Headers.RetryAfter?.ToString());
+
+        // The verified key is cached and still answered; a request with no key is still a 401.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/c/banks", good)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/c/banks", null)).StatusCode);
+
+        // The budget refills at one a second.
+        await Task.Delay(2200);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/c/banks", "made-up-later")).StatusCode);
     }
 }
