@@ -18,7 +18,7 @@ internal sealed partial class MediaService
             var (video, error) = await _videos.HashAsync(bytes, ct);
             if (error is not null)
                 return error;
-            json[SignalType.Vpdq.Name] = VpdqSignal.Format(video!.Vpdq.Frames);
+            json[SignalType.Vpdq.Name] = VpdqSignal.Format(video!.Frames);
         }
         if ((wanted & Types.VideoMd5) != 0)
             json[SignalType.VideoMd5.Name] = bytes.Md5Hex();
@@ -37,7 +37,7 @@ internal sealed partial class MediaService
             var (video, error) = await _videos.HashAsync(bytes, ct);
             if (error is not null)
                 return (null, error);
-            frames = video!.Vpdq.Frames;
+            frames = video!.Frames;
         }
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
@@ -65,8 +65,8 @@ internal sealed partial class MediaService
             var (video, error) = await _videos.HashAsync(bytes, ct);
             if (error is not null)
                 return error;
-            signals.Add(VpdqSignal.Create(video!.Vpdq.Frames));
-            foreach (var (name, value) in video.Vpdq.Describe(fileName: null))
+            signals.Add(VpdqSignal.Create(video!.Frames));
+            foreach (var (name, value) in video.Describe(fileName: null))
                 stored[name] = value;
         }
         if ((wanted & Types.VideoMd5) != 0)

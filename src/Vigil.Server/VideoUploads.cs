@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -7,9 +6,6 @@ using Vigil.Media.Video;
 using Vigil.Video;
 
 namespace Vigil.Server;
-
-/// <summary>An uploaded video, hashed: its vPDQ (one frame per second, as the exchanges hash) and the file's MD5.</summary>
-internal sealed record HashedUploadVideo(VpdqResult Vpdq, string Md5);
 
 /// <summary>
 /// Hashes uploaded and fetched videos. ffmpeg needs a file it can seek in (an MP4's index is often
@@ -40,8 +36,11 @@ internal sealed class VideoUploads : IDisposable
         _threadsPerVideo = Math.Max(1, Environment.ProcessorCount / settings.MaxConcurrentVideos);
     }
 
-    /// <summary>Hashes a video's bytes, or gives the problem: 400 empty, 415 not a video, 422 undecodable, 503 no ffmpeg, 504 too slow.</summary>
-    public async Task<(HashedUploadVideo? Video, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct)
+    /// <summary>
+    /// A video's vPDQ (one frame a second, as the exchanges hash), or the problem: 400 empty, 415 not a
+    /// video, 422 undecodable, 503 no ffmpeg, 504 too slow.
+    /// </summary>
+    public async Task<(VpdqResult? Vpdq, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct)
     {
         if (bytes.Length == 0)
             return (null, Problems.Result(400, "empty file", "the uploaded file has no bytes"));
@@ -49,7 +48,6 @@ internal sealed class VideoUploads : IDisposable
         var image = ImageDecoder.DetectFormat(bytes.Span[..Math.Min(bytes.Length, 64)]);
         if (image is not (ImageFormat.Unknown or ImageFormat.Gif))
             return (null, Problems.Result(415, "not a video", $"the file is a {image} image; send images in the 'photo' field"));
-        string md5 = bytes.Md5Hex();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_settings.VideoHashTimeout);
         bool entered = false;
@@ -63,7 +61,7 @@ internal sealed class VideoUploads : IDisposable
             var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo }, timeout.Token);
             if (result.Frames.Count == 0)
                 return (null, Problems.Result(422, "could not decode video", "no frames could be decoded"));
-            return (new HashedUploadVideo(result, md5), null);
+            return (result, null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -71,7 +69,7 @@ internal sealed class VideoUploads : IDisposable
                 string.Create(CultureInfo.InvariantCulture,
                     $"{(entered ? "decoding" : "waiting for a free decoder")} went past this server's limit of {_settings.VideoHashTimeout.TotalSeconds:0.#} s (vigil serve --video-timeout)")));
         }
-        catch (VideoDecodeException e) when (e.InnerException is Win32Exception)
+        catch (VideoDecodeException e) when (e.Kind == VideoErrorKind.ProgramMissing)
         {
             _logger.LogError("video decoding is not available: {Reason}", e.Message);
             return (null, Problems.Result(503, "video decoding is not available", "this server cannot run ffmpeg; install ffmpeg (apt-get install ffmpeg)"));
@@ -79,9 +77,7 @@ internal sealed class VideoUploads : IDisposable
         catch (VideoDecodeException e)
         {
             string why = path is null ? e.Message : e.Message.Replace(path, UploadName, StringComparison.Ordinal);
-            bool notVideo = why.Contains("not a video", StringComparison.OrdinalIgnoreCase) || why.Contains("invalid data found", StringComparison.OrdinalIgnoreCase)
-                || why.Contains("no video stream", StringComparison.Ordinal);
-            return (null, notVideo
+            return (null, e.Kind == VideoErrorKind.NotAVideo
                 ? Problems.Result(415, "not a video", $"{why}; Vigil hashes the video formats ffmpeg reads (MP4, MOV, MKV, WebM, AVI, MPEG-TS, ...)")
                 : Problems.Result(422, "could not decode video", why));
         }

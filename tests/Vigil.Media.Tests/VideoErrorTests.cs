@@ -34,8 +34,10 @@ public sealed class VideoErrorTests : IDisposable
         var e = await Fails(path);
         Assert.Contains("notes.mp4", e.Message);
         Assert.Contains("not a video", e.Message);
+        Assert.Equal(VideoErrorKind.NotAVideo, e.Kind);
         var probe = await Assert.ThrowsAsync<VideoDecodeException>(() => FfmpegVideo.ProbeAsync(path, CancellationToken.None));
         Assert.Contains("not a video", probe.Message);
+        Assert.Equal(VideoErrorKind.NotAVideo, probe.Kind);
     }
 
     [Fact]
@@ -54,9 +56,11 @@ public sealed class VideoErrorTests : IDisposable
         VideoTestSupport.Ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", path);
         var e = await Fails(path);
         Assert.Contains("no video stream", e.Message);
+        Assert.Equal(VideoErrorKind.NotAVideo, e.Kind);
         // Without the probe (a rate given), ffmpeg's own refusal says the same.
         var direct = await Fails(path, new VideoReadOptions { FramesPerSecond = 25 });
         Assert.Contains("no video stream", direct.Message);
+        Assert.Equal(VideoErrorKind.NotAVideo, direct.Kind);
     }
 
     [Fact]
@@ -69,6 +73,7 @@ public sealed class VideoErrorTests : IDisposable
         var e = await Fails(cut);
         Assert.Contains("cut.mp4", e.Message);
         Assert.Contains("truncated", e.Message);
+        Assert.Equal(VideoErrorKind.Other, e.Kind);
     }
 
     [Fact]
@@ -87,6 +92,7 @@ public sealed class VideoErrorTests : IDisposable
         var e = await Fails("testsrc=duration=1", options);
         Assert.Contains("cannot run", e.Message);
         Assert.Contains("ffmpeg", e.Message);
+        Assert.Equal(VideoErrorKind.ProgramMissing, e.Kind);
         var probe = await Assert.ThrowsAsync<VideoDecodeException>(() =>
             FfmpegVideo.ProbeAsync(VideoTestSupport.TestSource(_temp.File("a.mp4")), "/nonexistent/ffprobe", CancellationToken.None));
         Assert.Contains("cannot run", probe.Message);

@@ -325,7 +325,7 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
             throw Stalled();
         int exitCode = _process.ExitCode;
         if (exitCode != 0)
-            throw new VideoDecodeException($"{_input}: {FfmpegVideo.Describe(ErrorLines(), exitCode, "ffmpeg")}");
+            throw FfmpegVideo.Failure(_input, ErrorLines(), exitCode, "ffmpeg");
         if (_decodedIndex == 0)
         {
             var lines = ErrorLines();

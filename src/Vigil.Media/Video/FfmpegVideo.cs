@@ -67,7 +67,7 @@ public static class FfmpegVideo
         if (timeout.IsCancellationRequested)
             throw new VideoDecodeException($"{input}: ffprobe gave no answer within {ProbeTimeout.TotalSeconds:0.#} s");
         if (process.ExitCode != 0)
-            throw new VideoDecodeException($"{input}: {Describe(SplitLines(errors), process.ExitCode, "ffprobe")}");
+            throw Failure(input, SplitLines(errors), process.ExitCode, "ffprobe");
         return ParseProbe(input, json);
     }
 
@@ -171,7 +171,8 @@ public static class FfmpegVideo
         }
         catch (Win32Exception e)
         {
-            throw new VideoDecodeException($"{input}: cannot run '{program}' ({e.Message}); install ffmpeg (apt-get install ffmpeg) or set VIGIL_FFMPEG/VIGIL_FFPROBE", e);
+            throw new VideoDecodeException($"{input}: cannot run '{program}' ({e.Message}); install ffmpeg (apt-get install ffmpeg) or set VIGIL_FFMPEG/VIGIL_FFPROBE",
+                VideoErrorKind.ProgramMissing, e);
         }
     }
 
@@ -205,25 +206,32 @@ public static class FfmpegVideo
     }
 
     /// <summary>A clear reason from ffmpeg's or ffprobe's error lines (known causes named plainly).</summary>
-    internal static string Describe(IReadOnlyList<string> errorLines, int exitCode, string program)
+    /// <summary>The exception for <paramref name="program"/> exiting with <paramref name="exitCode"/>: a specific reason read from its error lines, and its kind.</summary>
+    internal static VideoDecodeException Failure(string input, IReadOnlyList<string> errorLines, int exitCode, string program)
+    {
+        var (kind, reason) = Describe(errorLines, exitCode, program);
+        return new VideoDecodeException($"{input}: {reason}", kind);
+    }
+
+    private static (VideoErrorKind Kind, string Reason) Describe(IReadOnlyList<string> errorLines, int exitCode, string program)
     {
         string all = string.Join('\n', errorLines);
         if (Has(all, "matches no streams") || Has(all, "does not contain any stream") || Has(all, "Output file #0 does not contain any stream"))
-            return "no video stream";
+            return (VideoErrorKind.NotAVideo, "no video stream");
         if (Has(all, "misdetection possible") || Has(all, "detected only with low score"))
-            return "not a video ffmpeg can read (no known container format)";
+            return (VideoErrorKind.NotAVideo, "not a video ffmpeg can read (no known container format)");
         if (Has(all, "moov atom not found"))
-            return "truncated or incomplete video (moov atom not found)";
+            return (VideoErrorKind.Other, "truncated or incomplete video (moov atom not found)");
         if (Has(all, "No such file or directory"))
-            return "no such file";
+            return (VideoErrorKind.Other, "no such file");
         if (Has(all, "Invalid data found when processing input"))
-            return "not a video ffmpeg can read (invalid data found when processing input)";
+            return (VideoErrorKind.NotAVideo, "not a video ffmpeg can read (invalid data found when processing input)");
         if (Has(all, "Permission denied"))
-            return "permission denied";
+            return (VideoErrorKind.Other, "permission denied");
         if (Has(all, "Connection refused"))
-            return "connection refused";
+            return (VideoErrorKind.Other, "connection refused");
         string last = errorLines.Count > 0 ? StripPrefixes(errorLines[^1]) : "no error message";
-        return $"{program} failed (exit code {exitCode}): {last}";
+        return (VideoErrorKind.Other, $"{program} failed (exit code {exitCode}): {last}");
     }
 
     private static bool Has(string text, string what) => text.Contains(what, StringComparison.OrdinalIgnoreCase);
@@ -249,7 +257,7 @@ public static class FfmpegVideo
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             if (!root.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
-                throw new VideoDecodeException($"{input}: no video stream");
+                throw new VideoDecodeException($"{input}: no video stream", VideoErrorKind.NotAVideo);
             var stream = streams[0];
             int width = stream.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
             int height = stream.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
