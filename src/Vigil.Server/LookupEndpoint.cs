@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
+using Vigil.Hashing.Signals;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -16,6 +17,9 @@ namespace Vigil.Server;
 /// <param name="WithMetadata">Whether each match carries its label, source and note.</param>
 internal sealed record LookupOptions(HashSet<string>? Banks, double Flip, bool WithMetadata)
 {
+    /// <summary>Whether a match in <paramref name="bank"/> is answered: the bank passes this lookup's coin flip and the bank filter.</summary>
+    public bool Answers(Bank bank) => bank.EnabledRatio >= Flip && (Banks is null || Banks.Contains(bank.Name));
+
     public static LookupOptions From(string? banks, string? seed, string? bypassCoinflip, string? include) => new(
         banks?.Split(',').ToHashSet(StringComparer.Ordinal),
         CoinFlip(seed, bypassCoinflip),
@@ -46,24 +50,34 @@ internal static class LookupResponse
         var byBank = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
         foreach (var match in outcome.Matches)
         {
-            if (match.Bank.EnabledRatio < options.Flip || (options.Banks is not null && !options.Banks.Contains(match.Bank.Name)))
-                continue;
-            if (!byBank.TryGetValue(match.Bank.Name, out var list))
-                byBank[match.Bank.Name] = list = [];
-            // HMA sends the distance as a string.
-            var item = new Dictionary<string, object?> { ["bank_content_id"] = match.ContentId, ["distance"] = match.Distance.ToString(CultureInfo.InvariantCulture) };
-            if (options.WithMetadata)
-            {
-                // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.
-                item["label"] = match.Content?.Classification;
-                item["source"] = match.Content?.Source;
-                item["source_id"] = match.Content?.SourceId;
-                item["note"] = match.Content?.Note;
-                item["signal"] = match.Signal.Name;
-            }
-            list.Add(item);
+            if (options.Answers(match.Bank))
+                Add(byBank, match.Bank, match.ContentId, match.Distance.ToString(CultureInfo.InvariantCulture), match.Content, match.Signal, options);
         }
         return byBank;
+    }
+
+    /// <summary>
+    /// Adds one match to its bank's list: HMA's <c>bank_content_id</c> and <c>distance</c> (a string,
+    /// as HMA sends it), and with <c>include=metadata</c> what the bank knows about it. Returns the
+    /// item, for callers that add fields of their own.
+    /// </summary>
+    public static Dictionary<string, object?> Add(SortedDictionary<string, List<Dictionary<string, object?>>> byBank, Bank bank, long contentId,
+        string distance, BankContent? content, SignalType signal, LookupOptions options)
+    {
+        if (!byBank.TryGetValue(bank.Name, out var list))
+            byBank[bank.Name] = list = [];
+        var item = new Dictionary<string, object?> { ["bank_content_id"] = contentId, ["distance"] = distance };
+        if (options.WithMetadata)
+        {
+            // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.
+            item["label"] = content?.Classification;
+            item["source"] = content?.Source;
+            item["source_id"] = content?.SourceId;
+            item["note"] = content?.Note;
+            item["signal"] = signal.Name;
+        }
+        list.Add(item);
+        return item;
     }
 
     /// <summary>Leaves the lookup's outcome (how many banks matched) for the audit entry.</summary>

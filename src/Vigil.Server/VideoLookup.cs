@@ -33,28 +33,16 @@ internal static class VideoLookup
             return (byVpdq, byMd5);
         foreach (var match in outcome.Candidates)
         {
-            if (!match.IsMatch || match.Bank.EnabledRatio < options.Flip || (options.Banks is not null && !options.Banks.Contains(match.Bank.Name)))
+            if (!match.IsMatch || !options.Answers(match.Bank))
                 continue;
             bool byFrames = Rule.IsMatch(match.Comparison);
-            var groups = byFrames ? byVpdq : byMd5;
-            if (!groups.TryGetValue(match.Bank.Name, out var list))
-                groups[match.Bank.Name] = list = [];
-            var item = new Dictionary<string, object?>
-            {
-                ["bank_content_id"] = match.ContentId,
-                ["distance"] = byFrames ? Distance(match.Comparison) : "0",
-            };
+            var item = LookupResponse.Add(byFrames ? byVpdq : byMd5, match.Bank, match.ContentId, byFrames ? Distance(match.Comparison) : "0",
+                match.Content, byFrames ? SignalType.Vpdq : SignalType.VideoMd5, options);
             if (options.WithMetadata)
             {
-                item["label"] = match.Content?.Classification;
-                item["source"] = match.Content?.Source;
-                item["source_id"] = match.Content?.SourceId;
-                item["note"] = match.Content?.Note;
-                item["signal"] = (byFrames ? SignalType.Vpdq : SignalType.VideoMd5).Name;
                 item["query_percent"] = Math.Round(match.QueryPercent, 2);
                 item["compared_percent"] = Math.Round(match.ComparedPercent, 2);
             }
-            list.Add(item);
         }
         return (byVpdq, byMd5);
     }
