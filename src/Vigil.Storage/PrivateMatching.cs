@@ -1,3 +1,5 @@
+using Vigil.Hashing.Signals;
+
 namespace Vigil.Storage;
 
 /// <summary>Where an account stands in private matching (threshold PSI, <c>POST /v1/vouchers</c>).</summary>
@@ -191,21 +193,10 @@ public static class PsiNames
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="voucherId"/> is 32 lowercase hex digits.</summary>
     public static void ValidateVoucherId(string? voucherId)
     {
-        if (!IsLowerHex(voucherId, 32))
+        if (!LowerHex.Is(voucherId, 32))
             throw new ArgumentException($"voucher id '{voucherId}' must be 32 lowercase hex digits", nameof(voucherId));
     }
 
-    private static bool IsLowerHex(string? value, int length)
-    {
-        if (value is null || value.Length != length)
-            return false;
-        foreach (char c in value)
-        {
-            if (!(char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
-                return false;
-        }
-        return true;
-    }
 
     /// <summary>The stored form of a status.</summary>
     public static string Name(PsiAccountStatus status) => status switch
@@ -287,7 +278,7 @@ public static class PsiNames
         ArgumentNullException.ThrowIfNull(item);
         if (string.IsNullOrEmpty(item.Source) || item.Source.Length > 50)
             throw new ArgumentException("a review case's source is 1 to 50 characters", nameof(item));
-        if (!IsLowerHex(item.Pdq, 64))
+        if (!LowerHex.Is(item.Pdq, 64))
             throw new ArgumentException($"a review case's PDQ '{item.Pdq}' must be 64 lowercase hex digits", nameof(item));
         if (string.IsNullOrEmpty(item.Recheck) || item.Recheck.Length > 50)
             throw new ArgumentException("a review case's recheck is 1 to 50 characters", nameof(item));

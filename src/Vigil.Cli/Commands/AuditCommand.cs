@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Vigil.Hashing.Signals;
 using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class AuditCommand
             {
                 r =>
                 {
-                    if (r.Tokens.Count == 1 && !IsHash(r.Tokens[0].Value))
+                    if (r.Tokens.Count == 1 && !LowerHex.Is(r.Tokens[0].Value, 64))
                         r.AddError($"--head must be 64 lowercase hex digits, not '{r.Tokens[0].Value}'");
                 },
             },
@@ -70,18 +71,6 @@ internal static class AuditCommand
             }
         });
         return command;
-    }
-
-    private static bool IsHash(string value)
-    {
-        if (value.Length != 64)
-            return false;
-        foreach (char c in value)
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-                return false;
-        }
-        return true;
     }
 
     private static Command CreateList(TextWriter output, TextWriter error)

@@ -121,16 +121,7 @@ public sealed class SignalType : IEquatable<SignalType>
     public bool IsCanonical(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!IsHex)
-            return TryNormalize(value, out var canonical, out _) && canonical == value;
-        if (value.Length != HexLength)
-            return false;
-        foreach (char c in value)
-        {
-            if (!char.IsAsciiHexDigitLower(c))
-                return false;
-        }
-        return true;
+        return IsHex ? LowerHex.Is(value, HexLength) : TryNormalize(value, out var canonical, out _) && canonical == value;
     }
 
     /// <inheritdoc/>
