@@ -12,10 +12,10 @@ namespace Vigil.Server;
 /// HMA's media endpoints (docs/hma-api.md): <c>POST /h/hash</c> and <c>GET /h/hash?url=</c>
 /// (curator and matcher keys), <c>POST /m/lookup</c> (matcher keys) and
 /// <c>POST /c/bank/NAME/content</c> (curator keys). Uploads are multipart/form-data with the file in
-/// a field named by its content type (<c>photo</c>; <c>video</c> is refused: Vigil has no video
-/// hasher yet). Files are decoded in memory, never written to disk, and never kept: only their
-/// hashes are. URLs are fetched only when they are on the operator's allow-list
-/// (<see cref="ServerSettings.HashUrlAllowList"/>).
+/// a field named by its content type (<c>photo</c> or <c>video</c>). Images are decoded in memory,
+/// never written to disk; a video goes to a private temporary file for ffmpeg, deleted once hashed
+/// (<see cref="VideoUploads"/>). Nothing is kept but hashes. URLs are fetched only when they are on
+/// the operator's allow-list (<see cref="ServerSettings.HashUrlAllowList"/>).
 /// </summary>
 public static class MediaEndpoints
 {
