@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Vigil.Storage;
@@ -57,16 +56,13 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
         if (!TryCached(hash, out var key))
         {
             // An address that has sent too many bad keys lately gets no more store reads for a while.
-            using (var budget = failures.Limiter.AttemptAcquire(address, 0))
+            if (failures.IsLimited(address))
             {
-                if (!budget.IsAcquired)
-                {
-                    Refused(context, "too many failed keys");
-                    context.Response.Headers.RetryAfter = "1";
-                    await Problems.Write(context, StatusCodes.Status429TooManyRequests, "too many failed keys",
-                        $"this address sent more than {settings.FailedKeyBurstPerAddress} unknown or revoked keys lately; try again in a second");
-                    return;
-                }
+                Refused(context, "too many failed keys");
+                context.Response.Headers.RetryAfter = "1";
+                await Problems.Write(context, StatusCodes.Status429TooManyRequests, "too many failed keys",
+                    $"this address sent more than {settings.FailedKeyBurstPerAddress} unknown or revoked keys lately; try again in a second");
+                return;
             }
             key = await store.FindApiKeyAsync(hash, context.RequestAborted);
             if (key is not null)
@@ -74,7 +70,7 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
         }
         if (key is null || !key.IsActive)
         {
-            failures.Limiter.AttemptAcquire(address, 1).Dispose();
+            failures.RecordFailure(address);
             Refused(context, key is null ? "unknown key" : $"revoked key '{key.Name}'");
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown or revoked");
             return;
@@ -130,22 +126,4 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
         _cache.TryRemove(KeyValuePair.Create(hash, cached));
         return false;
     }
-}
-
-/// <summary>Unknown or revoked keys per remote address: a token bucket each, idle ones dropped (one per server, disposed with it).</summary>
-public sealed class FailedKeyLimiter(ServerSettings settings) : IDisposable
-{
-    /// <summary>The buckets, by remote address.</summary>
-    public PartitionedRateLimiter<IPAddress> Limiter { get; } = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
-        RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = settings.FailedKeyBurstPerAddress,
-            TokensPerPeriod = settings.FailedKeysPerSecondPerAddress,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-
-    /// <inheritdoc/>
-    public void Dispose() => Limiter.Dispose();
 }

@@ -23,7 +23,12 @@ namespace Vigil.Server;
 public static class VigilServer
 {
     /// <summary>Creates the application over an open store (which it does not own).</summary>
-    public static WebApplication Build(IVigilStore store, ServerSettings settings, Action<ILoggingBuilder>? logging = null)
+    /// <param name="store">The open store.</param>
+    /// <param name="settings">The server's settings.</param>
+    /// <param name="logging">Where logs go (default: JSON on the console).</param>
+    /// <param name="services">Replaces services after Vigil's own are registered (tests: a clock they can move).</param>
+    public static WebApplication Build(IVigilStore store, ServerSettings settings, Action<ILoggingBuilder>? logging = null,
+        Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(settings);
@@ -40,6 +45,7 @@ public static class VigilServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailedKeyLimiter>();
         builder.Services.AddSingleton<MatcherHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
@@ -72,6 +78,8 @@ public static class VigilServer
                     $"this key may make {settings.RequestsPerSecondPerKey} requests per second (bursts up to {settings.BurstPerKey})"));
             };
         });
+
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -44,6 +44,11 @@ public abstract class LiveServerTest : IAsyncLifetime
     {
     }
 
+    /// <summary>Replaces the server's services (e.g. its clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Runs before the store opens and <see cref="Settings"/> is read (e.g. to start a helper the settings name).</summary>
     protected virtual Task BeforeServerStartsAsync() => Task.CompletedTask;
 
@@ -56,7 +61,7 @@ public abstract class LiveServerTest : IAsyncLifetime
         Store = await SqliteVigilStore.OpenAsync(DatabasePath);
         await Store.CreateBankAsync(new NewBank("SAMPLES"));
         BridgeId = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
-        _app = VigilServer.Build(Store, Settings, ConfigureLogging);
+        _app = VigilServer.Build(Store, Settings, ConfigureLogging, ConfigureServices);
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
