@@ -133,18 +133,12 @@ internal static class HashCommand
             if (Directory.Exists(path))
             {
                 int before = videos.Count;
-                try
+                foreach (var found in LinkFollowingWalk.Files(path, static file => VideoExtensions.Contains(Path.GetExtension(file)), error))
                 {
-                    var found = new List<string>();
-                    foreach (string file in Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
-                        if (VideoExtensions.Contains(Path.GetExtension(file)))
-                            found.Add(file);
-                    found.Sort(StringComparer.Ordinal);
-                    videos.AddRange(found);
-                }
-                catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-                {
-                    error.WriteLine($"error: {path}: {e.Message}");
+                    if (found.Error is null)
+                        videos.Add(found.Path);
+                    else
+                        error.WriteLine($"error: {found.Path}: {found.Error}");
                 }
                 if (videos.Count == before)
                     error.WriteLine($"warning: {path}: no video files found");
