@@ -76,6 +76,22 @@ public sealed class BankMatcher
     /// <summary>Number of PDQ hashes indexed.</summary>
     public int HashCount => _index.Count;
 
+    /// <summary>
+    /// Number of PDQ hashes (image hashes and video frames) in the banks whose matches can be
+    /// reported: <see cref="HashCount"/> unless banks were chosen. Walks the index once.
+    /// </summary>
+    public long ReportableHashCount()
+    {
+        if (_selected is null)
+            return _index.Count;
+        var banks = _banks;
+        return _index.CountKeys(key =>
+        {
+            long contentId = key < 0 ? ~key : key;
+            return banks.TryGetValue(_contentBanks.BankOf(contentId), out var bank) && _selected.Contains(bank.Name);
+        });
+    }
+
     /// <summary>Number of banks whose matches can be reported.</summary>
     public int BankCount => _selected?.Count ?? _banks.Count;
 

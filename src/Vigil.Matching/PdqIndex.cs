@@ -69,6 +69,22 @@ public sealed class PdqIndex
         }
     }
 
+    /// <summary>Number of live hashes whose key satisfies <paramref name="keep"/> (a walk over every entry: for reports, not lookups).</summary>
+    public long CountKeys(Predicate<int> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var state = _state;
+        long count = 0;
+        foreach (int key in state.TailKeys)
+            if (keep(key))
+                count++;
+        foreach (var level in state.Levels)
+            for (int p = 0; p < level.Count; p++)
+                if (!level.IsDead(p) && keep(level.KeyAt(p)))
+                    count++;
+        return count;
+    }
+
     /// <summary>Number of immutable levels (for tests and diagnostics).</summary>
     internal int LevelCount => _state.Levels.Length;
 

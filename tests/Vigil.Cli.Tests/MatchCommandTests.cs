@@ -46,6 +46,24 @@ public class MatchCommandTests
     }
 
     [Fact]
+    public void Hash_takes_several_values_after_one_option_and_the_repeated_form()
+    {
+        using var db = BridgeBank();
+        string brighter = PdqOf(Brighter), scene = PdqOf(Scene), bridge = PdqOf(Bridge);
+        var listed = JsonLines(db.Ok("match", "-f", "json", "--hash", brighter, scene, bridge));
+        Assert.Equal([brighter, scene, bridge], listed.Select(l => l.RootElement.GetProperty("query").GetString()));
+        Assert.Equal(["matched", "no_match", "matched"], listed.Select(l => l.RootElement.GetProperty("status").GetString()));
+
+        var repeated = JsonLines(db.Ok("match", "-f", "json", "--hash", brighter, "--hash", scene));
+        Assert.Equal([brighter, scene], repeated.Select(l => l.RootElement.GetProperty("query").GetString()));
+
+        // A path after --hash is taken as a hash, and said to be a bad one.
+        var mixed = db.Run("match", "--hash", brighter, Scene);
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains($"--hash {Scene}", mixed.Error);
+    }
+
+    [Fact]
     public void AnMd5ListMatchesTheExactFileWhateverItsQualityAndNothingElse()
     {
         // NCMEC-style lists are mostly MD5: a file whose bytes are listed matches exactly, even

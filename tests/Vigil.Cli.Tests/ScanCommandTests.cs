@@ -35,6 +35,17 @@ public class ScanCommandTests
     }
 
     [Fact]
+    public void Scan_with_a_bank_counts_that_banks_hashes_not_every_banks()
+    {
+        using var db = Setup(out string dir);
+        db.Ok("bank", "create", "OTHER");
+        db.Ok("bank", "add", "OTHER", CliSamples.Upload("scene-q0122.jpg"), CliSamples.Known("bridge.jpg"));
+        Assert.Contains("against 3 hashes in 2 bank(s)", db.Ok("scan", dir).Error);
+        Assert.Contains("against 1 hashes in 1 bank(s)", db.Ok("scan", "--bank", "KNOWN", dir).Error);
+        Assert.Contains("against 2 hashes in 1 bank(s)", db.Ok("scan", "--bank", "OTHER", dir).Error);
+    }
+
+    [Fact]
     public void FailOnMatchExits3WhenSomethingMatched()
     {
         using var db = Setup(out string dir);

@@ -102,6 +102,22 @@ public sealed class VideoMatchCommandTests(SyntheticVideos videos) : IClassFixtu
     }
 
     [Fact]
+    public void A_still_of_a_bank_video_is_said_to_match_a_frame_of_it_at_its_real_distance()
+    {
+        using var db = VideoBank();
+        string still = Path.Combine(db.Dir, "still.png");
+        FfmpegTool.Run("-hide_banner", "-v", "error", "-ss", "1", "-i", videos.Logo, "-frames:v", "1", still);
+        var json = JsonDocument.Parse(db.Ok("match", "-f", "json", still).OutputLines[0]).RootElement;
+        var match = json.GetProperty("matches").EnumerateArray().First();
+        Assert.Equal("vpdq", match.GetProperty("signal").GetString());
+        int distance = match.GetProperty("distance").GetInt32();
+
+        string text = db.Ok("match", still).OutputLines[0];
+        Assert.Matches($@"still\.png: MATCH KNOWN_VIDEO content \d+ \(a frame of its video, vpdq\) at distance {distance}  label B2", text);
+        Assert.DoesNotContain("by exact", text);
+    }
+
+    [Fact]
     public void The_very_file_matches_by_video_md5_and_a_stricter_bar_is_honoured()
     {
         using var db = VideoBank();

@@ -104,6 +104,20 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
     }
 
     [Fact]
+    public void With_a_bank_the_start_line_counts_that_banks_hashes()
+    {
+        using var dir = new TempDirectory("vigil-watch-bank-");
+        string db = dir.File("vigil.db");
+        File.Copy(scene.Db, db);
+        Assert.Equal(0, CliRunner.Run("--db", db, "bank", "create", "OTHER").ExitCode);
+        string bridge = Fixtures.ThreatExchange("pdq/data/bridge-mods/aaa-orig.jpg"), wee = Fixtures.ThreatExchange("pdq/data/misc-images/wee.jpg");
+        Assert.Equal(0, CliRunner.Run("--db", db, "bank", "add", "OTHER", bridge, wee).ExitCode);
+
+        Assert.Contains("4 hashes in 2 bank(s)", CliRunner.Run("--db", db, "watch", scene.Scene).Error);
+        Assert.Contains("2 hashes in 1 bank(s)", CliRunner.Run("--db", db, "watch", "--bank", WatchSceneFixture.Bank, scene.Scene).Error);
+    }
+
+    [Fact]
     public void AnEditedCopyOfABankVideoIsOneEventForThatVideo()
     {
         using var dir = new TempDirectory("vigil-watch-video-");

@@ -73,12 +73,18 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
                 {
                     string label = m.Content!.Classification is { Length: > 0 } c ? $"  label {c}" : "";
                     string variant = dihedral && m.QueryIndex != 0 ? $"  ({PdqDihedralHashes.Names[m.QueryIndex]})" : "";
-                    string how = m.Signal == SignalType.Pdq ? $"at distance {m.Distance}" : $"by exact {m.Signal.Name}";
+                    string how = Describe(m);
                     output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.ContentId} {how}{label}{FileName(m)}{variant}");
                 }
                 break;
         }
     }
+
+    /// <summary>What in the bank entry matched, and how closely (an image can match a frame of a bank video).</summary>
+    internal static string Describe(BankMatch m) =>
+        m.Signal == SignalType.Pdq ? $"at distance {m.Distance}"
+        : m.Signal == SignalType.Vpdq ? $"(a frame of its video, vpdq) at distance {m.Distance}"
+        : $"by exact {m.Signal.Name} (distance 0)";
 
     private static string FileName(BankMatch m)
     {

@@ -17,7 +17,8 @@ internal static class MatchCommand
         var options = new MatchOptions();
         var hashes = new Option<string[]>("--hash")
         {
-            Description = "Match this PDQ hash (64 hex digits; repeatable) instead of files",
+            Description = "Match these PDQ hashes (64 hex digits each: --hash A B C, or --hash A --hash B) instead of files",
+            AllowMultipleArgumentsPerToken = true,
             Validators =
             {
                 r =>

@@ -55,7 +55,7 @@ internal static class ScanCommand
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             string root = parse.GetValue(directory)!.FullName;
             var inputs = InputFiles.Expand([root], imagesOnly: true, warnings: error);
-            error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.HashCount:N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");
+            error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");
 
             var progress = new ScanProgress(error, inputs.Count);
             var writer = new MatchOutputWriter(output, "text", dihedral, minQuality);

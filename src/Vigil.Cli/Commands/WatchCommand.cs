@@ -127,7 +127,7 @@ internal static class WatchCommand
                     $"trace: frame={t.Frame} stream_seconds={t.StreamSeconds:0.000} received_unix_ms={t.ReceivedAt.ToUnixTimeMilliseconds()} hash_ms={t.HashTime.TotalMilliseconds:0.00} match_ms={t.MatchTime.TotalMilliseconds:0.000} quality={t.Quality} matches={t.Matches}")) : null,
             };
             log.WriteLine($"watch: {source}{(frames.IsLive ? " (live: reconnects when it stalls or ends)" : "")}, {parse.GetValue(fps).ToString(CultureInfo.InvariantCulture)} frames/s, " +
-                $"{matcher.HashCount:N0} hashes in {matcher.BankCount} bank(s)");
+                $"{matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s)");
             int exit = ExitCodes.Success;
             try
             {
