@@ -26,6 +26,29 @@ internal static class VigilApp
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);
         var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var group = parse.CommandResult.Command;
+        if (parse.Errors.Count > 0 && group.Subcommands.Count > 0)
+        {
+            var path = CommandPath(parse.CommandResult);
+            string? unknown = parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));
+            if (unknown is not null)
+            {
+                // One line for what went wrong, then what would have been right.
+                error.WriteLine($"error: unknown command '{string.Join(' ', ["vigil", .. path, unknown])}'");
+                error.WriteLine($"commands of '{string.Join(' ', ["vigil", .. path])}':");
+                int width = group.Subcommands.Max(c => c.Name.Length);
+                foreach (var sub in group.Subcommands)
+                    error.WriteLine($"  {sub.Name.PadRight(width)}  {FirstSentence(sub.Description)}");
+                return ExitCodes.Usage;
+            }
+            if (parse.UnmatchedTokens.Count == 0 && parse.Errors.Count == 1)
+            {
+                // 'vigil' or 'vigil bank' alone: the help, rather than "Required command was not provided".
+                root.Parse([.. path, "--help"]).Invoke(config);
+                return args.Length == 0 ? ExitCodes.Success : ExitCodes.Usage;
+            }
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)
@@ -35,7 +58,7 @@ internal static class VigilApp
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(config);
         }
         catch (Exception e)
         {
@@ -45,6 +68,14 @@ internal static class VigilApp
                 error.WriteLine($"  caused by: {e.InnerException.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    private static string FirstSentence(string? description)
+    {
+        if (string.IsNullOrEmpty(description))
+            return "";
+        int end = description.IndexOfAny([';', '.', ':']);
+        return end > 0 ? description[..end] : description;
     }
 
     /// <summary>Names of the subcommands from the root down to <paramref name="result"/>, e.g. ["bench", "hash"].</summary>

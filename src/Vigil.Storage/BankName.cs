@@ -17,6 +17,27 @@ public static class BankName
     /// <summary>Checks a name, saying what is wrong with it when it is not valid.</summary>
     public static bool TryValidate([NotNullWhen(true)] string? name, [NotNullWhen(false)] out string? error)
     {
+        if (Check(name, out error))
+            return true;
+        if (Suggest(name) is { } suggestion)
+            error += $"; did you mean {suggestion}?";
+        return false;
+    }
+
+    /// <summary>
+    /// The valid name a user most likely meant (upper case, with '-', '.' and spaces as underscores),
+    /// or null when there is none.
+    /// </summary>
+    public static string? Suggest(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            return null;
+        string guess = name.Trim().ToUpperInvariant().Replace('-', '_').Replace('.', '_').Replace(' ', '_');
+        return guess != name && Check(guess, out _) ? guess : null;
+    }
+
+    private static bool Check([NotNullWhen(true)] string? name, [NotNullWhen(false)] out string? error)
+    {
         if (string.IsNullOrEmpty(name))
         {
             error = "a bank name must not be empty";

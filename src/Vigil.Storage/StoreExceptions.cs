@@ -24,7 +24,7 @@ public sealed class BankNotFoundException : StoreException
 {
     /// <summary>Creates the exception for <paramref name="bankName"/>.</summary>
     public BankNotFoundException(string bankName)
-        : base($"bank '{bankName}' not found")
+        : base(Storage.BankName.Suggest(bankName) is { } meant ? $"bank '{bankName}' not found; did you mean {meant}?" : $"bank '{bankName}' not found")
     {
         BankName = bankName;
     }

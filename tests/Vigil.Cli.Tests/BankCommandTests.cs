@@ -80,6 +80,23 @@ public class BankCommandTests
         Assert.Equal("[]", db.Ok("bank", "list", "-f", "json").Output.Trim());
     }
 
+    [Theory]
+    [InlineData("known_csam", "KNOWN_CSAM")]
+    [InlineData("my-bank", "MY_BANK")]
+    [InlineData("Safe List", "SAFE_LIST")]
+    public void A_name_that_is_only_wrongly_cased_or_punctuated_gets_a_suggestion(string name, string suggestion)
+    {
+        using var db = new TestDb();
+        db.Ok("bank", "create", "KNOWN_CSAM");
+        foreach (var args in new[] { new[] { "bank", "create", name }, ["bank", "show", name], ["match", "--bank", name, CliSamples.Known("bridge.jpg")] })
+        {
+            var result = db.Run(args);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains($"did you mean {suggestion}?", result.Error);
+        }
+        Assert.DoesNotContain("did you mean", db.Run("bank", "create", "1BANK").Error);
+    }
+
     [Fact]
     public void OverlongAndEmptyNamesAreUsageErrors()
     {
