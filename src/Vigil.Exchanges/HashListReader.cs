@@ -70,6 +70,68 @@ public static class HashListReader
     }
 
     /// <summary>
+    /// What the file at <paramref name="path"/> is when it is plainly not text ("a JPEG image", "binary
+    /// data"), or null when it may be a hash list. Importers check this first: read as text, a photo
+    /// becomes thousands of invalid lines.
+    /// </summary>
+    public static string? DescribeBinary(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[DetectionHeadLength];
+        int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return DescribeBinary(head[..length]);
+    }
+
+    /// <summary>
+    /// What <paramref name="head"/> (the first bytes of a file) is when it is plainly not text: a known
+    /// media or archive signature, or control bytes that no text list holds (NUL outside UTF-16/32,
+    /// or more than 1% other control characters); null when it may be a hash list.
+    /// </summary>
+    public static string? DescribeBinary(ReadOnlySpan<byte> head)
+    {
+        if (KnownSignature(head) is { } known)
+            return known;
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ||
+            head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+            return null; // UTF-16 or UTF-32 text, which holds NULs
+        int control = 0;
+        foreach (byte b in head)
+        {
+            if (b == 0)
+                return "binary data";
+            if ((b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C)) || b == 0x7F)
+                control++;
+        }
+        return control * 100 > head.Length ? "binary data" : null;
+    }
+
+    private static string? KnownSignature(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+            return "a JPEG image";
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']))
+            return "a PNG image";
+        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
+            return "a GIF image";
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8))
+            return "a TIFF image";
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8))
+            return head[8..12].SequenceEqual("WEBP"u8) ? "a WebP image" : "a RIFF media file (AVI, WAV)";
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
+            return "an ISO media file (MP4, MOV, HEIC or AVIF)";
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3]))
+            return "a Matroska or WebM video";
+        if (head.StartsWith("%PDF"u8))
+            return "a PDF document";
+        if (head.StartsWith("PK\u0003\u0004"u8))
+            return "a ZIP archive";
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+            return "a gzip file";
+        return null;
+    }
+
+    /// <summary>
     /// Reads <paramref name="stream"/> as <paramref name="format"/>, lazily. Problems in the content come
     /// back as error items (with the line) and never as exceptions; after a structural one (bad XML or
     /// JSON, an unreadable CSV header, an unterminated quote) the file ends. I/O exceptions propagate.

@@ -572,6 +572,35 @@ public class BankCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{bogus} is not a SQLite database", result.Error);
     }
+
+    [Fact]
+    public void Import_refuses_a_photo_or_other_binary_file_with_one_clear_error()
+    {
+        using var db = new TestDb();
+        db.Ok("bank", "create", "KNOWN");
+        string photo = db.CopyFile(CliSamples.Known("bridge.jpg"), "photo.jpg");
+        var refused = db.Run("bank", "import", "KNOWN", photo);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("error: photo.jpg is a JPEG image, not a hash list; to hash media into a bank use 'vigil bank add KNOWN FILE...'",
+            refused.Error.Trim());
+        // Whatever --format says: a JPEG read as csv is no better.
+        Assert.Equal(1, db.Run("bank", "import", "KNOWN", photo, "--format", "csv").ExitCode);
+
+        var noise = new byte[2000];
+        new Random(5).NextBytes(noise);
+        string blob = db.Dir + "/blob.te";
+        File.WriteAllBytes(blob, noise);
+        var binary = db.Run("bank", "import", "KNOWN", blob);
+        Assert.Equal(1, binary.ExitCode);
+        Assert.StartsWith("error: blob.te is binary data, not a hash list", binary.Error);
+        Assert.Equal(0, db.ContentCount("KNOWN"));
+
+        // UTF-16 text holds NULs and is still a list.
+        string utf16 = db.Dir + "/utf16.te";
+        File.WriteAllText(utf16, $"pdq {PdqA}\npdq {PdqB}\n", System.Text.Encoding.Unicode);
+        db.Ok("bank", "import", "KNOWN", utf16);
+        Assert.Equal(2, db.ContentCount("KNOWN"));
+    }
 }
 
 internal static class LetExtension

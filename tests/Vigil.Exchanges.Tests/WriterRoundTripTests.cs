@@ -148,4 +148,29 @@ public class WriterRoundTripTests
             adds.Select(e => e with { Signals = [.. e.Signals.OrderBy(s => SignalType.All.ToList().IndexOf(s.Type))] }),
             read.Select(e => e with { Line = 0 }));
     }
+
+    [Fact]
+    public void NoListTheWritersMakeLooksBinary()
+    {
+        var formats = Gen.Elements(HashListFormat.Csv, HashListFormat.Te);
+        Prop.ForAll(Gen.ListOf(CsvEntries).ToArbitrary(), formats.ToArbitrary(), (entries, format) =>
+        {
+            var text = new StringWriter();
+            HashListWriter.Write(text, format, entries);
+            foreach (var encoding in new System.Text.Encoding[] { new System.Text.UTF8Encoding(true), System.Text.Encoding.Unicode, System.Text.Encoding.UTF32 })
+            {
+                byte[] bytes = [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())];
+                Assert.Null(HashListReader.DescribeBinary(bytes.AsSpan(0, Math.Min(bytes.Length, HashListReader.DetectionHeadLength))));
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10 }, "a JPEG image")]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, "a PNG image")]
+    [InlineData(new byte[] { 0x1F, 0x8B, 8, 0 }, "a gzip file")]
+    [InlineData(new byte[] { 0x70, 0x64, 0x71, 0x20, 0x01, 0x02, 0x03 }, "binary data")]
+    [InlineData(new byte[] { 0x70, 0x64, 0x71, 0x20, 0x61, 0x0A }, null)]
+    public void BinaryFilesAreNamedBySignatureOrControlBytes(byte[] head, string? expected) =>
+        Assert.Equal(expected, HashListReader.DescribeBinary(head));
 }

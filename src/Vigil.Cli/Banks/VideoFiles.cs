@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vigil.Cli.Hashing;
+using Vigil.Cli.Interaction;
 using Vigil.Hashing.Signals;
 using Vigil.Media.Video;
 using Vigil.Storage;
@@ -86,12 +87,14 @@ internal static class VideoFiles
 
     /// <summary>Hashes videos for a bank; failures are reported on <paramref name="error"/> and counted.</summary>
     public static async Task<List<ImportItem>> HashForBankAsync(IReadOnlyList<string> videos, string? classification, string? note, TextWriter error,
-        CancellationToken ct)
+        CommandProgress? progress, CancellationToken ct)
     {
         var items = new List<ImportItem>();
         foreach (string path in videos)
         {
             var video = await HashAsync(path, ct);
+            progress?.Clear();
+            progress?.Advance();
             if (video.Result is null)
             {
                 error.WriteLine($"error: {path}: {video.Error}");
@@ -113,22 +116,15 @@ internal static class VideoFiles
         return items;
     }
 
+    // Links are followed as for images; loops and unreadable entries are reported by InputFiles.Expand's walk of the same tree.
     private static List<string> InDirectory(string directory)
     {
         var files = new List<string>();
-        try
+        foreach (var found in LinkFollowingWalk.Files(directory, static file => Extensions.Contains(Path.GetExtension(file)), warnings: null))
         {
-            foreach (string file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-            {
-                if (Extensions.Contains(Path.GetExtension(file)))
-                    files.Add(file);
-            }
+            if (found.Error is null)
+                files.Add(found.Path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // InputFiles.Expand reports the directory.
-        }
-        files.Sort(StringComparer.Ordinal);
         return files;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
+using Vigil.Cli.Interaction;
 using Vigil.Exchanges;
 using Vigil.Hashing.Signals;
 using Vigil.Storage;
@@ -17,7 +18,7 @@ internal static class BankCommand
         bank.Subcommands.Add(CreateCreate(output));
         bank.Subcommands.Add(CreateList(output));
         bank.Subcommands.Add(CreateShow(output));
-        bank.Subcommands.Add(CreateDelete(output));
+        bank.Subcommands.Add(CreateDelete(output, error));
         bank.Subcommands.Add(CreateAdd(output, error));
         bank.Subcommands.Add(CreateImport(output, error));
         bank.Subcommands.Add(CreateExport(output, error));
@@ -116,15 +117,26 @@ internal static class BankCommand
         return command;
     }
 
-    private static Command CreateDelete(TextWriter output)
+    private static Command CreateDelete(TextWriter output, TextWriter error)
     {
         var name = BankName();
-        var command = new Command("delete", "Delete a bank and all its content") { name };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (asked only on a terminal)" };
+        var command = new Command("delete", "Delete a bank and all its content; on a terminal, asks you to type the bank's name first") { name, yes };
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            long count = await store.GetBankAsync(bankName, ct) is null ? 0 : await store.CountContentAsync(bankName, ct);
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            long count = await store.CountContentAsync(bankName, ct);
+            if (!parse.GetValue(yes) && Terminal.CanAsk)
+            {
+                string? answer = Terminal.Ask(error, $"delete bank {bankName} and its {count:N0} items from {store.Location}? type the bank's name to confirm: ");
+                if (answer?.Trim() != bankName)
+                {
+                    error.WriteLine($"error: not confirmed; bank {bankName} was not deleted (give --yes to skip the question)");
+                    return ExitCodes.Failure;
+                }
+            }
             if (!await store.DeleteBankAsync(bankName, ct))
                 throw new BankNotFoundException(bankName);
             output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
@@ -153,13 +165,16 @@ internal static class BankCommand
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
             _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
-            var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, out int failures);
+            int total = inputs.Count + videos.Count;
+            var progress = new CommandProgress(error, "files hashed", total, plainLines: total >= CommandProgress.PlainLinesFromFiles);
+            var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, progress, out int failures);
             if (videos.Count > 0)
             {
-                var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, ct);
+                var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, progress, ct);
                 failures += videos.Count - videoItems.Count;
                 items.AddRange(videoItems);
             }
+            progress.Finish();
             var summary = await store.ImportAsync(bankName, items, cancellationToken: ct);
             output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
@@ -199,6 +214,11 @@ internal static class BankCommand
             string bankName = parse.GetValue(name)!;
             _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
             string path = parse.GetValue(file)!.FullName;
+            if (HashListReader.DescribeBinary(path) is { } binary)
+            {
+                error.WriteLine($"error: {parse.GetValue(file)!.Name} is {binary}, not a hash list; to hash media into a bank use 'vigil bank add {bankName} FILE...'");
+                return ExitCodes.Failure;
+            }
             var listFormat = HashListFormats.Parse(parse.GetValue(format)!) ?? HashListReader.Detect(path);
             int invalid = 0;
             IEnumerable<ImportItem> Items()
@@ -217,9 +237,12 @@ internal static class BankCommand
                     yield return ToImportItem(item.Entry!);
                 }
             }
-            var progress = new ThrottledProgress(error);
-            var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) }, progress, ct);
-            progress.Done();
+            var latest = new ImportSummary(0, 0, 0, 0);
+            var progress = new CommandProgress(error, "items", total: null,
+                () => $": {latest.Added:N0} added, {latest.Unchanged:N0} already present, {latest.Removed:N0} removed");
+            var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) },
+                new SerialProgress<ImportSummary>(value => { latest = value; progress.Report(value.Total); }), ct);
+            progress.Finish();
             output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
             return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
@@ -300,28 +323,5 @@ internal static class BankCommand
                 kept.Add(signal);
         }
         return kept;
-    }
-
-    /// <summary>Import progress on standard error, at most twice a second, only when it is a terminal.</summary>
-    private sealed class ThrottledProgress(TextWriter error) : IProgress<ImportSummary>
-    {
-        private readonly bool _enabled = !Console.IsErrorRedirected;
-        private long _last;
-        private bool _shown;
-
-        public void Report(ImportSummary value)
-        {
-            if (!_enabled || Environment.TickCount64 - _last < 500)
-                return;
-            _last = Environment.TickCount64;
-            _shown = true;
-            error.Write($"\r  {value.Total:N0} items: {value.Added:N0} added, {value.Unchanged:N0} already present, {value.Removed:N0} removed   ");
-        }
-
-        public void Done()
-        {
-            if (_shown)
-                error.WriteLine();
-        }
     }
 }

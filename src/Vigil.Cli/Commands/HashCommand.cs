@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
+using Vigil.Cli.Interaction;
 using Vigil.Hashing.Vpdq;
 using Vigil.Media.Video;
 using Vigil.Video;
@@ -88,31 +90,31 @@ internal static class HashCommand
             var writer = new HashOutputWriter(output, outputFormat, kind, withDihedral);
             writer.WriteHeader();
             int failures = 0;
+            var progress = new CommandProgress(error, "files", inputs.Count, () => failures == 0 ? "" : $", {failures:N0} failed",
+                plainLines: inputs.Count >= CommandProgress.PlainLinesFromFiles);
             OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
                 () => new FileHasher(kind, withDihedral, decodeOptions),
                 record =>
                 {
+                    progress.Clear();
                     if (record.Error is not null)
                     {
                         failures++;
                         output.Flush();
                         error.WriteLine($"error: {record.Path}: {record.Error}");
-                        return;
                     }
-                    writer.Write(record);
+                    else
+                    {
+                        writer.Write(record);
+                    }
+                    progress.Advance(output);
                 });
+            progress.Finish();
             output.Flush();
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }
-
-    /// <summary>Extensions taken from directories by <c>--algorithm vpdq</c> (files named are always taken).</summary>
-    internal static readonly HashSet<string> VideoExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".mp4", ".m4v", ".mov", ".qt", ".mkv", ".webm", ".avi", ".ts", ".mts", ".m2ts", ".mpg", ".mpeg",
-        ".wmv", ".asf", ".flv", ".3gp", ".3g2", ".ogv", ".vob", ".y4m",
-    };
 
     /// <summary>Progress lines are printed for videos longer than this (seconds), at most every <see cref="ProgressInterval"/>.</summary>
     private const double ProgressMinimumDuration = 30;
@@ -133,7 +135,7 @@ internal static class HashCommand
             if (Directory.Exists(path))
             {
                 int before = videos.Count;
-                foreach (var found in LinkFollowingWalk.Files(path, static file => VideoExtensions.Contains(Path.GetExtension(file)), error))
+                foreach (var found in LinkFollowingWalk.Files(path, static file => VideoFiles.Extensions.Contains(Path.GetExtension(file)), error))
                 {
                     if (found.Error is null)
                         videos.Add(found.Path);

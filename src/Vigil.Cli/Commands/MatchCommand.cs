@@ -3,6 +3,7 @@ using System.Globalization;
 using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
+using Vigil.Cli.Interaction;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
 using Vigil.Video;
@@ -84,9 +85,15 @@ internal static class MatchCommand
             {
                 var inputs = images;
                 var records = new List<HashRecord>();
+                var progress = new CommandProgress(error, "images hashed", inputs.Count, plainLines: inputs.Count >= CommandProgress.PlainLinesFromFiles);
                 OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
                     () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
-                    records.Add);
+                    record =>
+                    {
+                        records.Add(record);
+                        progress.Advance();
+                    });
+                progress.Finish();
                 foreach (var record in records)
                 {
                     var result = await MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct);

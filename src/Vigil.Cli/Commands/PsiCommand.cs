@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Vigil.Banks;
+using Vigil.Cli.Interaction;
 using Vigil.Cli.Psi;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
@@ -58,7 +59,7 @@ internal static class PsiCommand
                 error.WriteLine($"error: --min-banks must be 1 to the number of --bank banks ({named}), not {required}");
                 return ExitCodes.Usage;
             }
-            var entries = required <= 1 ? await ReadListAsync(store, names, ct) : await ReadListInBanksAsync(store, names, required, error, ct);
+            var entries = required <= 1 ? await ReadListAsync(store, names, error, ct) : await ReadListInBanksAsync(store, names, required, error, ct);
             ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
             string dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
@@ -72,7 +73,11 @@ internal static class PsiCommand
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var bands = parse.GetValue(mode) == "banded" ? BandParameters.Default() : null;
-            var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion, bands);
+            // Blinding is the slow part (a group operation per slot): show it on a terminal, plain lines in logs for big lists.
+            var blinding = new CommandProgress(error, "slots blinded", total: null, plainLines: entries.Count >= CommandProgress.UnknownTotalStep);
+            var (table, distinct, dropped) = PublicTable.Build(entries, key, listVersion, bands,
+                progress: new SerialProgress<long>(blinding.Report));
+            blinding.Finish();
             var pdata = table.Serialize();
             await File.WriteAllBytesAsync(Path.Combine(dir, "pdata.bin"), pdata, ct);
             // In exact mode the table's distinct items are the distinct hashes; banded mode has five items per hash.
@@ -90,11 +95,16 @@ internal static class PsiCommand
     }
 
     /// <summary>Every PDQ hash of the banks' enabled content, as bytes (repeats are merged by the table).</summary>
-    private static async Task<List<byte[]>> ReadListAsync(IVigilStore store, string[] banks, CancellationToken ct)
+    private static async Task<List<byte[]>> ReadListAsync(IVigilStore store, string[] banks, TextWriter error, CancellationToken ct)
     {
         var entries = new List<byte[]>();
+        var progress = new CommandProgress(error, "hashes read", total: null);
         await foreach (var entry in store.StreamPdqSignalsAsync(banks, includeDisabledContent: false, ct))
+        {
             entries.Add(Convert.FromHexString(entry.Hash.ToString()));
+            progress.Advance();
+        }
+        progress.Finish();
         return entries;
     }
 

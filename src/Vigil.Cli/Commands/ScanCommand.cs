@@ -4,6 +4,7 @@ using System.Text.Json;
 using Vigil.Banks;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
+using Vigil.Cli.Interaction;
 using Vigil.Media;
 
 namespace Vigil.Cli.Commands;
@@ -57,7 +58,8 @@ internal static class ScanCommand
             var inputs = InputFiles.Expand([root], imagesOnly: true, warnings: error);
             error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");
 
-            var progress = new ScanProgress(error, inputs.Count);
+            int matched = 0, failed = 0;
+            var progress = new CommandProgress(error, "images", inputs.Count, () => $", {matched:N0} matched, {failed:N0} failed");
             var writer = new MatchOutputWriter(output, "text", dihedral, minQuality);
             var results = new List<QueryResult>(inputs.Count);
             var clock = Stopwatch.StartNew();
@@ -73,9 +75,11 @@ internal static class ScanCommand
                         writer.Write(result with { Query = Path.GetRelativePath(root, result.Query) });
                         output.Flush();
                     }
-                    progress.Advance(result.Status);
+                    matched += result.Status == QueryStatus.Matched ? 1 : 0;
+                    failed += result.Status == QueryStatus.Failed ? 1 : 0;
+                    progress.Advance();
                 });
-            progress.Clear();
+            progress.Finish();
 
             var counts = results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
             int Count(QueryStatus s) => counts.GetValueOrDefault(s);
@@ -128,45 +132,5 @@ internal static class ScanCommand
             }
         }
         File.Move(temporary, path, overwrite: true);
-    }
-
-    /// <summary>A live bar on a terminal; otherwise a plain line every tenth of the way.</summary>
-    private sealed class ScanProgress(TextWriter error, int total)
-    {
-        private readonly bool _live = !Console.IsErrorRedirected;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private int _done, _matched, _failed, _nextPlain = Math.Max(1, total / 10);
-        private long _lastDraw;
-
-        public void Advance(QueryStatus status)
-        {
-            _done++;
-            if (status == QueryStatus.Matched)
-                _matched++;
-            if (status == QueryStatus.Failed)
-                _failed++;
-            if (_live)
-            {
-                if (Environment.TickCount64 - _lastDraw >= 100 || _done == total)
-                {
-                    _lastDraw = Environment.TickCount64;
-                    const int width = 30;
-                    int filled = total == 0 ? width : (int)((long)_done * width / total);
-                    double rate = _done / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
-                    error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {_done:N0}/{total:N0}  {_matched:N0} matched  {_failed:N0} failed  {rate:N0}/s ");
-                }
-            }
-            else if (_done >= _nextPlain || _done == total)
-            {
-                _nextPlain += Math.Max(1, total / 10);
-                error.WriteLine($"progress: {_done:N0}/{total:N0} images, {_matched:N0} matched, {_failed:N0} failed");
-            }
-        }
-
-        public void Clear()
-        {
-            if (_live && _lastDraw != 0)
-                error.Write("\r" + new string(' ', 100) + "\r");
-        }
     }
 }

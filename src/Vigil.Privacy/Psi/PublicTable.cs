@@ -220,8 +220,11 @@ public sealed class PublicTable
     /// report). Blinding is spread over <paramref name="threads"/> threads. With
     /// <paramref name="bands"/> (banded mode) every entry must be a 32-byte PDQ hash, and the table
     /// holds its band items instead (<c>Entries</c> and <c>Dropped</c> then count distinct items).
+    /// <paramref name="progress"/>, when given, hears the total of slots blinded so far (from the
+    /// blinding threads, out of <see cref="SlotCount"/>) after each chunk.
     /// </summary>
-    public static (PublicTable Table, int Entries, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, BandParameters? bands = null, int threads = 0)
+    public static (PublicTable Table, int Entries, int Dropped) Build(IEnumerable<byte[]> entries, IServerKey key, ulong listVersion, BandParameters? bands = null,
+        int threads = 0, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(key);
@@ -265,6 +268,7 @@ public sealed class PublicTable
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
         // Chunks of slots, each with one draw of randomness for all its filler points.
         const int Chunk = 4096;
+        long blinded = 0;
         Parallel.For(0, (slotCount + Chunk - 1) / Chunk, options, () => new byte[Chunk * 64], (chunk, _, random) =>
         {
             RandomNumberGenerator.Fill(random);
@@ -276,6 +280,7 @@ public sealed class PublicTable
                     ? key.Multiply(RistrettoPoint.HashToGroup(PsiDomains.HashToGroup, distinct[entry]))
                     : RistrettoPoint.FromUniformBytes(random.AsSpan((i - chunk * Chunk) * 64, 64));
             }
+            progress?.Report(Interlocked.Add(ref blinded, end - chunk * Chunk));
             return random;
         }, random => CryptographicOperations.ZeroMemory(random));
         return (new PublicTable(listVersion, key.PublicPoint, nonce1, nonce2, slots, bands), distinct.Count, dropped);
