@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Storage;
+
+namespace Vigil.Server.Tests;
+
+/// <summary>
+/// Every route x every role, generated from the server's own endpoint table: a new endpoint without a
+/// role rule fails here, and every route answers 401 without a key, 403 to a role it does not accept,
+/// and neither to one it does, never a 5xx.
+/// </summary>
+public class RouteRoleMatrixTests : LiveServerTest
+{
+    /// <summary>The only routes that need no key, and why.</summary>
+    private static readonly Dictionary<string, string> Anonymous = new()
+    {
+        ["/status"] = "load balancers poll it (HMA's contract)",
+        ["/metrics"] = "Prometheus scrapes it; off unless --metrics, or on its own --metrics-urls listener",
+    };
+
+    [Fact]
+    public async Task Every_route_has_a_role_rule_and_keeps_to_it()
+    {
+        var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.True(endpoints.Count >= 25, $"only {endpoints.Count} endpoints found");
+        var keys = new Dictionary<ApiKeyRole, string>();
+        foreach (var role in Enum.GetValues<ApiKeyRole>())
+            keys[role] = await KeyAsync(role);
+
+        var failures = new List<string>();
+        var routes = new List<(string Method, string Path, RequiresRole? Rule)>();
+        foreach (var endpoint in endpoints)
+        {
+            string pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var rule = endpoint.Metadata.GetMetadata<RequiresRole>();
+            if (rule is null && !Anonymous.ContainsKey(pattern))
+                failures.Add($"{pattern} declares no RequiresRole and is not one of the anonymous routes");
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (string method in methods)
+                routes.Add((method, Fill(pattern), rule));
+        }
+        // Deletes last, so that the bank the other routes name is still there for them.
+        routes = [.. routes.OrderBy(r => r.Method == "DELETE")];
+
+        foreach (var (method, path, rule) in routes)
+        {
+            foreach (var role in Enum.GetValues<ApiKeyRole>().Prepend((ApiKeyRole)(-1)))
+            {
+                bool noKey = (int)role < 0;
+                using var response = await SendAsync(new HttpMethod(method), path, noKey ? null : keys[role], method is "POST" or "PUT" ? "{}" : null);
+                int status = (int)response.StatusCode;
+                // A 403 for another reason (a URL outside the allow-list, say) is not a role refusal.
+                bool roleRefused = status == 403 && (await response.Content.ReadAsStringAsync()).Contains("\"role not allowed\"");
+                string who = noKey ? "no key" : role.ToString();
+                // 503 is a deliberate answer (private matching not configured, index loading); anything else 5xx is a fault.
+                if (status >= 500 && status != 503)
+                    failures.Add($"{method} {path} as {who}: {status}");
+                if (rule is null)
+                {
+                    if (status is 401 or 403)
+                        failures.Add($"{method} {path} needs no key but answered {who} {status}");
+                    continue;
+                }
+                bool allowed = !noKey && (role == ApiKeyRole.Admin || rule.Roles.Contains(role));
+                int? expected = noKey ? 401 : allowed ? null : 403;
+                if (expected is { } e && (status != e || (e == 403 && !roleRefused)))
+                    failures.Add($"{method} {path} as {who}: expected {e}, got {status}");
+                if (expected is null && (status == 401 || roleRefused))
+                    failures.Add($"{method} {path} as {who}: the role is accepted but the answer was {status}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private string Fill(string pattern) =>
+        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*?([a-zA-Z_]+)[^}]*\}", m => m.Groups[1].Value switch
+        {
+            "bank_name" => "SAMPLES",
+            "content_id" => BridgeId.ToString(),
+            "id" => "1",
+            "documentName" => "v1",
+            _ => "probe",
+        });
+}
