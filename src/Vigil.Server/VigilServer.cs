@@ -100,8 +100,9 @@ public static class VigilServer
 
     private static void MapStatus(WebApplication app)
     {
-        // HMA answers plain text; the only endpoint that needs no key (load balancers poll it).
-        app.MapGet("/status", (MatcherHost host) => host.Matcher is null
+        // HMA answers plain text; the only endpoint that needs no key (load balancers poll it, some with HEAD,
+        // for which Kestrel sends the status and headers without the body).
+        app.MapMethods("/status", [HttpMethods.Get, HttpMethods.Head], (MatcherHost host) => host.Matcher is null
             ? Results.Text("INDEX-STALE", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("I-AM-ALIVE", "text/plain"));
     }

@@ -27,6 +27,14 @@ public sealed class ServerTests : LiveServerTest
     }
 
     [Fact]
+    public async Task Status_answers_HEAD_for_load_balancers_with_no_body()
+    {
+        var response = await SendAsync(HttpMethod.Head, "/status", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Lookup_returns_HMAs_shape_with_the_distance_as_a_string()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);
