@@ -28,6 +28,9 @@ public abstract class LiveServerTest : IAsyncLifetime
 
     protected long BridgeId { get; private set; }
 
+    /// <summary>A client of the running server (no key set).</summary>
+    protected HttpClient Http => _http;
+
     /// <summary>The running server's services (to wait for its background work).</summary>
     protected IServiceProvider Services => _app.Services;
 
