@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Storage;
@@ -9,39 +6,62 @@ using Vigil.Storage;
 namespace Vigil.Server;
 
 /// <summary>
-/// Writes every authenticated request's outcome to the store's hash-chained audit log: who (the
-/// key's name), what (method and route), on what (path and query) and how it ended (status, and for
-/// lookups how many banks matched). Requests queue their event and go on; one writer appends what
-/// has queued in batches (one transaction each, so thousands of lookups a second cost a few
-/// commits), in order, and shutdown drains the queue, so nothing is lost when the service stops
-/// gracefully.
+/// Writes events to the store's hash-chained audit log. Events queue and one writer appends what has
+/// queued in batches (one transaction each, so thousands of lookups a second cost a few commits), in
+/// order; shutdown drains the queue. <see cref="RecordDurablyAsync"/> waits until the event's batch
+/// has committed: changes use it so that nothing is acknowledged before its entry is on disk, while
+/// lookups use <see cref="RecordAsync"/> and may lose the last few entries to a crash.
 /// </summary>
 public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : BackgroundService
 {
     /// <summary>Item key where an endpoint may leave a short outcome (e.g. banks matched) for the audit entry.</summary>
     public const string OutcomeItem = "vigil.audit.outcome";
 
-    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private const int MaxBatch = 1_000;
 
-    /// <summary>Queues an event (waits only when 50,000 are already waiting).</summary>
-    public ValueTask RecordAsync(AuditRecord entry, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(entry, cancellationToken);
+    private readonly record struct Pending(AuditRecord Record, TaskCompletionSource? Written);
+
+    /// <summary>Events waiting to be written (for the metrics).</summary>
+    public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+
+    /// <summary>Queues an event and goes on (waits only when 50,000 are already waiting).</summary>
+    public ValueTask RecordAsync(AuditRecord entry, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(new Pending(entry, null), cancellationToken);
+
+    /// <summary>
+    /// Queues an event and returns once it is committed; throws when it could not be written, so the
+    /// caller can refuse to acknowledge what it was about.
+    /// </summary>
+    public async Task RecordDurablyAsync(AuditRecord entry, CancellationToken cancellationToken)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Pending(entry, written), cancellationToken);
+        await written.Task.WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Not stoppingToken: on shutdown the writer is completed and the loop drains what is queued.
-        var batch = new List<AuditRecord>(MaxBatch);
+        var batch = new List<Pending>(MaxBatch);
+        var records = new List<AuditRecord>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var entry))
-                batch.Add(entry);
+            records.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                records.Add(pending.Record);
+            }
             try
             {
-                await store.AppendAuditAsync(batch, CancellationToken.None);
+                await store.AppendAuditAsync(records, CancellationToken.None);
+                foreach (var pending in batch)
+                    pending.Written?.TrySetResult();
             }
             catch (Exception e)
             {
@@ -51,17 +71,19 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
         }
     }
 
-    private async Task AppendOneByOneAsync(List<AuditRecord> batch)
+    private async Task AppendOneByOneAsync(List<Pending> batch)
     {
-        foreach (var entry in batch)
+        foreach (var pending in batch)
         {
             try
             {
-                await store.AppendAuditAsync([entry], CancellationToken.None);
+                await store.AppendAuditAsync([pending.Record], CancellationToken.None);
+                pending.Written?.TrySetResult();
             }
             catch (Exception e)
             {
-                logger.LogError(e, "could not write the audit entry {Action} {Subject}", entry.Action, entry.Subject);
+                logger.LogError(e, "could not write the audit entry {Action} {Subject}", pending.Record.Action, pending.Record.Subject);
+                pending.Written?.TrySetException(new AuditUnavailableException(e));
             }
         }
     }
@@ -74,32 +96,11 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
     }
 }
 
-/// <summary>
-/// Records the outcome of every request that carried a valid key (see <see cref="AuditTrail"/>),
-/// including those refused because the key's role does not allow the endpoint (403).
-/// </summary>
-public sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail)
-{
-    // The audit log's limit on a subject (AuditChain.ValidateFields); longer query strings are cut.
-    private const int MaxSubject = 1_000;
+/// <summary>An audit entry could not be written: what it records must not be acknowledged.</summary>
+public sealed class AuditUnavailableException(Exception inner) : Exception("the audit log could not be written", inner);
 
-    /// <summary>Runs the request, then queues its audit event.</summary>
-    public async Task InvokeAsync(HttpContext context)
-    {
-        await next(context);
-        if ((context.Items[ApiKeyAuthentication.ItemKey] ?? context.Items[ApiKeyAuthentication.RefusedItemKey]) is not ApiKey key)
-            return;
-        string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
-        var detail = new Dictionary<string, object?> { ["status"] = context.Response.StatusCode };
-        if (context.Items[AuditTrail.OutcomeItem] is { } outcome)
-            detail["outcome"] = outcome;
-        string subject = context.Request.Path + context.Request.QueryString;
-        if (subject.Length > MaxSubject)
-        {
-            int cut = char.IsHighSurrogate(subject[MaxSubject - 2]) ? MaxSubject - 2 : MaxSubject - 1;
-            subject = string.Concat(subject.AsSpan(0, cut), "…");
-        }
-        await trail.RecordAsync(new AuditRecord(key.Name, $"{context.Request.Method} {route}", subject, JsonSerializer.Serialize(detail)),
-            CancellationToken.None);
-    }
-}
+/// <summary>
+/// Marks an endpoint that changes nothing although its method is POST (lookups, hashing, compare):
+/// its audit entry may be written after the answer, in a batch.
+/// </summary>
+public sealed record ReadOnlyRequest;

@@ -24,7 +24,7 @@ public static partial class MatchingEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/m/raw_lookup", RawLookupAsync).WithMetadata(Matcher);
-        app.MapPost("/m/compare", CompareAsync).WithMetadata(Matcher);
+        app.MapPost("/m/compare", CompareAsync).WithMetadata(Matcher, new ReadOnlyRequest());
         app.MapGet("/m/index/status", IndexStatus).WithMetadata(Matcher);
         app.MapGet("/site-map", (EndpointDataSource endpoints) => Results.Json(SiteMap(endpoints)))
             .WithMetadata(new RequiresRole(Enum.GetValues<ApiKeyRole>()));

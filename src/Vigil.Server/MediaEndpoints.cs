@@ -54,13 +54,13 @@ public static class MediaEndpoints
         long bodyLimit = settings.MaxUploadBytes + MultipartOverheadBytes;
         var sizeLimit = new UploadSizeLimit(bodyLimit);
         app.MapPost("/h/hash", (HttpContext context, string? types, CancellationToken ct) => media.HashUploadAsync(context, types, ct))
-            .WithMetadata(Hashers, sizeLimit).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
+            .WithMetadata(Hashers, sizeLimit, new ReadOnlyRequest()).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
         app.MapGet("/h/hash", (HttpContext context, string? url, string? content_type, string? types, CancellationToken ct) =>
             media.HashUrlAsync(context, url, content_type, types, ct)).WithMetadata(Hashers);
         app.MapPost("/m/lookup", (HttpContext context, MatcherHost host, string? banks, string? seed, string? bypass_coinflip, string? include,
             string? types, string? dihedral, CancellationToken ct) =>
             media.LookupUploadAsync(context, host, new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral), ct))
-            .WithMetadata(Matchers, sizeLimit).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
+            .WithMetadata(Matchers, sizeLimit, new ReadOnlyRequest()).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
         app.MapPost("/c/bank/{bank_name}/content", (HttpContext context, IVigilStore store, string bank_name, string? url, string? content_type,
             string? types, CancellationToken ct) => media.AddContentAsync(context, store, bank_name, url, content_type, types, ct))
             .WithMetadata(Curators, sizeLimit).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);

@@ -52,6 +52,9 @@ public abstract class LiveServerTest : IAsyncLifetime
     {
     }
 
+    /// <summary>The store the server is given (e.g. one that fails on purpose); default the test's own.</summary>
+    protected virtual IVigilStore ServedStore(SqliteVigilStore store) => store;
+
     /// <summary>Runs before the store opens and <see cref="Settings"/> is read (e.g. to start a helper the settings name).</summary>
     protected virtual Task BeforeServerStartsAsync() => Task.CompletedTask;
 
@@ -64,7 +67,7 @@ public abstract class LiveServerTest : IAsyncLifetime
         Store = await SqliteVigilStore.OpenAsync(DatabasePath);
         await Store.CreateBankAsync(new NewBank("SAMPLES"));
         BridgeId = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, BridgePdq)]))).Id;
-        _app = VigilServer.Build(Store, Settings, ConfigureLogging, ConfigureServices);
+        _app = VigilServer.Build(ServedStore(Store), Settings, ConfigureLogging, ConfigureServices);
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };

@@ -78,6 +78,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>The server's resident memory (VmRSS) in bytes, or 0 once it has exited.</summary>
     public long ResidentBytes() => ProcessMemory.ResidentBytes(_process.Id) ?? 0;
 
+    /// <summary>Kills the server at once (SIGKILL): no shutdown, no draining, as a crash or an OOM kill would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Whether the server is still running.</summary>
     public bool IsRunning => !_process.HasExited;
 
