@@ -6,6 +6,7 @@ using Vigil.Cli.Interaction;
 using Vigil.Cli.Psi;
 using Vigil.Hashing.Pdq;
 using Vigil.Media;
+using Vigil.Privacy.Crypto;
 using Vigil.Privacy.Psi;
 using Vigil.Storage;
 
@@ -68,7 +69,7 @@ internal static class PsiCommand
             if (key is null)
             {
                 key = ServerKey.Generate();
-                await WriteSecretAsync(keyPath, key.Export(), ct);
+                await SecretFile.WriteNewAsync(keyPath, key.Export(), ct);
                 error.WriteLine($"vigil: made a new server key {keyPath} (keep it secret; keep it across list versions)");
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -171,7 +172,7 @@ internal static class PsiCommand
             else if (parse.GetValue(create))
             {
                 keys = AccountKeys.Create(manifest.Threshold);
-                await WriteSecretAsync(accountPath, keys.Export(), ct);
+                await SecretFile.WriteNewAsync(accountPath, keys.Export(), ct);
                 error.WriteLine($"vigil: made a new account key {accountPath} (threshold {manifest.Threshold})");
             }
             else
@@ -310,14 +311,5 @@ internal static class PsiCommand
         foreach (var hash in hashes)
             seen.Add(Convert.ToHexString(hash));
         return seen.Count;
-    }
-
-    private static async Task WriteSecretAsync(string path, byte[] bytes, CancellationToken ct)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using var file = new FileStream(path, options);
-        await file.WriteAsync(bytes, ct);
     }
 }
