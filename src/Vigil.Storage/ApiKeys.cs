@@ -23,10 +23,22 @@ public enum ApiKeyRole
 }
 
 /// <summary>A stored API key: its name and role; the key itself is never stored, only its SHA-256.</summary>
-public sealed record ApiKey(long Id, string Name, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+/// <param name="Id">The key's number in the store.</param>
+/// <param name="Name">Its unique name (who or what uses it); the audit log's actor for its requests.</param>
+/// <param name="Role">What it may do.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="RevokedAt">When it was revoked, or null.</param>
+/// <param name="ExpiresAt">When it stops working by itself, or null for a key that does not expire (every key made before expiry existed).</param>
+public sealed record ApiKey(long Id, string Name, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt = null)
 {
-    /// <summary>True until the key is revoked.</summary>
+    /// <summary>True until the key is revoked (whether it has expired is <see cref="IsExpiredAt"/>).</summary>
     public bool IsActive => RevokedAt is null;
+
+    /// <summary>True when the key has an expiry and <paramref name="now"/> is at or past it.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+
+    /// <summary>True when the key may be used at <paramref name="now"/>: neither revoked nor expired.</summary>
+    public bool IsValidAt(DateTimeOffset now) => IsActive && !IsExpiredAt(now);
 }
 
 /// <summary>Making and hashing API key secrets.</summary>
