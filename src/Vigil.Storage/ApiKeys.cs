@@ -64,12 +64,27 @@ public static class ApiKeySecrets
     public static bool TryParseRole(string? name, out ApiKeyRole role) =>
         Enum.TryParse(name, ignoreCase: true, out role) && Enum.IsDefined(role) && !int.TryParse(name, out _);
 
-    /// <summary>Checks a key's name: 1 to 100 printable characters.</summary>
+    /// <summary>The audit log's actor prefix for the command line (<c>cli:USER@HOST</c>); no key's name starts with it.</summary>
+    public const string CliActorPrefix = "cli:";
+
+    /// <summary>The audit log's actor prefix for Vigil's own work (<c>vigil:psi</c>); no key's name starts with it.</summary>
+    public const string VigilActorPrefix = "vigil:";
+
+    /// <summary>
+    /// Checks a key's name: 1 to 100 printable characters, not starting with <see cref="CliActorPrefix"/>
+    /// or <see cref="VigilActorPrefix"/> (in any case): the audit log names a key's requests by the
+    /// key's name, so such a key could pass for an operator at the command line or for Vigil itself.
+    /// </summary>
     public static void ValidateName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length is 0 or > 100 || name.Any(char.IsControl) || name.Trim().Length != name.Length)
             throw new ArgumentException($"API key name '{name}' must be 1 to 100 printable characters without leading or trailing spaces", nameof(name));
+        foreach (string reserved in (ReadOnlySpan<string>)[CliActorPrefix, VigilActorPrefix])
+        {
+            if (name.StartsWith(reserved, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"API key name '{name}' may not start with '{reserved}': the audit log keeps that for its own actors", nameof(name));
+        }
     }
 
     private static string Base64Url(byte[] bytes) =>

@@ -48,12 +48,21 @@ internal static class ApiKeyCommand
             await using var store = await StoreOption.OpenAsync(parse, ct);
             ApiKeySecrets.TryParseRole(parse.GetValue(role), out var keyRole);
             DateTimeOffset? expiresAt = parse.GetValue(expiresIn) is { } lifetime ? DateTimeOffset.UtcNow + lifetime : null;
-            string secret = ApiKeySecrets.Generate();
-            var key = await store.CreateApiKeyAsync(parse.GetValue(name)!, keyRole, ApiKeySecrets.Hash(secret), expiresAt, ct);
-            string expiry = key.ExpiresAt is { } at ? $", expiring {Time(at)}" : "";
-            error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)}{expiry} in {store.Location}; keep it now, it cannot be shown again:");
-            output.WriteLine(secret);
-            return ExitCodes.Success;
+            string keyName = parse.GetValue(name)!;
+            // The audit entry names the key and its id, never the secret or its hash.
+            return await CliAuditor.RunAsync(store, "apikey.create", keyName, async outcome =>
+            {
+                outcome["role"] = ApiKeySecrets.RoleName(keyRole);
+                outcome["expires_at"] = expiresAt;
+                string secret = ApiKeySecrets.Generate();
+                var key = await store.CreateApiKeyAsync(keyName, keyRole, ApiKeySecrets.Hash(secret), expiresAt, ct);
+                outcome["id"] = key.Id;
+                outcome["expires_at"] = key.ExpiresAt;
+                string expiry = key.ExpiresAt is { } at ? $", expiring {Time(at)}" : "";
+                error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)}{expiry} in {store.Location}; keep it now, it cannot be shown again:");
+                output.WriteLine(secret);
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -108,10 +117,15 @@ internal static class ApiKeyCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string keyName = parse.GetValue(name)!;
-            if (!await store.RevokeApiKeyAsync(keyName, ct))
-                throw new StoreException($"no active API key named '{keyName}'");
-            output.WriteLine($"revoked API key '{keyName}'");
-            return ExitCodes.Success;
+            return await CliAuditor.RunAsync(store, "apikey.revoke", keyName, async outcome =>
+            {
+                if (!await store.RevokeApiKeyAsync(keyName, ct))
+                    throw new StoreException($"no active API key named '{keyName}'");
+                if ((await store.ListApiKeysAsync(ct)).FirstOrDefault(k => k.Name == keyName) is { } key)
+                    outcome["id"] = key.Id;
+                output.WriteLine($"revoked API key '{keyName}'");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }

@@ -45,13 +45,15 @@ internal static class BankCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var bank = await store.CreateBankAsync(new NewBank(parse.GetValue(name)!)
+            var request = new NewBank(parse.GetValue(name)!) { IsNegative = parse.GetValue(negative), Labels = parse.GetValue(labels) ?? [] };
+            return await CliAuditor.RunAsync(store, "bank.create", request.Name, async outcome =>
             {
-                IsNegative = parse.GetValue(negative),
-                Labels = parse.GetValue(labels) ?? [],
-            }, ct);
-            output.WriteLine($"created bank {bank.Name}{(bank.IsNegative ? " (negative)" : "")} in {store.Location}");
-            return ExitCodes.Success;
+                outcome["negative"] = request.IsNegative;
+                outcome["labels"] = request.Labels;
+                var bank = await store.CreateBankAsync(request, ct);
+                output.WriteLine($"created bank {bank.Name}{(bank.IsNegative ? " (negative)" : "")} in {store.Location}");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -124,11 +126,15 @@ internal static class BankCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            long count = await store.GetBankAsync(bankName, ct) is null ? 0 : await store.CountContentAsync(bankName, ct);
-            if (!await store.DeleteBankAsync(bankName, ct))
-                throw new BankNotFoundException(bankName);
-            output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
-            return ExitCodes.Success;
+            return await CliAuditor.RunAsync(store, "bank.delete", bankName, async outcome =>
+            {
+                long count = await store.GetBankAsync(bankName, ct) is null ? 0 : await store.CountContentAsync(bankName, ct);
+                if (!await store.DeleteBankAsync(bankName, ct))
+                    throw new BankNotFoundException(bankName);
+                outcome["items"] = count;
+                output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -152,17 +158,23 @@ internal static class BankCommand
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
-            var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, out int failures);
-            if (videos.Count > 0)
+            return await CliAuditor.RunAsync(store, "bank.add", bankName, async outcome =>
             {
-                var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, ct);
-                failures += videos.Count - videoItems.Count;
-                items.AddRange(videoItems);
-            }
-            var summary = await store.ImportAsync(bankName, items, cancellationToken: ct);
-            output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
-            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+                _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+                outcome["files"] = inputs.Count + videos.Count;
+                var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, out int failures);
+                if (videos.Count > 0)
+                {
+                    var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, ct);
+                    failures += videos.Count - videoItems.Count;
+                    items.AddRange(videoItems);
+                }
+                outcome["failed"] = failures;
+                var summary = await store.ImportAsync(bankName, items, progress: new AuditedProgress(outcome, null), cancellationToken: ct);
+                AuditedProgress.Record(outcome, summary);
+                output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
+                return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            });
         });
         return command;
     }
@@ -197,9 +209,17 @@ internal static class BankCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            return await CliAuditor.RunAsync(store, "bank.import", bankName, outcome => ImportAsync(store, bankName, parse, outcome, ct));
+        });
+        return command;
+
+        async Task<int> ImportAsync(IVigilStore store, string bankName, ParseResult parse, Dictionary<string, object?> outcome, CancellationToken ct)
+        {
             string path = parse.GetValue(file)!.FullName;
+            outcome["file"] = path;
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
             var listFormat = HashListFormats.Parse(parse.GetValue(format)!) ?? HashListReader.Detect(path);
+            outcome["format"] = listFormat.GetName();
             int invalid = 0;
             IEnumerable<ImportItem> Items()
             {
@@ -218,12 +238,20 @@ internal static class BankCommand
                 }
             }
             var progress = new ThrottledProgress(error);
-            var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) }, progress, ct);
-            progress.Done();
-            output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
-            return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        });
-        return command;
+            try
+            {
+                var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) },
+                    new AuditedProgress(outcome, progress), ct);
+                AuditedProgress.Record(outcome, summary);
+                progress.Done();
+                output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
+                return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            finally
+            {
+                outcome["invalid_lines"] = invalid;
+            }
+        }
     }
 
     internal static ImportItem ToImportItem(HashListEntry entry)
