@@ -45,6 +45,10 @@ public abstract class ApiKeyTests(IStoreBackend backend) : StoreContractTests(ba
         Assert.Contains("already exists", error.Message);
         await Assert.ThrowsAsync<ArgumentException>(() => test.Store.CreateApiKeyAsync(" padded", ApiKeyRole.Matcher, "h"));
         await Assert.ThrowsAsync<ArgumentException>(() => test.Store.CreateApiKeyAsync("", ApiKeyRole.Matcher, "h"));
+        // The audit log's own actors: a key named so could pass for an operator at the CLI, or for Vigil.
+        foreach (string reserved in new[] { "cli:root@host", "CLI:x", "vigil:psi", "Vigil:anything" })
+            Assert.Contains("may not start with", (await Assert.ThrowsAsync<ArgumentException>(() => test.Store.CreateApiKeyAsync(reserved, ApiKeyRole.Admin, "h"))).Message);
+        Assert.Equal("client:cli", (await test.Store.CreateApiKeyAsync("client:cli", ApiKeyRole.Matcher, "h9")).Name);
     }
 
     [Fact]
