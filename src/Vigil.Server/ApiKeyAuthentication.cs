@@ -11,14 +11,16 @@ public sealed record RequiresRole(params ApiKeyRole[] Roles);
 
 /// <summary>
 /// <c>Authorization: Bearer KEY</c> on every endpoint that declares <see cref="RequiresRole"/>: 401
-/// without a valid, unrevoked key, 403 when the key's role is not one the endpoint accepts.
+/// without a valid key (unknown, revoked, or past its expiry by the server's <see cref="TimeProvider"/>),
+/// 403 when the key's role is not one the endpoint accepts.
 /// Keys found in the store are cached briefly by hash so a lookup does not cost a database round
-/// trip; keys not found are not cached, so a flood of made-up keys cannot grow the cache. An address
-/// that sends many unknown or revoked keys gets 429 without a store read for a while
+/// trip; keys not found are not cached, so a flood of made-up keys cannot grow the cache. Expiry is
+/// checked on every request, cached or not, so a key stops working at its expiry to the moment. An
+/// address that sends many unknown, revoked or expired keys gets 429 without a store read for a while
 /// (<see cref="ServerSettings.FailedKeysPerSecondPerAddress"/>).
 /// </summary>
 public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings, FailedKeyLimiter failures,
-    ILogger<ApiKeyAuthentication> logger)
+    TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
 {
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new();
 
@@ -61,18 +63,18 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store
                 Refused(context, "too many failed keys");
                 context.Response.Headers.RetryAfter = "1";
                 await Problems.Write(context, StatusCodes.Status429TooManyRequests, "too many failed keys",
-                    $"this address sent more than {settings.FailedKeyBurstPerAddress} unknown or revoked keys lately; try again in a second");
+                    $"this address sent more than {settings.FailedKeyBurstPerAddress} unknown, revoked or expired keys lately; try again in a second");
                 return;
             }
             key = await store.FindApiKeyAsync(hash, context.RequestAborted);
             if (key is not null)
                 _cache[hash] = (key, DateTimeOffset.UtcNow + settings.KeyCacheTime);
         }
-        if (key is null || !key.IsActive)
+        if (key is null || !key.IsValidAt(clock.GetUtcNow()))
         {
             failures.RecordFailure(address);
-            Refused(context, key is null ? "unknown key" : $"revoked key '{key.Name}'");
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown or revoked");
+            Refused(context, key is null ? "unknown key" : key.IsActive ? $"expired key '{key.Name}'" : $"revoked key '{key.Name}'");
+            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown, revoked or expired");
             return;
         }
         if (key.Role != ApiKeyRole.Admin && Array.IndexOf(required.Roles, key.Role) < 0)

@@ -4,7 +4,7 @@ using System.Net;
 namespace Vigil.Server;
 
 /// <summary>
-/// Unknown or revoked keys per remote address: a token bucket each, holding up to
+/// Unknown, revoked or expired keys per remote address: a token bucket each, holding up to
 /// <see cref="ServerSettings.FailedKeyBurstPerAddress"/> failures and refilling at
 /// <see cref="ServerSettings.FailedKeysPerSecondPerAddress"/>. An address is limited while its bucket
 /// holds less than one whole token.
@@ -48,7 +48,7 @@ public sealed class FailedKeyLimiter
             return Refill(bucket, _clock.GetTimestamp()) < _unit;
     }
 
-    /// <summary>Counts one unknown or revoked key from the address.</summary>
+    /// <summary>Counts one unknown, revoked or expired key from the address.</summary>
     public void RecordFailure(IPAddress address)
     {
         long now = _clock.GetTimestamp();

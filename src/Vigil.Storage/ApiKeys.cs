@@ -23,10 +23,22 @@ public enum ApiKeyRole
 }
 
 /// <summary>A stored API key: its name and role; the key itself is never stored, only its SHA-256.</summary>
-public sealed record ApiKey(long Id, string Name, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+/// <param name="Id">The key's number in the store.</param>
+/// <param name="Name">Its unique name (who or what uses it); the audit log's actor for its requests.</param>
+/// <param name="Role">What it may do.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="RevokedAt">When it was revoked, or null.</param>
+/// <param name="ExpiresAt">When it stops working by itself, or null for a key that does not expire (every key made before expiry existed).</param>
+public sealed record ApiKey(long Id, string Name, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt = null)
 {
-    /// <summary>True until the key is revoked.</summary>
+    /// <summary>True until the key is revoked (whether it has expired is <see cref="IsExpiredAt"/>).</summary>
     public bool IsActive => RevokedAt is null;
+
+    /// <summary>True when the key has an expiry and <paramref name="now"/> is at or past it.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+
+    /// <summary>True when the key may be used at <paramref name="now"/>: neither revoked nor expired.</summary>
+    public bool IsValidAt(DateTimeOffset now) => IsActive && !IsExpiredAt(now);
 }
 
 /// <summary>Making and hashing API key secrets.</summary>
@@ -52,12 +64,27 @@ public static class ApiKeySecrets
     public static bool TryParseRole(string? name, out ApiKeyRole role) =>
         Enum.TryParse(name, ignoreCase: true, out role) && Enum.IsDefined(role) && !int.TryParse(name, out _);
 
-    /// <summary>Checks a key's name: 1 to 100 printable characters.</summary>
+    /// <summary>The audit log's actor prefix for the command line (<c>cli:USER@HOST</c>); no key's name starts with it.</summary>
+    public const string CliActorPrefix = "cli:";
+
+    /// <summary>The audit log's actor prefix for Vigil's own work (<c>vigil:psi</c>); no key's name starts with it.</summary>
+    public const string VigilActorPrefix = "vigil:";
+
+    /// <summary>
+    /// Checks a key's name: 1 to 100 printable characters, not starting with <see cref="CliActorPrefix"/>
+    /// or <see cref="VigilActorPrefix"/> (in any case): the audit log names a key's requests by the
+    /// key's name, so such a key could pass for an operator at the command line or for Vigil itself.
+    /// </summary>
     public static void ValidateName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length is 0 or > 100 || name.Any(char.IsControl) || name.Trim().Length != name.Length)
             throw new ArgumentException($"API key name '{name}' must be 1 to 100 printable characters without leading or trailing spaces", nameof(name));
+        foreach (string reserved in (ReadOnlySpan<string>)[CliActorPrefix, VigilActorPrefix])
+        {
+            if (name.StartsWith(reserved, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"API key name '{name}' may not start with '{reserved}': the audit log keeps that for its own actors", nameof(name));
+        }
     }
 
     private static string Base64Url(byte[] bytes) =>

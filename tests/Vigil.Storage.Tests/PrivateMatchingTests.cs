@@ -178,9 +178,12 @@ public sealed class SqlitePrivateMatchingTests() : PrivateMatchingTests(SqliteBa
         string path = directory.File("vigil.db");
         await using (var old = await SqliteVigilStore.OpenAsync(path, SqliteMigrations.All.Take(4).ToList(), CancellationToken.None))
         {
-            await old.CreateApiKeyAsync("first", ApiKeyRole.Matcher, "h1");
-            await old.CreateApiKeyAsync("second", ApiKeyRole.Reviewer, "h2");
-            await old.RevokeApiKeyAsync("second");
+            // The rows as Vigil wrote them then (today's store writes columns that schema lacks).
+            using var connection = await old.OpenConnectionAsync(CancellationToken.None);
+            SchemaTests.Scalar(connection, """
+                INSERT INTO api_keys (name, role, key_hash, created_at, revoked_at)
+                VALUES ('first', 'matcher', 'h1', 1000000, NULL), ('second', 'reviewer', 'h2', 2000000, 3000000)
+                """);
         }
         await using var store = await SqliteVigilStore.OpenAsync(path);
         var keys = await store.ListApiKeysAsync();

@@ -4,7 +4,7 @@ using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil apikey create|list|revoke</c>: the keys the service accepts (stored hashed, one role each).</summary>
+/// <summary><c>vigil apikey create|list|revoke</c>: the keys the service accepts (stored hashed, one role each, optionally expiring).</summary>
 internal static class ApiKeyCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -25,16 +25,44 @@ internal static class ApiKeyCommand
         };
         role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer", "device");
         var name = new Option<string>("--name", "-n") { Description = "A name for the key (who or what uses it)", Required = true };
-        var command = new Command("create", "Create a key; it is printed once, alone on the last line, and stored only as its SHA-256") { role, name };
+        var expiresIn = new Option<TimeSpan?>("--expires-in")
+        {
+            Description = "Let the key stop working by itself after this long: a whole number and s, m, h or d, e.g. 12h or 90d " +
+                          "(default: it works until revoked)",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (KeyLifetime.TryParse(text, out var lifetime, out string why))
+                    return lifetime;
+                result.AddError(why);
+                return null;
+            },
+        };
+        var command = new Command("create", "Create a key; it is printed once, alone on the last line, and stored only as its SHA-256")
+        {
+            role, name, expiresIn,
+        };
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             ApiKeySecrets.TryParseRole(parse.GetValue(role), out var keyRole);
-            string secret = ApiKeySecrets.Generate();
-            var key = await store.CreateApiKeyAsync(parse.GetValue(name)!, keyRole, ApiKeySecrets.Hash(secret), ct);
-            error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)} in {store.Location}; keep it now, it cannot be shown again:");
-            output.WriteLine(secret);
-            return ExitCodes.Success;
+            DateTimeOffset? expiresAt = parse.GetValue(expiresIn) is { } lifetime ? DateTimeOffset.UtcNow + lifetime : null;
+            string keyName = parse.GetValue(name)!;
+            // The audit entry names the key and its id, never the secret or its hash.
+            return await CliAuditor.RunAsync(store, "apikey.create", keyName, async outcome =>
+            {
+                outcome["role"] = ApiKeySecrets.RoleName(keyRole);
+                outcome["expires_at"] = expiresAt;
+                string secret = ApiKeySecrets.Generate();
+                var key = await store.CreateApiKeyAsync(keyName, keyRole, ApiKeySecrets.Hash(secret), expiresAt, ct);
+                outcome["id"] = key.Id;
+                outcome["expires_at"] = key.ExpiresAt;
+                string expiry = key.ExpiresAt is { } at ? $", expiring {Time(at)}" : "";
+                error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)}{expiry} in {store.Location}; keep it now, it cannot be shown again:");
+                output.WriteLine(secret);
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -43,11 +71,12 @@ internal static class ApiKeyCommand
     {
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("list", "List the keys (names, roles, when created and revoked; never the keys)") { format };
+        var command = new Command("list", "List the keys (names, roles, when created, revoked and expiring; never the keys)") { format };
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var keys = await store.ListApiKeysAsync(ct);
+            var now = DateTimeOffset.UtcNow;
             if (parse.GetValue(format) == "json")
             {
                 output.WriteLine(JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, object?>
@@ -56,6 +85,8 @@ internal static class ApiKeyCommand
                     ["role"] = ApiKeySecrets.RoleName(k.Role),
                     ["created_at"] = k.CreatedAt,
                     ["revoked_at"] = k.RevokedAt,
+                    ["expires_at"] = k.ExpiresAt,
+                    ["expired"] = k.IsExpiredAt(now),
                 })));
                 return ExitCodes.Success;
             }
@@ -65,13 +96,18 @@ internal static class ApiKeyCommand
                 return ExitCodes.Success;
             }
             int width = Math.Max(4, keys.Max(k => k.Name.Length));
-            output.WriteLine($"{"NAME".PadRight(width)}  ROLE      CREATED               REVOKED");
+            output.WriteLine($"{"NAME".PadRight(width)}  ROLE      CREATED               REVOKED               EXPIRES");
             foreach (var k in keys)
-                output.WriteLine($"{k.Name.PadRight(width)}  {ApiKeySecrets.RoleName(k.Role),-8}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {(k.RevokedAt is { } r ? r.ToString("yyyy-MM-dd HH:mm:ss") + "Z" : "-")}");
+            {
+                string expires = k.ExpiresAt is { } e ? Time(e) + (k.IsExpiredAt(now) ? " (expired)" : "") : "-";
+                output.WriteLine($"{k.Name.PadRight(width)}  {ApiKeySecrets.RoleName(k.Role),-8}  {Time(k.CreatedAt)}  {(k.RevokedAt is { } r ? Time(r) : "-"),-20}  {expires}");
+            }
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z";
 
     private static Command CreateRevoke(TextWriter output)
     {
@@ -81,10 +117,15 @@ internal static class ApiKeyCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string keyName = parse.GetValue(name)!;
-            if (!await store.RevokeApiKeyAsync(keyName, ct))
-                throw new StoreException($"no active API key named '{keyName}'");
-            output.WriteLine($"revoked API key '{keyName}'");
-            return ExitCodes.Success;
+            return await CliAuditor.RunAsync(store, "apikey.revoke", keyName, async outcome =>
+            {
+                if (!await store.RevokeApiKeyAsync(keyName, ct))
+                    throw new StoreException($"no active API key named '{keyName}'");
+                if ((await store.ListApiKeysAsync(ct)).FirstOrDefault(k => k.Name == keyName) is { } key)
+                    outcome["id"] = key.Id;
+                output.WriteLine($"revoked API key '{keyName}'");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }

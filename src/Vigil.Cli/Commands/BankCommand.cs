@@ -46,13 +46,15 @@ internal static class BankCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var bank = await store.CreateBankAsync(new NewBank(parse.GetValue(name)!)
+            var request = new NewBank(parse.GetValue(name)!) { IsNegative = parse.GetValue(negative), Labels = parse.GetValue(labels) ?? [] };
+            return await CliAuditor.RunAsync(store, "bank.create", request.Name, async outcome =>
             {
-                IsNegative = parse.GetValue(negative),
-                Labels = parse.GetValue(labels) ?? [],
-            }, ct);
-            output.WriteLine($"created bank {bank.Name}{(bank.IsNegative ? " (negative)" : "")} in {store.Location}");
-            return ExitCodes.Success;
+                outcome["negative"] = request.IsNegative;
+                outcome["labels"] = request.Labels;
+                var bank = await store.CreateBankAsync(request, ct);
+                output.WriteLine($"created bank {bank.Name}{(bank.IsNegative ? " (negative)" : "")} in {store.Location}");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -126,21 +128,26 @@ internal static class BankCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
-            long count = await store.CountContentAsync(bankName, ct);
-            if (!parse.GetValue(yes) && Terminal.CanAsk)
+            return await CliAuditor.RunAsync(store, "bank.delete", bankName, async outcome =>
             {
-                string? answer = Terminal.Ask(error, $"delete bank {bankName} and its {count:N0} items from {store.Location}? type the bank's name to confirm: ");
-                if (answer?.Trim() != bankName)
+                _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+                long count = await store.CountContentAsync(bankName, ct);
+                if (!parse.GetValue(yes) && Terminal.CanAsk)
                 {
-                    error.WriteLine($"error: not confirmed; bank {bankName} was not deleted (give --yes to skip the question)");
-                    return ExitCodes.Failure;
+                    string? answer = Terminal.Ask(error, $"delete bank {bankName} and its {count:N0} items from {store.Location}? type the bank's name to confirm: ");
+                    if (answer?.Trim() != bankName)
+                    {
+                        outcome["confirmed"] = false;
+                        error.WriteLine($"error: not confirmed; bank {bankName} was not deleted (give --yes to skip the question)");
+                        return ExitCodes.Failure;
+                    }
                 }
-            }
-            if (!await store.DeleteBankAsync(bankName, ct))
-                throw new BankNotFoundException(bankName);
-            output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
-            return ExitCodes.Success;
+                if (!await store.DeleteBankAsync(bankName, ct))
+                    throw new BankNotFoundException(bankName);
+                outcome["items"] = count;
+                output.WriteLine($"deleted bank {bankName} ({count:N0} items)");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -164,20 +171,26 @@ internal static class BankCommand
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
-            int total = inputs.Count + videos.Count;
-            var progress = new CommandProgress(error, "files hashed", total, plainLines: total >= CommandProgress.PlainLinesFromFiles);
-            var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, progress, out int failures);
-            if (videos.Count > 0)
+            return await CliAuditor.RunAsync(store, "bank.add", bankName, async outcome =>
             {
-                var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, progress, ct);
-                failures += videos.Count - videoItems.Count;
-                items.AddRange(videoItems);
-            }
-            progress.Finish();
-            var summary = await store.ImportAsync(bankName, items, cancellationToken: ct);
-            output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
-            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+                _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+                int total = inputs.Count + videos.Count;
+                outcome["files"] = total;
+                var progress = new CommandProgress(error, "files hashed", total, plainLines: total >= CommandProgress.PlainLinesFromFiles);
+                var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, progress, out int failures);
+                if (videos.Count > 0)
+                {
+                    var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, progress, ct);
+                    failures += videos.Count - videoItems.Count;
+                    items.AddRange(videoItems);
+                }
+                progress.Finish();
+                outcome["failed"] = failures;
+                var summary = await store.ImportAsync(bankName, items, progress: new AuditedProgress(outcome, null), cancellationToken: ct);
+                AuditedProgress.Record(outcome, summary);
+                output.WriteLine($"{bankName}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, failed {failures:N0}");
+                return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            });
         });
         return command;
     }
@@ -212,14 +225,23 @@ internal static class BankCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string bankName = parse.GetValue(name)!;
-            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
+            return await CliAuditor.RunAsync(store, "bank.import", bankName, outcome => ImportAsync(store, bankName, parse, outcome, ct));
+        });
+        return command;
+
+        async Task<int> ImportAsync(IVigilStore store, string bankName, ParseResult parse, Dictionary<string, object?> outcome, CancellationToken ct)
+        {
             string path = parse.GetValue(file)!.FullName;
+            outcome["file"] = path;
+            _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
             if (HashListReader.DescribeBinary(path) is { } binary)
             {
+                outcome["refused"] = binary;
                 error.WriteLine($"error: {parse.GetValue(file)!.Name} is {binary}, not a hash list; to hash media into a bank use 'vigil bank add {bankName} FILE...'");
                 return ExitCodes.Failure;
             }
             var listFormat = HashListFormats.Parse(parse.GetValue(format)!) ?? HashListReader.Detect(path);
+            outcome["format"] = listFormat.GetName();
             int invalid = 0;
             IEnumerable<ImportItem> Items()
             {
@@ -240,13 +262,20 @@ internal static class BankCommand
             var latest = new ImportSummary(0, 0, 0, 0);
             var progress = new CommandProgress(error, "items", total: null,
                 () => $": {latest.Added:N0} added, {latest.Unchanged:N0} already present, {latest.Removed:N0} removed");
-            var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) },
-                new SerialProgress<ImportSummary>(value => { latest = value; progress.Report(value.Total); }), ct);
-            progress.Finish();
-            output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
-            return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        });
-        return command;
+            try
+            {
+                var summary = await store.ImportAsync(bankName, Items(), new ImportOptions { BatchSize = parse.GetValue(batch) },
+                    new AuditedProgress(outcome, new SerialProgress<ImportSummary>(value => { latest = value; progress.Report(value.Total); })), ct);
+                AuditedProgress.Record(outcome, summary);
+                progress.Finish();
+                output.WriteLine($"{bankName}: imported {Path.GetFileName(path)} as {listFormat.GetName()}: added {summary.Added:N0}, already present {summary.Unchanged:N0}, removed {summary.Removed:N0}, removals not found {summary.NotFound:N0}, invalid lines {invalid:N0}");
+                return invalid == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            finally
+            {
+                outcome["invalid_lines"] = invalid;
+            }
+        }
     }
 
     internal static ImportItem ToImportItem(HashListEntry entry)

@@ -60,9 +60,20 @@ internal static class PsiCommand
                 error.WriteLine($"error: --min-banks must be 1 to the number of --bank banks ({named}), not {required}");
                 return ExitCodes.Usage;
             }
+            return await CliAuditor.RunAsync(store, "psi.publish", string.Join(',', names), outcome => PublishAsync(store, parse, names, required, outcome, ct));
+        });
+        return command;
+
+        async Task<int> PublishAsync(IVigilStore store, ParseResult parse, string[] names, int required, Dictionary<string, object?> outcome, CancellationToken ct)
+        {
+            string dir = Path.GetFullPath(parse.GetValue(outDir)!);
+            outcome["out"] = dir;
+            outcome["mode"] = parse.GetValue(mode);
+            outcome["threshold"] = parse.GetValue(threshold);
+            outcome["min_banks"] = required;
             var entries = required <= 1 ? await ReadListAsync(store, names, error, ct) : await ReadListInBanksAsync(store, names, required, error, ct);
             ulong listVersion = (ulong)await store.GetLatestChangeSeqAsync(ct);
-            string dir = parse.GetValue(outDir)!;
+            outcome["list_version"] = listVersion;
             Directory.CreateDirectory(dir);
             string keyPath = Path.Combine(dir, "server.key");
             var key = File.Exists(keyPath) ? ServerKey.Import(await File.ReadAllBytesAsync(keyPath, ct)) : null;
@@ -71,6 +82,7 @@ internal static class PsiCommand
                 key = ServerKey.Generate();
                 await SecretFile.WriteNewAsync(keyPath, key.Export(), ct);
                 error.WriteLine($"vigil: made a new server key {keyPath} (keep it secret; keep it across list versions)");
+                outcome["new_server_key"] = true;
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var bands = parse.GetValue(mode) == "banded" ? BandParameters.Default() : null;
@@ -85,14 +97,15 @@ internal static class PsiCommand
             int hashes = bands is null ? distinct : CountDistinct(entries);
             var manifest = Manifest.Describe(table, pdata, parse.GetValue(threshold), names, hashes, dropped, required).SignWith(key);
             await File.WriteAllTextAsync(Path.Combine(dir, ManifestFile), manifest.ToJson(), ct);
+            outcome["entries"] = manifest.Entries;
+            outcome["pdata_sha256"] = manifest.PdataSha256;
             string items = bands is null ? "" : $" ({distinct:N0} band items, {bands.ProbeCount} probes per photo)";
             output.WriteLine($"pdata: {manifest.Entries:N0} entries{items} in {table.SlotCount:N0} slots, {table.Mode} mode, {pdata.Length / 1e6:F1} MB, built in {clock.Elapsed.TotalSeconds:F1} s; list version {listVersion}; threshold {manifest.Threshold}");
             output.WriteLine($"root:  {manifest.PdataSha256}");
             if (dropped > 0)
                 error.WriteLine($"warning: {dropped} {(bands is null ? "entries" : "band items")} could not be placed and will not match");
             return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 
     /// <summary>Every PDQ hash of the banks' enabled content, as bytes (repeats are merged by the table).</summary>

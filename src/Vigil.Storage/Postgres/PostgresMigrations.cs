@@ -267,5 +267,10 @@ internal static class PostgresMigrations
             CREATE INDEX review_cases_status ON review_cases (status, id);
             CREATE INDEX review_cases_account ON review_cases (account) WHERE account IS NOT NULL;
             """),
+        new(6, "api key expiry", """
+            -- As in SQLite: when a key stops working by itself; NULL, as for every key made before
+            -- this step, is a key that does not expire.
+            ALTER TABLE api_keys ADD COLUMN expires_at timestamptz;
+            """),
     ];
 }

@@ -5,22 +5,28 @@ namespace Vigil.Storage.Postgres;
 
 public sealed partial class PostgresVigilStore
 {
-    private const string ApiKeyColumns = "id, name, role, created_at, revoked_at";
+    private const string ApiKeyColumns = "id, name, role, created_at, revoked_at, expires_at";
 
     /// <inheritdoc/>
-    public async Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default)
+    public Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default) =>
+        CreateApiKeyAsync(name, role, keyHash, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, DateTimeOffset? expiresAt,
+        CancellationToken cancellationToken = default)
     {
         ApiKeySecrets.ValidateName(name);
         ArgumentException.ThrowIfNullOrEmpty(keyHash);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            INSERT INTO api_keys (name, role, key_hash, created_at) VALUES ($1, $2, $3, $4)
+            INSERT INTO api_keys (name, role, key_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
             RETURNING {ApiKeyColumns}
             """,
             PostgresRows.Param(name, NpgsqlDbType.Text),
             PostgresRows.Param(ApiKeySecrets.RoleName(role), NpgsqlDbType.Text),
             PostgresRows.Param(keyHash, NpgsqlDbType.Text),
-            PostgresRows.Param(PostgresRows.ToDatabase(DateTimeOffset.UtcNow), NpgsqlDbType.TimestampTz));
+            PostgresRows.Param(PostgresRows.ToDatabase(DateTimeOffset.UtcNow), NpgsqlDbType.TimestampTz),
+            PostgresRows.Param(expiresAt is { } expiry ? (object)PostgresRows.ToDatabase(expiry) : null, NpgsqlDbType.TimestampTz));
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -72,6 +78,7 @@ public sealed partial class PostgresVigilStore
         if (!ApiKeySecrets.TryParseRole(reader.GetString(2), out var role))
             throw new StoreException($"API key '{reader.GetString(1)}' has an unknown role '{reader.GetString(2)}'");
         return new ApiKey(reader.GetInt64(0), reader.GetString(1), role, PostgresRows.ReadTime(reader, 3),
-            reader.IsDBNull(4) ? null : PostgresRows.ReadTime(reader, 4));
+            reader.IsDBNull(4) ? null : PostgresRows.ReadTime(reader, 4),
+            reader.IsDBNull(5) ? null : PostgresRows.ReadTime(reader, 5));
     }
 }

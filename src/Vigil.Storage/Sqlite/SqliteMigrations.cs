@@ -212,5 +212,10 @@ internal static class SqliteMigrations
             CREATE INDEX review_cases_status ON review_cases (status, id);
             CREATE INDEX review_cases_account ON review_cases (account) WHERE account IS NOT NULL;
             """),
+        new(6, "api key expiry", """
+            -- When a key stops working by itself (microseconds since the epoch); NULL, as for every
+            -- key made before this step, is a key that does not expire.
+            ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+            """),
     ];
 }

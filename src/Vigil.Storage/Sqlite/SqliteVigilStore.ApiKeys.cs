@@ -4,23 +4,29 @@ namespace Vigil.Storage.Sqlite;
 
 public sealed partial class SqliteVigilStore
 {
-    private const string ApiKeyColumns = "id, name, role, created_at, revoked_at";
+    private const string ApiKeyColumns = "id, name, role, created_at, revoked_at, expires_at";
 
     /// <inheritdoc/>
-    public async Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default)
+    public Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default) =>
+        CreateApiKeyAsync(name, role, keyHash, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, DateTimeOffset? expiresAt,
+        CancellationToken cancellationToken = default)
     {
         ApiKeySecrets.ValidateName(name);
         ArgumentException.ThrowIfNullOrEmpty(keyHash);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO api_keys (name, role, key_hash, created_at) VALUES ($name, $role, $hash, $created)
+            INSERT INTO api_keys (name, role, key_hash, created_at, expires_at) VALUES ($name, $role, $hash, $created, $expires)
             RETURNING {ApiKeyColumns}
             """;
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$role", ApiKeySecrets.RoleName(role));
         command.Parameters.AddWithValue("$hash", keyHash);
         command.Parameters.AddWithValue("$created", UnixMicros.Now());
+        command.Parameters.AddWithValue("$expires", expiresAt is { } expiry ? (object)UnixMicros.From(expiry) : DBNull.Value);
         try
         {
             using var reader = command.ExecuteReader();
@@ -75,6 +81,7 @@ public sealed partial class SqliteVigilStore
         if (!ApiKeySecrets.TryParseRole(reader.GetString(2), out var role))
             throw new StoreException($"API key '{reader.GetString(1)}' has an unknown role '{reader.GetString(2)}'");
         return new ApiKey(reader.GetInt64(0), reader.GetString(1), role, UnixMicros.ToTime(reader.GetInt64(3)),
-            reader.IsDBNull(4) ? null : UnixMicros.ToTime(reader.GetInt64(4)));
+            reader.IsDBNull(4) ? null : UnixMicros.ToTime(reader.GetInt64(4)),
+            reader.IsDBNull(5) ? null : UnixMicros.ToTime(reader.GetInt64(5)));
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// How long a new API key lives (<c>vigil apikey create --expires-in</c>): a whole number and a unit,
+/// <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c> (seconds, minutes, hours, days), e.g. <c>12h</c> or
+/// <c>90d</c>; more than zero and at most <see cref="MaxDays"/> days.
+/// </summary>
+internal static class KeyLifetime
+{
+    /// <summary>The longest lifetime accepted: 100 years (longer is a key that never expires: leave the option out).</summary>
+    public const int MaxDays = 36_500;
+
+    /// <summary>Parses a lifetime; false with a message for people when <paramref name="text"/> is not one.</summary>
+    public static bool TryParse(string text, out TimeSpan lifetime, out string error)
+    {
+        lifetime = default;
+        error = "";
+        string number = text.Length > 1 ? text[..^1] : "";
+        TimeSpan unit = text.Length > 1 ? UnitOf(text[^1]) : default;
+        bool negative = number.StartsWith('-');
+        string digits = negative ? number[1..] : number;
+        if (unit == default || digits.Length == 0 || !digits.All(char.IsAsciiDigit))
+        {
+            error = $"--expires-in must be a whole number followed by s, m, h or d (seconds, minutes, hours, days), e.g. 12h or 90d; not '{text}'";
+            return false;
+        }
+        if (negative || digits.All(c => c == '0'))
+        {
+            error = $"--expires-in must be more than zero, not '{text}' (leave the option out for a key that does not expire)";
+            return false;
+        }
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count > TimeSpan.FromDays(MaxDays) / unit)
+        {
+            error = $"--expires-in must be at most {MaxDays}d (100 years), not '{text}' (leave the option out for a key that does not expire)";
+            return false;
+        }
+        lifetime = count * unit;
+        return true;
+    }
+
+    private static TimeSpan UnitOf(char unit) => unit switch
+    {
+        's' => TimeSpan.FromSeconds(1),
+        'm' => TimeSpan.FromMinutes(1),
+        'h' => TimeSpan.FromHours(1),
+        'd' => TimeSpan.FromDays(1),
+        _ => default,
+    };
+}
