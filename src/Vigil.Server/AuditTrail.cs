@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Vigil.Server.Audit;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -12,8 +13,13 @@ namespace Vigil.Server;
 /// has committed: changes use it so that nothing is acknowledged before its entry is on disk, while
 /// lookups use <see cref="RecordAsync"/> and may lose the last few entries to a crash.
 /// </summary>
-public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : BackgroundService
+public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger, AuditCheckpointWriter? checkpoints = null) : BackgroundService
 {
+    private AuditEntry? _head;
+
+    /// <summary>The last entry this service wrote (null before its first).</summary>
+    public AuditEntry? Head => Volatile.Read(ref _head);
+
     /// <summary>Item key where an endpoint may leave a short outcome (e.g. banks matched) for the audit entry.</summary>
     public const string OutcomeItem = "vigil.audit.outcome";
 
@@ -48,7 +54,7 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
         // Not stoppingToken: on shutdown the writer is completed and the loop drains what is queued.
         var batch = new List<Pending>(MaxBatch);
         var records = new List<AuditRecord>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await NextBatchReadyAsync())
         {
             batch.Clear();
             records.Clear();
@@ -59,7 +65,8 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
             }
             try
             {
-                await store.AppendAuditAsync(records, CancellationToken.None);
+                var appended = await store.AppendAuditAsync(records, CancellationToken.None);
+                Volatile.Write(ref _head, appended[^1]);
                 foreach (var pending in batch)
                     pending.Written?.TrySetResult();
             }
@@ -68,7 +75,27 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
                 logger.LogError(e, "could not write {Count} audit entries at once; writing them one by one", batch.Count);
                 await AppendOneByOneAsync(batch);
             }
+            if (checkpoints is not null && checkpoints.DueIn <= TimeSpan.Zero && Head is { } head)
+                checkpoints.Write(head);
         }
+        // Drained: the final head is checkpointed, so a clean stop leaves nothing unsigned.
+        if (checkpoints is not null && Head is { } last)
+            checkpoints.Write(last);
+    }
+
+    /// <summary>Waits for events; while idle with an unsigned head, checkpoints it when due.</summary>
+    private async Task<bool> NextBatchReadyAsync()
+    {
+        var ready = _queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+        while (!ready.IsCompleted && checkpoints is not null && checkpoints.IsNew(Head))
+        {
+            var due = checkpoints.DueIn;
+            if (due > TimeSpan.Zero)
+                await Task.WhenAny(ready, Task.Delay(due));
+            if (!ready.IsCompleted && checkpoints.DueIn <= TimeSpan.Zero)
+                checkpoints.Write(Head!);
+        }
+        return await ready;
     }
 
     private async Task AppendOneByOneAsync(List<Pending> batch)
@@ -77,7 +104,8 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
         {
             try
             {
-                await store.AppendAuditAsync([pending.Record], CancellationToken.None);
+                var appended = await store.AppendAuditAsync([pending.Record], CancellationToken.None);
+                Volatile.Write(ref _head, appended[^1]);
                 pending.Written?.TrySetResult();
             }
             catch (Exception e)

@@ -68,4 +68,7 @@ public sealed record ServerSettings
 
     /// <summary>Most vouchers one <c>POST /v1/vouchers</c> may carry (default 10,000; 413 beyond it).</summary>
     public int MaxVouchersPerUpload { get; init; } = 10_000;
+
+    /// <summary>Signed checkpoints of the audit log's head (off when null); see docs/audit.md.</summary>
+    public Audit.AuditCheckpointSettings? AuditCheckpoints { get; init; }
 }

@@ -49,6 +49,11 @@ public static class VigilServer
         builder.Services.AddSingleton<FailedKeyLimiter>();
         builder.Services.AddSingleton<MatcherHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MatcherHost>());
+        if (settings.AuditCheckpoints is { } checkpoints)
+        {
+            builder.Services.AddSingleton(checkpoints);
+            builder.Services.AddSingleton<Audit.AuditCheckpointWriter>();
+        }
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddSingleton(services => new MediaService(settings, HashUrlAllowList.Parse(settings.HashUrlAllowList),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vigil.Hashing.Signals;
+using Vigil.Server.Audit;
 using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
@@ -11,12 +12,12 @@ internal static class AuditCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var command = new Command("audit", "The audit log: verify its hash chain, list its entries");
-        command.Subcommands.Add(CreateVerify(output));
+        command.Subcommands.Add(CreateVerify(output, error));
         command.Subcommands.Add(CreateList(output, error));
         return command;
     }
 
-    private static Command CreateVerify(TextWriter output)
+    private static Command CreateVerify(TextWriter output, TextWriter error)
     {
         var head = new Option<string?>("--head")
         {
@@ -32,21 +33,55 @@ internal static class AuditCommand
                 },
             },
         };
+        var checkpointFile = new Option<FileInfo>("--checkpoints", "--checkpoint")
+        {
+            Description = "The service's signed checkpoint file (serve --audit-checkpoints): fail if the log disagrees with any checkpoint, " +
+                          "which shows a chain rewritten and recomputed by someone with write access to the database",
+            HelpName = "FILE",
+        };
+        checkpointFile.AcceptExistingOnly();
+        var key = new Option<string?>("--key")
+        {
+            Description = "The audit signing key's public key to pin (64 hex digits, or a file holding them, or the key file itself); " +
+                          "without it the checkpoints are checked only against the key they name",
+            HelpName = "HEX|FILE",
+        };
         var command = new Command("verify",
             "Check the audit log's SHA-256 chain from the first entry; exit 1 naming the first broken entry. " +
-            "Keep the printed head hash elsewhere and give it to a later 'verify --head' to detect entries cut off the end")
+            "Keep the printed head hash elsewhere and give it to a later 'verify --head', or give the service's signed --checkpoints, " +
+            "to detect entries cut off the end or a rewritten chain")
         {
-            head,
+            head, checkpointFile, key,
         };
         command.SetAction(async (parse, ct) =>
         {
             string? expected = parse.GetValue(head);
             long? expectedSeq = expected == AuditChain.GenesisHash ? 0 : null;
+            AuditCheckpointCheck? checkpoints = null;
+            if (parse.GetValue(checkpointFile) is { } checkpointPath)
+            {
+                if (!PinnedKey.TryRead(parse.GetValue(key), out byte[]? pinned, out string? keyError))
+                {
+                    error.WriteLine($"error: --key: {keyError}");
+                    return ExitCodes.Usage;
+                }
+                checkpoints = AuditCheckpointCheck.Load(checkpointPath.FullName, pinned);
+            }
+            else if (parse.GetValue(key) is not null)
+            {
+                error.WriteLine("error: --key pins the key of --checkpoints FILE; give the checkpoint file too");
+                return ExitCodes.Usage;
+            }
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var result = await AuditChain.CheckAsync(Watch(store.ReadAuditAsync(0, ct)), ct);
             if (result.Break is { } broken)
             {
                 output.WriteLine($"audit log broken at entry {broken.Seq}: {broken.Reason}");
+                return ExitCodes.Failure;
+            }
+            if (checkpoints?.Problem() is { } disagreement)
+            {
+                output.WriteLine($"audit log does not match its checkpoints: {disagreement}");
                 return ExitCodes.Failure;
             }
             if (expected is not null && expectedSeq is null)
@@ -58,12 +93,24 @@ internal static class AuditCommand
             output.WriteLine($"audit log intact: {result.Count} entries, head {result.HeadHash}");
             if (expectedSeq is { } seq)
                 output.WriteLine($"the recorded head is entry {seq}; {result.Count - seq} entries since");
+            if (checkpoints is { Latest: { } latest })
+            {
+                output.WriteLine($"checkpoints: all {checkpoints.Count:N0} agree; the latest, signed at {latest.At:u}, covers entries 1 to {latest.Seq:N0} " +
+                                 $"({result.Count - latest.Seq:N0} entries since are covered by the chain alone)");
+                if (!checkpoints.IsPinned)
+                    error.WriteLine($"warning: the checkpoints were checked against the key they name ({latest.Key}); pin it with --key to rule out a re-signed file");
+            }
+            else if (checkpoints is not null)
+            {
+                output.WriteLine("checkpoints: the file holds none yet");
+            }
             return ExitCodes.Success;
 
             async IAsyncEnumerable<AuditEntry> Watch(IAsyncEnumerable<AuditEntry> entries)
             {
                 await foreach (var entry in entries)
                 {
+                    checkpoints?.Observe(entry);
                     if (expected is not null && string.Equals(entry.Hash, expected, StringComparison.Ordinal))
                         expectedSeq = entry.Seq;
                     yield return entry;
