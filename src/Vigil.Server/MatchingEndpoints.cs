@@ -84,29 +84,33 @@ public static partial class MatchingEndpoints
         return Results.Json(new Dictionary<string, object> { ["matches"] = matches });
     }
 
-    /// <summary>HMA's compare: per signal type, two hashes in, <c>[match, {"distance": n}]</c> out.</summary>
-    private static async Task<IResult> CompareAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>HMA's words for compare bodies: an unknown signal type, a value that is not a list, a hash that is not a string.</summary>
+    private static readonly JsonBodyProblems CompareProblems = new()
     {
-        var (body, error) = await CurationEndpoints.ReadJsonObjectAsync(request, ct);
+        UnknownField = field => Problems.Result(400, $"No such SignalType '{field}'", $"known: {CurationEndpoints.KnownTypes()}"),
+        InvalidField = path => path.IndexOf('[') is > 0 and int at
+            ? Problems.Result(400, $"Invalid {path[..at]} hash", "each hash must be a string")
+            : Problems.Result(400, $"Comparison hashes for {path} was not a list", "send {\"pdq\": [\"<hex A>\", \"<hex B>\"]}"),
+    };
+
+    /// <summary>HMA's compare: per signal type, two hashes in, <c>[match, {"distance": n}]</c> out.</summary>
+    private static async Task<IResult> CompareAsync(HttpContext context, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.CompareBody, CompareProblems, ct);
         if (error is not null)
             return error;
         var result = new Dictionary<string, object[]>(StringComparer.Ordinal);
-        foreach (var property in body.EnumerateObject())
+        foreach (var (type, pair) in body!.Given())
         {
-            string name = property.Name;
-            if (property.Value.ValueKind != JsonValueKind.Array)
-                return Problems.Result(400, $"Comparison hashes for {name} was not a list", "send {\"pdq\": [\"<hex A>\", \"<hex B>\"]}");
-            if (property.Value.GetArrayLength() != 2)
-                return Problems.Result(400, "Comparison hash list length must be exactly 2", $"got {property.Value.GetArrayLength()} for {name}");
-            if (!SignalType.TryFromName(name, out var type))
-                return Problems.Result(400, $"No such SignalType '{name}'", $"known: {CurationEndpoints.KnownTypes()}");
+            string name = type.Name;
+            if (pair.Length != 2)
+                return Problems.Result(400, "Comparison hash list length must be exactly 2", $"got {pair.Length} for {name}");
             var values = new string[2];
             for (int i = 0; i < 2; i++)
             {
-                var element = property.Value[i];
-                if (element.ValueKind != JsonValueKind.String)
+                if (pair[i] is null)
                     return Problems.Result(400, $"Invalid {name} hash", "each hash must be a string");
-                if (!type.TryNormalize(element.GetString(), out string? value, out string? why))
+                if (!type.TryNormalize(pair[i], out string? value, out string? why))
                     return Problems.Result(400, $"Invalid {name} hash", why);
                 values[i] = value;
             }

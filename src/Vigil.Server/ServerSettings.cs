@@ -37,6 +37,12 @@ public sealed record ServerSettings
     public long MaxUploadBytes { get; init; } = 50L * 1024 * 1024;
 
     /// <summary>
+    /// The largest JSON request body, in bytes (default 1 MiB): bank, signal, content and compare
+    /// requests are a few hundred bytes. Larger ones get 413.
+    /// </summary>
+    public long MaxJsonBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
     /// URL prefixes (<c>scheme://host[:port][/path]</c>) that <c>GET /h/hash?url=</c> and
     /// <c>POST /c/bank/NAME/content?url=</c> may fetch, compared after parsing: same scheme, same
     /// host, same port, and the path inside the prefix's path. Only http and https. Empty (the

@@ -28,6 +28,9 @@ public abstract class LiveServerTest : IAsyncLifetime
 
     protected long BridgeId { get; private set; }
 
+    /// <summary>The running server's address, e.g. <c>http://127.0.0.1:54321/</c> (for raw requests over a socket).</summary>
+    protected Uri Address => _http.BaseAddress!;
+
     /// <summary>The running server's services (to wait for its background work).</summary>
     protected IServiceProvider Services => _app.Services;
 
