@@ -25,7 +25,7 @@ public static partial class MatchingEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/m/raw_lookup", RawLookupAsync).WithMetadata(Matcher);
         app.MapPost("/m/compare", CompareAsync).WithMetadata(Matcher);
-        app.MapGet("/m/index/status", IndexStatus).WithMetadata(Matcher);
+        app.MapGet("/m/index/status", IndexStatusAsync).WithMetadata(Matcher);
         app.MapGet("/site-map", (EndpointDataSource endpoints) => Results.Json(SiteMap(endpoints)))
             .WithMetadata(new RequiresRole(Enum.GetValues<ApiKeyRole>()));
     }
@@ -133,14 +133,17 @@ public static partial class MatchingEndpoints
     }
 
     /// <summary>
-    /// The in-memory index, in HMA's shape: <c>size</c> is the number of PDQ hashes indexed and
-    /// <c>built_to</c> the change sequence number it reflects (HMA gives a build time there; a
-    /// replica here follows the change log, so the sequence is what says how current it is).
-    /// Exact types are looked up in the store, not indexed: they show as not present.
+    /// What each signal type is matched against, in HMA's shape, once the index is loaded (before
+    /// that nothing is present: lookups answer 503). PDQ hashes (and video frames) are in the
+    /// in-memory index: pdq's <c>size</c> is the hashes indexed, vpdq's the videos, and
+    /// <c>built_to</c> the change sequence number the index reflects (HMA gives a build time there; a
+    /// replica here follows the change log, so the sequence is what says how current it is). Exact
+    /// types (md5, sha1, sha256, video_md5) are looked up in the store itself, which is always
+    /// current: their <c>size</c> is the signals stored and <c>built_to</c> the store's latest change.
     /// </summary>
-    private static IResult IndexStatus(MatcherHost host, string? signal_type)
+    private static async Task<IResult> IndexStatusAsync(MatcherHost host, IVigilStore store, string? signal_type, CancellationToken ct)
     {
-        IEnumerable<SignalType> types = SignalType.All;
+        IEnumerable<SignalType> types = SignalType.Known;
         if (!string.IsNullOrEmpty(signal_type))
         {
             if (!SignalType.TryFromName(signal_type, out var type))
@@ -148,16 +151,18 @@ public static partial class MatchingEndpoints
             types = [type];
         }
         var matcher = host.Matcher;
-        var result = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        long? latest = null;
+        var result = new Dictionary<string, IndexStatusEntry>(StringComparer.Ordinal);
         foreach (var type in types)
         {
-            bool present = type == SignalType.Pdq && matcher is not null;
-            result[type.Name] = new Dictionary<string, object>
-            {
-                ["present"] = present,
-                ["built_to"] = present ? matcher!.AppliedSeq : -1L,
-                ["size"] = present ? matcher!.HashCount : 0,
-            };
+            if (matcher is null)
+                result[type.Name] = new IndexStatusEntry(false, -1, 0);
+            else if (type == SignalType.Pdq)
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, matcher.HashCount);
+            else if (type == SignalType.Vpdq)
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, await store.CountSignalsAsync(type, ct));
+            else
+                result[type.Name] = new IndexStatusEntry(true, latest ??= await store.GetLatestChangeSeqAsync(ct), await store.CountSignalsAsync(type, ct));
         }
         return Results.Json(result);
     }

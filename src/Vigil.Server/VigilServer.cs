@@ -138,7 +138,7 @@ public static class VigilServer
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
                 : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)
-                : type == SignalType.VideoMd5 ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
+                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
                 : QueryOutcome.None;
             var byBank = LookupResponse.Group(outcome, options);
             LookupResponse.Audit(context, byBank.Count);
