@@ -26,6 +26,9 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : 
 
     private const int MaxBatch = 1_000;
 
+    /// <summary>Events queued and not yet written to the store.</summary>
+    public int QueueLength => _queue.Reader.Count;
+
     /// <summary>Queues an event (waits only when 50,000 are already waiting).</summary>
     public ValueTask RecordAsync(AuditRecord entry, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(entry, cancellationToken);
 

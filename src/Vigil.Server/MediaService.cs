@@ -74,6 +74,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         }
     }
 
+    /// <summary>Videos being decoded now (<see cref="ServerSettings.MaxConcurrentVideos"/> at most).</summary>
+    public int VideoDecodesInFlight => _videos.InFlight;
+
     private static string Name(ContentKind kind) => kind == ContentKind.Photo ? "photo" : "video";
 
     public async Task<IResult> HashUploadAsync(HttpContext context, string? types, CancellationToken ct)
@@ -185,21 +188,21 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         foreach (var match in outcome.Matches)
             (match.Signal == SignalType.Md5 ? byMd5 : byPdq).Add(match);
         var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
-        var banksMatched = new HashSet<string>(StringComparer.Ordinal);
+        var parts = new List<(SignalType, ByBank)>(2);
         if ((wanted & Types.Pdq) != 0)
         {
             var grouped = LookupResponse.Group(new QueryOutcome(byPdq, outcome.SuppressedBy), options);
             result[SignalType.Pdq.Name] = grouped;
-            banksMatched.UnionWith(grouped.Keys);
+            parts.Add((SignalType.Pdq, grouped));
         }
         if ((wanted & Types.Md5) != 0)
         {
             var grouped = LookupResponse.Group(new QueryOutcome(byMd5, outcome.SuppressedBy), options);
             if (choice.IsExplicit || grouped.Count > 0)
                 result[SignalType.Md5.Name] = grouped;
-            banksMatched.UnionWith(grouped.Keys);
+            parts.Add((SignalType.Md5, grouped));
         }
-        LookupResponse.Audit(context, banksMatched.Count);
+        LookupResponse.Done(context, [.. parts]);
         return (result, null);
     }
 
