@@ -171,7 +171,7 @@ internal static partial class ServeCommand
                     await app.StartAsync(ct);
                     Volatile.Write(ref started, true);
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
                 {
                     error.WriteLine($"error: {ListenError(e, settings)}");
                     await app.DisposeAsync();
@@ -213,8 +213,10 @@ internal static partial class ServeCommand
     /// One line for a listener that could not start: Kestrel's "Failed to bind to address URL:
     /// address already in use." becomes "cannot listen on URL: address already in use".
     /// </summary>
-    internal static string ListenError(IOException exception, ServerSettings settings)
+    internal static string ListenError(Exception exception, ServerSettings settings)
     {
+        if (exception is System.Net.Sockets.SocketException socket)
+            return $"cannot listen on {settings.Urls}: {socket.Message}";
         var bind = BindFailure().Match(exception.Message);
         string address = bind.Success ? bind.Groups["address"].Value : settings.Urls;
         string why = exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
