@@ -60,6 +60,7 @@ public sealed class BankMatcher
     // Disabled content (few), re-read with every catch-up: disabled_until is not in the change log.
     private volatile Dictionary<long, DateTimeOffset> _disabled;
     private long _appliedSeq;
+    private long _caughtUpAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
     private BankMatcher(IVigilStore store, PdqIndex index, Dictionary<long, Bank> banks, HashSet<string>? selected, long appliedSeq,
         ContentDirectory contentBanks, Dictionary<long, DateTimeOffset> disabled)
@@ -97,6 +98,12 @@ public sealed class BankMatcher
 
     /// <summary>The store's change sequence number the index reflects.</summary>
     public long AppliedSeq => Interlocked.Read(ref _appliedSeq);
+
+    /// <summary>
+    /// How long ago the index last held every change the store had (at the load, or at the end of
+    /// the last <see cref="CatchUpAsync"/> that succeeded): how far behind the change log it may be.
+    /// </summary>
+    public TimeSpan SinceCaughtUp => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _caughtUpAt));
 
     /// <summary>
     /// Loads the index from the store. <paramref name="bankNames"/> limits which banks' matches are
@@ -154,6 +161,8 @@ public sealed class BankMatcher
         await _catchUp.WaitAsync(cancellationToken);
         try
         {
+            // The moment the store's latest change was read: once it is applied, the index was current then.
+            long caughtUp = System.Diagnostics.Stopwatch.GetTimestamp();
             long latest = await _store.GetLatestChangeSeqAsync(cancellationToken);
             long applied = 0;
             if (latest > _appliedSeq)
@@ -165,6 +174,7 @@ public sealed class BankMatcher
             _disabled = await ReadDisabledAsync(_store, cancellationToken);
             if (applied > 0 || _contentCache.Count > 100_000)
                 _contentCache.Clear();
+            Interlocked.Exchange(ref _caughtUpAt, caughtUp);
             return applied;
         }
         finally

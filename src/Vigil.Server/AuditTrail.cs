@@ -30,8 +30,8 @@ public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger, Au
 
     private readonly record struct Pending(AuditRecord Record, TaskCompletionSource? Written);
 
-    /// <summary>Events waiting to be written (for the metrics).</summary>
-    public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+    /// <summary>Events queued and not yet written to the store.</summary>
+    public int QueueLength => _queue.Reader.Count;
 
     /// <summary>Queues an event and goes on (waits only when 50,000 are already waiting).</summary>
     public ValueTask RecordAsync(AuditRecord entry, CancellationToken cancellationToken) =>

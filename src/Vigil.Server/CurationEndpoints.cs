@@ -63,17 +63,34 @@ public static class CurationEndpoints
         })).WithMetadata(Read);
     }
 
-    private static async Task<IResult> CreateBankAsync(HttpRequest request, IVigilStore store, CancellationToken ct)
+    /// <summary>HMA's words for a bank body's fields of the wrong type.</summary>
+    private static readonly JsonBodyProblems BankProblems = new()
     {
-        var (body, error) = await ReadJsonObjectAsync(request, ct);
+        InvalidField = field => field switch
+        {
+            "name" => Problems.Result(400, BadBankName, "name must be a string"),
+            "enabled" => Problems.Result(400, "enabled must be true or false", "send \"enabled\": true or false"),
+            _ => Problems.Result(400, $"{field} must be a number from 0.0 to 1.0", $"'{field}' has a value of the wrong type"),
+        },
+    };
+
+    /// <summary>HMA's words for a signal body's unknown keys (signal types) and values of the wrong type.</summary>
+    private static readonly JsonBodyProblems SignalProblems = new()
+    {
+        UnknownField = field => Problems.Result(400, $"No such signal type {field}", $"known: {KnownTypes()}"),
+        InvalidField = field => Problems.Result(400, $"Invalid {field} signal", $"the {field} signal must be a string"),
+    };
+
+    private static async Task<IResult> CreateBankAsync(HttpContext context, IVigilStore store, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.BankBody, BankProblems, ct);
         if (error is not null)
             return error;
-        if (!body.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
+        if (body!.Name is not { } name)
             return Problems.Result(400, "name is required", "send {\"name\": \"MY_BANK\"}, optionally with \"enabled_ratio\" or \"enabled\"");
-        string name = nameElement.GetString()!;
         if (!BankName.TryValidate(name, out string? why))
             return Problems.Result(400, BadBankName, why);
-        var (enabled, ratio, settingsError) = ReadEnabled(body);
+        var (ratio, settingsError) = ReadRatio(body);
         if (settingsError is not null)
             return settingsError;
         try
@@ -81,7 +98,7 @@ public static class CurationEndpoints
             // As HMA (older generation): enabled_ratio wins, else enabled gives 1.0 or 0.0, else 1.0.
             var bank = await store.CreateBankAsync(new NewBank(name)
             {
-                Enabled = ratio is not null || (enabled ?? true),
+                Enabled = ratio is not null || (body.Enabled ?? true),
                 EnabledRatio = ratio ?? 1.0,
             }, ct);
             return Results.Json(BankJson(bank), statusCode: StatusCodes.Status201Created);
@@ -97,27 +114,26 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> UpdateBankAsync(HttpRequest request, IVigilStore store, string bank_name, CancellationToken ct)
+    private static async Task<IResult> UpdateBankAsync(HttpContext context, IVigilStore store, string bank_name, CancellationToken ct)
     {
         if (await store.GetBankAsync(bank_name, ct) is null)
             return Problems.Result(404, "Bank not found", $"bank '{bank_name}' not found");
-        var (body, error) = await ReadJsonObjectAsync(request, ct);
+        var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.BankBody, BankProblems, ct);
         if (error is not null)
             return error;
-        if (body.TryGetProperty("name", out var nameElement) && nameElement.ValueKind != JsonValueKind.Null)
+        if (body!.Name is { } name)
         {
-            string? name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
             if (!BankName.TryValidate(name, out string? why))
                 return Problems.Result(400, BadBankName, why);
             if (name != bank_name)
                 return Problems.Result(400, "renaming a bank is not supported", "Vigil keeps a bank's name for life; create a new bank and import into it instead");
         }
-        var (enabled, ratio, settingsError) = ReadEnabled(body);
+        var (ratio, settingsError) = ReadRatio(body);
         if (settingsError is not null)
             return settingsError;
-        // As HMA: enabled sets the ratio to 1 or 0, then enabled_ratio (if sent) wins.
+        // As HMA: enabled sets the ratio to 1 or 0, then the ratio (if sent) wins.
         var update = new BankUpdate();
-        if (enabled is { } on)
+        if (body.Enabled is { } on)
             update = on ? update with { Enabled = true, EnabledRatio = 1.0 } : update with { Enabled = false };
         if (ratio is { } r)
             update = update with { Enabled = true, EnabledRatio = r };
@@ -135,21 +151,17 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> AddSignalsAsync(HttpRequest request, IVigilStore store, string bank_name, CancellationToken ct)
+    private static async Task<IResult> AddSignalsAsync(HttpContext context, IVigilStore store, string bank_name, CancellationToken ct)
     {
         if (await store.GetBankAsync(bank_name, ct) is null)
             return BankNotFound(bank_name);
-        var (body, error) = await ReadJsonObjectAsync(request, ct);
+        var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SignalsBody, SignalProblems, ct);
         if (error is not null)
             return error;
         var signals = new List<Signal>();
-        foreach (var property in body.EnumerateObject())
+        foreach (var (type, raw) in body!.Given())
         {
-            if (!SignalType.TryFromName(property.Name, out var type))
-                return Problems.Result(400, $"No such signal type {property.Name}", $"known: {KnownTypes()}");
-            if (property.Value.ValueKind != JsonValueKind.String)
-                return Problems.Result(400, $"Invalid {type.Name} signal", $"the {type.Name} signal must be a string of {type.HexLength} hex digits");
-            if (!type.TryNormalize(property.Value.GetString(), out string? value, out string? why))
+            if (!type.TryNormalize(raw, out string? value, out string? why))
                 return Problems.Result(400, $"Invalid {type.Name} signal", why);
             signals.Add(new Signal(type, value));
         }
@@ -190,15 +202,15 @@ public static class CurationEndpoints
         return Results.Json(ContentJson(bank!, content!, signals));
     }
 
-    private static async Task<IResult> UpdateContentAsync(HttpRequest request, IVigilStore store, string bank_name, long content_id, CancellationToken ct)
+    private static async Task<IResult> UpdateContentAsync(HttpContext context, IVigilStore store, string bank_name, long content_id, CancellationToken ct)
     {
         var (bank, _, error) = await FindContentAsync(store, bank_name, content_id, ct);
         if (error is not null)
             return error;
-        var (body, bodyError) = await ReadJsonObjectAsync(request, ct);
+        var (body, bodyError) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.ContentUpdateBody, null, ct);
         if (bodyError is not null)
             return bodyError;
-        if (!body.TryGetProperty("disable_until_ts", out var element))
+        if (body!.DisableUntilTs is not { ValueKind: not JsonValueKind.Null } element)
             return Problems.Result(400, "disable_until_ts is required", "send {\"disable_until_ts\": 1} to enable, 0 to disable, or a Unix time to disable until");
         long ts;
         if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long number))
@@ -254,47 +266,20 @@ public static class CurationEndpoints
         return (bank, content, null);
     }
 
-    /// <summary>Reads <c>enabled</c> and <c>enabled_ratio</c> from a bank request.</summary>
-    private static (bool? Enabled, double? Ratio, IResult? Error) ReadEnabled(JsonElement body)
+    /// <summary>
+    /// The ratio a bank body asks for: <c>enabled_ratio</c> or <c>matching_enabled_ratio</c> (the
+    /// name GET answers with), 0..1; both may be sent only when they agree.
+    /// </summary>
+    private static (double? Ratio, IResult? Error) ReadRatio(BankBody body)
     {
-        bool? enabled = null;
-        double? ratio = null;
-        if (body.TryGetProperty("enabled", out var e) && e.ValueKind != JsonValueKind.Null)
+        foreach (var (name, value) in new[] { ("enabled_ratio", body.EnabledRatio), ("matching_enabled_ratio", body.MatchingEnabledRatio) })
         {
-            if (e.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                return (null, null, Problems.Result(400, "enabled must be true or false", $"got {e.GetRawText()}"));
-            enabled = e.GetBoolean();
+            if (value is { } v && !(v >= 0 && v <= 1))
+                return (null, Problems.Result(400, $"{name} must be a number from 0.0 to 1.0", $"got {v.ToString(CultureInfo.InvariantCulture)}"));
         }
-        if (body.TryGetProperty("enabled_ratio", out var r) && r.ValueKind != JsonValueKind.Null)
-        {
-            if (r.ValueKind != JsonValueKind.Number || !r.TryGetDouble(out double value) || !(value >= 0 && value <= 1))
-                return (null, null, Problems.Result(400, "enabled_ratio must be a number from 0.0 to 1.0", $"got {r.GetRawText()}"));
-            ratio = value;
-        }
-        return (enabled, ratio, null);
-    }
-
-    /// <summary>Parses the request body as a JSON object, or returns a 400 problem.</summary>
-    internal static async Task<(JsonElement Body, IResult? Error)> ReadJsonObjectAsync(HttpRequest request, CancellationToken ct)
-    {
-        var (body, error) = await ReadJsonAsync(request, ct);
-        if (error is null && body.ValueKind != JsonValueKind.Object)
-            return (body, Problems.Result(400, "Request input was not a dict", "the body must be a JSON object"));
-        return (body, error);
-    }
-
-    /// <summary>Parses the request body as JSON, or returns a 400 problem.</summary>
-    internal static async Task<(JsonElement Body, IResult? Error)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
-    {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, ct);
-            return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException e)
-        {
-            return (default, Problems.Result(400, "invalid JSON", e.Message));
-        }
+        if (body.EnabledRatio is { } a && body.MatchingEnabledRatio is { } b && a != b)
+            return (null, Problems.Result(400, "enabled_ratio and matching_enabled_ratio disagree", "they name the same setting: send one of them"));
+        return (body.EnabledRatio ?? body.MatchingEnabledRatio, null);
     }
 
     internal static string KnownTypes() => string.Join(", ", SignalType.Known.Select(t => t.Name));

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
 using Vigil.Hashing.Signals;
 using Vigil.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
 
 namespace Vigil.Server;
 
@@ -80,7 +82,22 @@ internal static class LookupResponse
         return item;
     }
 
-    /// <summary>Leaves the lookup's outcome (how many banks matched) for the audit entry.</summary>
-    public static void Audit(HttpContext context, int banksMatched) =>
-        context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, int> { ["banks_matched"] = banksMatched };
+    /// <summary>
+    /// Ends a lookup: its outcome (how many banks matched, over all the signal types looked up) is
+    /// left for the audit entry, and each signal type looked up and its matches by bank are counted
+    /// (<see cref="VigilMetrics"/>).
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="parts">Each signal type looked up and its answer by bank.</param>
+    public static void Done(HttpContext context, params (SignalType Type, ByBank Matches)[] parts)
+    {
+        var banks = new HashSet<string>(StringComparer.Ordinal);
+        var metrics = context.RequestServices.GetService<VigilMetrics>();
+        foreach (var (type, matches) in parts)
+        {
+            banks.UnionWith(matches.Keys);
+            metrics?.Lookup(type, matches.Select(bank => KeyValuePair.Create(bank.Key, bank.Value.Count)));
+        }
+        context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, int> { ["banks_matched"] = banks.Count };
+    }
 }

@@ -25,7 +25,7 @@ public static partial class MatchingEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/m/raw_lookup", RawLookupAsync).WithMetadata(Matcher);
         app.MapPost("/m/compare", CompareAsync).WithMetadata(Matcher, new ReadOnlyRequest());
-        app.MapGet("/m/index/status", IndexStatus).WithMetadata(Matcher);
+        app.MapGet("/m/index/status", IndexStatusAsync).WithMetadata(Matcher);
         app.MapGet("/site-map", (EndpointDataSource endpoints) => Results.Json(SiteMap(endpoints)))
             .WithMetadata(new RequiresRole(Enum.GetValues<ApiKeyRole>()));
     }
@@ -84,29 +84,33 @@ public static partial class MatchingEndpoints
         return Results.Json(new Dictionary<string, object> { ["matches"] = matches });
     }
 
-    /// <summary>HMA's compare: per signal type, two hashes in, <c>[match, {"distance": n}]</c> out.</summary>
-    private static async Task<IResult> CompareAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>HMA's words for compare bodies: an unknown signal type, a value that is not a list, a hash that is not a string.</summary>
+    private static readonly JsonBodyProblems CompareProblems = new()
     {
-        var (body, error) = await CurationEndpoints.ReadJsonObjectAsync(request, ct);
+        UnknownField = field => Problems.Result(400, $"No such SignalType '{field}'", $"known: {CurationEndpoints.KnownTypes()}"),
+        InvalidField = path => path.IndexOf('[') is > 0 and int at
+            ? Problems.Result(400, $"Invalid {path[..at]} hash", "each hash must be a string")
+            : Problems.Result(400, $"Comparison hashes for {path} was not a list", "send {\"pdq\": [\"<hex A>\", \"<hex B>\"]}"),
+    };
+
+    /// <summary>HMA's compare: per signal type, two hashes in, <c>[match, {"distance": n}]</c> out.</summary>
+    private static async Task<IResult> CompareAsync(HttpContext context, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.CompareBody, CompareProblems, ct);
         if (error is not null)
             return error;
         var result = new Dictionary<string, object[]>(StringComparer.Ordinal);
-        foreach (var property in body.EnumerateObject())
+        foreach (var (type, pair) in body!.Given())
         {
-            string name = property.Name;
-            if (property.Value.ValueKind != JsonValueKind.Array)
-                return Problems.Result(400, $"Comparison hashes for {name} was not a list", "send {\"pdq\": [\"<hex A>\", \"<hex B>\"]}");
-            if (property.Value.GetArrayLength() != 2)
-                return Problems.Result(400, "Comparison hash list length must be exactly 2", $"got {property.Value.GetArrayLength()} for {name}");
-            if (!SignalType.TryFromName(name, out var type))
-                return Problems.Result(400, $"No such SignalType '{name}'", $"known: {CurationEndpoints.KnownTypes()}");
+            string name = type.Name;
+            if (pair.Length != 2)
+                return Problems.Result(400, "Comparison hash list length must be exactly 2", $"got {pair.Length} for {name}");
             var values = new string[2];
             for (int i = 0; i < 2; i++)
             {
-                var element = property.Value[i];
-                if (element.ValueKind != JsonValueKind.String)
+                if (pair[i] is null)
                     return Problems.Result(400, $"Invalid {name} hash", "each hash must be a string");
-                if (!type.TryNormalize(element.GetString(), out string? value, out string? why))
+                if (!type.TryNormalize(pair[i], out string? value, out string? why))
                     return Problems.Result(400, $"Invalid {name} hash", why);
                 values[i] = value;
             }
@@ -129,14 +133,17 @@ public static partial class MatchingEndpoints
     }
 
     /// <summary>
-    /// The in-memory index, in HMA's shape: <c>size</c> is the number of PDQ hashes indexed and
-    /// <c>built_to</c> the change sequence number it reflects (HMA gives a build time there; a
-    /// replica here follows the change log, so the sequence is what says how current it is).
-    /// Exact types are looked up in the store, not indexed: they show as not present.
+    /// What each signal type is matched against, in HMA's shape, once the index is loaded (before
+    /// that nothing is present: lookups answer 503). PDQ hashes (and video frames) are in the
+    /// in-memory index: pdq's <c>size</c> is the hashes indexed, vpdq's the videos, and
+    /// <c>built_to</c> the change sequence number the index reflects (HMA gives a build time there; a
+    /// replica here follows the change log, so the sequence is what says how current it is). Exact
+    /// types (md5, sha1, sha256, video_md5) are looked up in the store itself, which is always
+    /// current: their <c>size</c> is the signals stored and <c>built_to</c> the store's latest change.
     /// </summary>
-    private static IResult IndexStatus(MatcherHost host, string? signal_type)
+    private static async Task<IResult> IndexStatusAsync(MatcherHost host, IVigilStore store, string? signal_type, CancellationToken ct)
     {
-        IEnumerable<SignalType> types = SignalType.All;
+        IEnumerable<SignalType> types = SignalType.Known;
         if (!string.IsNullOrEmpty(signal_type))
         {
             if (!SignalType.TryFromName(signal_type, out var type))
@@ -144,16 +151,18 @@ public static partial class MatchingEndpoints
             types = [type];
         }
         var matcher = host.Matcher;
-        var result = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        long? latest = null;
+        var result = new Dictionary<string, IndexStatusEntry>(StringComparer.Ordinal);
         foreach (var type in types)
         {
-            bool present = type == SignalType.Pdq && matcher is not null;
-            result[type.Name] = new Dictionary<string, object>
-            {
-                ["present"] = present,
-                ["built_to"] = present ? matcher!.AppliedSeq : -1L,
-                ["size"] = present ? matcher!.HashCount : 0,
-            };
+            if (matcher is null)
+                result[type.Name] = new IndexStatusEntry(false, -1, 0);
+            else if (type == SignalType.Pdq)
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, matcher.HashCount);
+            else if (type == SignalType.Vpdq)
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, await store.CountSignalsAsync(type, ct));
+            else
+                result[type.Name] = new IndexStatusEntry(true, latest ??= await store.GetLatestChangeSeqAsync(ct), await store.CountSignalsAsync(type, ct));
         }
         return Results.Json(result);
     }

@@ -47,9 +47,12 @@ internal sealed partial class MediaService
             result[SignalType.Vpdq.Name] = byVpdq;
         if ((wanted & Types.VideoMd5) != 0 && (choice.IsExplicit || byMd5.Count > 0))
             result[SignalType.VideoMd5.Name] = byMd5;
-        var banksMatched = new HashSet<string>(byVpdq.Keys, StringComparer.Ordinal);
-        banksMatched.UnionWith(byMd5.Keys);
-        LookupResponse.Audit(context, banksMatched.Count);
+        var parts = new List<(SignalType, ByBank)>(2);
+        if ((wanted & Types.Vpdq) != 0)
+            parts.Add((SignalType.Vpdq, byVpdq));
+        if ((wanted & Types.VideoMd5) != 0)
+            parts.Add((SignalType.VideoMd5, byMd5));
+        LookupResponse.Done(context, [.. parts]);
         return (result, null);
     }
 

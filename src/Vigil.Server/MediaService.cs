@@ -74,6 +74,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         }
     }
 
+    /// <summary>Videos being decoded now (<see cref="ServerSettings.MaxConcurrentVideos"/> at most).</summary>
+    public int VideoDecodesInFlight => _videos.InFlight;
+
     private static string Name(ContentKind kind) => kind == ContentKind.Photo ? "photo" : "video";
 
     public async Task<IResult> HashUploadAsync(HttpContext context, string? types, CancellationToken ct)
@@ -185,21 +188,21 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         foreach (var match in outcome.Matches)
             (match.Signal == SignalType.Md5 ? byMd5 : byPdq).Add(match);
         var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
-        var banksMatched = new HashSet<string>(StringComparer.Ordinal);
+        var parts = new List<(SignalType, ByBank)>(2);
         if ((wanted & Types.Pdq) != 0)
         {
             var grouped = LookupResponse.Group(new QueryOutcome(byPdq, outcome.SuppressedBy), options);
             result[SignalType.Pdq.Name] = grouped;
-            banksMatched.UnionWith(grouped.Keys);
+            parts.Add((SignalType.Pdq, grouped));
         }
         if ((wanted & Types.Md5) != 0)
         {
             var grouped = LookupResponse.Group(new QueryOutcome(byMd5, outcome.SuppressedBy), options);
             if (choice.IsExplicit || grouped.Count > 0)
                 result[SignalType.Md5.Name] = grouped;
-            banksMatched.UnionWith(grouped.Keys);
+            parts.Add((SignalType.Md5, grouped));
         }
-        LookupResponse.Audit(context, banksMatched.Count);
+        LookupResponse.Done(context, [.. parts]);
         return (result, null);
     }
 
@@ -214,17 +217,15 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
 
         MediaBuffer? bytes;
         ContentKind kind;
-        string? metadataText = null, fileName = null;
+        ContentMetadata? metadata;
+        string? fileName = null;
         if (url is not null)
         {
-            // HMA reads {"metadata": {...}} from a JSON body with the url form.
-            var (body, bodyError) = await ReadMetadataBodyAsync(context.Request, ct);
+            // HMA reads {"metadata": {...}} from a JSON body with the url form; checked before fetching anything.
+            var (body, bodyError) = await ReadMetadataBodyAsync(context, ct);
             if (bodyError is not null)
                 return bodyError;
-            metadataText = body;
-            // Checked before fetching anything (and again below, with the multipart form's).
-            if (!TryReadMetadata(metadataText, out _, out var earlyError))
-                return earlyError;
+            metadata = body;
             (bytes, kind, var fetchError) = await FetchUrlAsync(url, contentType, ct);
             if (fetchError is not null)
                 return fetchError;
@@ -239,14 +240,12 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                 return uploadError;
             bytes = upload!.Bytes;
             kind = upload.Kind;
-            metadataText = upload.Metadata;
+            metadata = upload.Metadata;
             fileName = upload.FileName;
         }
 
         using (bytes)
         {
-            if (!TryReadMetadata(metadataText, out var metadata, out var metadataError))
-                return metadataError;
             if (!choice.TryFor(kind, out var wanted, out var typeError))
                 return typeError;
             var signals = new List<Signal>(2);
@@ -272,17 +271,13 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             }
             if ((wanted & Types.Md5) != 0)
                 signals.Add(new Signal(SignalType.Md5, bytes!.Md5Hex()));
-            string? sourceId = null;
-            if (metadata.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in metadata.EnumerateObject())
-                {
-                    if (property.Value.ValueKind != JsonValueKind.Null)
-                        stored[property.Name] = property.Value;
-                }
-                if (metadata.TryGetProperty("content_id", out var id) && id.ValueKind == JsonValueKind.String)
-                    sourceId = id.GetString();
-            }
+            if (metadata?.ContentId is { } contentId)
+                stored["content_id"] = contentId;
+            if (metadata?.ContentUri is { } contentUri)
+                stored["content_uri"] = contentUri;
+            if (metadata?.Json is { ValueKind: JsonValueKind.Object } free)
+                stored["json"] = free;
+            string? sourceId = metadata?.ContentId;
             if (url is not null && !stored.ContainsKey("content_uri"))
                 stored["content_uri"] = url;
             try
@@ -334,7 +329,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
     // ---- uploads ----
 
     /// <summary>What a multipart upload carried: the one file, its content type, its name, and (add-content only) the <c>metadata</c> field.</summary>
-    private sealed record Upload(MediaBuffer Bytes, ContentKind Kind, string? FileName, string? Metadata) : IDisposable
+    private sealed record Upload(MediaBuffer Bytes, ContentKind Kind, string? FileName, ContentMetadata? Metadata) : IDisposable
     {
         public void Dispose() => Bytes.Dispose();
     }
@@ -364,16 +359,13 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                 "send the file as multipart/form-data in a field named 'photo' or 'video' (curl -F photo=@image.jpg ...)"));
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
             return (null, Problems.Result(400, "Missing multipart/form-data file upload", "the multipart/form-data content type has no valid boundary"));
-        long bodyLimit = _limit + MediaEndpoints.MultipartOverheadBytes;
-        if (request.ContentLength > bodyLimit)
+        if (!RequestBody.TryLimit(context, _limit + MediaEndpoints.MultipartOverheadBytes))
             return (null, TooLarge());
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-            sizeFeature.MaxRequestBodySize = bodyLimit;
 
         MediaBuffer? file = null;
         var kind = ContentKind.Photo;
-        string? fileName = null, metadata = null;
+        string? fileName = null;
+        ContentMetadata? metadata = null;
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
@@ -395,7 +387,12 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                         using var field = new MediaBuffer(1024);
                         if (!await field.ReadAllAsync(section.Body, MaxFieldBytes, ct))
                             return Fail(Problems.Result(400, "Invalid metadata", $"the metadata field is over {MaxFieldBytes / 1024} KiB"));
-                        metadata = Encoding.UTF8.GetString(field.Span);
+                        if (IsBlank(field.Span))
+                            continue;
+                        var (parsed, metadataError) = JsonBody.Parse(field.Span, ServerJsonContext.Default.ContentMetadata, MetadataProblems);
+                        if ((metadataError ?? CheckMetadata(parsed!)) is { } problem)
+                            return Fail(problem);
+                        metadata = parsed;
                     }
                     // Other fields are ignored, as HMA does; the reader skips their bytes.
                     continue;
@@ -416,17 +413,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                 }
             }
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception e) when (RequestBody.Problem(e, TooLarge) is { } problem)
         {
-            return Fail(TooLarge());
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Fail(Problems.Result(400, "bad request body", e.Message));
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            return Fail(Problems.Result(400, "malformed multipart/form-data body", e.Message));
+            return Fail(problem);
         }
         catch
         {
@@ -482,75 +471,57 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes");
 
-    /// <summary>Reads HMA's optional JSON body of the url form of add-content, <c>{"metadata": {...}}</c>, returning the metadata's JSON text.</summary>
-    private static async Task<(string? Metadata, IResult? Error)> ReadMetadataBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>How the metadata's problems are worded (as HMA's schema errors).</summary>
+    private static readonly JsonBodyProblems MetadataProblems = new()
     {
+        UnknownField = field => Problems.Result(400, "Invalid metadata", $"unexpected key '{field}' (allowed: content_id, content_uri, json)"),
+        InvalidField = field => Problems.Result(400, "Invalid metadata", $"{field} must be {(field == "json" ? "an object" : "a string")}"),
+        NotJsonTitle = "metadata should be a json object",
+        NotObjectTitle = "metadata should be a json object",
+        NotObjectDetail = "send {\"content_id\": \"...\", \"content_uri\": \"...\", \"json\": {...}}",
+    };
+
+    /// <summary>The url form's body words its problems as the form field's, its metadata's keys named without the <c>metadata.</c> in front.</summary>
+    private static readonly JsonBodyProblems UrlBodyProblems = new()
+    {
+        UnknownField = field => field.StartsWith("metadata.", StringComparison.Ordinal)
+            ? MetadataProblems.UnknownField!(field["metadata.".Length..])
+            : Problems.Result(400, $"unknown field '{field}'", "the body may hold only {\"metadata\": {...}}"),
+        InvalidField = field => field.StartsWith("metadata.", StringComparison.Ordinal)
+            ? MetadataProblems.InvalidField!(field["metadata.".Length..])
+            : MetadataProblems.InvalidField!(field),
+        NotObjectDetail = "the body must be a JSON object: {\"metadata\": {...}}",
+    };
+
+    private static bool IsBlank(ReadOnlySpan<byte> bytes) => bytes.Trim(" \t\r\n"u8).IsEmpty;
+
+    /// <summary>What the metadata's types cannot say: <c>json</c> must be an object.</summary>
+    private static IResult? CheckMetadata(ContentMetadata metadata) =>
+        metadata.Json is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) }
+            ? Problems.Result(400, "Invalid metadata", "json must be an object")
+            : null;
+
+    /// <summary>Reads HMA's optional JSON body of the url form of add-content, <c>{"metadata": {...}}</c> (none unless the body is JSON).</summary>
+    private static async Task<(ContentMetadata? Metadata, IResult? Error)> ReadMetadataBodyAsync(HttpContext context, CancellationToken ct)
+    {
+        var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, null);
-        if (request.ContentLength > MaxFieldBytes)
-            return (null, Problems.Result(400, "Invalid metadata", $"the JSON body is over {MaxFieldBytes / 1024} KiB"));
-        using var body = new MediaBuffer(1024);
-        if (!await body.ReadAllAsync(request.Body, MaxFieldBytes, ct))
-            return (null, Problems.Result(400, "Invalid metadata", $"the JSON body is over {MaxFieldBytes / 1024} KiB"));
-        if (body.Length == 0)
-            return (null, null);
-        try
+        var (bytes, readError) = await RequestBody.ReadAsync(context, MaxFieldBytes,
+            () => Problems.Result(413, "Content too large", $"the JSON body is over {MaxFieldBytes / 1024} KiB"), ct);
+        if (readError is not null)
+            return (null, readError);
+        ContentMetadata? metadata;
+        using (bytes)
         {
-            using var document = JsonDocument.Parse(body.Span.ToArray());
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, Problems.Result(400, "Request input was not a dict", "the body must be a JSON object: {\"metadata\": {...}}"));
-            return document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind != JsonValueKind.Null
-                ? (metadata.GetRawText(), null)
-                : (null, null);
+            if (IsBlank(bytes!.Span))
+                return (null, null);
+            var (body, error) = JsonBody.Parse(bytes.Span, ServerJsonContext.Default.UrlContentBody, UrlBodyProblems);
+            if (error is not null)
+                return (null, error);
+            metadata = body!.Metadata;
         }
-        catch (JsonException e)
-        {
-            return (null, Problems.Result(400, "invalid JSON", e.Message));
-        }
-    }
-
-    /// <summary>
-    /// HMA's add-content metadata: an object with optional <c>content_id</c> and <c>content_uri</c>
-    /// (strings) and <c>json</c> (an object); other keys are refused, as HMA's schema does.
-    /// </summary>
-    private static bool TryReadMetadata(string? text, out JsonElement metadata, [NotNullWhen(false)] out IResult? error)
-    {
-        metadata = default;
-        error = null;
-        if (string.IsNullOrWhiteSpace(text))
-            return true;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            metadata = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            error = Problems.Result(400, "metadata should be a json object", e.Message);
-            return false;
-        }
-        if (metadata.ValueKind != JsonValueKind.Object)
-        {
-            error = Problems.Result(400, "metadata should be a json object", "send {\"content_id\": \"...\", \"content_uri\": \"...\", \"json\": {...}}");
-            return false;
-        }
-        foreach (var property in metadata.EnumerateObject())
-        {
-            bool ok = property.Name switch
-            {
-                "content_id" or "content_uri" => property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null,
-                "json" => property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null,
-                _ => false,
-            };
-            if (!ok)
-            {
-                error = Problems.Result(400, "Invalid metadata", property.Name is "content_id" or "content_uri" or "json"
-                    ? $"{property.Name} must be {(property.Name == "json" ? "an object" : "a string")}"
-                    : $"unexpected key '{property.Name}' (allowed: content_id, content_uri, json)");
-                return false;
-            }
-        }
-        return true;
+        return metadata is not null && CheckMetadata(metadata) is { } problem ? (null, problem) : (metadata, null);
     }
 
     // ---- URLs ----

@@ -6,6 +6,22 @@ public sealed record ServerSettings
     /// <summary>Addresses to listen on (default <c>http://127.0.0.1:5100</c>: loopback only).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5100";
 
+    /// <summary>
+    /// Whether <c>GET /metrics</c> answers, in Prometheus's text format, without a key (default off:
+    /// 404). With <see cref="MetricsUrls"/> it is served there only.
+    /// </summary>
+    public bool Metrics { get; init; }
+
+    /// <summary>
+    /// Addresses of a listener of its own that serves only <c>GET /metrics</c> (say, on an address
+    /// only the monitoring network reaches); null (the default) serves it beside the API when
+    /// <see cref="Metrics"/> is on. Setting it turns metrics on.
+    /// </summary>
+    public string? MetricsUrls { get; init; }
+
+    /// <summary>Whether metrics are served at all (<see cref="Metrics"/> or <see cref="MetricsUrls"/>).</summary>
+    public bool MetricsEnabled => Metrics || !string.IsNullOrWhiteSpace(MetricsUrls);
+
     /// <summary>How often each replica reads the change log.</summary>
     public TimeSpan FollowInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -35,6 +51,12 @@ public sealed record ServerSettings
     /// <see cref="MediaEndpoints.MultipartOverheadBytes"/> longer, for its framing and form fields.
     /// </summary>
     public long MaxUploadBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest JSON request body, in bytes (default 1 MiB): bank, signal, content and compare
+    /// requests are a few hundred bytes. Larger ones get 413.
+    /// </summary>
+    public long MaxJsonBodyBytes { get; init; } = 1024 * 1024;
 
     /// <summary>
     /// URL prefixes (<c>scheme://host[:port][/path]</c>) that <c>GET /h/hash?url=</c> and

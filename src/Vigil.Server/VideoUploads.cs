@@ -36,6 +36,9 @@ internal sealed class VideoUploads : IDisposable
         _threadsPerVideo = Math.Max(1, Environment.ProcessorCount / settings.MaxConcurrentVideos);
     }
 
+    /// <summary>Videos being written out and decoded now (those waiting for a free decoder not counted).</summary>
+    public int InFlight => _settings.MaxConcurrentVideos - _slots.CurrentCount;
+
     /// <summary>
     /// A video's vPDQ (one frame a second, as the exchanges hash), or the problem: 400 empty, 415 not a
     /// video, 422 undecodable, 503 no ffmpeg, 504 too slow.

@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using System.Diagnostics.Metrics;
 using Vigil.Banks;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
@@ -58,6 +61,10 @@ public static class VigilServer
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddSingleton(services => new MediaService(settings, HashUrlAllowList.Parse(settings.HashUrlAllowList),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MediaEndpoints).FullName!)));
+        builder.Services.AddSingleton(services => new VigilMetrics(services.GetRequiredService<IMeterFactory>(),
+            services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
+        if (settings.MetricsEnabled)
+            AddMetrics(builder.Services, settings);
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -87,6 +94,13 @@ public static class VigilServer
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // The instruments exist from the start, so the first scrape already has the gauges.
+        app.Services.GetRequiredService<VigilMetrics>();
+        if (settings.MetricsEnabled && string.IsNullOrWhiteSpace(settings.MetricsUrls))
+        {
+            // Beside the API, before authentication: it needs no key (it tells counts, never content).
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The audit wraps authentication, so that requests refused for their key's role are recorded too.
@@ -101,6 +115,32 @@ public static class VigilServer
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Metrics through OpenTelemetry, exported in Prometheus's format: Vigil's meter and ASP.NET
+    /// Core's (HTTP requests and latency by route and status). Only the meters of this server's own
+    /// <see cref="IMeterFactory"/> are read, so two servers in one process (tests) keep theirs apart.
+    /// </summary>
+    private static void AddMetrics(IServiceCollection services, ServerSettings settings)
+    {
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("vigil")).WithMetrics(metrics =>
+        {
+            metrics.AddMeter(VigilMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                // Scrapes read current values: no cached answer.
+                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+        });
+        services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
+        {
+            var own = provider.GetRequiredService<IMeterFactory>();
+            builder.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+        });
+        if (!string.IsNullOrWhiteSpace(settings.MetricsUrls))
+        {
+            services.AddSingleton<MetricsListener>();
+            services.AddHostedService(provider => provider.GetRequiredService<MetricsListener>());
+        }
     }
 
     private static void MapStatus(WebApplication app)
@@ -138,16 +178,16 @@ public static class VigilServer
             {
                 // A whole video by its frames, under the exchanges' rule (HMA's distance "query%[compared%]").
                 var (byVpdq, _) = await VideoLookup.MatchAsync(matcher, VpdqSignal.Parse(value), null, options, ct);
-                LookupResponse.Audit(context, byVpdq.Count);
+                LookupResponse.Done(context, (type, byVpdq));
                 return Results.Json(byVpdq);
             }
             var outcome = type == SignalType.Pdq
                 ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
                 : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)
-                : type == SignalType.VideoMd5 ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
+                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
                 : QueryOutcome.None;
             var byBank = LookupResponse.Group(outcome, options);
-            LookupResponse.Audit(context, byBank.Count);
+            LookupResponse.Done(context, (type, byBank));
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
     }

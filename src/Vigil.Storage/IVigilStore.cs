@@ -61,6 +61,9 @@ public interface IVigilStore : IAsyncDisposable
     /// <exception cref="BankNotFoundException">No bank has that name.</exception>
     Task<long> CountContentAsync(string bankName, CancellationToken cancellationToken = default);
 
+    /// <summary>How many signals of one type all the banks hold (a scan of the signals: for status pages, not per lookup).</summary>
+    Task<long> CountSignalsAsync(SignalType type, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Imports a hash list into a bank, idempotently: an addition whose signal (same type and value)
     /// or whose source and source id the bank already holds is counted as unchanged. Items are

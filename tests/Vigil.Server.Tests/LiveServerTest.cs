@@ -31,6 +31,9 @@ public abstract class LiveServerTest : IAsyncLifetime
     /// <summary>A client of the running server (no key set).</summary>
     protected HttpClient Http => _http;
 
+    /// <summary>The running server's address, e.g. <c>http://127.0.0.1:54321/</c> (for raw requests over a socket).</summary>
+    protected Uri Address => _http.BaseAddress!;
+
     /// <summary>The running server's services (to wait for its background work).</summary>
     protected IServiceProvider Services => _app.Services;
 

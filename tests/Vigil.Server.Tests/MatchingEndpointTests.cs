@@ -99,6 +99,36 @@ public sealed class MatchingEndpointTests : LiveServerTest
     }
 
     [Fact]
+    public async Task Index_status_reports_md5_and_the_other_exact_types_present_as_their_lookups_match()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        string md5 = "0123456789abcdef0123456789abcdef";
+        string sha1 = new('5', 40);
+        long id = (await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Md5, md5), new Signal(SignalType.Sha1, sha1)]))).Id;
+        await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Md5, new string('e', 32))]));
+        long latest = await Store.GetLatestChangeSeqAsync();
+
+        // The lookups match...
+        var found = await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=md5&signal={md5}", key));
+        Assert.Equal(id, Assert.Single(found.GetProperty("SAMPLES").EnumerateArray()).GetProperty("bank_content_id").GetInt64());
+        var bySha1 = await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=sha1&signal={sha1}", key));
+        Assert.Equal(id, Assert.Single(bySha1.GetProperty("SAMPLES").EnumerateArray()).GetProperty("bank_content_id").GetInt64());
+
+        // ...so the status says they are present, with the signals stored and the store's latest change.
+        var status = await JsonAsync(await SendAsync(HttpMethod.Get, "/m/index/status", key));
+        var md5Status = status.GetProperty("md5");
+        Assert.True(md5Status.GetProperty("present").GetBoolean());
+        Assert.Equal(2, md5Status.GetProperty("size").GetInt64());
+        Assert.Equal(latest, md5Status.GetProperty("built_to").GetInt64());
+        Assert.Equal(1, status.GetProperty("sha1").GetProperty("size").GetInt64());
+        Assert.True(status.GetProperty("sha256").GetProperty("present").GetBoolean());
+        Assert.Equal(0, status.GetProperty("sha256").GetProperty("size").GetInt64());
+        Assert.True(status.GetProperty("video_md5").GetProperty("present").GetBoolean());
+        var only = await JsonAsync(await SendAsync(HttpMethod.Get, "/m/index/status?signal_type=md5", key));
+        Assert.Equal(["md5"], only.EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Fact]
     public async Task Index_status_reports_the_in_memory_index_size_and_change_seq()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);
@@ -107,9 +137,7 @@ public sealed class MatchingEndpointTests : LiveServerTest
         Assert.True(pdq.GetProperty("present").GetBoolean());
         Assert.Equal(1, pdq.GetProperty("size").GetInt32());
         Assert.Equal(await Store.GetLatestChangeSeqAsync(), pdq.GetProperty("built_to").GetInt64());
-        var md5 = status.GetProperty("md5");
-        Assert.False(md5.GetProperty("present").GetBoolean());
-        Assert.Equal(-1, md5.GetProperty("built_to").GetInt64());
+        Assert.Equal(["pdq", "md5", "sha1", "sha256", "vpdq", "video_md5"], status.EnumerateObject().Select(p => p.Name).ToArray());
 
         await Store.AddContentAsync("SAMPLES", new NewContent([new Signal(SignalType.Pdq, new string('3', 64))]));
         long latest = await Store.GetLatestChangeSeqAsync();

@@ -5,6 +5,26 @@ namespace Vigil.Storage.Tests;
 public abstract class ContentTests(IStoreBackend backend) : StoreContractTests(backend)
 {
     [Fact]
+    public async Task SignalsAreCountedByTypeOverEveryBank()
+    {
+        await using var test = await CreateStoreAsync();
+        await test.Store.CreateBankAsync(new NewBank("ONE"));
+        await test.Store.CreateBankAsync(new NewBank("TWO") { Enabled = false });
+        var first = await test.Store.AddContentAsync("ONE", new NewContent([Signals.Pdq(1), Signals.Md5(1)]));
+        await test.Store.AddContentAsync("TWO", new NewContent([Signals.Md5(2), Signals.Sha256(2)]));
+        await test.Store.AddContentAsync("TWO", new NewContent([Signals.Md5(3)]));
+
+        Assert.Equal(3, await test.Store.CountSignalsAsync(SignalType.Md5));
+        Assert.Equal(1, await test.Store.CountSignalsAsync(SignalType.Pdq));
+        Assert.Equal(1, await test.Store.CountSignalsAsync(SignalType.Sha256));
+        Assert.Equal(0, await test.Store.CountSignalsAsync(SignalType.Sha1));
+        await test.Store.RemoveContentAsync(first.Id);
+        Assert.Equal(2, await test.Store.CountSignalsAsync(SignalType.Md5));
+        await test.Store.DeleteBankAsync("TWO");
+        Assert.Equal(0, await test.Store.CountSignalsAsync(SignalType.Md5));
+    }
+
+    [Fact]
     public async Task EveryFieldRoundTripsWithTimesInUtc()
     {
         await using var test = await CreateStoreAsync();

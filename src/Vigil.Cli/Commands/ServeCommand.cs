@@ -2,17 +2,22 @@ using System.CommandLine;
 using Vigil.Media;
 using Vigil.Server;
 using Vigil.Storage;
+using Vigil.Cli.Serve;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary><c>vigil serve</c>: the HMA-compatible service over the SQLite store, or PostgreSQL for replicas.</summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     private const long MiB = 1024 * 1024;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => new ServerSettings().Urls };
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => new ServerSettings().Urls };
         var maxUploadMb = new Option<int>("--max-upload-mb")
         {
             Description = "Largest media file (MiB) that POST /h/hash, POST /m/lookup and POST /c/bank/NAME/content accept and GET /h/hash?url= downloads; larger ones get 413",
@@ -61,15 +66,75 @@ internal static class ServeCommand
             Description = "Process private-matching vouchers (POST /v1/vouchers) against the list in DIR, as 'vigil psi publish --out DIR' wrote it (server.key, pdata.bin, signed manifest.json). Default: off",
             HelpName = "DIR",
         };
+        var metrics = new Option<bool>("--metrics")
+        {
+            Description = "Serve GET /metrics (Prometheus text format, no key needed) beside the API. Default: off (404)",
+        };
+        var metricsUrls = new Option<string?>("--metrics-urls")
+        {
+            Description = "Serve GET /metrics on these addresses only, a listener of its own that serves nothing else (turns metrics on)",
+            HelpName = "URLS",
+        };
+        var config = new Option<string?>("--config")
+        {
+            Description = "Read the serve settings from this JSON file (sections store, server, metrics; see --print-config); VIGIL_* environment variables, then options, override it",
+            HelpName = "FILE",
+        };
+        var printConfig = new Option<bool>("--print-config")
+        {
+            Description = "Print the settings in effect (file, environment and options merged) as JSON, passwords masked, and exit",
+        };
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, videoTimeout, allowHashUrl, psi,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // The file, then the environment, then the options given on the command line.
+            ServeConfig? file = null;
+            if (parse.GetValue(config) is { } configPath)
+            {
+                (file, string? fileError) = ServeConfigResolver.LoadFile(configPath);
+                if (fileError is not null)
+                {
+                    error.WriteLine($"error: {fileError}");
+                    return ExitCodes.Usage;
+                }
+            }
+            var (environment, environmentError) = ServeConfigResolver.FromEnvironment(Environment.GetEnvironmentVariable);
+            if (environmentError is not null)
+            {
+                error.WriteLine($"error: {environmentError}");
+                return ExitCodes.Usage;
+            }
+            var effective = ServeConfigResolver.Merge(file, environment, new ServeConfig
+            {
+                Store = new StoreSection { Db = Given(parse, StoreOption.Db), Postgres = Given(parse, StoreOption.Postgres) },
+                Server = new ServerSection
+                {
+                    Urls = Given(parse, urls),
+                    MaxUploadMb = parse.GetResult(maxUploadMb) is { Implicit: false } ? parse.GetValue(maxUploadMb) : null,
+                    VideoTimeoutSeconds = parse.GetResult(videoTimeout) is { Implicit: false } ? parse.GetValue(videoTimeout) : null,
+                    AllowHashUrl = parse.GetResult(allowHashUrl) is { Implicit: false } ? parse.GetValue(allowHashUrl) : null,
+                    Psi = Given(parse, psi),
+                },
+                Metrics = new MetricsSection
+                {
+                    Enabled = parse.GetResult(metrics) is { Implicit: false } ? parse.GetValue(metrics) : null,
+                    Urls = Given(parse, metricsUrls),
+                },
+            });
+            if (effective.Store!.Postgres is null)
+                effective = effective with { Store = effective.Store with { Db = StoreLocation.Resolve(effective.Store.Db) } };
+            if (parse.GetValue(printConfig))
+            {
+                output.WriteLine(ServeConfigResolver.Print(effective));
+                return ExitCodes.Success;
+            }
+
             // The published list first: a server that was asked to process vouchers must not start without it.
             PsiList? list = null;
-            if (parse.GetValue(psi) is { } psiDirectory)
+            if (effective.Server!.Psi is { } psiDirectory)
             {
                 try
                 {
@@ -89,26 +154,41 @@ internal static class ServeCommand
             {
                 error.WriteLine($"warning: {e.Message}; the media endpoints (POST /h/hash, POST /m/lookup, POST /c/bank/NAME/content) will answer 503");
             }
-            // The global --db or --postgres (recursive, so 'vigil serve --postgres CONN' works): replicas share one PostgreSQL database.
-            IVigilStore store = await StoreOption.OpenAsync(parse, ct);
+            // Replicas share one PostgreSQL database; the store was chosen above (options, environment, file).
+            IVigilStore store = await StoreOption.OpenAsync(effective.Store.Db, effective.Store.Postgres, _ => null, ct);
             await using (store)
             {
-                var app = VigilServer.Build(store, new ServerSettings
+                var settings = ServeConfigResolver.ToSettings(effective, list);
+                // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
+                bool started = false;
+                var app = VigilServer.Build(store, settings, logging =>
                 {
-                    Urls = parse.GetValue(urls)!,
-                    MaxUploadBytes = parse.GetValue(maxUploadMb) * MiB,
-                    VideoHashTimeout = TimeSpan.FromSeconds(parse.GetValue(videoTimeout)),
-                    HashUrlAllowList = parse.GetValue(allowHashUrl) ?? [],
-                    PrivateMatching = list,
+                    logging.AddJsonConsole();
+                    logging.AddFilter((_, category, _) => Volatile.Read(ref started) || category is null || !category.StartsWith("Microsoft.Extensions.Hosting", StringComparison.Ordinal));
                 });
-                error.WriteLine($"vigil: serving {store.Location} on {parse.GetValue(urls)} (Ctrl-C to stop)");
+                try
+                {
+                    await app.StartAsync(ct);
+                    Volatile.Write(ref started, true);
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+                {
+                    error.WriteLine($"error: {ListenError(e, settings)}");
+                    await app.DisposeAsync();
+                    return ExitCodes.Failure;
+                }
+                string addresses = string.Join(", ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [settings.Urls]);
+                error.WriteLine($"vigil: serving {store.Location} on {addresses} (Ctrl-C to stop)");
+                if (app.Services.GetService<MetricsListener>() is { } metricsListener)
+                    error.WriteLine($"vigil: metrics on {string.Join(", ", metricsListener.Addresses)}/metrics only");
+                else if (settings.Metrics)
+                    error.WriteLine("vigil: metrics on /metrics (no key needed)");
                 if (list is not null)
                 {
                     error.WriteLine($"vigil: private matching on: list version {list.ListVersion}, threshold {list.Threshold}, {list.Manifest.Entries:N0} entries from {string.Join(", ", list.Banks)} ({list.Location}); POST /v1/vouchers takes {list.VoucherSize:N0}-byte vouchers");
                 }
-                if (parse.GetValue(allowHashUrl) is { Length: > 0 } allowed)
+                if (settings.HashUrlAllowList is { Count: > 0 } allowed)
                     error.WriteLine($"vigil: GET /h/hash?url= may fetch under {string.Join(", ", allowed)}");
-                await app.StartAsync(ct);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);
@@ -124,4 +204,27 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>An option's value when it was given on the command line, else null.</summary>
+    private static string? Given(ParseResult parse, Option<string?> option) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+
+    /// <summary>
+    /// One line for a listener that could not start: Kestrel's "Failed to bind to address URL:
+    /// address already in use." becomes "cannot listen on URL: address already in use".
+    /// </summary>
+    internal static string ListenError(Exception exception, ServerSettings settings)
+    {
+        if (exception is System.Net.Sockets.SocketException socket)
+            return $"cannot listen on {settings.Urls}: {socket.Message}";
+        var bind = BindFailure().Match(exception.Message);
+        string address = bind.Success ? bind.Groups["address"].Value : settings.Urls;
+        string why = exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            ? "address already in use"
+            : (exception.InnerException?.Message ?? (bind.Success ? bind.Groups["why"].Value : exception.Message)).TrimEnd('.');
+        return $"cannot listen on {address}: {why}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"address (?<address>\S+?):? (?<why>[^:]*)$")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 }

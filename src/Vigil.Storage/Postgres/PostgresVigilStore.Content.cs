@@ -1,3 +1,4 @@
+using Vigil.Hashing.Signals;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
@@ -112,6 +113,16 @@ public sealed partial class PostgresVigilStore
         long bankId = await RequireBankIdAsync(connection, bankName, cancellationToken);
         await using var command = Command(connection, "SELECT COUNT(*) FROM bank_content WHERE bank_id = $1",
             PostgresRows.Param(bankId, NpgsqlDbType.Bigint));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountSignalsAsync(SignalType type, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT COUNT(*) FROM content_signals WHERE signal_type = $1",
+            PostgresRows.Param(type.Name, NpgsqlDbType.Text));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

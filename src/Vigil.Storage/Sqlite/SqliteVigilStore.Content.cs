@@ -1,3 +1,4 @@
+using Vigil.Hashing.Signals;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
@@ -109,6 +110,17 @@ public sealed partial class SqliteVigilStore
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM bank_content WHERE bank_id = $bank";
         command.Parameters.AddWithValue("$bank", bankId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountSignalsAsync(SignalType type, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM content_signals WHERE signal_type = $type";
+        command.Parameters.AddWithValue("$type", type.Name);
         return (long)command.ExecuteScalar()!;
     }
 

@@ -1,0 +1,249 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Vigil.Cli.Commands;
+using Vigil.Server;
+
+namespace Vigil.Cli.Serve;
+
+/// <summary>
+/// The settings <c>vigil serve</c> runs with: the config file's, overridden by <c>VIGIL_*</c>
+/// environment variables, overridden by command-line options, over the defaults; each layer is
+/// checked (with the file's key or the variable's name in the error) before they are merged. The
+/// store is chosen as a whole by the highest layer that names one: naming both a SQLite file and a
+/// PostgreSQL database in one layer is an error, never a silent choice.
+/// </summary>
+internal static class ServeConfigResolver
+{
+    public const string UrlsVariable = "VIGIL_URLS";
+    public const string MaxUploadMbVariable = "VIGIL_MAX_UPLOAD_MB";
+    public const string VideoTimeoutVariable = "VIGIL_VIDEO_TIMEOUT";
+    public const string AllowHashUrlVariable = "VIGIL_ALLOW_HASH_URL";
+    public const string PsiVariable = "VIGIL_PSI";
+    public const string MetricsVariable = "VIGIL_METRICS";
+    public const string MetricsUrlsVariable = "VIGIL_METRICS_URLS";
+
+    private const long MiB = 1024 * 1024;
+    private const string Masked = "***";
+
+    /// <summary>The settings in effect when nothing is given.</summary>
+    public static ServeConfig Defaults { get; } = new()
+    {
+        Store = new StoreSection(),
+        Server = new ServerSection
+        {
+            Urls = new ServerSettings().Urls,
+            MaxUploadMb = (int)(new ServerSettings().MaxUploadBytes / MiB),
+            VideoTimeoutSeconds = (int)new ServerSettings().VideoHashTimeout.TotalSeconds,
+            AllowHashUrl = [],
+            Psi = null,
+        },
+        Metrics = new MetricsSection { Enabled = false, Urls = null },
+    };
+
+    /// <summary>Reads and checks a config file; the error names the file and the key.</summary>
+    public static (ServeConfig? Config, string? Error) LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"--config {path}: {e.Message}");
+        }
+        var type = ServeConfigJsonContext.Default.ServeConfig;
+        ReadOnlySpan<byte> text = bytes;
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            text = text[3..];
+        if (StrictJson.Validate(text, type) is { } invalid)
+        {
+            return (null, invalid.Kind == StrictJsonErrorKind.UnknownField
+                ? $"--config {path}: unknown key '{invalid.Path}' ({KnownKeys(type, invalid.Path!)})"
+                : $"--config {path}: {invalid.Message}");
+        }
+        try
+        {
+            var config = JsonSerializer.Deserialize(text, type);
+            if (config is null)
+                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server and metrics");
+            return Check(config, key => $"--config {path}: {key}") is { } error ? (null, error) : (config, null);
+        }
+        catch (JsonException e)
+        {
+            string key = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
+            return (null, key.Length == 0
+                ? $"--config {path}: the file must hold a JSON object with the sections store, server and metrics"
+                : $"--config {path}: {key} has a value of the wrong type");
+        }
+    }
+
+    /// <summary>The settings the <c>VIGIL_*</c> variables give (unset ones not set), or the error naming the variable.</summary>
+    public static (ServeConfig? Config, string? Error) FromEnvironment(Func<string, string?> environment)
+    {
+        string? Get(string name) => environment(name) is { Length: > 0 } value ? value : null;
+        int? maxUpload = null, videoTimeout = null;
+        bool? metrics = null;
+        if (Get(MaxUploadMbVariable) is { } mb)
+        {
+            if (!int.TryParse(mb, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+                return (null, $"${MaxUploadMbVariable}: not a whole number of MiB: '{mb}'");
+            maxUpload = value;
+        }
+        if (Get(VideoTimeoutVariable) is { } seconds)
+        {
+            if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+                return (null, $"${VideoTimeoutVariable}: not a whole number of seconds: '{seconds}'");
+            videoTimeout = value;
+        }
+        if (Get(MetricsVariable) is { } on)
+        {
+            metrics = on.ToLowerInvariant() switch
+            {
+                "1" or "true" or "yes" or "on" => true,
+                "0" or "false" or "no" or "off" => false,
+                _ => null,
+            };
+            if (metrics is null)
+                return (null, $"${MetricsVariable}: say true or false, not '{on}'");
+        }
+        string? postgres = Get(StoreOption.PostgresEnvironmentVariable), db = Get(Vigil.Storage.StoreLocation.EnvironmentVariable);
+        if (postgres is not null && db is not null)
+            return (null, $"both ${Vigil.Storage.StoreLocation.EnvironmentVariable} and ${StoreOption.PostgresEnvironmentVariable} are set: unset one, or choose with --db or --postgres");
+        var config = new ServeConfig
+        {
+            Store = new StoreSection { Db = db, Postgres = postgres },
+            Server = new ServerSection
+            {
+                Urls = Get(UrlsVariable),
+                MaxUploadMb = maxUpload,
+                VideoTimeoutSeconds = videoTimeout,
+                AllowHashUrl = Get(AllowHashUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Psi = Get(PsiVariable),
+            },
+            Metrics = new MetricsSection { Enabled = metrics, Urls = Get(MetricsUrlsVariable) },
+        };
+        var names = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["server.urls"] = UrlsVariable,
+            ["server.max_upload_mb"] = MaxUploadMbVariable,
+            ["server.video_timeout_seconds"] = VideoTimeoutVariable,
+            ["server.allow_hash_url"] = AllowHashUrlVariable,
+            ["metrics.urls"] = MetricsUrlsVariable,
+        };
+        return Check(config, key => "$" + names[key]) is { } error ? (null, error) : (config, null);
+    }
+
+    /// <summary>Merges the layers, each key from the highest layer that sets it (the store as a whole), over <see cref="Defaults"/>.</summary>
+    public static ServeConfig Merge(params ServeConfig?[] lowestFirst)
+    {
+        var result = Defaults;
+        foreach (var layer in lowestFirst)
+        {
+            if (layer is null)
+                continue;
+            var store = layer.Store is { Db: not null } or { Postgres: not null } ? layer.Store : result.Store;
+            result = new ServeConfig
+            {
+                Store = store,
+                Server = new ServerSection
+                {
+                    Urls = layer.Server?.Urls ?? result.Server!.Urls,
+                    MaxUploadMb = layer.Server?.MaxUploadMb ?? result.Server!.MaxUploadMb,
+                    VideoTimeoutSeconds = layer.Server?.VideoTimeoutSeconds ?? result.Server!.VideoTimeoutSeconds,
+                    AllowHashUrl = layer.Server?.AllowHashUrl ?? result.Server!.AllowHashUrl,
+                    Psi = layer.Server?.Psi ?? result.Server!.Psi,
+                },
+                Metrics = new MetricsSection
+                {
+                    Enabled = layer.Metrics?.Enabled ?? result.Metrics!.Enabled,
+                    Urls = layer.Metrics?.Urls ?? result.Metrics!.Urls,
+                },
+            };
+        }
+        return result;
+    }
+
+    /// <summary>The server's settings from the merged config (the PSI list loaded by the caller).</summary>
+    public static ServerSettings ToSettings(ServeConfig config, PsiList? privateMatching) => new()
+    {
+        Urls = config.Server!.Urls!,
+        MaxUploadBytes = config.Server.MaxUploadMb!.Value * MiB,
+        VideoHashTimeout = TimeSpan.FromSeconds(config.Server.VideoTimeoutSeconds!.Value),
+        HashUrlAllowList = config.Server.AllowHashUrl ?? [],
+        PrivateMatching = privateMatching,
+        Metrics = config.Metrics!.Enabled ?? false,
+        MetricsUrls = config.Metrics.Urls,
+    };
+
+    /// <summary>
+    /// The merged config as JSON, with its secret masked: the PostgreSQL connection string's password
+    /// (URLs cannot carry one: the allow-list refuses user info, and listen addresses have none).
+    /// </summary>
+    public static string Print(ServeConfig config)
+    {
+        var masked = config with { Store = config.Store! with { Postgres = MaskConnectionString(config.Store!.Postgres) } };
+        return JsonSerializer.Serialize(masked, ServeConfigJsonContext.Default.ServeConfig);
+    }
+
+    /// <summary>A connection string with its password (Password, Pwd) replaced by <c>***</c>; all of it when it cannot be read.</summary>
+    internal static string? MaskConnectionString(string? connection)
+    {
+        if (connection is null)
+            return null;
+        try
+        {
+            var builder = new DbConnectionStringBuilder { ConnectionString = connection };
+            foreach (string key in builder.Keys.Cast<string>().ToList())
+            {
+                if (key.Equals("password", StringComparison.OrdinalIgnoreCase) || key.Equals("pwd", StringComparison.OrdinalIgnoreCase))
+                    builder[key] = Masked;
+            }
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return Masked;
+        }
+    }
+
+    /// <summary>Checks a layer's values as the options' validators do; <paramref name="where"/> names the key's source.</summary>
+    private static string? Check(ServeConfig config, Func<string, string> where)
+    {
+        if (config.Store is { Db: { Length: > 0 }, Postgres: { Length: > 0 } })
+            return $"{where("store")}: db and postgres name two different stores: give one of them";
+        if (config.Server?.Urls is { } urls && string.IsNullOrWhiteSpace(urls))
+            return $"{where("server.urls")}: no address to listen on";
+        if (config.Server?.MaxUploadMb is { } mb && (mb < 1 || mb > MediaEndpoints.MaxUploadLimit / MiB))
+            return $"{where("server.max_upload_mb")} must be 1..{MediaEndpoints.MaxUploadLimit / MiB}, not {mb}";
+        if (config.Server?.VideoTimeoutSeconds is { } seconds && seconds is < 1 or > 86_400)
+            return $"{where("server.video_timeout_seconds")} must be 1..86400 seconds, not {seconds}";
+        foreach (string? entry in config.Server?.AllowHashUrl ?? [])
+        {
+            if (!HashUrlAllowList.TryValidateEntry(entry ?? "", out string? why))
+                return $"{where("server.allow_hash_url")}: {entry}: {why}";
+        }
+        if (config.Metrics?.Urls is { } metricsUrls && string.IsNullOrWhiteSpace(metricsUrls))
+            return $"{where("metrics.urls")}: no address to listen on";
+        return null;
+    }
+
+    /// <summary>The keys allowed where an unknown one was found (at the root, or in its section).</summary>
+    private static string KnownKeys(JsonTypeInfo root, string path)
+    {
+        var type = root;
+        string[] parts = path.Split('.');
+        string where = "at the top";
+        foreach (string part in parts[..^1])
+        {
+            var property = type.Properties.FirstOrDefault(p => p.Name == part);
+            if (property is null)
+                break;
+            type = type.Options.GetTypeInfo(property.PropertyType);
+            where = $"in {part}";
+        }
+        return $"known {where}: {string.Join(", ", type.Properties.Select(p => p.Name))}";
+    }
+}
