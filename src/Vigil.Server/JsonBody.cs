@@ -21,6 +21,13 @@ internal static class JsonBody
     public static Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, JsonBodyProblems? problems,
         CancellationToken cancellationToken) where T : class
     {
+        // No body at all is left to the parser (400, nothing to read); a body of another type is refused unread.
+        bool hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        if (hasBody && !IsJson(context.Request.ContentType))
+        {
+            return Task.FromResult<(T?, IResult?)>((null, Problems.Result(StatusCodes.Status415UnsupportedMediaType, "JSON body required",
+                $"send the body as Content-Type: application/json, not {(string.IsNullOrEmpty(context.Request.ContentType) ? "without a content type" : context.Request.ContentType)}")));
+        }
         long limit = context.RequestServices.GetRequiredService<ServerSettings>().MaxJsonBodyBytes;
         return ReadAsync(context, type, problems, limit, () => Problems.Result(413, "Content too large",
             $"the JSON body is over this server's limit of {limit:N0} bytes"), cancellationToken);
@@ -35,6 +42,16 @@ internal static class JsonBody
             return (null, error);
         using (bytes)
             return Parse(bytes!.Span, type, problems);
+    }
+
+    /// <summary>application/json, or any type with a +json suffix (application/merge-patch+json, say), with any parameters.</summary>
+    internal static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+            return false;
+        var type = media.MediaType;
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+               (type.HasValue && type.Value!.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.Value.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Checks and deserializes JSON text as <typeparamref name="T"/>, or gives the problem.</summary>

@@ -247,4 +247,29 @@ public sealed class JsonBodyTests : LiveServerTest
         Assert.Equal(known, ServerJsonContext.Default.SignalsBody.Properties.Select(p => p.Name));
         Assert.Equal(known, ServerJsonContext.Default.CompareBody.Properties.Select(p => p.Name));
     }
+
+    [Fact]
+    public async Task Every_JSON_endpoint_answers_415_to_a_body_that_is_not_application_json_and_changes_nothing()
+    {
+        string admin = await KeyAsync(ApiKeyRole.Admin);
+        foreach (var (method, path, template) in JsonEndpoints())
+        {
+            string body = template.Replace("\"S\"", "\"NEW_BANK\"");
+            foreach (string type in new[] { "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x" })
+            {
+                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
+                using var response = await SendContentAsync(method, path, admin, content);
+                if (path.Contains("/content?url="))
+                    continue; // refused first for its URL (no allow-list here), and its multipart form is the upload
+                await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "JSON body required");
+            }
+        }
+        Assert.Null(await Store.GetBankAsync("NEW_BANK"));
+
+        // Any +json type is JSON.
+        var patch = new StringContent("""{"name":"NEW_BANK"}""", Encoding.UTF8);
+        patch.Headers.ContentType = MediaTypeHeaderValue.Parse("application/vnd.vigil+json; charset=utf-8");
+        Assert.Equal(HttpStatusCode.Created, (await SendContentAsync(HttpMethod.Post, "/c/banks", admin, patch)).StatusCode);
+    }
 }
