@@ -117,12 +117,13 @@ public class ServeConfigTests
 
     [Theory]
     [InlineData("""{"server": {"urls": "http://127.0.0.1:1", "max_upload": 5}}""", "unknown key 'server.max_upload' (known in server: urls, max_upload_mb")]
-    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics)")]
+    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit)")]
     [InlineData("""{"metrics": {"enabled": "yes"}}""", "metrics.enabled has a value of the wrong type")]
     [InlineData("""{"server": {"max_upload_mb": 0}}""", "server.max_upload_mb must be 1..1024, not 0")]
     [InlineData("""{"store": {"db": "a.db", "postgres": "Host=x"}}""", "db and postgres name two different stores")]
     [InlineData("""{"server": {"urls": """, "--config")]
     [InlineData("[1]", "must hold a JSON object")]
+    [InlineData("""{"audit": {"checkpoint_interval_seconds": -1, "checkpoints": "c.jsonl"}}""", "audit.checkpoint_interval_seconds must be 0..86400 seconds, not -1")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)
     {
         using var db = new TestDb();
@@ -179,5 +180,33 @@ public class ServeConfigTests
         Assert.Equal(1, metrics.ExitCode);
         Assert.Contains($"error: cannot listen on http://127.0.0.1:{port}: address already in use", metrics.Error);
         Assert.DoesNotContain("serving", metrics.Error);
+    }
+
+    [Fact]
+    public async Task Audit_checkpoints_are_set_in_any_layer_and_the_served_log_verifies_against_them()
+    {
+        using var db = new TestDb();
+        string checkpoints = Path.Combine(db.Dir, "cp.jsonl");
+        string file = db.WriteFile("serve.json", "{\"audit\": {\"checkpoints\": " + JsonSerializer.Serialize(checkpoints) + ", \"checkpoint_interval_seconds\": 30}}");
+        var printed = Printed(CliRunner.RunProcess("--db", db.Path, "serve", "--config", file, "--audit-checkpoint-interval", "0", "--print-config")).GetProperty("audit");
+        Assert.Equal(checkpoints, printed.GetProperty("checkpoints").GetString());
+        Assert.Equal(0, printed.GetProperty("checkpoint_interval_seconds").GetInt32());
+        Assert.Equal("error: audit.key: the signing key is for checkpoints: give the checkpoint file too",
+            CliRunner.RunProcess("--db", db.Path, "serve", "--audit-key", "k.key", "--print-config").Error.Trim());
+        Assert.Equal(2, CliRunner.RunProcess(new Dictionary<string, string> { ["VIGIL_AUDIT_CHECKPOINT_INTERVAL"] = "soon" }, "--db", db.Path, "serve", "--print-config").ExitCode);
+
+        db.Ok("bank", "create", "SAMPLES");
+        string key = db.Ok("apikey", "create", "--role", "curator", "--name", "c").OutputLines[^1];
+        await using (var server = await ServerProcess.StartAsync(db.Path, TimeSpan.FromSeconds(60), CancellationToken.None, "--config", file, "--audit-checkpoint-interval", "0"))
+        {
+            using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            var created = await http.PostAsync("c/banks", new StringContent("""{"name":"MORE"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(created.IsSuccessStatusCode);
+        }
+        string keyFile = Path.Combine(db.Dir, "audit-signing.key");
+        Assert.True(File.Exists(keyFile));
+        var verified = db.Ok("audit", "verify", "--checkpoints", checkpoints, "--key", keyFile);
+        Assert.Contains("checkpoints: all", verified.Output);
     }
 }

@@ -75,9 +75,24 @@ internal static partial class ServeCommand
             Description = "Serve GET /metrics on these addresses only, a listener of its own that serves nothing else (turns metrics on)",
             HelpName = "URLS",
         };
+        var auditCheckpoints = new Option<string?>("--audit-checkpoints")
+        {
+            Description = "Append signed checkpoints of the audit log's head to FILE, so 'vigil audit verify --checkpoints FILE --key KEY' detects a rewritten log (docs/audit.md). Default: off",
+            HelpName = "FILE",
+        };
+        var auditKey = new Option<string?>("--audit-key")
+        {
+            Description = $"The checkpoints' Ed25519 signing key file, made on first use (default: {ServeConfigResolver.DefaultAuditKeyName} beside the checkpoint file); keep it off the database's disk if you can",
+            HelpName = "FILE",
+        };
+        var auditInterval = new Option<int?>("--audit-checkpoint-interval")
+        {
+            Description = "Longest time (seconds) between a new audit entry and the checkpoint that covers it (default 60; 0: after every write)",
+            HelpName = "SECONDS",
+        };
         var config = new Option<string?>("--config")
         {
-            Description = "Read the serve settings from this JSON file (sections store, server, metrics; see --print-config); VIGIL_* environment variables, then options, override it",
+            Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit; see --print-config); VIGIL_* environment variables, then options, override it",
             HelpName = "FILE",
         };
         var printConfig = new Option<bool>("--print-config")
@@ -86,7 +101,7 @@ internal static partial class ServeCommand
         };
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, config, printConfig,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -123,7 +138,18 @@ internal static partial class ServeCommand
                     Enabled = parse.GetResult(metrics) is { Implicit: false } ? parse.GetValue(metrics) : null,
                     Urls = Given(parse, metricsUrls),
                 },
+                Audit = new AuditSection
+                {
+                    Checkpoints = Given(parse, auditCheckpoints),
+                    Key = Given(parse, auditKey),
+                    CheckpointIntervalSeconds = parse.GetValue(auditInterval),
+                },
             });
+            if (ServeConfigResolver.CheckLayer(effective) is { } mergedError)
+            {
+                error.WriteLine($"error: {mergedError}");
+                return ExitCodes.Usage;
+            }
             if (effective.Store!.Postgres is null)
                 effective = effective with { Store = effective.Store with { Db = StoreLocation.Resolve(effective.Store.Db) } };
             if (parse.GetValue(printConfig))
@@ -143,6 +169,23 @@ internal static partial class ServeCommand
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
                     error.WriteLine($"error: --psi {psiDirectory}: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
+            // The audit signing key before anything listens: a bad key file is one error, not a failed start.
+            if (ServeConfigResolver.AuditKeyFile(effective.Audit) is { } keyFile)
+            {
+                try
+                {
+                    var key = await Vigil.Server.Audit.AuditSigningKey.LoadOrCreateAsync(keyFile, ct);
+                    string publicKey = Convert.ToHexStringLower(key.PublicKey);
+                    error.WriteLine(key.Created
+                        ? $"vigil: made a new audit signing key {keyFile}; its public key, to pin for 'vigil audit verify --key', is {publicKey}"
+                        : $"vigil: audit checkpoints to {effective.Audit!.Checkpoints}, signed by {publicKey}");
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"error: --audit-key {keyFile}: {e.Message}");
                     return ExitCodes.Failure;
                 }
             }

@@ -20,4 +20,8 @@ internal sealed record ServeConfig
     /// <summary>Whether and where <c>GET /metrics</c> is served.</summary>
     [JsonPropertyName("metrics")]
     public MetricsSection? Metrics { get; init; }
+
+    /// <summary>Signed checkpoints of the audit log.</summary>
+    [JsonPropertyName("audit")]
+    public AuditSection? Audit { get; init; }
 }

@@ -23,6 +23,12 @@ internal static class ServeConfigResolver
     public const string PsiVariable = "VIGIL_PSI";
     public const string MetricsVariable = "VIGIL_METRICS";
     public const string MetricsUrlsVariable = "VIGIL_METRICS_URLS";
+    public const string AuditCheckpointsVariable = "VIGIL_AUDIT_CHECKPOINTS";
+    public const string AuditKeyVariable = "VIGIL_AUDIT_KEY";
+    public const string AuditIntervalVariable = "VIGIL_AUDIT_CHECKPOINT_INTERVAL";
+
+    /// <summary>The signing key's file name when only the checkpoint file is given: beside it.</summary>
+    public const string DefaultAuditKeyName = "audit-signing.key";
 
     private const long MiB = 1024 * 1024;
     private const string Masked = "***";
@@ -40,6 +46,7 @@ internal static class ServeConfigResolver
             Psi = null,
         },
         Metrics = new MetricsSection { Enabled = false, Urls = null },
+        Audit = new AuditSection { Checkpoints = null, Key = null, CheckpointIntervalSeconds = 60 },
     };
 
     /// <summary>Reads and checks a config file; the error names the file and the key.</summary>
@@ -68,14 +75,14 @@ internal static class ServeConfigResolver
         {
             var config = JsonSerializer.Deserialize(text, type);
             if (config is null)
-                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server and metrics");
+                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server, metrics and audit");
             return Check(config, key => $"--config {path}: {key}") is { } error ? (null, error) : (config, null);
         }
         catch (JsonException e)
         {
             string key = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
             return (null, key.Length == 0
-                ? $"--config {path}: the file must hold a JSON object with the sections store, server and metrics"
+                ? $"--config {path}: the file must hold a JSON object with the sections store, server, metrics and audit"
                 : $"--config {path}: {key} has a value of the wrong type");
         }
     }
@@ -84,7 +91,7 @@ internal static class ServeConfigResolver
     public static (ServeConfig? Config, string? Error) FromEnvironment(Func<string, string?> environment)
     {
         string? Get(string name) => environment(name) is { Length: > 0 } value ? value : null;
-        int? maxUpload = null, videoTimeout = null;
+        int? maxUpload = null, videoTimeout = null, auditInterval = null;
         bool? metrics = null;
         if (Get(MaxUploadMbVariable) is { } mb)
         {
@@ -97,6 +104,12 @@ internal static class ServeConfigResolver
             if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
                 return (null, $"${VideoTimeoutVariable}: not a whole number of seconds: '{seconds}'");
             videoTimeout = value;
+        }
+        if (Get(AuditIntervalVariable) is { } interval)
+        {
+            if (!int.TryParse(interval, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+                return (null, $"${AuditIntervalVariable}: not a whole number of seconds: '{interval}'");
+            auditInterval = value;
         }
         if (Get(MetricsVariable) is { } on)
         {
@@ -124,6 +137,7 @@ internal static class ServeConfigResolver
                 Psi = Get(PsiVariable),
             },
             Metrics = new MetricsSection { Enabled = metrics, Urls = Get(MetricsUrlsVariable) },
+            Audit = new AuditSection { Checkpoints = Get(AuditCheckpointsVariable), Key = Get(AuditKeyVariable), CheckpointIntervalSeconds = auditInterval },
         };
         var names = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -132,6 +146,9 @@ internal static class ServeConfigResolver
             ["server.video_timeout_seconds"] = VideoTimeoutVariable,
             ["server.allow_hash_url"] = AllowHashUrlVariable,
             ["metrics.urls"] = MetricsUrlsVariable,
+            ["audit.checkpoints"] = AuditCheckpointsVariable,
+            ["audit.key"] = AuditKeyVariable,
+            ["audit.checkpoint_interval_seconds"] = AuditIntervalVariable,
         };
         return Check(config, key => "$" + names[key]) is { } error ? (null, error) : (config, null);
     }
@@ -161,6 +178,12 @@ internal static class ServeConfigResolver
                     Enabled = layer.Metrics?.Enabled ?? result.Metrics!.Enabled,
                     Urls = layer.Metrics?.Urls ?? result.Metrics!.Urls,
                 },
+                Audit = new AuditSection
+                {
+                    Checkpoints = layer.Audit?.Checkpoints ?? result.Audit!.Checkpoints,
+                    Key = layer.Audit?.Key ?? result.Audit!.Key,
+                    CheckpointIntervalSeconds = layer.Audit?.CheckpointIntervalSeconds ?? result.Audit!.CheckpointIntervalSeconds,
+                },
             };
         }
         return result;
@@ -176,7 +199,18 @@ internal static class ServeConfigResolver
         PrivateMatching = privateMatching,
         Metrics = config.Metrics!.Enabled ?? false,
         MetricsUrls = config.Metrics.Urls,
+        AuditCheckpoints = config.Audit?.Checkpoints is { } checkpoints
+            ? new Vigil.Server.Audit.AuditCheckpointSettings(checkpoints, AuditKeyFile(config.Audit)!)
+            {
+                Interval = TimeSpan.FromSeconds(config.Audit.CheckpointIntervalSeconds ?? 60),
+            }
+            : null,
     };
+
+    /// <summary>The audit signing key's file: the one named, or <see cref="DefaultAuditKeyName"/> beside the checkpoint file; null when checkpoints are off.</summary>
+    public static string? AuditKeyFile(AuditSection? audit) =>
+        audit?.Checkpoints is not { } checkpoints ? null
+        : audit.Key ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoints))!, DefaultAuditKeyName);
 
     /// <summary>
     /// The merged config as JSON, with its secret masked: the PostgreSQL connection string's password
@@ -209,6 +243,9 @@ internal static class ServeConfigResolver
         }
     }
 
+    /// <summary>Checks the merged settings (what no single layer can: a key file given in one layer, checkpoints in none).</summary>
+    public static string? CheckLayer(ServeConfig merged) => Check(merged, key => key);
+
     /// <summary>Checks a layer's values as the options' validators do; <paramref name="where"/> names the key's source.</summary>
     private static string? Check(ServeConfig config, Func<string, string> where)
     {
@@ -227,6 +264,10 @@ internal static class ServeConfigResolver
         }
         if (config.Metrics?.Urls is { } metricsUrls && string.IsNullOrWhiteSpace(metricsUrls))
             return $"{where("metrics.urls")}: no address to listen on";
+        if (config.Audit?.CheckpointIntervalSeconds is { } interval && interval is < 0 or > 86_400)
+            return $"{where("audit.checkpoint_interval_seconds")} must be 0..86400 seconds, not {interval}";
+        if (config.Audit is { Key: not null, Checkpoints: null })
+            return $"{where("audit.key")}: the signing key is for checkpoints: give the checkpoint file too";
         return null;
     }
 
