@@ -175,6 +175,16 @@ public static class ReportDocumentBuilder
         };
     }
 
+    private static Address Clean(Address a) => a with
+    {
+        Street = Clean(a.Street),
+        City = Clean(a.City),
+        ZipCode = Clean(a.ZipCode),
+        State = Clean(a.State),
+        NonUsaState = Clean(a.NonUsaState),
+        Country = Clean(a.Country),
+    };
+
     private static InternetDetails Clean(InternetDetails details) => details switch
     {
         WebPageIncident web => web with { Urls = Clean(web.Urls), AdditionalInfo = Clean(web.AdditionalInfo) },
@@ -205,8 +215,17 @@ public static class ReportDocumentBuilder
             Content = Clean(game.Content),
             AdditionalInfo = Clean(game.AdditionalInfo),
         },
-        CellPhoneIncident phone => phone with { AdditionalInfo = Clean(phone.AdditionalInfo) },
-        NonInternetIncident place => place with { LocationName = Clean(place.LocationName), AdditionalInfo = Clean(place.AdditionalInfo) },
+        CellPhoneIncident phone => phone with
+        {
+            PhoneNumber = phone.PhoneNumber is { } number && Clean(number.Number) is { } n ? number with { Number = n } : null,
+            AdditionalInfo = Clean(phone.AdditionalInfo),
+        },
+        NonInternetIncident place => place with
+        {
+            LocationName = Clean(place.LocationName),
+            IncidentAddresses = [.. place.IncidentAddresses.Select(Clean)],
+            AdditionalInfo = Clean(place.AdditionalInfo),
+        },
         PeerToPeerIncident p2p => p2p with
         {
             Client = Clean(p2p.Client),
