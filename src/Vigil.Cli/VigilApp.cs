@@ -22,6 +22,7 @@ internal static class VigilApp
             DemoCommand.Create(output, error),
             PsiCommand.Create(output, error),
             WatchCommand.Create(output, error),
+            DevCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);
