@@ -38,12 +38,13 @@ internal static class MatchCommand
             Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, CultureInfo.InvariantCulture, out double p) && !(p is >= 0 and <= 100)) r.AddError("--video-match-percent must be 0..100"); } },
         };
         var threads = CommonOptions.Threads();
+        var compat = CommonOptions.Compat();
         var paths = CommonOptions.Paths();
         paths.Arity = ArgumentArity.ZeroOrMore;
         var command = new Command("match",
             "Match images or videos (or PDQ hashes given with --hash) against the banks; one line per match (videos: per bank video compared, with query% and compared%)")
         {
-            hashes, format, videoPercent, threads, paths,
+            hashes, format, videoPercent, threads, compat, paths,
         };
         options.AddTo(command);
         command.Validators.Add(r =>
@@ -85,11 +86,16 @@ internal static class MatchCommand
                 var inputs = images;
                 var records = new List<HashRecord>();
                 OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
+                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }),
                     records.Add);
                 foreach (var record in records)
                 {
                     var result = await MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct);
+                    if (result.Warnings.Count > 0 && parse.GetValue(format) != "json")
+                    {
+                        output.Flush();
+                        DecoderWarnings.Write(error, record.Path, result.Warnings);
+                    }
                     if (result.Status == QueryStatus.Failed)
                     {
                         failures++;
