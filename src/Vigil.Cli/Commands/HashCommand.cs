@@ -54,7 +54,7 @@ internal static class HashCommand
                 r.AddError("--dihedral applies to --algorithm pdq only");
             if (!vpdq && r.GetValue(format) == "vpdq")
                 r.AddError("--format vpdq applies to --algorithm vpdq only");
-            if (r.GetValue(compat) == "pytx" && r.GetValue(algorithm) != "pdq")
+            if (r.GetValue(compat) == "pytx" && r.GetValue(algorithm) is "md5" or "sha256" or "vpdq")
                 r.AddError("--compat applies to --algorithm pdq only");
             if (r.GetValue(compat) == "pytx" && r.GetValue(autoOrient))
                 r.AddError("--compat pytx reproduces python-threatexchange, which never applies EXIF orientation: drop --auto-orient");
