@@ -68,4 +68,10 @@ public sealed record ServerSettings
 
     /// <summary>Most vouchers one <c>POST /v1/vouchers</c> may carry (default 10,000; 413 beyond it).</summary>
     public int MaxVouchersPerUpload { get; init; } = 10_000;
+
+    /// <summary>
+    /// Whose PDQ the media endpoints compute: the reference pipeline's (default) or python-threatexchange's
+    /// (<see cref="Vigil.Media.DecodeCompat.Pytx"/>, <c>vigil serve --compat pytx</c>), to match banks HMA built.
+    /// </summary>
+    public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
 }

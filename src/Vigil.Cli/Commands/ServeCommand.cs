@@ -61,9 +61,10 @@ internal static class ServeCommand
             Description = "Process private-matching vouchers (POST /v1/vouchers) against the list in DIR, as 'vigil psi publish --out DIR' wrote it (server.key, pdata.bin, signed manifest.json). Default: off",
             HelpName = "DIR",
         };
+        var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, videoTimeout, allowHashUrl, psi,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, compat,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -100,6 +101,7 @@ internal static class ServeCommand
                     VideoHashTimeout = TimeSpan.FromSeconds(parse.GetValue(videoTimeout)),
                     HashUrlAllowList = parse.GetValue(allowHashUrl) ?? [],
                     PrivateMatching = list,
+                    Compat = CommonOptions.CompatOf(parse, compat),
                 });
                 error.WriteLine($"vigil: serving {store.Location} on {parse.GetValue(urls)} (Ctrl-C to stop)");
                 if (list is not null)
