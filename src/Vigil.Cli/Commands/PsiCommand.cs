@@ -182,10 +182,12 @@ internal static class PsiCommand
             foreach (string path in parse.GetValue(paths)!)
             {
                 VoucherPayload payload;
+                int quality;
                 try
                 {
                     using var image = decoder.DecodeFile(path);
                     var pdq = hasher.HashRgb(image.Pixels, image.Width, image.Height);
+                    quality = pdq.Quality;
                     payload = new VoucherPayload(Convert.FromHexString(pdq.Hash.ToString()), VisualDerivative.From(image), Path.GetFileName(path));
                 }
                 catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
@@ -195,7 +197,10 @@ internal static class PsiCommand
                     continue;
                 }
                 bool synthetic = syntheticRate > 0 && RandomNumberGenerator.GetInt32(1_000_000) < syntheticRate * 1_000_000;
-                var voucher = synthetic ? Voucher.CreateSynthetic(table, keys) : Voucher.CreateReal(table, keys, payload);
+                var voucher = DeviceVouchers.Make(table, keys, payload, quality, synthetic, out _);
+                // Said whatever voucher was made: the coin must not show, and the quality is the device's own knowledge.
+                if (quality < DeviceVouchers.MinimumQuality)
+                    error.WriteLine($"warning: {path}: PDQ quality {quality} is below {DeviceVouchers.MinimumQuality}; its voucher is made so it can never match (as vigil match refuses it)");
                 await file.WriteAsync(voucher.Serialize(), ct);
                 made++;
             }
