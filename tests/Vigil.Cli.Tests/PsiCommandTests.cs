@@ -259,4 +259,42 @@ public sealed class PsiCommandTests : IDisposable
             "--threshold", "2", "--format", "json", flatOnly).OutputLines[^1]);
         Assert.Equal("below_threshold", alone.RootElement.GetProperty("status").GetString());
     }
+
+    /// <summary>Vouchers made against a banded list, processed with an exact list's pdata (and the other way round), are named as such.</summary>
+    [Fact]
+    public void Process_names_a_mode_mismatch_between_the_vouchers_and_the_pdata()
+    {
+        var photos = Images(2);
+        string db = _dir.File("vigil.db"), exact = _dir.File("exact"), banded = _dir.File("banded"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. photos]);
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", exact, "--threshold", "2");
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", banded, "--mode", "banded", "--threshold", "2");
+        string exactVouchers = _dir.File("exact.bin"), bandedVouchers = _dir.File("banded.bin");
+        Vigil(["psi", "voucher", "--pdata", Path.Combine(exact, "pdata.bin"), "--account", account, "--create-account", "--out", exactVouchers, .. photos]);
+        Vigil(["psi", "voucher", "--pdata", Path.Combine(banded, "pdata.bin"), "--account", account, "--out", bandedVouchers, .. photos]);
+
+        CliResult Process(string pub, string vouchers) => CliRunner.Run("--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"),
+            "--pdata", Path.Combine(pub, "pdata.bin"), "--threshold", "2", vouchers);
+
+        var bandedWithExact = Process(exact, bandedVouchers);
+        Assert.Equal(1, bandedWithExact.ExitCode);
+        Assert.Equal($"error: {bandedVouchers}: the vouchers are banded but the published data {Path.Combine(exact, "pdata.bin")} is exact: process them with the pdata they were made against "
+                     + "(published with --mode banded), or make them again against this one (its vouchers are exact)", bandedWithExact.Error.Trim());
+        Assert.DoesNotContain("whole number", bandedWithExact.Error);
+
+        var exactWithBanded = Process(banded, exactVouchers);
+        Assert.Equal(1, exactWithBanded.ExitCode);
+        Assert.StartsWith($"error: {exactVouchers}: the vouchers are exact but the published data {Path.Combine(banded, "pdata.bin")} is banded", exactWithBanded.Error);
+        Assert.Contains("(published with --mode exact)", exactWithBanded.Error);
+
+        // Matching modes still process, and a file cut short is still called truncated.
+        Assert.Equal(0, Process(exact, exactVouchers).ExitCode);
+        Assert.Equal(0, Process(banded, bandedVouchers).ExitCode);
+        var bytes = File.ReadAllBytes(exactVouchers);
+        File.WriteAllBytes(exactVouchers, bytes[..^10]);
+        var cut = Process(exact, exactVouchers);
+        Assert.Equal(1, cut.ExitCode);
+        Assert.Contains("not a whole number", cut.Error);
+    }
 }

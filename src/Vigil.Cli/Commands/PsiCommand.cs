@@ -232,9 +232,20 @@ internal static class PsiCommand
             var vouchers = new List<Voucher>();
             var layout = manifest.VoucherLayout();
             int size = Voucher.SizeFor(t, layout);
+            string pdataPath = parse.GetValue(pdataOption)!;
             foreach (string path in parse.GetValue(files)!)
             {
                 var bytes = await File.ReadAllBytesAsync(path, ct);
+                if (Voucher.ReadLayout(bytes) is { } found && found != layout)
+                {
+                    // A file made against another mode's pdata: say so, rather than that its size is wrong.
+                    error.WriteLine(found.Mode != layout.Mode
+                        ? $"error: {path}: the vouchers are {found.Mode} but the published data {pdataPath} is {layout.Mode}: process them with the pdata they were made against "
+                          + $"(published with --mode {found.Mode}), or make them again against this one (its vouchers are {layout.Mode})"
+                        : $"error: {path}: the vouchers have {found.Pairs} probes of {found.KeysPerPair} keys but the published data {pdataPath} takes {layout.Pairs} of {layout.KeysPerPair}: "
+                          + "they were made against a list with other band parameters; process them with that list's pdata");
+                    return ExitCodes.Failure;
+                }
                 if (bytes.Length % size != 0)
                     throw new InvalidDataException($"{path} is {bytes.Length} bytes, not a whole number of {size}-byte vouchers (truncated?)");
                 for (int at = 0; at < bytes.Length; at += size)

@@ -23,6 +23,9 @@ public readonly record struct VoucherLayout(int Pairs, int KeysPerPair)
 
     /// <summary>Bytes of one pair: Q and its sealed keys.</summary>
     public int PairSize => RistrettoPoint.Size + KeysPerPair * OuterLayer.SealedKeySize;
+
+    /// <summary>The matching mode this layout belongs to: "exact" (one pair of 3 keys), "banded" (pairs of 2 keys), or "unknown".</summary>
+    public string Mode => this == Exact ? "exact" : KeysPerPair == 2 ? "banded" : "unknown";
 }
 
 /// <summary>
@@ -226,6 +229,18 @@ public sealed class Voucher
         }
         InnerCiphertext.CopyTo(span[at..]);
         return bytes;
+    }
+
+    /// <summary>
+    /// The layout a voucher declares in its header, read without the rest (so it can be read from the start of a
+    /// file of vouchers whose size does not fit the expected layout); null when the bytes do not start with a
+    /// voucher header of this format version.
+    /// </summary>
+    public static VoucherLayout? ReadLayout(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < HeaderSize || !bytes[..4].SequenceEqual(Magic) || bytes[4] != FormatVersion)
+            return null;
+        return new VoucherLayout(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(13 + IdSize)..]), bytes[15 + IdSize]);
     }
 
     /// <summary>Reads an exact-mode voucher made for threshold <paramref name="threshold"/>; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
