@@ -114,6 +114,12 @@ public sealed class PytxCompatTests : IDisposable
         Assert.Contains("never applies EXIF orientation", result.Error);
         var bad = CliRunner.Run("hash", "--compat", "hma", Fixtures.ThreatExchange("pytx/rgb.jpeg"));
         Assert.Equal(2, bad.ExitCode);
+        var md5 = CliRunner.Run("hash", "--compat", "pytx", "--algorithm", "md5", Fixtures.ThreatExchange("pytx/rgb.jpeg"));
+        Assert.Equal(2, md5.ExitCode);
+        Assert.Contains("--compat applies to --algorithm pdq only", md5.Error);
+        // serve takes the same option (and refuses a bad value before starting).
+        Assert.Equal(2, CliRunner.Run("serve", "--compat", "hma").ExitCode);
+        Assert.Contains("--compat", CliRunner.Run("serve", "--help").Output);
     }
 
     public void Dispose() => _db.Dispose();
