@@ -17,4 +17,10 @@ public sealed record DecodeOptions
     /// any pixel memory is allocated (<see cref="DecodeErrorKind.TooLarge"/>). Default 100 megapixels.
     /// </summary>
     public long MaxPixels { get; init; } = 100_000_000;
+
+    /// <summary>
+    /// Which pipeline's pixels to reproduce: <see cref="DecodeCompat.Reference"/> (default) or python-threatexchange's
+    /// (<see cref="DecodeCompat.Pytx"/>), which differs for palette, CMYK, 1-bit and 16-bit greyscale images.
+    /// </summary>
+    public DecodeCompat Compat { get; init; } = DecodeCompat.Reference;
 }

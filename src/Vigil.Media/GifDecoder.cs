@@ -14,7 +14,7 @@ internal static class GifDecoder
 {
     private const int MaxCodes = 4096;
 
-    internal static RgbImage Decode(ReadOnlySpan<byte> data, long maxPixels)
+    internal static RgbImage Decode(ReadOnlySpan<byte> data, long maxPixels, DecodeCompat compat = DecodeCompat.Reference)
     {
         if (data.Length < 13)
         {
@@ -97,11 +97,12 @@ internal static class GifDecoder
                 continue; // Pillow skips bytes it does not recognise between blocks
             }
 
-            return DecodeImage(data, pos, screenWidth, screenHeight, globalPalette, transparent, maxPixels);
+            return DecodeImage(data, pos, screenWidth, screenHeight, globalPalette, transparent, maxPixels, compat);
         }
     }
 
-    private static RgbImage DecodeImage(ReadOnlySpan<byte> data, int pos, int screenWidth, int screenHeight, ReadOnlySpan<byte> globalPalette, int? transparent, long maxPixels)
+    private static RgbImage DecodeImage(ReadOnlySpan<byte> data, int pos, int screenWidth, int screenHeight, ReadOnlySpan<byte> globalPalette, int? transparent, long maxPixels,
+        DecodeCompat compat)
     {
         if (pos + 9 > data.Length)
         {
@@ -155,12 +156,19 @@ internal static class GifDecoder
             var canvas = indices.AsSpan(0, count);
             canvas.Fill((byte)(transparent ?? 0));
             var interlaced = (flags & 0x40) != 0;
-            DecodeLzw(data, pos, minCodeSize, canvas, width, left, top, frameWidth, frameHeight, interlaced);
+            var written = DecodeLzw(data, pos, minCodeSize, canvas, width, left, top, frameWidth, frameHeight, interlaced, out var stoppedBy);
 
             var image = RgbImage.Allocate(width, height, ImageFormat.Gif);
+            var total = (long)frameWidth * frameHeight;
+            if (written < total)
+            {
+                image.Warnings = [$"corrupt GIF data: the first frame's image data {stoppedBy} after {written} of its {total} pixels; the rest is background"];
+            }
+
             var rgb = image.WritablePixels;
             Span<byte> lut = stackalloc byte[256 * 3];
-            BuildLookup(palette, lut);
+            // python-threatexchange hashes Pillow's mode "P" array, the indices themselves, as grey.
+            BuildLookup(compat == DecodeCompat.Pytx ? default : palette, lut);
             for (int i = 0, d = 0; i < count; i++, d += 3)
             {
                 var entry = canvas[i] * 3;
@@ -196,13 +204,16 @@ internal static class GifDecoder
     }
 
     /// <summary>Standard variable-width LZW over the image's data sub-blocks, writing indices straight into the canvas.</summary>
-    private static void DecodeLzw(ReadOnlySpan<byte> data, int pos, int minCodeSize, Span<byte> canvas, int canvasWidth,
-        int left, int top, int frameWidth, int frameHeight, bool interlaced)
+    /// <returns>How many of the frame's pixels the data gave (all of them unless it stopped early, which
+    /// <paramref name="stoppedBy"/> then describes).</returns>
+    private static long DecodeLzw(ReadOnlySpan<byte> data, int pos, int minCodeSize, Span<byte> canvas, int canvasWidth,
+        int left, int top, int frameWidth, int frameHeight, bool interlaced, out string stoppedBy)
     {
+        stoppedBy = string.Empty;
         var total = (long)frameWidth * frameHeight;
         if (total == 0)
         {
-            return;
+            return 0;
         }
 
         Span<short> prefix = stackalloc short[MaxCodes];
@@ -251,7 +262,8 @@ internal static class GifDecoder
                     {
                         // The data sub-blocks end before all pixels were given (no end code): Pillow keeps what it
                         // has; so do we.
-                        return;
+                        stoppedBy = "ends";
+                        return written;
                     }
                 }
 
@@ -279,7 +291,9 @@ internal static class GifDecoder
 
             if (code == end)
             {
-                return; // end code before the frame is full: the rest keeps the fill colour, as in Pillow
+                // End code before the frame is full: the rest keeps the fill colour, as in Pillow.
+                stoppedBy = "has its end code";
+                return written;
             }
 
             int depth;
@@ -365,6 +379,8 @@ internal static class GifDecoder
                 }
             }
         }
+
+        return written;
     }
 
     private static ImageDecodeException Truncated(string detail) => new(DecodeErrorKind.Truncated, $"truncated GIF data ({detail})");

@@ -24,16 +24,23 @@ public sealed class ImageDecoder : IDisposable
     /// image that needs it, and if it is missing such images fail with <see cref="DecodeErrorKind.UnsupportedFormat"/>.</remarks>
     /// <exception cref="DllNotFoundException">libturbojpeg is not installed (the message names the package).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="DecodeOptions.MaxPixels"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><see cref="DecodeOptions.AutoOrient"/> is asked for with <see cref="DecodeCompat.Pytx"/>.</exception>
     public ImageDecoder(DecodeOptions? options = null)
     {
         _options = options ?? DecodeOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxPixels, 1, nameof(options));
+        if (_options.AutoOrient && _options.Compat == DecodeCompat.Pytx)
+        {
+            throw new ArgumentException("python-threatexchange does not apply EXIF orientation: AutoOrient cannot be combined with DecodeCompat.Pytx", nameof(options));
+        }
         EnsureNativeLibraries(includeLibVips: false);
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
     /// <param name="encoded">The whole file.</param>
-    /// <returns>The decoded image; the caller disposes it.</returns>
+    /// <returns>The decoded image; the caller disposes it. Damage the decoder decoded past (libjpeg-turbo's warnings,
+    /// a PNG chunk with a wrong CRC or a missing end marker, a GIF frame whose data stops early) is in
+    /// <see cref="RgbImage.Warnings"/>.</returns>
     /// <exception cref="ImageDecodeException">The data is empty, not an image, unsupported, too large, truncated or corrupt.</exception>
     public RgbImage Decode(ReadOnlySpan<byte> encoded)
     {
@@ -70,14 +77,14 @@ public sealed class ImageDecoder : IDisposable
             if (format == ImageFormat.Jpeg)
             {
                 _jpeg ??= new JpegDecoder();
-                var image = _jpeg.Decode(encoded, _options.MaxPixels);
+                var image = _jpeg.Decode(encoded, _options.MaxPixels, _options.Compat);
                 return _options.AutoOrient ? Orientation.Apply(image, ExifOrientation.FromJpeg(encoded)) : image;
             }
 
             if (format == ImageFormat.Gif)
             {
                 // GIF has no orientation metadata.
-                return GifDecoder.Decode(encoded, _options.MaxPixels);
+                return GifDecoder.Decode(encoded, _options.MaxPixels, _options.Compat);
             }
 
             return VipsDecoder.Decode(encoded, format, _options);

@@ -28,7 +28,7 @@ internal sealed unsafe class JpegDecoder : IDisposable
         return handle;
     }
 
-    internal RgbImage Decode(ReadOnlySpan<byte> data, long maxPixels)
+    internal RgbImage Decode(ReadOnlySpan<byte> data, long maxPixels, DecodeCompat compat)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_handle == IntPtr.Zero)
@@ -38,7 +38,7 @@ internal sealed unsafe class JpegDecoder : IDisposable
 
         try
         {
-            return DecodeCore(data, maxPixels);
+            return DecodeCore(data, maxPixels, compat);
         }
         catch
         {
@@ -60,21 +60,25 @@ internal sealed unsafe class JpegDecoder : IDisposable
         }
     }
 
-    private RgbImage DecodeCore(ReadOnlySpan<byte> data, long maxPixels)
+    private RgbImage DecodeCore(ReadOnlySpan<byte> data, long maxPixels, DecodeCompat compat)
     {
         fixed (byte* src = data)
         {
             var size = (nuint)data.Length;
             int width = 0, height = 0, subsampling = 0, colorspace = 0;
+            string? headerWarning = null;
             if (TurboJpeg.DecompressHeader3(_handle, src, size, &width, &height, &subsampling, &colorspace) != 0)
             {
                 // libjpeg-turbo 2.1 also returns -1 for a mere warning (e.g. extraneous bytes before a marker), with
-                // the header read in full. libjpeg and Pillow carry on after warnings, and so do we.
+                // the header read in full. libjpeg and Pillow carry on after warnings, and so do we, keeping the
+                // message for the caller.
                 var message = TurboJpeg.LastError(_handle);
                 if (TurboJpeg.GetErrorCode(_handle) != TurboJpeg.ErrorWarning || width <= 0 || height <= 0 || IsTruncation(message))
                 {
                     throw HeaderError(message, data);
                 }
+
+                headerWarning = Describe(message);
             }
 
             if (width <= 0 || height <= 0)
@@ -90,19 +94,21 @@ internal sealed unsafe class JpegDecoder : IDisposable
             var image = RgbImage.Allocate(width, height, ImageFormat.Jpeg);
             try
             {
+                string? decodeWarning;
                 if (colorspace is TurboJpeg.ColorspaceCmyk or TurboJpeg.ColorspaceYcck)
                 {
-                    DecodeCmyk(src, size, image);
+                    decodeWarning = DecodeCmyk(src, size, image, compat);
                 }
                 else
                 {
                     fixed (byte* dst = image.WritablePixels)
                     {
                         var rc = TurboJpeg.Decompress2(_handle, src, size, dst, width, width * 3, height, TurboJpeg.PixelFormatRgb, TurboJpeg.FlagLimitScans);
-                        CheckResult(rc, data);
+                        decodeWarning = CheckResult(rc, data);
                     }
                 }
 
+                image.Warnings = Warnings(headerWarning, decodeWarning);
                 return image;
             }
             catch
@@ -113,7 +119,7 @@ internal sealed unsafe class JpegDecoder : IDisposable
         }
     }
 
-    private void DecodeCmyk(byte* src, nuint size, RgbImage image)
+    private string? DecodeCmyk(byte* src, nuint size, RgbImage image, DecodeCompat compat)
     {
         var count = (long)image.Width * image.Height;
         if (count * 4 > Array.MaxLength)
@@ -128,29 +134,50 @@ internal sealed unsafe class JpegDecoder : IDisposable
             _cmykScratch = GC.AllocateUninitializedArray<byte>(needed);
         }
 
+        string? warning;
         fixed (byte* cmyk = _cmykScratch)
         {
             var rc = TurboJpeg.Decompress2(_handle, src, size, cmyk, image.Width, image.Width * 4, image.Height, TurboJpeg.PixelFormatCmyk, TurboJpeg.FlagLimitScans);
-            CheckResult(rc, src, size);
+            warning = CheckResult(rc, new ReadOnlySpan<byte>(src, checked((int)size)));
         }
 
-        PixelConvert.InvertedCmykToRgb(_cmykScratch.AsSpan(0, needed), image.WritablePixels);
+        if (compat == DecodeCompat.Pytx)
+        {
+            PixelConvert.InvertedCmykAsRgb(_cmykScratch.AsSpan(0, needed), image.WritablePixels);
+        }
+        else
+        {
+            PixelConvert.InvertedCmykToRgb(_cmykScratch.AsSpan(0, needed), image.WritablePixels);
+        }
+
+        return warning;
     }
 
-    private void CheckResult(int rc, byte* src, nuint size) => CheckResult(rc, new ReadOnlySpan<byte>(src, checked((int)size)));
+    /// <summary>The header's and the decode's warnings, each once (a header warning is raised again by the decode,
+    /// which re-reads the header). No allocation when there are none.</summary>
+    private static IReadOnlyList<string> Warnings(string? header, string? decode)
+    {
+        if (header is null)
+        {
+            return decode is null ? [] : [decode];
+        }
+
+        return decode is null || decode == header ? [header] : [header, decode];
+    }
 
     /// <summary>
     /// tjDecompress2 returns -1 for warnings too (after finishing the decode). Pillow refuses truncated data, so a
-    /// premature end of data is <see cref="DecodeErrorKind.Truncated"/>; other warnings (e.g. extraneous bytes)
-    /// are tolerated as libjpeg does; fatal errors are <see cref="DecodeErrorKind.Corrupt"/>. libjpeg reports only
-    /// the first warning's text, so a file cut short after an earlier harmless warning is recognised by its missing
-    /// end-of-image marker instead.
+    /// premature end of the file is <see cref="DecodeErrorKind.Truncated"/>; other warnings (corrupt entropy-coded
+    /// data, extraneous bytes) are decoded past as libjpeg does, and the warning's text is returned; fatal errors
+    /// are <see cref="DecodeErrorKind.Corrupt"/>. libjpeg reports only the first warning's text, so a file cut short
+    /// after an earlier warning is recognised by its missing end-of-image marker instead.
     /// </summary>
-    private void CheckResult(int rc, ReadOnlySpan<byte> data)
+    /// <returns>The warning, or null when the decode was clean.</returns>
+    private string? CheckResult(int rc, ReadOnlySpan<byte> data)
     {
         if (rc == 0)
         {
-            return;
+            return null;
         }
 
         var message = TurboJpeg.LastError(_handle);
@@ -164,6 +191,8 @@ internal sealed unsafe class JpegDecoder : IDisposable
         {
             throw new ImageDecodeException(DecodeErrorKind.Corrupt, "corrupt JPEG data: " + Describe(message));
         }
+
+        return Describe(message);
     }
 
     private static ImageDecodeException HeaderError(string message, ReadOnlySpan<byte> data)
@@ -178,8 +207,11 @@ internal sealed unsafe class JpegDecoder : IDisposable
             : new ImageDecodeException(DecodeErrorKind.Corrupt, "corrupt JPEG header: " + Describe(message));
     }
 
+    /// <summary>libjpeg's end-of-file messages ("Premature end of JPEG file", "... of input file"); not its "Corrupt
+    /// JPEG data: premature end of data segment", which is damage inside a scan of a file that goes on.</summary>
     private static bool IsTruncation(string message) =>
-        message.Contains("Premature end", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("Premature end of JPEG file", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("Premature end of input file", StringComparison.OrdinalIgnoreCase) ||
         message.Contains("too little data", StringComparison.OrdinalIgnoreCase);
 
     private static string Describe(string message) => message.Length == 0 ? "unknown libjpeg-turbo error" : message;

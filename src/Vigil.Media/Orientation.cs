@@ -20,6 +20,7 @@ internal static class Orientation
             var h = image.Height;
             var swap = orientation >= 5;
             var result = RgbImage.Allocate(swap ? h : w, swap ? w : h, image.SourceFormat);
+            result.Warnings = image.Warnings;
             try
             {
                 Transform(image.Pixels, w, h, result.WritablePixels, orientation);

@@ -53,6 +53,26 @@ internal static class PixelConvert
     internal static void InvertedCmykToRgb(ReadOnlySpan<byte> cmyk, Span<byte> rgb) =>
         ApplyCmykTable(s_invertedCmykTable.Value, cmyk, 4, rgb);
 
+    /// <summary>
+    /// python-threatexchange's reading of a CMYK JPEG: Pillow's CMYK array (the raw Adobe values inverted, 255 - v)
+    /// with its C, M and Y channels taken as R, G and B, and K dropped.
+    /// </summary>
+    internal static void InvertedCmykAsRgb(ReadOnlySpan<byte> cmyk, Span<byte> rgb)
+    {
+        var count = rgb.Length / 3;
+        if (cmyk.Length < count * 4)
+        {
+            throw new ArgumentException("not enough CMYK data", nameof(cmyk));
+        }
+
+        for (int i = 0, s = 0, d = 0; i < count; i++, s += 4, d += 3)
+        {
+            rgb[d] = (byte)(255 - cmyk[s]);
+            rgb[d + 1] = (byte)(255 - cmyk[s + 1]);
+            rgb[d + 2] = (byte)(255 - cmyk[s + 2]);
+        }
+    }
+
     private static void ApplyCmykTable(byte[] table, ReadOnlySpan<byte> cmyk, int stride, Span<byte> rgb)
     {
         var count = rgb.Length / 3;

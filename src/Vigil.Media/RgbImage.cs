@@ -15,6 +15,7 @@ public sealed unsafe class RgbImage : IDisposable
 
     private byte[]? _array;
     private NativeBuffer? _native;
+    private ushort[]? _wideGrey;
     private readonly int _length;
 
     private RgbImage(int width, int height, ImageFormat sourceFormat, byte[]? array, NativeBuffer? native)
@@ -36,9 +37,43 @@ public sealed unsafe class RgbImage : IDisposable
     /// <summary>The format the image was decoded from (<see cref="ImageFormat.Unknown"/> for <see cref="FromPixels"/>).</summary>
     public ImageFormat SourceFormat { get; }
 
+    /// <summary>
+    /// What the decoder reported about damage it decoded past, one message each, in the decoder's words (e.g.
+    /// libjpeg-turbo's "Corrupt JPEG data: bad Huffman code"); empty for an intact file. The image decoded, so the
+    /// pixels are what the reference pipeline would hash too, but part of them may be filler rather than the picture.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; internal set; } = [];
+
     /// <summary>The pixels: <c>Width * Height * 3</c> bytes, R, G, B, row after row, no padding.</summary>
     /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
     public ReadOnlySpan<byte> Pixels => WritablePixels;
+
+    /// <summary>
+    /// Only for <see cref="DecodeCompat.Pytx"/>: a 16-bit greyscale image's samples at their full 0..65535 value
+    /// (<c>Width * Height</c> of them, row-major), which python-threatexchange hashes unscaled and which
+    /// <see cref="Pixels"/> (the high byte) cannot hold. Empty for every other image; when it is not empty, hash it
+    /// rather than <see cref="Pixels"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
+    public ReadOnlySpan<ushort> WideGrey
+    {
+        get
+        {
+            _ = WritablePixels; // throws once disposed
+            return _wideGrey is { } grey ? grey.AsSpan(0, Width * Height) : default;
+        }
+    }
+
+    /// <summary>Takes a pooled array of at least <c>Width * Height</c> samples as <see cref="WideGrey"/>.</summary>
+    internal void AttachWideGrey(ushort[] pooled)
+    {
+        if (pooled.Length < (long)Width * Height)
+        {
+            throw new ArgumentException("wide grey buffer is smaller than the image", nameof(pooled));
+        }
+
+        _wideGrey = pooled;
+    }
 
     internal Span<byte> WritablePixels
     {
@@ -119,5 +154,10 @@ public sealed unsafe class RgbImage : IDisposable
         }
 
         Interlocked.Exchange(ref _native, null)?.Dispose();
+        var grey = Interlocked.Exchange(ref _wideGrey, null);
+        if (grey is not null)
+        {
+            ArrayPool<ushort>.Shared.Return(grey);
+        }
     }
 }

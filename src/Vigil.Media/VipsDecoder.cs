@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Vigil.Media.Native;
@@ -123,7 +124,31 @@ internal static unsafe class VipsDecoder
                 }
 
                 var pixels = NativeBuffer.FromGLib(memory, size);
-                var rgb = ToRgb(pixels, width, height, bands, bandFormat, cmyk, interpretation, format);
+                var png = format == ImageFormat.Png ? PngChunks.ReadHeader(data) : null;
+                var pytx = options.Compat == DecodeCompat.Pytx;
+                // Pillow reads 16-bit grey without alpha as mode I;16 / I; a PNG says so in its header (libvips adds
+                // an alpha band for a tRNS chunk, which Pillow keeps separate).
+                var wideGrey = pytx && bandFormat == LibVips.FormatUShort && !cmyk
+                    && (png is { } h ? h.ColourType == PngHeader.Grey && h.BitDepth == 16 : bands == 1 && interpretation == LibVips.InterpretationGrey16);
+                var rgb = ToRgb(pixels, width, height, bands, bandFormat, cmyk && !pytx, interpretation, format, wideGrey);
+                try
+                {
+                    if (pytx && png is { } header)
+                    {
+                        ApplyPytxPng(data, header, rgb);
+                    }
+
+                    if (format == ImageFormat.Png && PngChunks.Warnings(data) is { } warnings)
+                    {
+                        rgb.Warnings = warnings;
+                    }
+                }
+                catch
+                {
+                    rgb.Dispose();
+                    throw;
+                }
+
                 return Orientation.Apply(rgb, orientation);
             }
         }
@@ -183,7 +208,38 @@ internal static unsafe class VipsDecoder
             or LibVips.InterpretationSrgb or LibVips.InterpretationRgb16 or LibVips.InterpretationGrey16 or LibVips.InterpretationCmyk);
     }
 
-    private static RgbImage ToRgb(NativeBuffer pixels, int width, int height, int bands, int bandFormat, bool cmyk, int interpretation, ImageFormat format)
+    /// <summary>
+    /// python-threatexchange's arrays for the PNG modes where they are not the RGB conversion: a palette image's
+    /// indices (read from the file, since libvips only gives colours) and a 1-bit image's 0 and 1.
+    /// </summary>
+    private static void ApplyPytxPng(ReadOnlySpan<byte> data, PngHeader header, RgbImage image)
+    {
+        var pixels = image.WritablePixels;
+        var count = image.Width * image.Height;
+        if (header.ColourType == PngHeader.Palette)
+        {
+            // Read the indices into the first third of the buffer, then spread them from the end backwards
+            // (pixel i's three bytes start at 3i >= i, so nothing is overwritten before it is read).
+            PngIndexReader.Read(data, header, pixels[..count]);
+            for (var i = count - 1; i >= 0; i--)
+            {
+                var v = pixels[i];
+                pixels[3 * i] = v;
+                pixels[(3 * i) + 1] = v;
+                pixels[(3 * i) + 2] = v;
+            }
+        }
+        else if (header.ColourType == PngHeader.Grey && header.BitDepth == 1)
+        {
+            // Pillow's mode "1" array is booleans: 0 and 1, where the RGB conversion gives 0 and 255.
+            foreach (ref var v in pixels)
+            {
+                v = v == 0 ? (byte)0 : (byte)1;
+            }
+        }
+    }
+
+    private static RgbImage ToRgb(NativeBuffer pixels, int width, int height, int bands, int bandFormat, bool cmyk, int interpretation, ImageFormat format, bool wideGrey)
     {
         try
         {
@@ -227,7 +283,21 @@ internal static unsafe class VipsDecoder
                 {
                     // Pillow: 16-bit grey without alpha is mode I;16 / I, clipped to 0..255 by convert("RGB").
                     var clip = bands == 1 && interpretation is LibVips.InterpretationGrey16 or LibVips.InterpretationBW or LibVips.InterpretationMultiband;
-                    PixelConvert.Bands16ToRgb(MemoryMarshal.Cast<byte, ushort>(src), bands, clip, image.WritablePixels);
+                    var wide = MemoryMarshal.Cast<byte, ushort>(src);
+                    if (wideGrey)
+                    {
+                        // python-threatexchange hashes the values themselves; Pixels keeps a viewable high byte.
+                        var grey = ArrayPool<ushort>.Shared.Rent((int)count);
+                        for (int i = 0, s = 0; i < count; i++, s += bands)
+                        {
+                            grey[i] = wide[s];
+                        }
+
+                        image.AttachWideGrey(grey);
+                        clip = false;
+                    }
+
+                    PixelConvert.Bands16ToRgb(wide, bands, clip, image.WritablePixels);
                 }
                 else
                 {

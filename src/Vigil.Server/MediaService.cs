@@ -658,9 +658,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
     private sealed record HashedImage(PdqResult Pdq, PdqHash[]? Variants, int Width, int Height);
 
     /// <summary>One decoder and hasher; neither is thread-safe, so each request takes one from the pool.</summary>
-    private sealed class MediaWorker : IDisposable
+    private sealed class MediaWorker(DecodeCompat compat) : IDisposable
     {
-        public ImageDecoder Decoder { get; } = new();
+        public ImageDecoder Decoder { get; } = new(new DecodeOptions { Compat = compat });
 
         public PdqHasher Pdq { get; } = new();
 
@@ -674,21 +674,23 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         try
         {
             if (!_workers.TryDequeue(out worker))
-                worker = new MediaWorker();
+                worker = new MediaWorker(settings.Compat);
             HashedImage hashed;
             using (var image = worker.Decoder.Decode(bytes.Span))
             {
                 var pixels = image.Pixels;
+                var wide = image.WideGrey; // set only by the pytx pipeline, for 16-bit grey
                 if (!dihedral)
                 {
-                    hashed = new HashedImage(worker.Pdq.HashRgb(pixels, image.Width, image.Height), null, image.Width, image.Height);
+                    var pdq = wide.IsEmpty ? worker.Pdq.HashRgb(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16(wide, image.Width, image.Height);
+                    hashed = new HashedImage(pdq, null, image.Width, image.Height);
                 }
                 else
                 {
-                    var all = worker.Pdq.HashRgbDihedral(pixels, image.Width, image.Height);
+                    var all = wide.IsEmpty ? worker.Pdq.HashRgbDihedral(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16Dihedral(wide, image.Width, image.Height);
                     // As vigil match: the reference's plain hash skips the filter on exactly 64x64 inputs (its dihedral pass does not).
                     var plain = image.Width == 64 && image.Height == 64
-                        ? worker.Pdq.HashRgb(pixels, image.Width, image.Height)
+                        ? (wide.IsEmpty ? worker.Pdq.HashRgb(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16(wide, image.Width, image.Height))
                         : new PdqResult(all[DihedralVariant.Original], all.Quality);
                     var variants = new PdqHash[PdqDihedralHashes.Count];
                     for (int v = 0; v < variants.Length; v++)

@@ -93,4 +93,10 @@ public sealed record ServerSettings
 
     /// <summary>Signed checkpoints of the audit log's head (off when null); see docs/audit.md.</summary>
     public Audit.AuditCheckpointSettings? AuditCheckpoints { get; init; }
+
+    /// <summary>
+    /// Whose PDQ the media endpoints compute: the reference pipeline's (default) or python-threatexchange's
+    /// (<see cref="Vigil.Media.DecodeCompat.Pytx"/>, <c>vigil serve --compat pytx</c>), to match banks HMA built.
+    /// </summary>
+    public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
 }

@@ -19,19 +19,25 @@ public sealed class PsiCommandTests : IDisposable
         _dir.Dispose();
     }
 
+    /// <summary>
+    /// Plasma photos whose PDQ quality is at least 50 (a seed giving a smoother one is skipped: private matching,
+    /// like vigil match, never matches a photo under 50).
+    /// </summary>
     private string[] Images(int count)
     {
         Directory.CreateDirectory(_dir.File("img"));
         var paths = new string[count];
-        for (int i = 0; i < count; i++)
+        for (int i = 0, seed = 1; i < count; seed++)
         {
             paths[i] = _dir.File($"img/photo-{i + 1}.png");
             var start = new ProcessStartInfo("convert") { RedirectStandardError = true };
-            foreach (string arg in new[] { "-seed", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "-size", "160x120", "plasma:fractal", "-blur", "0x2", paths[i] })
+            foreach (string arg in new[] { "-seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-size", "160x120", "plasma:fractal", "-blur", "0x2", paths[i] })
                 start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             process.WaitForExit();
             Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
+            if (int.Parse(CliRunner.Run("hash", paths[i]).OutputLines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 50)
+                i++;
         }
         return paths;
     }
@@ -185,5 +191,110 @@ public sealed class PsiCommandTests : IDisposable
         var matches = past.RootElement.GetProperty("matches").EnumerateArray().ToArray();
         Assert.Equal(copies.Select(Path.GetFileName).Order().ToArray(), matches.Select(m => m.GetProperty("name").GetString()).Order().ToArray());
         Assert.All(matches, m => Assert.InRange(m.GetProperty("distance").GetInt32(), 0, 31));
+    }
+
+    /// <summary>
+    /// Near-uniform images (generated: grey 120 with a gradient of a few levels), whose PDQ quality is under 50.
+    /// Each has its own hash.
+    /// </summary>
+    private string[] FlatImages(int count)
+    {
+        Directory.CreateDirectory(_dir.File("flat"));
+        var paths = new string[count];
+        const int w = 160, h = 120;
+        for (int i = 0; i < count; i++)
+        {
+            var pixels = new byte[w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    pixels[y * w + x] = (byte)(120 + (i switch { 0 => x * 4 / w, 1 => y * 4 / h, _ => (x + y) * 4 / (w + h) }));
+            paths[i] = _dir.File($"flat/flat-{i + 1}.png");
+            File.WriteAllBytes(paths[i], global::Vigil.Media.Encoders.GrayPngEncoder.Encode(pixels, w, h));
+        }
+        return paths;
+    }
+
+    /// <summary>
+    /// vigil match refuses photos whose PDQ quality is under 50; private matching must too. The list holds three
+    /// normal photos and three near-uniform ones; at t = 2 all six would pass the threshold if they matched, but
+    /// only the normal ones are revealed, and every voucher has the one size (the device said which were refused,
+    /// to its own user only).
+    /// </summary>
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("banded")]
+    public void Photos_under_quality_50_get_vouchers_that_never_match(string mode)
+    {
+        var normal = Images(3);
+        var flat = FlatImages(3);
+        var qualities = CliRunner.Run(["hash", .. flat]).OutputLines.Select(l => int.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(qualities, q => Assert.InRange(q, 0, 49));
+        Assert.Equal(3, CliRunner.Run(["hash", .. flat]).OutputLines.Select(l => l.Split(' ')[0]).Distinct().Count());
+
+        string db = _dir.File("vigil.db"), pub = _dir.File("pub"), vouchers = _dir.File("vouchers.bin"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. normal, .. flat]);
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", pub, "--mode", mode, "--threshold", "2");
+        var made = Vigil("psi", "voucher", "--pdata", Path.Combine(pub, "pdata.bin"), "--account", account, "--create-account", "--out", vouchers,
+            "--synthetic-rate", "0", flat[0], normal[0], flat[1], normal[1], flat[2], normal[2]);
+        foreach (string path in flat)
+            Assert.Contains($"warning: {path}: PDQ quality", made.Error);
+        foreach (string path in normal)
+            Assert.False(made.Error.Contains(path), made.Error);
+        var size = int.Parse(made.OutputLines[^1].Split(' ')[3].Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(6L * size, new FileInfo(vouchers).Length);
+
+        var result = Vigil("--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"), "--pdata", Path.Combine(pub, "pdata.bin"),
+            "--threshold", "2", "--format", "json", vouchers);
+        Assert.DoesNotContain("malformed", result.Error);
+        using var past = JsonDocument.Parse(result.OutputLines[^1]);
+        Assert.Equal("revealed", past.RootElement.GetProperty("status").GetString());
+        var names = past.RootElement.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order().ToArray();
+        Assert.Equal(normal.Select(Path.GetFileName).Order().ToArray(), names);
+
+        // The flat photos alone (three, past t = 2 if they counted) reveal nothing.
+        string flatOnly = _dir.File("flat-vouchers.bin");
+        Vigil(["psi", "voucher", "--pdata", Path.Combine(pub, "pdata.bin"), "--account", account, "--out", flatOnly, "--synthetic-rate", "0", .. flat]);
+        using var alone = JsonDocument.Parse(Vigil("--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"), "--pdata", Path.Combine(pub, "pdata.bin"),
+            "--threshold", "2", "--format", "json", flatOnly).OutputLines[^1]);
+        Assert.Equal("below_threshold", alone.RootElement.GetProperty("status").GetString());
+    }
+
+    /// <summary>Vouchers made against a banded list, processed with an exact list's pdata (and the other way round), are named as such.</summary>
+    [Fact]
+    public void Process_names_a_mode_mismatch_between_the_vouchers_and_the_pdata()
+    {
+        var photos = Images(2);
+        string db = _dir.File("vigil.db"), exact = _dir.File("exact"), banded = _dir.File("banded"), account = _dir.File("account.key");
+        Vigil(["--db", db, "bank", "create", "KNOWN"]);
+        Vigil(["--db", db, "bank", "add", "KNOWN", .. photos]);
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", exact, "--threshold", "2");
+        Vigil("--db", db, "psi", "publish", "--bank", "KNOWN", "--out", banded, "--mode", "banded", "--threshold", "2");
+        string exactVouchers = _dir.File("exact.bin"), bandedVouchers = _dir.File("banded.bin");
+        Vigil(["psi", "voucher", "--pdata", Path.Combine(exact, "pdata.bin"), "--account", account, "--create-account", "--out", exactVouchers, .. photos]);
+        Vigil(["psi", "voucher", "--pdata", Path.Combine(banded, "pdata.bin"), "--account", account, "--out", bandedVouchers, .. photos]);
+
+        CliResult Process(string pub, string vouchers) => CliRunner.Run("--db", db, "psi", "process", "--key", Path.Combine(pub, "server.key"),
+            "--pdata", Path.Combine(pub, "pdata.bin"), "--threshold", "2", vouchers);
+
+        var bandedWithExact = Process(exact, bandedVouchers);
+        Assert.Equal(1, bandedWithExact.ExitCode);
+        Assert.Equal($"error: {bandedVouchers}: the vouchers are banded but the published data {Path.Combine(exact, "pdata.bin")} is exact: process them with the pdata they were made against "
+                     + "(published with --mode banded), or make them again against this one (its vouchers are exact)", bandedWithExact.Error.Trim());
+        Assert.DoesNotContain("whole number", bandedWithExact.Error);
+
+        var exactWithBanded = Process(banded, exactVouchers);
+        Assert.Equal(1, exactWithBanded.ExitCode);
+        Assert.StartsWith($"error: {exactVouchers}: the vouchers are exact but the published data {Path.Combine(banded, "pdata.bin")} is banded", exactWithBanded.Error);
+        Assert.Contains("(published with --mode exact)", exactWithBanded.Error);
+
+        // Matching modes still process, and a file cut short is still called truncated.
+        Assert.Equal(0, Process(exact, exactVouchers).ExitCode);
+        Assert.Equal(0, Process(banded, bandedVouchers).ExitCode);
+        var bytes = File.ReadAllBytes(exactVouchers);
+        File.WriteAllBytes(exactVouchers, bytes[..^10]);
+        var cut = Process(exact, exactVouchers);
+        Assert.Equal(1, cut.ExitCode);
+        Assert.Contains("not a whole number", cut.Error);
     }
 }

@@ -123,6 +123,7 @@ public class ServeConfigTests
     [InlineData("""{"store": {"db": "a.db", "postgres": "Host=x"}}""", "db and postgres name two different stores")]
     [InlineData("""{"server": {"urls": """, "--config")]
     [InlineData("[1]", "must hold a JSON object")]
+    [InlineData("""{"server": {"compat": "hma"}}""", "server.compat must be reference or pytx, not 'hma'")]
     [InlineData("""{"audit": {"checkpoint_interval_seconds": -1, "checkpoints": "c.jsonl"}}""", "audit.checkpoint_interval_seconds must be 0..86400 seconds, not -1")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)
     {

@@ -847,3 +847,23 @@ public sealed class HashUrlAllowListTests
         Assert.Equal("no URL is allowed", why);
     }
 }
+
+/// <summary><c>vigil serve --compat pytx</c>: the media endpoints hash as python-threatexchange does.</summary>
+public sealed class MediaPytxCompatTests : LiveServerTest
+{
+    protected override ServerSettings Settings => base.Settings with { Compat = Vigil.Media.DecodeCompat.Pytx };
+
+    [Theory]
+    [InlineData("pdq/data/misc-images/modes/P.png")]
+    [InlineData("pdq/data/misc-images/modes/CMYK.jpg")]
+    [InlineData("pytx/I16.png")]
+    [InlineData(MediaFixtures.Bridge)]
+    public async Task Hash_is_pythons_threatexchanges(string fixture)
+    {
+        var row = Fixtures.ReadCsv(Fixtures.ThreatExchange("expected-pdq.csv")).Single(r => r["path"] == fixture);
+        string expected = row["pytx_quirk_pdq"].Length > 0 ? row["pytx_quirk_pdq"] : row["pdq"];
+        var response = await SendContentAsync(HttpMethod.Post, "/h/hash", await KeyAsync(ApiKeyRole.Matcher), MediaFixtures.Form(MediaFixtures.Bytes(fixture)));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal($$"""{"pdq":"{{expected}}"}""", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -13,6 +13,9 @@ internal enum QueryStatus { Matched, NoMatch, LowQuality, Suppressed, Failed }
 /// <summary>One query's result, as printed and reported.</summary>
 internal sealed record QueryResult(string Query, PdqHash? Pdq, int? Quality, QueryStatus Status, QueryOutcome Outcome, string? Error = null)
 {
+    /// <summary>The decoder's warnings about damage in the file (empty when clean or for a hash query).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static string StatusName(QueryStatus status) => status switch
     {
         QueryStatus.Matched => "matched",
@@ -116,6 +119,8 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
             json["suppressed_by"] = result.Outcome.SuppressedBy.Select(m => MatchJson(m, dihedral)).ToList();
         if (result.Error is not null)
             json["error"] = result.Error;
+        if (result.Warnings.Count > 0)
+            json["warnings"] = result.Warnings;
         return json;
     }
 

@@ -157,12 +157,17 @@ internal static class BankCommand
         var name = BankName();
         var label = new Option<string?>("--label", "-l") { Description = "Classification of the added content (A1, A2, B1, B2 or a free label)" };
         var note = new Option<string?>("--note") { Description = "A note stored with each added item" };
+        var allowDamaged = new Option<bool>("--allow-damaged")
+        {
+            Description = "Add images the decoder warned about (corrupt data decoded past, a cut-off file) instead of refusing them",
+        };
+        var compat = CommonOptions.Compat();
         var threads = CommonOptions.Threads();
         var paths = CommonOptions.Paths();
         var command = new Command("add",
-            "Hash image files (PDQ and MD5) or videos (vPDQ at one frame per second, and MD5) and add them to a bank; the file name is kept in the metadata")
+            "Hash image files (PDQ and MD5) or videos (vPDQ at one frame per second, and MD5) and add them to a bank; the file name is kept in the metadata. Damaged images are refused unless --allow-damaged")
         {
-            name, label, note, threads, paths,
+            name, label, note, allowDamaged, compat, threads, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -177,7 +182,9 @@ internal static class BankCommand
                 int total = inputs.Count + videos.Count;
                 outcome["files"] = total;
                 var progress = new CommandProgress(error, "files hashed", total, plainLines: total >= CommandProgress.PlainLinesFromFiles);
-                var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), error, progress, out int failures);
+                var decodeOptions = new Vigil.Media.DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) };
+                var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), parse.GetValue(allowDamaged), decodeOptions,
+                    error, progress, out int failures);
                 if (videos.Count > 0)
                 {
                     var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, progress, ct);

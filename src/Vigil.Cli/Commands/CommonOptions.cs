@@ -25,6 +25,22 @@ internal static class CommonOptions
         Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double n) && n <= 0) r.AddError("--max-megapixels must be positive"); } },
     };
 
+    public static Option<string> Compat()
+    {
+        var compat = new Option<string>("--compat")
+        {
+            Description = "Whose PDQ to reproduce: reference (default; the reference pipeline, every image converted to RGB) or pytx "
+                + "(python-threatexchange, what HMA hashes with: palette PNGs and GIFs hashed as their palette indices, CMYK JPEGs as their C, M, Y values, "
+                + "1-bit and 16-bit grey images unscaled), so hashes equal a pytx-built bank's",
+            DefaultValueFactory = _ => "reference",
+        };
+        compat.AcceptOnlyFromAmong("reference", "pytx");
+        return compat;
+    }
+
+    public static DecodeCompat CompatOf(ParseResult parse, Option<string> compat) =>
+        parse.GetValue(compat) == "pytx" ? DecodeCompat.Pytx : DecodeCompat.Reference;
+
     public static Argument<string[]> Paths() => new("PATH")
     {
         Description = "Image files or directories (recursed, in sorted order)",
@@ -41,10 +57,11 @@ internal static class CommonOptions
         },
     };
 
-    public static DecodeOptions DecodeOptions(ParseResult parse, Option<bool> autoOrient, Option<double> maxMegapixels) => new()
+    public static DecodeOptions DecodeOptions(ParseResult parse, Option<bool> autoOrient, Option<double> maxMegapixels, Option<string> compat) => new()
     {
         AutoOrient = parse.GetValue(autoOrient),
         MaxPixels = (long)(parse.GetValue(maxMegapixels) * 1_000_000),
+        Compat = CompatOf(parse, compat),
     };
 
     /// <summary>Checks the native libraries once, up front, so a missing package is one clear message.</summary>

@@ -59,7 +59,7 @@ internal static class DemoCommand
         // 1. The bank.
         await store.CreateBankAsync(new NewBank(BankName) { Labels = ["demo"] }, ct);
         var knownFiles = InputFiles.Expand([known], imagesOnly: true);
-        var items = BankFiles.Hash(knownFiles, Environment.ProcessorCount, "demo", null, error, progress: null, out int failures);
+        var items = BankFiles.Hash(knownFiles, Environment.ProcessorCount, "demo", null, allowDamaged: false, DecodeOptions.Default, error, progress: null, out int failures);
         var summary = await store.ImportAsync(BankName, items, cancellationToken: ct);
         output.WriteLine($"1. Bank {BankName}: {summary.Added} known images (PDQ + MD5 each)");
         var names = new Dictionary<long, string>();

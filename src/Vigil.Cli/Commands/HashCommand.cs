@@ -35,11 +35,12 @@ internal static class HashCommand
         var threads = CommonOptions.Threads();
         var autoOrient = CommonOptions.AutoOrient();
         var maxMegapixels = CommonOptions.MaxMegapixels();
+        var compat = CommonOptions.Compat();
         var paths = CommonOptions.Paths();
 
         var command = new Command("hash", "Hash images (PDQ) or any files (MD5, SHA-256); one line per file, in input order")
         {
-            algorithm, dihedral, format, everyFrame, secondsPerHash, threads, autoOrient, maxMegapixels, paths,
+            algorithm, dihedral, format, everyFrame, secondsPerHash, threads, autoOrient, maxMegapixels, compat, paths,
         };
         command.Description = "Hash images (PDQ), videos (vPDQ) or any files (MD5, SHA-256); one line per file (vpdq: per frame), in input order";
         command.Validators.Add(r =>
@@ -55,6 +56,10 @@ internal static class HashCommand
                 r.AddError("--dihedral applies to --algorithm pdq only");
             if (!vpdq && r.GetValue(format) == "vpdq")
                 r.AddError("--format vpdq applies to --algorithm vpdq only");
+            if (r.GetValue(compat) == "pytx" && r.GetValue(algorithm) is "md5" or "sha256" or "vpdq")
+                r.AddError("--compat applies to --algorithm pdq only");
+            if (r.GetValue(compat) == "pytx" && r.GetValue(autoOrient))
+                r.AddError("--compat pytx reproduces python-threatexchange, which never applies EXIF orientation: drop --auto-orient");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,7 +89,7 @@ internal static class HashCommand
             bool withDihedral = parse.GetValue(dihedral);
             if (kind == HashAlgorithmKind.Pdq && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
-            var decodeOptions = CommonOptions.DecodeOptions(parse, autoOrient, maxMegapixels);
+            var decodeOptions = CommonOptions.DecodeOptions(parse, autoOrient, maxMegapixels, compat);
             var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: kind == HashAlgorithmKind.Pdq, warnings: error);
 
             var writer = new HashOutputWriter(output, outputFormat, kind, withDihedral);
@@ -105,6 +110,11 @@ internal static class HashCommand
                     }
                     else
                     {
+                        if (outputFormat != HashOutputFormat.Json && record.Warnings.Count > 0)
+                        {
+                            output.Flush();
+                            DecoderWarnings.Write(error, record.Path, record.Warnings);
+                        }
                         writer.Write(record);
                     }
                     progress.Advance(output);

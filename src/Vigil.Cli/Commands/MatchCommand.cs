@@ -39,12 +39,13 @@ internal static class MatchCommand
             Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, CultureInfo.InvariantCulture, out double p) && !(p is >= 0 and <= 100)) r.AddError("--video-match-percent must be 0..100"); } },
         };
         var threads = CommonOptions.Threads();
+        var compat = CommonOptions.Compat();
         var paths = CommonOptions.Paths();
         paths.Arity = ArgumentArity.ZeroOrMore;
         var command = new Command("match",
             "Match images or videos (or PDQ hashes given with --hash) against the banks; one line per match (videos: per bank video compared, with query% and compared%)")
         {
-            hashes, format, videoPercent, threads, paths,
+            hashes, format, videoPercent, threads, compat, paths,
         };
         options.AddTo(command);
         command.Validators.Add(r =>
@@ -87,7 +88,7 @@ internal static class MatchCommand
                 var records = new List<HashRecord>();
                 var progress = new CommandProgress(error, "images hashed", inputs.Count, plainLines: inputs.Count >= CommandProgress.PlainLinesFromFiles);
                 OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
+                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }),
                     record =>
                     {
                         records.Add(record);
@@ -97,6 +98,11 @@ internal static class MatchCommand
                 foreach (var record in records)
                 {
                     var result = await MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct);
+                    if (result.Warnings.Count > 0 && parse.GetValue(format) != "json")
+                    {
+                        output.Flush();
+                        DecoderWarnings.Write(error, record.Path, result.Warnings);
+                    }
                     if (result.Status == QueryStatus.Failed)
                     {
                         failures++;

@@ -82,7 +82,7 @@ internal sealed class MatchOptions
         var status = StatusOf(outcome);
         if (status == QueryStatus.NoMatch && !trusted)
             status = QueryStatus.LowQuality;
-        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, status, outcome);
+        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, status, outcome) { Warnings = record.Warnings };
     }
 
     public static QueryStatus StatusOf(QueryOutcome outcome) =>

@@ -206,10 +206,12 @@ internal static class PsiCommand
             foreach (string path in parse.GetValue(paths)!)
             {
                 VoucherPayload payload;
+                int quality;
                 try
                 {
                     using var image = decoder.DecodeFile(path);
                     var pdq = hasher.HashRgb(image.Pixels, image.Width, image.Height);
+                    quality = pdq.Quality;
                     payload = new VoucherPayload(Convert.FromHexString(pdq.Hash.ToString()), VisualDerivative.From(image), Path.GetFileName(path));
                 }
                 catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException)
@@ -219,7 +221,10 @@ internal static class PsiCommand
                     continue;
                 }
                 bool synthetic = syntheticRate > 0 && RandomNumberGenerator.GetInt32(1_000_000) < syntheticRate * 1_000_000;
-                var voucher = synthetic ? Voucher.CreateSynthetic(table, keys) : Voucher.CreateReal(table, keys, payload);
+                var voucher = DeviceVouchers.Make(table, keys, payload, quality, synthetic, out _);
+                // Said whatever voucher was made: the coin must not show, and the quality is the device's own knowledge.
+                if (quality < DeviceVouchers.MinimumQuality)
+                    error.WriteLine($"warning: {path}: PDQ quality {quality} is below {DeviceVouchers.MinimumQuality}; its voucher is made so it can never match (as vigil match refuses it)");
                 await file.WriteAsync(voucher.Serialize(), ct);
                 made++;
             }
@@ -251,9 +256,20 @@ internal static class PsiCommand
             var vouchers = new List<Voucher>();
             var layout = manifest.VoucherLayout();
             int size = Voucher.SizeFor(t, layout);
+            string pdataPath = parse.GetValue(pdataOption)!;
             foreach (string path in parse.GetValue(files)!)
             {
                 var bytes = await File.ReadAllBytesAsync(path, ct);
+                if (Voucher.ReadLayout(bytes) is { } found && found != layout)
+                {
+                    // A file made against another mode's pdata: say so, rather than that its size is wrong.
+                    error.WriteLine(found.Mode != layout.Mode
+                        ? $"error: {path}: the vouchers are {found.Mode} but the published data {pdataPath} is {layout.Mode}: process them with the pdata they were made against "
+                          + $"(published with --mode {found.Mode}), or make them again against this one (its vouchers are {layout.Mode})"
+                        : $"error: {path}: the vouchers have {found.Pairs} probes of {found.KeysPerPair} keys but the published data {pdataPath} takes {layout.Pairs} of {layout.KeysPerPair}: "
+                          + "they were made against a list with other band parameters; process them with that list's pdata");
+                    return ExitCodes.Failure;
+                }
                 if (bytes.Length % size != 0)
                     throw new InvalidDataException($"{path} is {bytes.Length} bytes, not a whole number of {size}-byte vouchers (truncated?)");
                 for (int at = 0; at < bytes.Length; at += size)

@@ -42,9 +42,10 @@ internal static class ScanCommand
         };
         var failOnMatch = new Option<bool>("--fail-on-match") { Description = $"Exit {MatchFound} if anything matched (for pipelines)" };
         var threads = CommonOptions.Threads();
+        var compat = CommonOptions.Compat();
         var command = new Command("scan", $"Hash and match every image under a directory: live progress, matches as they are found, a summary and an optional report. Exit 0 when done, 1 if files failed, {MatchFound} with --fail-on-match if anything matched")
         {
-            directory, report, failOnMatch, threads,
+            directory, report, failOnMatch, threads, compat,
         };
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -64,11 +65,17 @@ internal static class ScanCommand
             var results = new List<QueryResult>(inputs.Count);
             var clock = Stopwatch.StartNew();
             OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, DecodeOptions.Default),
+                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }),
                 record =>
                 {
                     var result = MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct).GetAwaiter().GetResult();
                     results.Add(result);
+                    if (result.Warnings.Count > 0)
+                    {
+                        progress.Clear();
+                        output.Flush();
+                        DecoderWarnings.Write(error, Path.GetRelativePath(root, record.Path), result.Warnings);
+                    }
                     if (result.Status is QueryStatus.Matched or QueryStatus.Failed)
                     {
                         progress.Clear();

@@ -99,9 +99,10 @@ internal static partial class ServeCommand
         {
             Description = "Print the settings in effect (file, environment and options merged) as JSON, passwords masked, and exit",
         };
+        var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, config, printConfig,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -132,6 +133,7 @@ internal static partial class ServeCommand
                     VideoTimeoutSeconds = parse.GetResult(videoTimeout) is { Implicit: false } ? parse.GetValue(videoTimeout) : null,
                     AllowHashUrl = parse.GetResult(allowHashUrl) is { Implicit: false } ? parse.GetValue(allowHashUrl) : null,
                     Psi = Given(parse, psi),
+                    Compat = parse.GetResult(compat) is { Implicit: false } ? parse.GetValue(compat) : null,
                 },
                 Metrics = new MetricsSection
                 {

@@ -58,19 +58,30 @@ internal sealed class FileHasher : IDisposable
         using var image = _decoder!.DecodeFile(path);
         _decodeTicks += Stopwatch.GetTimestamp() - start;
 
-        var pixels = image.Pixels;
         if (!_dihedral)
         {
-            var plain = _pdq!.HashRgb(pixels, image.Width, image.Height);
-            return new HashRecord { Path = path, Pdq = plain, Width = image.Width, Height = image.Height };
+            var plain = Plain(image);
+            return new HashRecord { Path = path, Pdq = plain, Width = image.Width, Height = image.Height, Warnings = image.Warnings };
         }
-        var all = _pdq!.HashRgbDihedral(pixels, image.Width, image.Height);
+        var wide = image.WideGrey;
+        var all = wide.IsEmpty
+            ? _pdq!.HashRgbDihedral(image.Pixels, image.Width, image.Height)
+            : _pdq!.HashGrey16Dihedral(wide, image.Width, image.Height);
         // The dihedral pass's original is the plain hash, except that the reference's plain hash
         // skips the filter on exactly 64x64 inputs (its dihedral path does not).
         var original = image.Width == 64 && image.Height == 64
-            ? _pdq.HashRgb(pixels, image.Width, image.Height)
+            ? Plain(image)
             : new PdqResult(all[DihedralVariant.Original], all.Quality);
-        return new HashRecord { Path = path, Pdq = original, Dihedral = all, Width = image.Width, Height = image.Height };
+        return new HashRecord { Path = path, Pdq = original, Dihedral = all, Width = image.Width, Height = image.Height, Warnings = image.Warnings };
+    }
+
+    /// <summary>The PDQ of the pixels, or of the full-value grey samples when the python-threatexchange pipeline kept them.</summary>
+    private PdqResult Plain(RgbImage image)
+    {
+        var wide = image.WideGrey;
+        return wide.IsEmpty
+            ? _pdq!.HashRgb(image.Pixels, image.Width, image.Height)
+            : _pdq!.HashGrey16(wide, image.Width, image.Height);
     }
 
     private HashRecord HashExact(string path)

@@ -77,7 +77,10 @@ internal sealed class HashOutputWriter(TextWriter output, HashOutputFormat forma
         if (dihedral)
             for (int v = 1; v < PdqDihedralHashes.Count; v++)
                 _line.Append(",\"").Append(PdqDihedralHashes.Names[v]).Append("\":\"").Append(record.Dihedral[(DihedralVariant)v].ToString()).Append('"');
-        _line.Append(",\"width\":").Append(record.Width).Append(",\"height\":").Append(record.Height).Append('}');
+        _line.Append(",\"width\":").Append(record.Width).Append(",\"height\":").Append(record.Height);
+        if (record.Warnings.Count > 0)
+            _line.Append(",\"warnings\":").Append(JsonSerializer.Serialize(record.Warnings));
+        _line.Append('}');
     }
 
     /// <summary>RFC 4180 quoting where a path needs it.</summary>

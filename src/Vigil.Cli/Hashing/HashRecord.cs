@@ -13,4 +13,6 @@ internal sealed class HashRecord
     public PdqDihedralHashes Dihedral { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
+    /// <summary>What the decoder reported about damage it decoded past (<see cref="Vigil.Media.RgbImage.Warnings"/>); empty when clean.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

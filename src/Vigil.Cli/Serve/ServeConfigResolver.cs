@@ -21,6 +21,7 @@ internal static class ServeConfigResolver
     public const string VideoTimeoutVariable = "VIGIL_VIDEO_TIMEOUT";
     public const string AllowHashUrlVariable = "VIGIL_ALLOW_HASH_URL";
     public const string PsiVariable = "VIGIL_PSI";
+    public const string CompatVariable = "VIGIL_COMPAT";
     public const string MetricsVariable = "VIGIL_METRICS";
     public const string MetricsUrlsVariable = "VIGIL_METRICS_URLS";
     public const string AuditCheckpointsVariable = "VIGIL_AUDIT_CHECKPOINTS";
@@ -44,6 +45,7 @@ internal static class ServeConfigResolver
             VideoTimeoutSeconds = (int)new ServerSettings().VideoHashTimeout.TotalSeconds,
             AllowHashUrl = [],
             Psi = null,
+            Compat = "reference",
         },
         Metrics = new MetricsSection { Enabled = false, Urls = null },
         Audit = new AuditSection { Checkpoints = null, Key = null, CheckpointIntervalSeconds = 60 },
@@ -135,6 +137,7 @@ internal static class ServeConfigResolver
                 VideoTimeoutSeconds = videoTimeout,
                 AllowHashUrl = Get(AllowHashUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Psi = Get(PsiVariable),
+                Compat = Get(CompatVariable),
             },
             Metrics = new MetricsSection { Enabled = metrics, Urls = Get(MetricsUrlsVariable) },
             Audit = new AuditSection { Checkpoints = Get(AuditCheckpointsVariable), Key = Get(AuditKeyVariable), CheckpointIntervalSeconds = auditInterval },
@@ -145,6 +148,7 @@ internal static class ServeConfigResolver
             ["server.max_upload_mb"] = MaxUploadMbVariable,
             ["server.video_timeout_seconds"] = VideoTimeoutVariable,
             ["server.allow_hash_url"] = AllowHashUrlVariable,
+            ["server.compat"] = CompatVariable,
             ["metrics.urls"] = MetricsUrlsVariable,
             ["audit.checkpoints"] = AuditCheckpointsVariable,
             ["audit.key"] = AuditKeyVariable,
@@ -172,6 +176,7 @@ internal static class ServeConfigResolver
                     VideoTimeoutSeconds = layer.Server?.VideoTimeoutSeconds ?? result.Server!.VideoTimeoutSeconds,
                     AllowHashUrl = layer.Server?.AllowHashUrl ?? result.Server!.AllowHashUrl,
                     Psi = layer.Server?.Psi ?? result.Server!.Psi,
+                    Compat = layer.Server?.Compat ?? result.Server!.Compat,
                 },
                 Metrics = new MetricsSection
                 {
@@ -197,6 +202,7 @@ internal static class ServeConfigResolver
         VideoHashTimeout = TimeSpan.FromSeconds(config.Server.VideoTimeoutSeconds!.Value),
         HashUrlAllowList = config.Server.AllowHashUrl ?? [],
         PrivateMatching = privateMatching,
+        Compat = config.Server.Compat == "pytx" ? Vigil.Media.DecodeCompat.Pytx : Vigil.Media.DecodeCompat.Reference,
         Metrics = config.Metrics!.Enabled ?? false,
         MetricsUrls = config.Metrics.Urls,
         AuditCheckpoints = config.Audit?.Checkpoints is { } checkpoints
@@ -262,6 +268,8 @@ internal static class ServeConfigResolver
             if (!HashUrlAllowList.TryValidateEntry(entry ?? "", out string? why))
                 return $"{where("server.allow_hash_url")}: {entry}: {why}";
         }
+        if (config.Server?.Compat is { } compat && compat is not ("reference" or "pytx"))
+            return $"{where("server.compat")} must be reference or pytx, not '{compat}'";
         if (config.Metrics?.Urls is { } metricsUrls && string.IsNullOrWhiteSpace(metricsUrls))
             return $"{where("metrics.urls")}: no address to listen on";
         if (config.Audit?.CheckpointIntervalSeconds is { } interval && interval is < 0 or > 86_400)

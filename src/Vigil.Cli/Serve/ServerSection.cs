@@ -24,4 +24,8 @@ internal sealed record ServerSection
     /// <summary>The published private-matching list's directory (<c>--psi</c>, <c>$VIGIL_PSI</c>).</summary>
     [JsonPropertyName("psi")]
     public string? Psi { get; init; }
+
+    /// <summary>Whose PDQ the media endpoints compute: reference or pytx (<c>--compat</c>, <c>$VIGIL_COMPAT</c>).</summary>
+    [JsonPropertyName("compat")]
+    public string? Compat { get; init; }
 }

@@ -106,6 +106,18 @@ internal readonly unsafe struct Rgb24Rows(byte* rgb, int rows, int cols) : ILuma
     }
 }
 
+/// <summary>16-bit grey samples taken at their full value (python-threatexchange's mode "I" images).</summary>
+internal readonly unsafe struct Grey16Rows(ushort* grey, int rows, int cols) : ILumaRows
+{
+    public int Rows => rows;
+    public int Cols => cols;
+
+    public float At(int row, int col) => Luma.FromGrey16(grey[(long)row * cols + col]);
+
+    public void LoadTransposedStrip(int row0, int count, float* dst, int paddedCols) =>
+        LumaStrip.FillScalar(this, row0, count, dst, 0, paddedCols);
+}
+
 /// <summary>Rec. 601 luma exactly as the exchanges compute it.</summary>
 public static class Luma
 {
@@ -117,6 +129,15 @@ public static class Luma
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float FromRgb(byte r, byte g, byte b) => (299 * r + 587 * g + 114 * b) / 1000f;
+
+    /// <summary>
+    /// Luma of a grey sample v used as R, G and B unscaled, as numpy evaluates pdqhash's
+    /// <c>R*0.299 + G*0.587 + B*0.114</c> on an integer array: in double, left to right, rounded to float. For
+    /// 8-bit values this equals <see cref="FromRgb(byte, byte, byte)"/>; python-threatexchange also feeds it
+    /// 16-bit values (mode "I" images), 0..65535.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float FromGrey16(ushort v) => (float)(v * 0.299 + v * 0.587 + v * 0.114);
 
     /// <summary>Fills <paramref name="luma"/> from RGB24 pixels.</summary>
     public static void FromRgb(ReadOnlySpan<byte> rgb, Span<float> luma)

@@ -69,6 +69,26 @@ public sealed class PdqHasher
             return HashDihedral(new Rgb24Rows(p, height, width));
     }
 
+    /// <summary>
+    /// PDQ hash of 16-bit grey samples (width x height, row-major) taken at their full value, each used as R = G = B
+    /// (<see cref="Luma.FromGrey16"/>): how python-threatexchange hashes 16-bit greyscale images, which the reference
+    /// pipeline clips to 8 bits first. No scratch buffer: luma is computed as the rows are read.
+    /// </summary>
+    public unsafe PdqResult HashGrey16(ReadOnlySpan<ushort> grey, int width, int height)
+    {
+        CheckGrey16(grey, width, height);
+        fixed (ushort* p = grey)
+            return Hash(new Grey16Rows(p, height, width));
+    }
+
+    /// <summary>All eight dihedral PDQ hashes of 16-bit grey samples taken at their full value (see <see cref="HashGrey16"/>).</summary>
+    public unsafe PdqDihedralHashes HashGrey16Dihedral(ReadOnlySpan<ushort> grey, int width, int height)
+    {
+        CheckGrey16(grey, width, height);
+        fixed (ushort* p = grey)
+            return HashDihedral(new Grey16Rows(p, height, width));
+    }
+
     /// <summary>PDQ hash of a float luma buffer (rows x cols, row-major), the reference core's input.</summary>
     public unsafe PdqResult HashLuma(ReadOnlySpan<float> luma, int rows, int cols)
     {
@@ -147,6 +167,14 @@ public sealed class PdqHasher
         ArgumentOutOfRangeException.ThrowIfNegative(height);
         if (rgb.Length < (long)width * height * 3)
             throw new ArgumentException($"{width}x{height} RGB needs {(long)width * height * 3} bytes, got {rgb.Length}", nameof(rgb));
+    }
+
+    private static void CheckGrey16(ReadOnlySpan<ushort> grey, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        if (grey.Length < (long)width * height)
+            throw new ArgumentException($"{width}x{height} grey needs {(long)width * height} samples, got {grey.Length}", nameof(grey));
     }
 
     private static void CheckLuma(ReadOnlySpan<float> luma, int rows, int cols)

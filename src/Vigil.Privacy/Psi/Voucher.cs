@@ -23,6 +23,9 @@ public readonly record struct VoucherLayout(int Pairs, int KeysPerPair)
 
     /// <summary>Bytes of one pair: Q and its sealed keys.</summary>
     public int PairSize => RistrettoPoint.Size + KeysPerPair * OuterLayer.SealedKeySize;
+
+    /// <summary>The matching mode this layout belongs to: "exact" (one pair of 3 keys), "banded" (pairs of 2 keys), or "unknown".</summary>
+    public string Mode => this == Exact ? "exact" : KeysPerPair == 2 ? "banded" : "unknown";
 }
 
 /// <summary>
@@ -142,6 +145,35 @@ public sealed class Voucher
         return new Voucher(table.ListVersion, id, table.Layout, SealSynthetic(table, rkey), rct);
     }
 
+    /// <summary>
+    /// A voucher that can never match, for a photo the device must not let match (its PDQ quality is too low to
+    /// trust, as <c>vigil match</c> refuses it). It is built as a real voucher for a random hash that is not the
+    /// photo's: the outer probes are those of that random hash (so they look like any non-matching photo's), and
+    /// they seal a random key that is not the inner layer's, whose content (DHF values, share, payload
+    /// ciphertext) is random. So even if a probe happened to open, nothing would decrypt: no share, no payload.
+    /// Same size, format and byte distribution as a real or synthetic voucher for the table.
+    /// </summary>
+    public static Voucher CreateUnmatchable(PublicTable table, AccountKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(keys);
+        var id = RandomNumberGenerator.GetBytes(IdSize);
+        var dhf = new ulong[keys.Dhf.ValueCount];
+        DetectableHash.Random(dhf);
+        var x = Field127.Random();
+        if (x.IsZero)
+            x = Field127.One;
+        var share = new Share(x, Field127.Random());
+        var adct = RandomNumberGenerator.GetBytes(VoucherPayload.Size + Aead.Overhead);
+        var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
+        var rct = Aead.Seal(innerKey, Inner(dhf, share, adct), id);
+        CryptographicOperations.ZeroMemory(innerKey);
+        var sealedKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
+        var pairs = SealReal(table, RandomNumberGenerator.GetBytes(32), sealedKey);
+        CryptographicOperations.ZeroMemory(sealedKey);
+        return new Voucher(table.ListVersion, id, table.Layout, pairs, rct);
+    }
+
     private static byte[] Inner(ulong[] dhf, Share share, byte[] adct)
     {
         var inner = new byte[dhf.Length * 8 + 2 * Field127.Size + adct.Length];
@@ -197,6 +229,18 @@ public sealed class Voucher
         }
         InnerCiphertext.CopyTo(span[at..]);
         return bytes;
+    }
+
+    /// <summary>
+    /// The layout a voucher declares in its header, read without the rest (so it can be read from the start of a
+    /// file of vouchers whose size does not fit the expected layout); null when the bytes do not start with a
+    /// voucher header of this format version.
+    /// </summary>
+    public static VoucherLayout? ReadLayout(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < HeaderSize || !bytes[..4].SequenceEqual(Magic) || bytes[4] != FormatVersion)
+            return null;
+        return new VoucherLayout(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(13 + IdSize)..]), bytes[15 + IdSize]);
     }
 
     /// <summary>Reads an exact-mode voucher made for threshold <paramref name="threshold"/>; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
