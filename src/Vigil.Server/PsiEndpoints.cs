@@ -141,6 +141,13 @@ public static class PsiEndpoints
         int size = list.VoucherSize;
         if (body.Length == 0)
             return ([], Problems.Result(400, "no vouchers", $"the body is empty; send one or more {size:N0}-byte vouchers"));
+        if (Voucher.ReadLayout(body) is { } found && found != list.Layout)
+        {
+            // Made against another mode's list: say so, rather than that the size is wrong.
+            return ([], Problems.Result(400, "vouchers made for another mode", found.Mode != list.Layout.Mode
+                ? $"the vouchers are {found.Mode} but this server's list is {list.Layout.Mode}: make them again against the published list (its manifest says {list.Layout.Mode})"
+                : $"the vouchers have {found.Pairs} probes of {found.KeysPerPair} keys but this server's list takes {list.Layout.Pairs} of {list.Layout.KeysPerPair}: they were made against a list with other band parameters"));
+        }
         if (body.Length % size != 0)
         {
             return ([], Problems.Result(400, "not a whole number of vouchers",

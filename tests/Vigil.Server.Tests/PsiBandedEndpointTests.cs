@@ -57,6 +57,19 @@ public sealed class PsiBandedEndpointTests : LiveServerTest
     }
 
     [Fact]
+    public async Task Exact_vouchers_sent_to_a_banded_list_are_named_as_the_wrong_mode()
+    {
+        using var exactDir = new TempDirectory("vigil-psi-exact-");
+        var exactTable = PsiFixture.Publish(exactDir.Path, _key, _listed);
+        var voucher = Voucher.CreateReal(exactTable, AccountKeys.Create(PsiFixture.Threshold), PsiFixture.Photo(_listed[0], "a.jpg"));
+        var content = new ByteArrayContent(voucher.Serialize());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var response = await SendContentAsync(HttpMethod.Post, "/v1/vouchers?account=banded", await KeyAsync(ApiKeyRole.Device), content);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "vouchers made for another mode");
+        Assert.Contains("the vouchers are exact but this server's list is banded", (await JsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Near_copies_become_cases_past_the_threshold_with_their_distance()
     {
         for (int i = 0; i < _listed.Length; i++)
