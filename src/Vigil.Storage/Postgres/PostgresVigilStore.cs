@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Postgres;
 
@@ -34,11 +35,12 @@ namespace Vigil.Storage.Postgres;
 /// commit's WAL flush included, so writes top out at a few hundred transactions a second, each of
 /// any size (an import batch is one); lookups, feeds and change reads never take the lock.</para>
 /// </remarks>
-public sealed partial class PostgresVigilStore : IVigilStore
+public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
 {
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresVigilStore(NpgsqlDataSource dataSource, string location)
+        : base(new SqlDatabase(PostgresDialect.Instance, async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken)))
     {
         _dataSource = dataSource;
         Location = location;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Sqlite;
 
@@ -12,24 +13,30 @@ namespace Vigil.Storage.Sqlite;
 /// Writes run in <c>BEGIN IMMEDIATE</c> transactions: a writer takes the write lock before it
 /// reads, so concurrent writers queue on the busy timeout instead of failing on a stale snapshot.
 /// </remarks>
-public sealed partial class SqliteVigilStore : IVigilStore
+public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
 {
     /// <summary>How long a statement waits for another process's write lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _connectionString;
 
-    private SqliteVigilStore(string path)
+    private SqliteVigilStore(string path, string connectionString)
+        : base(new SqlDatabase(SqliteDialect.Instance, async cancellationToken => await OpenConnectionAsync(connectionString, cancellationToken)))
     {
         Location = path;
         IndexSnapshots = new SqliteIndexSnapshotStore(this);
-        _connectionString = new SqliteConnectionStringBuilder
+        _connectionString = connectionString;
+    }
+
+    private SqliteVigilStore(string path)
+        : this(path, new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString();
+        }.ToString())
+    {
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -86,9 +93,11 @@ public sealed partial class SqliteVigilStore : IVigilStore
     }
 
     /// <summary>A connection with Vigil's per-connection settings applied.</summary>
-    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    internal Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenConnectionAsync(_connectionString, cancellationToken);
+
+    private static async Task<SqliteConnection> OpenConnectionAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
