@@ -20,7 +20,7 @@ namespace Vigil.Banks;
 /// </summary>
 /// <remarks>
 /// <para>Changes are applied exactly once: the store commits change numbers in order and reads the
-/// signals together with the number they reflect (<see cref="IVigilStore.ReadPdqSignalsAsync"/>),
+/// signals together with the number they reflect (<see cref="IChangeFeed.ReadPdqSignalsAsync"/>),
 /// so the index never replays a change it already holds (<see cref="PdqIndex.Add"/> is not
 /// idempotent).</para>
 /// <para>A snapshot is saved when the index had to be built from the rows, when loading replayed
