@@ -1,3 +1,4 @@
+using Vigil.Hashing.Signals;
 using Vigil.Storage.Sql;
 
 namespace Vigil.Storage;
@@ -11,13 +12,19 @@ namespace Vigil.Storage;
 public abstract class VigilStore
 {
     private readonly IBankStore _banks;
+    private readonly IContentStore _content;
+    private readonly IImportStore _import;
+    private readonly IChangeFeed _feed;
     private readonly IApiKeyStore _apiKeys;
     private readonly IAuditLog _audit;
 
-    private protected VigilStore(SqlDatabase db)
+    private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, PdqSignalScan scan)
     {
         Database = db;
         _banks = new SqlBankStore(db);
+        _content = new SqlContentStore(db, createWriter);
+        _import = new SqlImportStore(db, createWriter);
+        _feed = new SqlChangeFeed(db, scan);
         _apiKeys = new SqlApiKeyStore(db);
         _audit = new SqlAuditLog(db);
     }
@@ -42,6 +49,68 @@ public abstract class VigilStore
 
     /// <inheritdoc cref="IBankStore.DeleteBankAsync"/>
     public Task<bool> DeleteBankAsync(string name, CancellationToken cancellationToken = default) => _banks.DeleteBankAsync(name, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.AddContentAsync"/>
+    public Task<BankContent> AddContentAsync(string bankName, NewContent content, CancellationToken cancellationToken = default) =>
+        _content.AddContentAsync(bankName, content, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.GetContentAsync"/>
+    public Task<BankContent?> GetContentAsync(long contentId, CancellationToken cancellationToken = default) =>
+        _content.GetContentAsync(contentId, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.UpdateContentAsync"/>
+    public Task<BankContent> UpdateContentAsync(long contentId, ContentUpdate update, CancellationToken cancellationToken = default) =>
+        _content.UpdateContentAsync(contentId, update, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.RemoveContentAsync"/>
+    public Task<bool> RemoveContentAsync(long contentId, CancellationToken cancellationToken = default) =>
+        _content.RemoveContentAsync(contentId, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.StreamContentAsync"/>
+    public IAsyncEnumerable<BankContent> StreamContentAsync(string bankName, CancellationToken cancellationToken = default) =>
+        _content.StreamContentAsync(bankName, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.CountContentAsync"/>
+    public Task<long> CountContentAsync(string bankName, CancellationToken cancellationToken = default) =>
+        _content.CountContentAsync(bankName, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.LookupSignalAsync"/>
+    public Task<IReadOnlyList<SignalMatch>> LookupSignalAsync(Signal signal, CancellationToken cancellationToken = default) =>
+        _content.LookupSignalAsync(signal, cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.StreamContentBanksAsync"/>
+    public IAsyncEnumerable<ContentBank> StreamContentBanksAsync(CancellationToken cancellationToken = default) =>
+        _content.StreamContentBanksAsync(cancellationToken);
+
+    /// <inheritdoc cref="IContentStore.ListDisabledContentAsync"/>
+    public Task<IReadOnlyList<DisabledContent>> ListDisabledContentAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _content.ListDisabledContentAsync(now, cancellationToken);
+
+    /// <inheritdoc cref="IImportStore.ImportAsync(string, IAsyncEnumerable{ImportItem}, ImportOptions?, IProgress{ImportSummary}?, CancellationToken)"/>
+    public Task<ImportSummary> ImportAsync(string bankName, IAsyncEnumerable<ImportItem> items, ImportOptions? options = null,
+        IProgress<ImportSummary>? progress = null, CancellationToken cancellationToken = default) =>
+        _import.ImportAsync(bankName, items, options, progress, cancellationToken);
+
+    /// <inheritdoc cref="IImportStore.ImportAsync(string, IEnumerable{ImportItem}, ImportOptions?, IProgress{ImportSummary}?, CancellationToken)"/>
+    public Task<ImportSummary> ImportAsync(string bankName, IEnumerable<ImportItem> items, ImportOptions? options = null,
+        IProgress<ImportSummary>? progress = null, CancellationToken cancellationToken = default) =>
+        _import.ImportAsync(bankName, items, options, progress, cancellationToken);
+
+    /// <inheritdoc cref="IChangeFeed.StreamPdqSignalsAsync"/>
+    public IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null, bool includeDisabledContent = false,
+        CancellationToken cancellationToken = default) =>
+        _feed.StreamPdqSignalsAsync(bankNames, includeDisabledContent, cancellationToken);
+
+    /// <inheritdoc cref="IChangeFeed.ReadPdqSignalsAsync"/>
+    public Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default) =>
+        _feed.ReadPdqSignalsAsync(onEntry, cancellationToken);
+
+    /// <inheritdoc cref="IChangeFeed.GetLatestChangeSeqAsync"/>
+    public Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default) => _feed.GetLatestChangeSeqAsync(cancellationToken);
+
+    /// <inheritdoc cref="IChangeFeed.ReadChangesAsync"/>
+    public Task<IReadOnlyList<SignalChange>> ReadChangesAsync(long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        _feed.ReadChangesAsync(afterSeq, limit, cancellationToken);
 
     /// <inheritdoc cref="IApiKeyStore.CreateApiKeyAsync(string, ApiKeyRole, string, CancellationToken)"/>
     public Task<ApiKey> CreateApiKeyAsync(string name, ApiKeyRole role, string keyHash, CancellationToken cancellationToken = default) =>

@@ -24,7 +24,7 @@ namespace Vigil.Storage.Postgres;
 /// advisory lock (<see cref="PostgresMigrations.ChangeLogLockKey"/>) just before they insert change
 /// rows and keep it until commit: change-writing transactions draw their numbers and commit one at
 /// a time, and a number becomes visible only after every lower number has committed or rolled back.
-/// A follower that reads <see cref="ReadChangesAsync"/> after the last number it applied therefore
+/// A follower that reads <see cref="VigilStore.ReadChangesAsync"/> after the last number it applied therefore
 /// sees every change exactly once, in order; numbers of rolled-back transactions leave gaps, never
 /// repeats. The lock is taken after the bank's row lock (every path locks its bank first: adding,
 /// each import batch, removing content, deleting a bank; the triggers fire on the writes that
@@ -40,7 +40,8 @@ public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresVigilStore(NpgsqlDataSource dataSource, string location)
-        : base(new SqlDatabase(PostgresDialect.Instance, async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken)))
+        : base(new SqlDatabase(PostgresDialect.Instance, async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken)),
+            PostgresContentWriter.Create, new PdqSignalScan())
     {
         _dataSource = dataSource;
         Location = location;
@@ -113,29 +114,5 @@ public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
         var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddRange(parameters);
         return command;
-    }
-
-    private static async Task<long?> FindBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1", PostgresRows.Param(name, NpgsqlDbType.Text));
-        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
-    }
-
-    private static async Task<long> RequireBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return await FindBankIdAsync(connection, name, cancellationToken) ?? throw new BankNotFoundException(name);
-    }
-
-    /// <summary>
-    /// Locks the bank's row for the rest of the transaction (writers to one bank queue here) and
-    /// returns its id; throws <see cref="BankNotFoundException"/> when there is no such bank (or it
-    /// was deleted while we waited).
-    /// </summary>
-    private static async Task<long> LockBankAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1 FOR UPDATE", PostgresRows.Param(name, NpgsqlDbType.Text));
-        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : throw new BankNotFoundException(name);
     }
 }

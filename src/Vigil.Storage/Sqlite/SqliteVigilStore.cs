@@ -21,7 +21,8 @@ public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
     private readonly string _connectionString;
 
     private SqliteVigilStore(string path, string connectionString)
-        : base(new SqlDatabase(SqliteDialect.Instance, async cancellationToken => await OpenConnectionAsync(connectionString, cancellationToken)))
+        : base(new SqlDatabase(SqliteDialect.Instance, async cancellationToken => await OpenConnectionAsync(connectionString, cancellationToken)),
+            SqliteContentWriter.Create, SqlitePdqSignalScan.Instance)
     {
         Location = path;
         IndexSnapshots = new SqliteIndexSnapshotStore(this);
@@ -128,19 +129,4 @@ public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
         SQLitePCL.raw.SQLITE_READONLY => $"the database file {path} is read-only",
         _ => $"cannot open the database {path}: {ex.Message}",
     };
-
-    private static long? FindBankId(SqliteConnection connection, SqliteTransaction? transaction, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM banks WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return command.ExecuteScalar() is long id ? id : null;
-    }
-
-    private static long RequireBankId(SqliteConnection connection, SqliteTransaction? transaction, string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return FindBankId(connection, transaction, name) ?? throw new BankNotFoundException(name);
-    }
 }
