@@ -9,7 +9,7 @@ namespace Vigil.Storage;
 /// hands every call to the concern that owns it. <see cref="Sqlite.SqliteVigilStore"/> and
 /// <see cref="Postgres.PostgresVigilStore"/> choose the implementations and open the database.
 /// </summary>
-public abstract class VigilStore
+public abstract class VigilStore : IVigilStore
 {
     private readonly IBankStore _banks;
     private readonly IContentStore _content;
@@ -17,6 +17,8 @@ public abstract class VigilStore
     private readonly IChangeFeed _feed;
     private readonly IApiKeyStore _apiKeys;
     private readonly IAuditLog _audit;
+    private readonly IPrivateMatchingStore _privateMatching;
+    private readonly IReviewCaseStore _reviewCases;
 
     private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, PdqSignalScan scan)
     {
@@ -27,9 +29,20 @@ public abstract class VigilStore
         _feed = new SqlChangeFeed(db, scan);
         _apiKeys = new SqlApiKeyStore(db);
         _audit = new SqlAuditLog(db);
+        _privateMatching = new SqlPrivateMatchingStore(db);
+        _reviewCases = new SqlReviewCaseStore(db);
     }
 
     private protected SqlDatabase Database { get; }
+
+    /// <inheritdoc/>
+    public abstract string Location { get; }
+
+    /// <inheritdoc/>
+    public abstract IIndexSnapshotStore IndexSnapshots { get; }
+
+    /// <summary>Closes the pooled connections.</summary>
+    public abstract ValueTask DisposeAsync();
 
     /// <inheritdoc cref="IBankStore.CreateBankAsync"/>
     public Task<Bank> CreateBankAsync(NewBank bank, CancellationToken cancellationToken = default) => _banks.CreateBankAsync(bank, cancellationToken);
@@ -142,4 +155,43 @@ public abstract class VigilStore
     /// <inheritdoc cref="IAuditLog.ReadAuditAsync"/>
     public IAsyncEnumerable<AuditEntry> ReadAuditAsync(long afterSeq = 0, CancellationToken cancellationToken = default) =>
         _audit.ReadAuditAsync(afterSeq, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.FindPsiVoucherIdsAsync"/>
+    public Task<IReadOnlyCollection<string>> FindPsiVoucherIdsAsync(string account, IReadOnlyList<string> voucherIds,
+        CancellationToken cancellationToken = default) =>
+        _privateMatching.FindPsiVoucherIdsAsync(account, voucherIds, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.AddPsiVouchersAsync"/>
+    public Task<PsiVoucherBatchResult> AddPsiVouchersAsync(string account, IReadOnlyList<NewPsiVoucher> vouchers,
+        CancellationToken cancellationToken = default) =>
+        _privateMatching.AddPsiVouchersAsync(account, vouchers, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.GetPsiAccountAsync"/>
+    public Task<PsiAccount?> GetPsiAccountAsync(string account, CancellationToken cancellationToken = default) =>
+        _privateMatching.GetPsiAccountAsync(account, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.ReadOpenedPsiVouchersAsync"/>
+    public Task<IReadOnlyList<OpenedPsiVoucher>> ReadOpenedPsiVouchersAsync(string account, CancellationToken cancellationToken = default) =>
+        _privateMatching.ReadOpenedPsiVouchersAsync(account, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.ListPsiAccountsAwaitingRevealAsync"/>
+    public Task<IReadOnlyList<string>> ListPsiAccountsAwaitingRevealAsync(int threshold, CancellationToken cancellationToken = default) =>
+        _privateMatching.ListPsiAccountsAwaitingRevealAsync(threshold, cancellationToken);
+
+    /// <inheritdoc cref="IPrivateMatchingStore.RecordPsiRevealAsync"/>
+    public Task<PsiRevealResult> RecordPsiRevealAsync(PsiReveal reveal, CancellationToken cancellationToken = default) =>
+        _privateMatching.RecordPsiRevealAsync(reveal, cancellationToken);
+
+    /// <inheritdoc cref="IReviewCaseStore.ListReviewCasesAsync"/>
+    public Task<IReadOnlyList<ReviewCase>> ListReviewCasesAsync(ReviewCaseStatus? status, long afterId, int limit,
+        CancellationToken cancellationToken = default) =>
+        _reviewCases.ListReviewCasesAsync(status, afterId, limit, cancellationToken);
+
+    /// <inheritdoc cref="IReviewCaseStore.GetReviewCaseAsync"/>
+    public Task<ReviewCase?> GetReviewCaseAsync(long id, CancellationToken cancellationToken = default) =>
+        _reviewCases.GetReviewCaseAsync(id, cancellationToken);
+
+    /// <inheritdoc cref="IReviewCaseStore.GetReviewCaseThumbnailAsync"/>
+    public Task<byte[]?> GetReviewCaseThumbnailAsync(long id, CancellationToken cancellationToken = default) =>
+        _reviewCases.GetReviewCaseThumbnailAsync(id, cancellationToken);
 }

@@ -35,7 +35,7 @@ namespace Vigil.Storage.Postgres;
 /// commit's WAL flush included, so writes top out at a few hundred transactions a second, each of
 /// any size (an import batch is one); lookups, feeds and change reads never take the lock.</para>
 /// </remarks>
-public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
+public sealed class PostgresVigilStore : VigilStore
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -49,10 +49,10 @@ public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
     }
 
     /// <summary>The server and database, as <c>postgresql://user@host:port/database</c> (never the password).</summary>
-    public string Location { get; }
+    public override string Location { get; }
 
     /// <summary>The matching index's snapshot, kept in the database (<c>index_snapshots</c>) for every replica to start from.</summary>
-    public IIndexSnapshotStore IndexSnapshots { get; }
+    public override IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Connects to the database named by <paramref name="connectionString"/> (Npgsql's
@@ -103,16 +103,9 @@ public sealed partial class PostgresVigilStore : VigilStore, IVigilStore
     }
 
     /// <summary>Closes the pooled connections.</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>A pooled connection (tests use it to look at the schema).</summary>
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         _dataSource.OpenConnectionAsync(cancellationToken);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 }

@@ -13,9 +13,6 @@ internal sealed class SqlAuditLog(SqlDatabase db) : IAuditLog
 {
     private const string AuditColumns = "seq, logged_at, actor, action, subject, detail, previous_hash, hash";
 
-    // 8 parameters a row: 2,000 per statement, well under SQLite's limit of 32,766.
-    private const int RowsPerInsert = 250;
-
     /// <inheritdoc/>
     public async Task<AuditEntry> AppendAuditAsync(string actor, string action, string subject, string? detailJson,
         CancellationToken cancellationToken = default) =>
@@ -47,10 +44,11 @@ internal sealed class SqlAuditLog(SqlDatabase db) : IAuditLog
         }
         // Multi-row INSERTs: a busy service appends up to a thousand entries at once, and one
         // statement per entry would cost PostgreSQL a round trip each.
-        for (int start = 0; start < appended.Length; start += RowsPerInsert)
+        int rowsPerInsert = MultiRowValues.RowsPerStatement(8);
+        for (int start = 0; start < appended.Length; start += rowsPerInsert)
         {
-            int count = Math.Min(RowsPerInsert, appended.Length - start);
-            await using var insert = db.Command(connection, InsertSql(count), transaction);
+            int count = Math.Min(rowsPerInsert, appended.Length - start);
+            await using var insert = db.Command(connection, $"INSERT INTO audit_log ({AuditColumns}) VALUES {MultiRowValues.Of(count, 8)}", transaction);
             for (int i = start; i < start + count; i++)
             {
                 var entry = appended[i];
@@ -71,20 +69,6 @@ internal sealed class SqlAuditLog(SqlDatabase db) : IAuditLog
         await using var reader = await command.ReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return ReadAuditEntry(reader);
-    }
-
-    private static string InsertSql(int rows)
-    {
-        var sql = new System.Text.StringBuilder($"INSERT INTO audit_log ({AuditColumns}) VALUES ");
-        for (int row = 0; row < rows; row++)
-        {
-            int first = row * 8 + 1;
-            sql.Append(row == 0 ? "(" : ", (");
-            for (int column = 0; column < 8; column++)
-                sql.Append(column == 0 ? "$" : ", $").Append(first + column);
-            sql.Append(')');
-        }
-        return sql.ToString();
     }
 
     private AuditEntry ReadAuditEntry(DbDataReader reader) => new(

@@ -29,6 +29,8 @@ internal sealed class StoreCommand : IAsyncDisposable, IDisposable
 
     public StoreCommand With(long? value) => Bind(value, DbType.Int64);
 
+    public StoreCommand With(int? value) => Bind(value, DbType.Int32);
+
     public StoreCommand With(bool value) => Bind(value, DbType.Boolean);
 
     public StoreCommand With(bool? value) => Bind(value, DbType.Boolean);

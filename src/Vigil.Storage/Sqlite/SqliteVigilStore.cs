@@ -13,7 +13,7 @@ namespace Vigil.Storage.Sqlite;
 /// Writes run in <c>BEGIN IMMEDIATE</c> transactions: a writer takes the write lock before it
 /// reads, so concurrent writers queue on the busy timeout instead of failing on a stale snapshot.
 /// </remarks>
-public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
+public sealed class SqliteVigilStore : VigilStore
 {
     /// <summary>How long a statement waits for another process's write lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
@@ -41,10 +41,10 @@ public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
     }
 
     /// <summary>The full path of the database file.</summary>
-    public string Location { get; }
+    public override string Location { get; }
 
     /// <summary>The matching index's snapshot: a file next to the database (<c>vigil.db.pdq-index</c>).</summary>
-    public IIndexSnapshotStore IndexSnapshots { get; }
+    public override IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Opens (creating if missing) the database at <paramref name="path"/> and brings its schema up
@@ -86,7 +86,7 @@ public sealed partial class SqliteVigilStore : VigilStore, IVigilStore
     }
 
     /// <summary>Closes the pooled connections to the file.</summary>
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
