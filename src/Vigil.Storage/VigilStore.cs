@@ -20,13 +20,13 @@ public abstract class VigilStore : IVigilStore
     private readonly IPrivateMatchingStore _privateMatching;
     private readonly IReviewCaseStore _reviewCases;
 
-    private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, PdqSignalScan scan)
+    private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, FeedScans scans)
     {
         Database = db;
         _banks = new SqlBankStore(db);
-        _content = new SqlContentStore(db, createWriter);
+        _content = new SqlContentStore(db, createWriter, scans);
         _import = new SqlImportStore(db, createWriter);
-        _feed = new SqlChangeFeed(db, scan);
+        _feed = new SqlChangeFeed(db, scans);
         _apiKeys = new SqlApiKeyStore(db);
         _audit = new SqlAuditLog(db);
         _privateMatching = new SqlPrivateMatchingStore(db);

@@ -5,8 +5,8 @@ namespace Vigil.Storage.Tests;
 
 /// <summary>
 /// How fast a replica's reads run on each engine: following the change log in the matcher's pages,
-/// reading every signal with its change number (an index built from scratch), and storing and
-/// loading an index snapshot. Prints rates for docs/benchmarks.md and asserts only that the
+/// reading every signal with its change number (an index built from scratch), every content item's
+/// bank (the matcher's map), and storing and loading an index snapshot. Prints rates for docs/benchmarks.md and asserts only that the
 /// reads are complete.
 /// </summary>
 public abstract class StoreRateTests(IStoreBackend backend, ITestOutputHelper output) : StoreContractTests(backend)
@@ -41,6 +41,14 @@ public abstract class StoreRateTests(IStoreBackend backend, ITestOutputHelper ou
         Assert.Equal(Count, read);
         Assert.Equal(after, seq);
         output.WriteLine($"{Backend.Name}: read every signal with its change number: {read / stopwatch.Elapsed.TotalSeconds:N0} hashes/s");
+
+        stopwatch.Restart();
+        long banks = 0;
+        await foreach (var _ in test.Store.StreamContentBanksAsync())
+            banks++;
+        stopwatch.Stop();
+        Assert.Equal(Count, banks);
+        output.WriteLine($"{Backend.Name}: streamed every content item's bank: {banks / stopwatch.Elapsed.TotalSeconds:N0} items/s");
 
         var bytes = new byte[SnapshotBytes];
         random.NextBytes(bytes);

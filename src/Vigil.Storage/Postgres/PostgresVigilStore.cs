@@ -41,7 +41,7 @@ public sealed class PostgresVigilStore : VigilStore
 
     private PostgresVigilStore(NpgsqlDataSource dataSource, string location)
         : base(new SqlDatabase(PostgresDialect.Instance, async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken)),
-            PostgresContentWriter.Create, new PdqSignalScan())
+            PostgresContentWriter.Create, new FeedScans())
     {
         _dataSource = dataSource;
         Location = location;

@@ -57,8 +57,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
-    public override string IndexHint(string index) => "";
-
     // Sorting by the database's collation would order names differently from SQLite's binary order.
     public override string BinaryCollation => " COLLATE \"C\"";
 

@@ -8,7 +8,7 @@ namespace Vigil.Storage.Sql;
 /// The signal feeds and the change log on either engine. The change log is written by triggers
 /// (schema step 1; on PostgreSQL made to commit in number order by step 4), never by this code.
 /// </summary>
-internal sealed class SqlChangeFeed(SqlDatabase db, PdqSignalScan scan) : IChangeFeed
+internal sealed class SqlChangeFeed(SqlDatabase db, FeedScans scans) : IChangeFeed
 {
     /// <inheritdoc/>
     public async IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
@@ -20,7 +20,7 @@ internal sealed class SqlChangeFeed(SqlDatabase db, PdqSignalScan scan) : IChang
             yield break;
         // Far in the future: no content is disabled that long, so the filter lets everything through.
         var disabledAfter = includeDisabledContent ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow;
-        await foreach (var entry in scan.ScanPdqAsync(db, connection, bankIds, disabledAfter, cancellationToken))
+        await foreach (var entry in scans.ScanPdqAsync(db, connection, bankIds, disabledAfter, cancellationToken))
             yield return entry;
     }
 
@@ -38,7 +38,7 @@ internal sealed class SqlChangeFeed(SqlDatabase db, PdqSignalScan scan) : IChang
         long seq;
         await using (var latest = db.Command(connection, "SELECT COALESCE(MAX(seq), 0) FROM changes", transaction))
             seq = (await latest.Int64Async(cancellationToken))!.Value;
-        await scan.ScanAllAsync(db, connection, transaction, onEntry, cancellationToken);
+        await scans.ScanAllAsync(db, connection, transaction, onEntry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return seq;
     }

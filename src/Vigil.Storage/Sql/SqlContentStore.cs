@@ -5,7 +5,7 @@ using Vigil.Hashing.Signals;
 namespace Vigil.Storage.Sql;
 
 /// <summary>Content items and their signals on either engine; additions go through the engine's <see cref="IBankContentWriter"/>.</summary>
-internal sealed class SqlContentStore(SqlDatabase db, BankContentWriterFactory createWriter) : IContentStore
+internal sealed class SqlContentStore(SqlDatabase db, BankContentWriterFactory createWriter, FeedScans scans) : IContentStore
 {
     /// <summary>Content with one row per signal, in content then signal order (see <see cref="ContentAccumulator"/>).</summary>
     private const string ContentSelect = """
@@ -140,11 +140,8 @@ internal sealed class SqlContentStore(SqlDatabase db, BankContentWriterFactory c
     public async IAsyncEnumerable<ContentBank> StreamContentBanksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        // SQLite: bank_content_bank covers (bank_id, id), so the hint makes this a scan of the index, not of the rows.
-        await using var command = db.Command(connection, $"SELECT id, bank_id FROM bank_content{db.Dialect.IndexHint("bank_content_bank")}");
-        await using var reader = await command.ReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            yield return new ContentBank(reader.GetInt64(0), reader.GetInt64(1));
+        await foreach (var entry in scans.ScanContentBanksAsync(db, connection, cancellationToken))
+            yield return entry;
     }
 
     /// <inheritdoc/>

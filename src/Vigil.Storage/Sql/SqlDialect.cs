@@ -68,9 +68,6 @@ internal abstract class SqlDialect
     /// <summary>The larger of two values (<c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string a, string b);
 
-    /// <summary>What follows a table name in FROM to make the planner use <paramref name="index"/> (SQLite's <c>INDEXED BY</c>); empty where there are no hints.</summary>
-    public abstract string IndexHint(string index);
-
     /// <summary>What follows an ORDER BY text expression so that text sorts by code point in both engines.</summary>
     public abstract string BinaryCollation { get; }
 

@@ -71,8 +71,6 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
-    public override string IndexHint(string index) => $" INDEXED BY {index}";
-
     public override string BinaryCollation => "";
 
     // Deferred: the snapshot starts at the first read and lasts to the end (WAL mode), while writers go on.

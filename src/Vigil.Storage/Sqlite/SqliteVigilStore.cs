@@ -22,7 +22,7 @@ public sealed class SqliteVigilStore : VigilStore
 
     private SqliteVigilStore(string path, string connectionString)
         : base(new SqlDatabase(SqliteDialect.Instance, async cancellationToken => await OpenConnectionAsync(connectionString, cancellationToken)),
-            SqliteContentWriter.Create, SqlitePdqSignalScan.Instance)
+            SqliteContentWriter.Create, SqliteFeedScans.Instance)
     {
         Location = path;
         IndexSnapshots = new SqliteIndexSnapshotStore(this);

@@ -5,12 +5,22 @@ using Vigil.Hashing.Pdq;
 namespace Vigil.Storage.Sql;
 
 /// <summary>
-/// The two full scans of <c>content_signals</c> a matching index is built from, over ADO.NET: the
-/// PDQ signals of some banks, and every PDQ and vPDQ signal. The SQLite store replaces it with
-/// <see cref="Sqlite.SqlitePdqSignalScan"/>, which reads the rows straight through SQLite's C API.
+/// The full scans a matcher starts from, over ADO.NET: the PDQ signals of some banks, every PDQ and
+/// vPDQ signal, and every content item's bank. The SQLite store replaces it with
+/// <see cref="Sqlite.SqliteFeedScans"/>, which reads the rows straight through SQLite's C API.
 /// </summary>
-internal class PdqSignalScan
+internal class FeedScans
 {
+    /// <summary>Every content item's bank, in no particular order.</summary>
+    public virtual async IAsyncEnumerable<ContentBank> ScanContentBanksAsync(SqlDatabase db, DbConnection connection,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(connection, "SELECT id, bank_id FROM bank_content");
+        await using var reader = await command.ReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new ContentBank(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>The PDQ signals of the banks <paramref name="bankIds"/> (not empty), without content disabled after <paramref name="disabledAfter"/>.</summary>
     public virtual async IAsyncEnumerable<PdqFeedEntry> ScanPdqAsync(SqlDatabase db, DbConnection connection, IReadOnlyList<long> bankIds,
         DateTimeOffset disabledAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
