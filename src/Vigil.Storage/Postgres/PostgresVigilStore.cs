@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Storage.Schema;
 using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Postgres;
@@ -82,7 +83,7 @@ public sealed class PostgresVigilStore : VigilStore
         try
         {
             await using var connection = await store._dataSource.OpenConnectionAsync(cancellationToken);
-            await PostgresMigrator.MigrateAsync(connection, location, migrations, cancellationToken);
+            await SchemaMigrator.MigrateAsync(store.Database, connection, location, migrations, cancellationToken);
             return store;
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)

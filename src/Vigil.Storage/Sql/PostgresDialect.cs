@@ -60,6 +60,13 @@ internal sealed class PostgresDialect : SqlDialect
     // Sorting by the database's collation would order names differently from SQLite's binary order.
     public override string BinaryCollation => " COLLATE \"C\"";
 
+    public override string TimeColumnType => "timestamptz";
+
+    public override string ListTablesSql => "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()";
+
+    // An arbitrary constant ("VIGILMIG" in ASCII) that names the migration lock among advisory locks.
+    public override string? MigrationLockSql => $"SELECT pg_advisory_xact_lock({0x5649_4749_4C4D_4947L})";
+
     public override async ValueTask<DbTransaction> BeginSnapshotReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 

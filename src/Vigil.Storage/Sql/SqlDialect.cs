@@ -78,6 +78,18 @@ internal abstract class SqlDialect
     public virtual ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(cancellationToken);
 
+    /// <summary>The column type times are stored in (SQLite: INTEGER microseconds; PostgreSQL: timestamptz).</summary>
+    public abstract string TimeColumnType { get; }
+
+    /// <summary>A query of the names of the tables the store's schema holds (the file's, or the current PostgreSQL schema's).</summary>
+    public abstract string ListTablesSql { get; }
+
+    /// <summary>
+    /// A statement that keeps other processes from migrating the schema at the same time, run first in
+    /// the migration's transaction; null where that transaction's write lock already does (SQLite).
+    /// </summary>
+    public abstract string? MigrationLockSql { get; }
+
     /// <summary>Starts a read-only transaction whose reads all see one snapshot of the database.</summary>
     public abstract ValueTask<DbTransaction> BeginSnapshotReadAsync(DbConnection connection, CancellationToken cancellationToken);
 }

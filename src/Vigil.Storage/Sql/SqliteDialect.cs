@@ -73,6 +73,12 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string BinaryCollation => "";
 
+    public override string TimeColumnType => "INTEGER";
+
+    public override string ListTablesSql => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+
+    public override string? MigrationLockSql => null;
+
     // Deferred: the snapshot starts at the first read and lasts to the end (WAL mode), while writers go on.
     public override ValueTask<DbTransaction> BeginSnapshotReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Vigil.Storage.Schema;
 using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Sqlite;
@@ -70,7 +71,7 @@ public sealed class SqliteVigilStore : VigilStore
                 wal.CommandText = "PRAGMA journal_mode = WAL";
                 wal.ExecuteScalar();
             }
-            SqliteMigrator.Migrate(connection, store.Location, migrations);
+            await SchemaMigrator.MigrateAsync(store.Database, connection, store.Location, migrations, cancellationToken);
             return store;
         }
         catch (SqliteException ex)
