@@ -12,7 +12,7 @@ namespace Vigil.Server;
 /// has committed: changes use it so that nothing is acknowledged before its entry is on disk, while
 /// lookups use <see cref="RecordAsync"/> and may lose the last few entries to a crash.
 /// </summary>
-public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger) : BackgroundService
+public sealed class AuditTrail(IAuditLog store, ILogger<AuditTrail> logger) : BackgroundService
 {
     /// <summary>Item key where an endpoint may leave a short outcome (e.g. banks matched) for the audit entry.</summary>
     public const string OutcomeItem = "vigil.audit.outcome";
