@@ -31,11 +31,20 @@ internal sealed class PostgresDialect : SqlDialect
             NpgsqlDbType = NpgsqlDbType.TimestampTz,
         });
 
+    // Npgsql writes arrays and lists, not every IReadOnlyList, so other collections are copied.
     public override void AddStringList(DbCommand command, IReadOnlyList<string> values) =>
-        command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = values is string[] or List<string> ? values : values.ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
 
     public override void AddInt64List(DbCommand command, IReadOnlyList<long> values) =>
-        command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = values is long[] or List<long> ? values : values.ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint,
+        });
 
     public override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
 
