@@ -11,20 +11,31 @@ namespace Vigil.Storage.Sql;
 /// </summary>
 internal class FeedScans
 {
+    // Each scan opens its own connection and is handed to the caller as it is: one async iterator
+    // per row, not two (a wrapping iterator made the content-bank stream of 200,000 items take
+    // 58-72 ms instead of 48-53 on its first runs).
+
     /// <summary>Every content item's bank, in no particular order.</summary>
-    public virtual async IAsyncEnumerable<ContentBank> ScanContentBanksAsync(SqlDatabase db, DbConnection connection,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public virtual async IAsyncEnumerable<ContentBank> ScanContentBanksAsync(SqlDatabase db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var command = db.Command(connection, "SELECT id, bank_id FROM bank_content");
         await using var reader = await command.ReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new ContentBank(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>The PDQ signals of the banks <paramref name="bankIds"/> (not empty), without content disabled after <paramref name="disabledAfter"/>.</summary>
-    public virtual async IAsyncEnumerable<PdqFeedEntry> ScanPdqAsync(SqlDatabase db, DbConnection connection, IReadOnlyList<long> bankIds,
+    /// <summary>
+    /// The PDQ signals of the named banks (null: every enabled bank), without content disabled after
+    /// <paramref name="disabledAfter"/>; throws <see cref="BankNotFoundException"/> for an unknown name.
+    /// </summary>
+    public virtual async IAsyncEnumerable<PdqFeedEntry> ScanPdqAsync(SqlDatabase db, IReadOnlyCollection<string>? bankNames,
         DateTimeOffset disabledAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var bankIds = await FeedBankIdsAsync(db, connection, bankNames, cancellationToken);
+        if (bankIds.Count == 0)
+            yield break;
         await using var command = db.Command(connection, $"""
             SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
             FROM content_signals s
@@ -60,6 +71,21 @@ internal class FeedScans
             else
                 onEntry(ReadEntry(reader));
         }
+    }
+
+    /// <summary>The ids of the named banks, or of every enabled bank when no names are given.</summary>
+    protected static async Task<List<long>> FeedBankIdsAsync(SqlDatabase db, DbConnection connection, IReadOnlyCollection<string>? bankNames,
+        CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        if (bankNames is not null)
+        {
+            foreach (var name in bankNames)
+                ids.Add(await SqlBankStore.RequireIdAsync(db, connection, null, name, cancellationToken));
+            return ids;
+        }
+        await using var command = db.Command(connection, "SELECT id FROM banks WHERE enabled");
+        return await command.ListAsync(static reader => reader.GetInt64(0), cancellationToken);
     }
 
     private static PdqFeedEntry ReadEntry(DbDataReader reader)

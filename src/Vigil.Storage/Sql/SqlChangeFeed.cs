@@ -11,18 +11,10 @@ namespace Vigil.Storage.Sql;
 internal sealed class SqlChangeFeed(SqlDatabase db, FeedScans scans) : IChangeFeed
 {
     /// <inheritdoc/>
-    public async IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
-        bool includeDisabledContent = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var bankIds = await FeedBankIdsAsync(connection, bankNames, cancellationToken);
-        if (bankIds.Count == 0)
-            yield break;
+    public IAsyncEnumerable<PdqFeedEntry> StreamPdqSignalsAsync(IReadOnlyCollection<string>? bankNames = null,
+        bool includeDisabledContent = false, CancellationToken cancellationToken = default) =>
         // Far in the future: no content is disabled that long, so the filter lets everything through.
-        var disabledAfter = includeDisabledContent ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow;
-        await foreach (var entry in scans.ScanPdqAsync(db, connection, bankIds, disabledAfter, cancellationToken))
-            yield return entry;
-    }
+        scans.ScanPdqAsync(db, bankNames, includeDisabledContent ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -74,18 +66,4 @@ internal sealed class SqlChangeFeed(SqlDatabase db, FeedScans scans) : IChangeFe
         Signal: new Signal(SignalType.FromName(reader.GetString(3)), reader.GetString(4)),
         Operation: reader.GetString(5) == "add" ? ChangeOperation.Add : ChangeOperation.Remove,
         ChangedAt: db.Dialect.ReadTime(reader, 6));
-
-    /// <summary>The ids of the named banks, or of every enabled bank when no names are given.</summary>
-    private async Task<List<long>> FeedBankIdsAsync(DbConnection connection, IReadOnlyCollection<string>? bankNames, CancellationToken cancellationToken)
-    {
-        var ids = new List<long>();
-        if (bankNames is not null)
-        {
-            foreach (var name in bankNames)
-                ids.Add(await SqlBankStore.RequireIdAsync(db, connection, null, name, cancellationToken));
-            return ids;
-        }
-        await using var command = db.Command(connection, "SELECT id FROM banks WHERE enabled");
-        return await command.ListAsync(static reader => reader.GetInt64(0), cancellationToken);
-    }
 }

@@ -137,12 +137,8 @@ internal sealed class SqlContentStore(SqlDatabase db, BankContentWriterFactory c
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ContentBank> StreamContentBanksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await foreach (var entry in scans.ScanContentBanksAsync(db, connection, cancellationToken))
-            yield return entry;
-    }
+    public IAsyncEnumerable<ContentBank> StreamContentBanksAsync(CancellationToken cancellationToken = default) =>
+        scans.ScanContentBanksAsync(db, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DisabledContent>> ListDisabledContentAsync(DateTimeOffset now, CancellationToken cancellationToken = default)

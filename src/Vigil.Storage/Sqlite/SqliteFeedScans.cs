@@ -17,10 +17,9 @@ namespace Vigil.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteFeedScans : FeedScans
 {
-    public override async IAsyncEnumerable<ContentBank> ScanContentBanksAsync(SqlDatabase db, DbConnection connection,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<ContentBank> ScanContentBanksAsync(SqlDatabase db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.CompletedTask;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // bank_content_bank covers (bank_id, id): a scan of the index, not of the rows.
         using var statement = new SqliteStatement((SqliteConnection)connection, "SELECT id, bank_id FROM bank_content INDEXED BY bank_content_bank");
         try
@@ -43,10 +42,13 @@ internal sealed class SqliteFeedScans : FeedScans
     {
     }
 
-    public override async IAsyncEnumerable<PdqFeedEntry> ScanPdqAsync(SqlDatabase db, DbConnection connection, IReadOnlyList<long> bankIds,
+    public override async IAsyncEnumerable<PdqFeedEntry> ScanPdqAsync(SqlDatabase db, IReadOnlyCollection<string>? bankNames,
         DateTimeOffset disabledAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.CompletedTask;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var bankIds = await FeedBankIdsAsync(db, connection, bankNames, cancellationToken);
+        if (bankIds.Count == 0)
+            yield break;
         // The few disabled items are read once into a set.
         using var statement = new SqliteStatement((SqliteConnection)connection, $"""
             SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
