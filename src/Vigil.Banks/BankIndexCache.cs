@@ -20,7 +20,7 @@ namespace Vigil.Banks;
 /// </summary>
 /// <remarks>
 /// <para>Changes are applied exactly once: the store commits change numbers in order and reads the
-/// signals together with the number they reflect (<see cref="IVigilStore.ReadPdqSignalsAsync"/>),
+/// signals together with the number they reflect (<see cref="IChangeFeed.ReadPdqSignalsAsync"/>),
 /// so the index never replays a change it already holds (<see cref="PdqIndex.Add"/> is not
 /// idempotent).</para>
 /// <para>A snapshot is saved when the index had to be built from the rows, when loading replayed
@@ -49,9 +49,8 @@ internal static class BankIndexCache
     /// <summary>How many changes after the stored snapshot make a new one worth saving: 10% of the index, at most <see cref="MaximumChangesBetweenSnapshots"/>.</summary>
     public static long SnapshotThreshold(int hashCount) => Math.Clamp(hashCount / 10, 1, MaximumChangesBetweenSnapshots);
 
-    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IVigilStore store, TextWriter? log, CancellationToken ct)
+    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IChangeFeed feed, IIndexSnapshotStore snapshots, TextWriter? log, CancellationToken ct)
     {
-        var snapshots = store.IndexSnapshots;
         var clock = Stopwatch.StartNew();
         bool replace = false;
         try
@@ -61,18 +60,18 @@ internal static class BankIndexCache
             if (await snapshots.TryLoadAsync(stream => cached = PdqIndex.Load(stream, out tag), ct))
             {
                 // Read after the snapshot: one that another replica stores meanwhile is then never "newer".
-                long latest = await store.GetLatestChangeSeqAsync(ct);
+                long latest = await feed.GetLatestChangeSeqAsync(ct);
                 if (tag <= latest)
                 {
                     double loadSeconds = clock.Elapsed.TotalSeconds;
-                    long applied = await ApplyAsync(store, cached!, tag, latest, null, ct);
+                    long applied = await ApplyAsync(feed, cached!, tag, latest, null, ct);
                     BankIndexLog.Information(
                         $"loaded the index snapshot from {snapshots.Location}: {cached!.Count:N0} PDQ hashes at change {latest} " +
                         $"(snapshot of change {tag} in {loadSeconds:F1} s, then {applied:N0} PDQ changes applied)");
                     long snapshotSeq = tag;
                     if (latest - tag >= SnapshotThreshold(cached.Count) && await TrySaveAsync(snapshots, cached, latest, log, ct))
                         snapshotSeq = latest;
-                    s_followers.AddOrUpdate(cached, new Follower(store, latest, snapshotSeq));
+                    s_followers.AddOrUpdate(cached, new Follower(snapshots, latest, snapshotSeq));
                     return (cached, latest);
                 }
                 log?.WriteLine($"warning: the index snapshot {snapshots.Location} is newer than the database (change {tag} > {latest}); rebuilding it");
@@ -90,7 +89,7 @@ internal static class BankIndexCache
         var keys = new List<int>();
         // Every bank's signals (the matcher applies the banks' settings at match time), read in one
         // snapshot with the change they reflect, so a bank created meanwhile is not missed.
-        long seq = await store.ReadPdqSignalsAsync(entry =>
+        long seq = await feed.ReadPdqSignalsAsync(entry =>
         {
             hashes.Add(entry.Hash);
             keys.Add(entry.IsVideoFrame ? VideoKey(entry.ContentId) : Key(entry.ContentId));
@@ -109,7 +108,7 @@ internal static class BankIndexCache
         {
             await TryDeleteAsync(snapshots, log, ct);
         }
-        s_followers.AddOrUpdate(index, new Follower(store, seq, saved));
+        s_followers.AddOrUpdate(index, new Follower(snapshots, seq, saved));
         return (index, seq);
     }
 
@@ -119,14 +118,14 @@ internal static class BankIndexCache
     /// resumed where it stopped, never applied twice; and it considers saving a snapshot in the
     /// background (see the class remarks).
     /// </summary>
-    public static async Task<long> ReplayAsync(IVigilStore store, PdqIndex index, long after, long upTo, CancellationToken ct)
+    public static async Task<long> ReplayAsync(IChangeFeed feed, PdqIndex index, long after, long upTo, CancellationToken ct)
     {
         if (!s_followers.TryGetValue(index, out var follower))
-            return await ApplyAsync(store, index, after, upTo, null, ct);
+            return await ApplyAsync(feed, index, after, upTo, null, ct);
         await follower.Gate.WaitAsync(ct);
         try
         {
-            long applied = await ApplyAsync(store, index, Math.Max(after, follower.IndexSeq), upTo, follower, ct);
+            long applied = await ApplyAsync(feed, index, Math.Max(after, follower.IndexSeq), upTo, follower, ct);
             follower.ConsiderSnapshot(index);
             return applied;
         }
@@ -137,12 +136,12 @@ internal static class BankIndexCache
     }
 
     /// <summary>Applies the changes in (after, upTo]; records progress in <paramref name="follower"/> as it goes.</summary>
-    private static async Task<long> ApplyAsync(IVigilStore store, PdqIndex index, long after, long upTo, Follower? follower, CancellationToken ct)
+    private static async Task<long> ApplyAsync(IChangeFeed feed, PdqIndex index, long after, long upTo, Follower? follower, CancellationToken ct)
     {
         long applied = 0;
         while (after < upTo)
         {
-            var changes = await store.ReadChangesAsync(after, ChangePage, ct);
+            var changes = await feed.ReadChangesAsync(after, ChangePage, ct);
             if (changes.Count == 0)
                 break;
             foreach (var change in changes)
@@ -253,7 +252,7 @@ internal static class BankIndexCache
     /// are applied and while a snapshot is written to a local file, so the snapshot is exactly the
     /// index at <see cref="IndexSeq"/> (the index's removals change its levels in place).
     /// </summary>
-    private sealed class Follower(IVigilStore store, long indexSeq, long snapshotSeq)
+    private sealed class Follower(IIndexSnapshotStore snapshots, long indexSeq, long snapshotSeq)
     {
         private long _indexSeq = indexSeq;
         private long _snapshotSeq = snapshotSeq;
@@ -286,7 +285,6 @@ internal static class BankIndexCache
 
         private async Task SaveAsync(PdqIndex index)
         {
-            var snapshots = store.IndexSnapshots;
             try
             {
                 // Another replica may have stored one since: then there is nothing to do yet.

@@ -127,13 +127,13 @@ public sealed class BankMatcher
                 selected.Add(name);
             }
         }
-        var (index, seq) = await BankIndexCache.LoadAsync(store, log, cancellationToken);
+        var (index, seq) = await BankIndexCache.LoadAsync(store, store.IndexSnapshots, log, cancellationToken);
         var contentBanks = await ContentDirectory.LoadAsync(store, cancellationToken);
         var disabled = await ReadDisabledAsync(store, cancellationToken);
         return new BankMatcher(store, index, banks, selected, seq, contentBanks, disabled);
     }
 
-    private static async Task<Dictionary<long, DateTimeOffset>> ReadDisabledAsync(IVigilStore store, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, DateTimeOffset>> ReadDisabledAsync(IContentStore store, CancellationToken cancellationToken)
     {
         var disabled = new Dictionary<long, DateTimeOffset>();
         foreach (var item in await store.ListDisabledContentAsync(DateTimeOffset.UtcNow, cancellationToken))
@@ -141,7 +141,7 @@ public sealed class BankMatcher
         return disabled;
     }
 
-    private static async Task<Dictionary<long, Bank>> ReadBanksAsync(IVigilStore store, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, Bank>> ReadBanksAsync(IBankStore store, CancellationToken cancellationToken)
     {
         var banks = new Dictionary<long, Bank>();
         // Without content counts: a replica re-reads the banks every second.

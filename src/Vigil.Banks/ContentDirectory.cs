@@ -17,7 +17,7 @@ internal sealed class ContentDirectory
 
     private ContentDirectory(int[] dense) => _dense = dense;
 
-    public static async Task<ContentDirectory> LoadAsync(IVigilStore store, CancellationToken cancellationToken)
+    public static async Task<ContentDirectory> LoadAsync(IContentStore store, CancellationToken cancellationToken)
     {
         var entries = new List<ContentBank>();
         long maxId = 0;

@@ -19,7 +19,7 @@ public sealed record RequiresRole(params ApiKeyRole[] Roles);
 /// address that sends many unknown, revoked or expired keys gets 429 without a store read for a while
 /// (<see cref="ServerSettings.FailedKeysPerSecondPerAddress"/>).
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, IVigilStore store, ServerSettings settings, FailedKeyLimiter failures,
+public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore store, ServerSettings settings, FailedKeyLimiter failures,
     TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
 {
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new();

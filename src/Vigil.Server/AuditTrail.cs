@@ -13,7 +13,7 @@ namespace Vigil.Server;
 /// has committed: changes use it so that nothing is acknowledged before its entry is on disk, while
 /// lookups use <see cref="RecordAsync"/> and may lose the last few entries to a crash.
 /// </summary>
-public sealed class AuditTrail(IVigilStore store, ILogger<AuditTrail> logger, AuditCheckpointWriter? checkpoints = null) : BackgroundService
+public sealed class AuditTrail(IAuditLog store, ILogger<AuditTrail> logger, AuditCheckpointWriter? checkpoints = null) : BackgroundService
 {
     private AuditEntry? _head;
 

@@ -35,7 +35,7 @@ public static partial class MatchingEndpoints
     /// vPDQ through the video rule (distance <c>"query%[compared%]"</c>), exact types (md5, sha1,
     /// sha256, video_md5) through the store.
     /// </summary>
-    private static async Task<IResult> RawLookupAsync(MatcherHost host, IVigilStore store, string? signal_type, string? signal, string? banks,
+    private static async Task<IResult> RawLookupAsync(MatcherHost host, IContentStore store, string? signal_type, string? signal, string? banks,
         string? include_distance, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))

@@ -20,7 +20,7 @@ namespace Vigil.Server;
 /// log. Accounts are processed one at a time each, different accounts in parallel; at start-up,
 /// accounts whose reveal was due when the service stopped are taken up again.
 /// </summary>
-public sealed class PsiRevealer(IVigilStore store, ServerSettings settings, MatcherHost matcherHost, AuditTrail audit,
+public sealed class PsiRevealer(IPrivateMatchingStore store, ServerSettings settings, MatcherHost matcherHost, AuditTrail audit,
     ILogger<PsiRevealer> logger) : BackgroundService
 {
     /// <summary>The audit log's actor for reveals (they are the service's own doing, not a key's).</summary>

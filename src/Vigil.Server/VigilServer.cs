@@ -46,7 +46,7 @@ public static class VigilServer
             logging(builder.Logging);
         // One line per request would cost more than the lookup itself; Vigil logs what matters.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddVigilStore(store);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailedKeyLimiter>();

@@ -39,7 +39,7 @@ public sealed record Bank
 /// <param name="ContentCount">Number of content items in the bank.</param>
 public sealed record BankSummary(Bank Bank, long ContentCount);
 
-/// <summary>What <see cref="IVigilStore.CreateBankAsync"/> needs to create a bank.</summary>
+/// <summary>What <see cref="IBankStore.CreateBankAsync"/> needs to create a bank.</summary>
 /// <param name="Name">The name, in CAPS_AND_UNDERSCORES (see <see cref="BankName"/>).</param>
 public sealed record NewBank(string Name)
 {

@@ -7,7 +7,7 @@ namespace Vigil.Cli.Commands;
 /// <summary>
 /// Puts what a command that changes the store did into the store's audit log: the one hash-chained
 /// log the service writes its requests to, appended through the same
-/// <see cref="IVigilStore.AppendAuditAsync(IReadOnlyList{AuditRecord}, CancellationToken)"/>, so CLI
+/// <see cref="IAuditLog.AppendAuditAsync(IReadOnlyList{AuditRecord}, CancellationToken)"/>, so CLI
 /// and HTTP entries extend one chain that <c>vigil audit verify</c> checks. An entry has the
 /// service's shape: the actor (<c>cli:USER@HOST</c>, where the service names the key), the action
 /// (<c>bank.create</c>, <c>apikey.revoke</c>, ...), the subject (a bank, a key's name; never a

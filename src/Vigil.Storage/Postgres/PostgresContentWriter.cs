@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Postgres;
 
@@ -15,8 +16,19 @@ namespace Vigil.Storage.Postgres;
 /// <c>INSERT ... SELECT FROM unnest(...)</c> (or one <c>DELETE</c>), so that the change log records
 /// them in the same order the SQLite store would.
 /// </summary>
-internal sealed class PostgresContentWriter
+/// <remarks>
+/// Binary COPY was tried in place of the unnest inserts and measured no faster (200,000 one-PDQ
+/// items in batches of 5,000, alternating runs: 16,500-21,200 items/s against 20,500-23,300, and
+/// the fastest batch's inserts 30 + 64 ms against 29 + 61 ms): the time goes to the server's work
+/// per row (the foreign-key checks and change-log trigger take about a third of it, the heap and
+/// five index inserts the rest), not to sending or parsing the rows. See docs/benchmarks.md.
+/// </remarks>
+internal sealed class PostgresContentWriter : IBankContentWriter
 {
+    /// <summary>Makes the writer (a <see cref="BankContentWriterFactory"/>).</summary>
+    public static IBankContentWriter Create(System.Data.Common.DbConnection connection, long bankId, DateTimeOffset addedAt) =>
+        new PostgresContentWriter((NpgsqlConnection)connection, bankId, addedAt);
+
     private readonly NpgsqlConnection _connection;
     private readonly long _bankId;
     private readonly DateTime _addedAt;
@@ -30,21 +42,22 @@ internal sealed class PostgresContentWriter
     private readonly List<NewContent> _pendingAdds = [];
     private readonly List<long> _pendingRemovals = [];
 
-    public PostgresContentWriter(NpgsqlConnection connection, long bankId, DateTimeOffset addedAt)
+    private PostgresContentWriter(NpgsqlConnection connection, long bankId, DateTimeOffset addedAt)
     {
         _connection = connection;
         _bankId = bankId;
-        _addedAt = PostgresRows.ToDatabase(addedAt);
+        _addedAt = PostgresDialect.ToTimestamp(addedAt);
     }
 
-    /// <summary>Reads the bank's items that share a signal, or a source and source id, with any of <paramref name="contents"/>.</summary>
-    public async Task PrefetchAsync(IEnumerable<NewContent> contents, CancellationToken cancellationToken)
+    /// <summary>Reads the bank's items that share a signal, or a source and source id, with any of <paramref name="items"/>.</summary>
+    public async ValueTask PrefetchAsync(IReadOnlyList<ImportItem> items, CancellationToken cancellationToken)
     {
         var keys = new HashSet<long>();
         var sources = new List<string>();
         var sourceIds = new List<string>();
-        foreach (var content in contents)
+        for (int i = 0; i < items.Count; i++)
         {
+            var content = items[i].Content;
             foreach (var signal in content.Signals)
                 keys.Add(SignalKeys.Of(signal));
             if (content.SourceId is not null)
@@ -99,7 +112,7 @@ internal sealed class PostgresContentWriter
     }
 
     /// <summary>Queues validated, non-duplicate content for insertion.</summary>
-    public async Task AddAsync(NewContent content, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(NewContent content, CancellationToken cancellationToken)
     {
         if (_pendingRemovals.Count > 0)
             await FlushAsync(cancellationToken);
@@ -115,7 +128,7 @@ internal sealed class PostgresContentWriter
     /// Queues the removal of what <paramref name="removal"/> names: by source and source id when it
     /// has a source id, else every item holding any of its signals. Returns how many items go.
     /// </summary>
-    public async Task<int> RemoveAsync(NewContent removal, CancellationToken cancellationToken)
+    public async ValueTask<int> RemoveAsync(NewContent removal, CancellationToken cancellationToken)
     {
         if (_pendingAdds.Count > 0)
             await FlushAsync(cancellationToken);
@@ -142,7 +155,7 @@ internal sealed class PostgresContentWriter
     }
 
     /// <summary>Writes what is queued. Returns the ids given to the additions written, in order.</summary>
-    public async Task<IReadOnlyList<long>> FlushAsync(CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<long>> FlushAsync(CancellationToken cancellationToken)
     {
         if (_pendingRemovals.Count > 0)
         {
@@ -273,6 +286,11 @@ internal sealed class PostgresContentWriter
         for (int limb = 0; limb < 4; limb++)
             command.Parameters.Add(PostgresRows.Param(limbs[limb].ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        // Nothing held: every command is disposed after its use.
     }
 
     private static bool RepeatsEarlier(IReadOnlyList<Signal> signals, int index)

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Storage.Schema;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Postgres;
 
@@ -23,7 +25,7 @@ namespace Vigil.Storage.Postgres;
 /// advisory lock (<see cref="PostgresMigrations.ChangeLogLockKey"/>) just before they insert change
 /// rows and keep it until commit: change-writing transactions draw their numbers and commit one at
 /// a time, and a number becomes visible only after every lower number has committed or rolled back.
-/// A follower that reads <see cref="ReadChangesAsync"/> after the last number it applied therefore
+/// A follower that reads <see cref="VigilStore.ReadChangesAsync"/> after the last number it applied therefore
 /// sees every change exactly once, in order; numbers of rolled-back transactions leave gaps, never
 /// repeats. The lock is taken after the bank's row lock (every path locks its bank first: adding,
 /// each import batch, removing content, deleting a bank; the triggers fire on the writes that
@@ -34,11 +36,13 @@ namespace Vigil.Storage.Postgres;
 /// commit's WAL flush included, so writes top out at a few hundred transactions a second, each of
 /// any size (an import batch is one); lookups, feeds and change reads never take the lock.</para>
 /// </remarks>
-public sealed partial class PostgresVigilStore : IVigilStore
+public sealed class PostgresVigilStore : VigilStore
 {
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresVigilStore(NpgsqlDataSource dataSource, string location)
+        : base(new SqlDatabase(PostgresDialect.Instance, async cancellationToken => await dataSource.OpenConnectionAsync(cancellationToken)),
+            PostgresContentWriter.Create, new FeedScans())
     {
         _dataSource = dataSource;
         Location = location;
@@ -46,10 +50,10 @@ public sealed partial class PostgresVigilStore : IVigilStore
     }
 
     /// <summary>The server and database, as <c>postgresql://user@host:port/database</c> (never the password).</summary>
-    public string Location { get; }
+    public override string Location { get; }
 
     /// <summary>The matching index's snapshot, kept in the database (<c>index_snapshots</c>) for every replica to start from.</summary>
-    public IIndexSnapshotStore IndexSnapshots { get; }
+    public override IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Connects to the database named by <paramref name="connectionString"/> (Npgsql's
@@ -79,7 +83,7 @@ public sealed partial class PostgresVigilStore : IVigilStore
         try
         {
             await using var connection = await store._dataSource.OpenConnectionAsync(cancellationToken);
-            await PostgresMigrator.MigrateAsync(connection, location, migrations, cancellationToken);
+            await SchemaMigrator.MigrateAsync(store.Database, connection, location, migrations, cancellationToken);
             return store;
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
@@ -100,40 +104,9 @@ public sealed partial class PostgresVigilStore : IVigilStore
     }
 
     /// <summary>Closes the pooled connections.</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>A pooled connection (tests use it to look at the schema).</summary>
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         _dataSource.OpenConnectionAsync(cancellationToken);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
-
-    private static async Task<long?> FindBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1", PostgresRows.Param(name, NpgsqlDbType.Text));
-        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
-    }
-
-    private static async Task<long> RequireBankIdAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return await FindBankIdAsync(connection, name, cancellationToken) ?? throw new BankNotFoundException(name);
-    }
-
-    /// <summary>
-    /// Locks the bank's row for the rest of the transaction (writers to one bank queue here) and
-    /// returns its id; throws <see cref="BankNotFoundException"/> when there is no such bank (or it
-    /// was deleted while we waited).
-    /// </summary>
-    private static async Task<long> LockBankAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await using var command = Command(connection, "SELECT id FROM banks WHERE name = $1 FOR UPDATE", PostgresRows.Param(name, NpgsqlDbType.Text));
-        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : throw new BankNotFoundException(name);
-    }
 }

@@ -1,24 +1,34 @@
 using Microsoft.Data.Sqlite;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Sqlite;
 
 /// <summary>
 /// Adds and removes content in one bank through statements prepared once and reused for every row
-/// (the import's hot path). It runs in the transaction the connection has open.
+/// (the import's hot path), run straight through SQLite's C API: in process, a check or an insert
+/// per row costs microseconds, and <see cref="SqliteStatement"/> saves a third of
+/// <c>SqliteCommand</c>'s time. It runs in the transaction the connection has open.
 /// </summary>
-internal sealed class SqliteContentWriter : IDisposable
+internal sealed class SqliteContentWriter : IBankContentWriter
 {
+    /// <summary>Makes the writer (a <see cref="BankContentWriterFactory"/>).</summary>
+    public static IBankContentWriter Create(System.Data.Common.DbConnection connection, long bankId, DateTimeOffset addedAt) =>
+        new SqliteContentWriter((SqliteConnection)connection, bankId, UnixMicros.From(addedAt));
+
     private readonly SqliteStatement _findBySource;
     private readonly SqliteStatement _findBySignal;
     private readonly SqliteStatement _insertContent;
     private readonly SqliteStatement _insertSignal;
     private readonly SqliteStatement _deleteContent;
     private readonly List<long> _matches = [];
+    private readonly List<long> _added = [];
+    private readonly long _addedAtMicros;
 
-    public SqliteContentWriter(SqliteConnection connection, long bankId)
+    private SqliteContentWriter(SqliteConnection connection, long bankId, long addedAtMicros)
     {
+        _addedAtMicros = addedAtMicros;
         _findBySource = new SqliteStatement(connection,
             "SELECT id FROM bank_content WHERE bank_id = ?1 AND source = ?2 AND source_id = ?3");
         _findBySignal = new SqliteStatement(connection,
@@ -36,10 +46,28 @@ internal sealed class SqliteContentWriter : IDisposable
             statement.Bind(1, bankId);
     }
 
-    /// <summary>
-    /// The id of content in the bank that <paramref name="content"/> duplicates (same source and
-    /// source id, or any same signal), or null.
-    /// </summary>
+    /// <inheritdoc/>
+    public ValueTask PrefetchAsync(IReadOnlyList<ImportItem> items, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc/>
+    public ValueTask AddAsync(NewContent content, CancellationToken cancellationToken)
+    {
+        _added.Add(Insert(content));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> RemoveAsync(NewContent removal, CancellationToken cancellationToken) => ValueTask.FromResult(Remove(removal));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<long>> FlushAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<long> added = _added.Count == 0 ? [] : _added.ToArray();
+        _added.Clear();
+        return ValueTask.FromResult(added);
+    }
+
+    /// <inheritdoc/>
     public long? FindDuplicate(NewContent content)
     {
         if (content.SourceId is not null && FindBySource(content.Source, content.SourceId) is { } bySource)
@@ -54,14 +82,14 @@ internal sealed class SqliteContentWriter : IDisposable
     }
 
     /// <summary>Inserts validated, non-duplicate content; returns its id.</summary>
-    public long Insert(NewContent content, long addedAtMicros)
+    private long Insert(NewContent content)
     {
         _insertContent.Bind(2, content.Source ?? "");
         _insertContent.Bind(3, content.SourceId);
         _insertContent.Bind(4, content.Note);
         _insertContent.Bind(5, content.Metadata);
         _insertContent.Bind(6, content.Classification);
-        _insertContent.Bind(7, addedAtMicros);
+        _insertContent.Bind(7, _addedAtMicros);
         if (content.DisabledUntil is { } until)
             _insertContent.Bind(8, UnixMicros.From(until));
         else
@@ -77,11 +105,7 @@ internal sealed class SqliteContentWriter : IDisposable
         return contentId;
     }
 
-    /// <summary>
-    /// Removes the content a removal names: by source and source id when it has a source id, else
-    /// every item holding any of its signals. Returns how many items were removed.
-    /// </summary>
-    public int Remove(NewContent removal)
+    private int Remove(NewContent removal)
     {
         if (removal.SourceId is not null)
             return FindBySource(removal.Source, removal.SourceId) is { } id && Delete(id) ? 1 : 0;
@@ -103,7 +127,7 @@ internal sealed class SqliteContentWriter : IDisposable
     }
 
     /// <summary>Deletes one content item of the bank; its signals go by cascade and the triggers log them.</summary>
-    public bool Delete(long contentId)
+    private bool Delete(long contentId)
     {
         _deleteContent.Bind(2, contentId);
         return _deleteContent.Execute() > 0;

@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Vigil.Storage.Schema;
+using Vigil.Storage.Sql;
 
 namespace Vigil.Storage.Sqlite;
 
@@ -12,31 +14,38 @@ namespace Vigil.Storage.Sqlite;
 /// Writes run in <c>BEGIN IMMEDIATE</c> transactions: a writer takes the write lock before it
 /// reads, so concurrent writers queue on the busy timeout instead of failing on a stale snapshot.
 /// </remarks>
-public sealed partial class SqliteVigilStore : IVigilStore
+public sealed class SqliteVigilStore : VigilStore
 {
     /// <summary>How long a statement waits for another process's write lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _connectionString;
 
-    private SqliteVigilStore(string path)
+    private SqliteVigilStore(string path, string connectionString)
+        : base(new SqlDatabase(SqliteDialect.Instance, async cancellationToken => await OpenConnectionAsync(connectionString, cancellationToken)),
+            SqliteContentWriter.Create, SqliteFeedScans.Instance)
     {
         Location = path;
         IndexSnapshots = new SqliteIndexSnapshotStore(this);
-        _connectionString = new SqliteConnectionStringBuilder
+        _connectionString = connectionString;
+    }
+
+    private SqliteVigilStore(string path)
+        : this(path, new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString();
+        }.ToString())
+    {
     }
 
     /// <summary>The full path of the database file.</summary>
-    public string Location { get; }
+    public override string Location { get; }
 
     /// <summary>The matching index's snapshot: a file next to the database (<c>vigil.db.pdq-index</c>).</summary>
-    public IIndexSnapshotStore IndexSnapshots { get; }
+    public override IIndexSnapshotStore IndexSnapshots { get; }
 
     /// <summary>
     /// Opens (creating if missing) the database at <paramref name="path"/> and brings its schema up
@@ -62,7 +71,7 @@ public sealed partial class SqliteVigilStore : IVigilStore
                 wal.CommandText = "PRAGMA journal_mode = WAL";
                 wal.ExecuteScalar();
             }
-            SqliteMigrator.Migrate(connection, store.Location, migrations);
+            await SchemaMigrator.MigrateAsync(store.Database, connection, store.Location, migrations, cancellationToken);
             return store;
         }
         catch (SqliteException ex)
@@ -78,7 +87,7 @@ public sealed partial class SqliteVigilStore : IVigilStore
     }
 
     /// <summary>Closes the pooled connections to the file.</summary>
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
@@ -86,9 +95,11 @@ public sealed partial class SqliteVigilStore : IVigilStore
     }
 
     /// <summary>A connection with Vigil's per-connection settings applied.</summary>
-    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    internal Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenConnectionAsync(_connectionString, cancellationToken);
+
+    private static async Task<SqliteConnection> OpenConnectionAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -119,19 +130,4 @@ public sealed partial class SqliteVigilStore : IVigilStore
         SQLitePCL.raw.SQLITE_READONLY => $"the database file {path} is read-only",
         _ => $"cannot open the database {path}: {ex.Message}",
     };
-
-    private static long? FindBankId(SqliteConnection connection, SqliteTransaction? transaction, string name)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM banks WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
-        return command.ExecuteScalar() is long id ? id : null;
-    }
-
-    private static long RequireBankId(SqliteConnection connection, SqliteTransaction? transaction, string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return FindBankId(connection, transaction, name) ?? throw new BankNotFoundException(name);
-    }
 }
