@@ -30,17 +30,17 @@ public static class CurationEndpoints
     public static void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/c/banks", async (IVigilStore store, CancellationToken ct) =>
+        app.MapGet("/c/banks", async (IBankStore store, CancellationToken ct) =>
         {
             var banks = await store.ListBanksAsync(ct);
             return Results.Json(banks.Select(b => BankJson(b.Bank)));
         }).WithMetadata(Read);
         app.MapPost("/c/banks", CreateBankAsync).WithMetadata(Write);
-        app.MapGet("/c/bank/{bank_name}", async (IVigilStore store, string bank_name, CancellationToken ct) =>
+        app.MapGet("/c/bank/{bank_name}", async (IBankStore store, string bank_name, CancellationToken ct) =>
             await store.GetBankAsync(bank_name, ct) is { } bank ? Results.Json(BankJson(bank)) : BankNotFound(bank_name))
             .WithMetadata(Read);
         app.MapPut("/c/bank/{bank_name}", UpdateBankAsync).WithMetadata(Write);
-        app.MapDelete("/c/bank/{bank_name}", async (IVigilStore store, string bank_name, CancellationToken ct) =>
+        app.MapDelete("/c/bank/{bank_name}", async (IBankStore store, string bank_name, CancellationToken ct) =>
         {
             // HMA answers the same whether or not the bank existed.
             await store.DeleteBankAsync(bank_name, ct);
@@ -81,7 +81,7 @@ public static class CurationEndpoints
         InvalidField = field => Problems.Result(400, $"Invalid {field} signal", $"the {field} signal must be a string"),
     };
 
-    private static async Task<IResult> CreateBankAsync(HttpContext context, IVigilStore store, CancellationToken ct)
+    private static async Task<IResult> CreateBankAsync(HttpContext context, IBankStore store, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.BankBody, BankProblems, ct);
         if (error is not null)
@@ -114,7 +114,7 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> UpdateBankAsync(HttpContext context, IVigilStore store, string bank_name, CancellationToken ct)
+    private static async Task<IResult> UpdateBankAsync(HttpContext context, IBankStore store, string bank_name, CancellationToken ct)
     {
         if (await store.GetBankAsync(bank_name, ct) is null)
             return Problems.Result(404, "Bank not found", $"bank '{bank_name}' not found");
@@ -151,9 +151,9 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> AddSignalsAsync(HttpContext context, IVigilStore store, string bank_name, CancellationToken ct)
+    private static async Task<IResult> AddSignalsAsync(HttpContext context, IBankStore bankStore, IContentStore contentStore, string bank_name, CancellationToken ct)
     {
-        if (await store.GetBankAsync(bank_name, ct) is null)
+        if (await bankStore.GetBankAsync(bank_name, ct) is null)
             return BankNotFound(bank_name);
         var (body, error) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.SignalsBody, SignalProblems, ct);
         if (error is not null)
@@ -169,7 +169,7 @@ public static class CurationEndpoints
             return Problems.Result(400, "No signals given", "send {\"pdq\": \"<64 hex digits>\"}");
         try
         {
-            var content = await store.AddContentAsync(bank_name, new NewContent(signals), ct);
+            var content = await contentStore.AddContentAsync(bank_name, new NewContent(signals), ct);
             // HMA's decorator declares 201 but it answers 200.
             return Results.Json(new Dictionary<string, object> { ["id"] = content.Id, ["signals"] = SignalsJson(content.Signals) });
         }
@@ -183,10 +183,10 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> GetContentAsync(IVigilStore store, string bank_name, long content_id, string? include_signals,
+    private static async Task<IResult> GetContentAsync(IBankStore bankStore, IContentStore contentStore, string bank_name, long content_id, string? include_signals,
         string? signal_type, CancellationToken ct)
     {
-        var (bank, content, error) = await FindContentAsync(store, bank_name, content_id, ct);
+        var (bank, content, error) = await FindContentAsync(bankStore, contentStore, bank_name, content_id, ct);
         if (error is not null)
             return error;
         IReadOnlyList<Signal>? signals = null;
@@ -202,9 +202,9 @@ public static class CurationEndpoints
         return Results.Json(ContentJson(bank!, content!, signals));
     }
 
-    private static async Task<IResult> UpdateContentAsync(HttpContext context, IVigilStore store, string bank_name, long content_id, CancellationToken ct)
+    private static async Task<IResult> UpdateContentAsync(HttpContext context, IBankStore bankStore, IContentStore contentStore, string bank_name, long content_id, CancellationToken ct)
     {
-        var (bank, _, error) = await FindContentAsync(store, bank_name, content_id, ct);
+        var (bank, _, error) = await FindContentAsync(bankStore, contentStore, bank_name, content_id, ct);
         if (error is not null)
             return error;
         var (body, bodyError) = await JsonBody.ReadAsync(context, ServerJsonContext.Default.ContentUpdateBody, null, ct);
@@ -232,7 +232,7 @@ public static class CurationEndpoints
         };
         try
         {
-            var content = await store.UpdateContentAsync(content_id, new ContentUpdate { DisabledUntil = until }, ct);
+            var content = await contentStore.UpdateContentAsync(content_id, new ContentUpdate { DisabledUntil = until }, ct);
             return Results.Json(ContentJson(bank!, content, null));
         }
         catch (ContentNotFoundException)
@@ -241,13 +241,13 @@ public static class CurationEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteContentAsync(IVigilStore store, string bank_name, long content_id, CancellationToken ct)
+    private static async Task<IResult> DeleteContentAsync(IBankStore bankStore, IContentStore contentStore, string bank_name, long content_id, CancellationToken ct)
     {
-        if (await store.GetBankAsync(bank_name, ct) is null)
+        if (await bankStore.GetBankAsync(bank_name, ct) is null)
             return BankNotFound(bank_name);
         // Only content of this bank is removed; anything else counts as nothing deleted (as HMA).
-        var content = await store.GetContentAsync(content_id, ct);
-        bool deleted = content is not null && content.BankName == bank_name && await store.RemoveContentAsync(content_id, ct);
+        var content = await contentStore.GetContentAsync(content_id, ct);
+        bool deleted = content is not null && content.BankName == bank_name && await contentStore.RemoveContentAsync(content_id, ct);
         return Results.Json(new Dictionary<string, object> { ["deleted"] = deleted ? 1 : 0 });
     }
 
@@ -255,12 +255,12 @@ public static class CurationEndpoints
     /// The bank and the content item, which must belong to it (HMA does not check that; Vigil does,
     /// so a curator of one bank cannot reach another's content through it).
     /// </summary>
-    private static async Task<(Bank? Bank, BankContent? Content, IResult? Error)> FindContentAsync(IVigilStore store, string bankName, long contentId, CancellationToken ct)
+    private static async Task<(Bank? Bank, BankContent? Content, IResult? Error)> FindContentAsync(IBankStore bankStore, IContentStore contentStore, string bankName, long contentId, CancellationToken ct)
     {
-        var bank = await store.GetBankAsync(bankName, ct);
+        var bank = await bankStore.GetBankAsync(bankName, ct);
         if (bank is null)
             return (null, null, BankNotFound(bankName));
-        var content = await store.GetContentAsync(contentId, ct);
+        var content = await contentStore.GetContentAsync(contentId, ct);
         if (content is null || content.BankId != bank.Id)
             return (bank, null, ContentNotFound(contentId));
         return (bank, content, null);

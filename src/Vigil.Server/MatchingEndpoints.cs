@@ -141,7 +141,7 @@ public static partial class MatchingEndpoints
     /// types (md5, sha1, sha256, video_md5) are looked up in the store itself, which is always
     /// current: their <c>size</c> is the signals stored and <c>built_to</c> the store's latest change.
     /// </summary>
-    private static async Task<IResult> IndexStatusAsync(MatcherHost host, IVigilStore store, string? signal_type, CancellationToken ct)
+    private static async Task<IResult> IndexStatusAsync(MatcherHost host, IContentStore contentStore, IChangeFeed feed, string? signal_type, CancellationToken ct)
     {
         IEnumerable<SignalType> types = SignalType.Known;
         if (!string.IsNullOrEmpty(signal_type))
@@ -160,9 +160,9 @@ public static partial class MatchingEndpoints
             else if (type == SignalType.Pdq)
                 result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, matcher.HashCount);
             else if (type == SignalType.Vpdq)
-                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, await store.CountSignalsAsync(type, ct));
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, await contentStore.CountSignalsAsync(type, ct));
             else
-                result[type.Name] = new IndexStatusEntry(true, latest ??= await store.GetLatestChangeSeqAsync(ct), await store.CountSignalsAsync(type, ct));
+                result[type.Name] = new IndexStatusEntry(true, latest ??= await feed.GetLatestChangeSeqAsync(ct), await contentStore.CountSignalsAsync(type, ct));
         }
         return Results.Json(result);
     }

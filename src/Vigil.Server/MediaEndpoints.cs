@@ -61,8 +61,8 @@ public static class MediaEndpoints
             string? types, string? dihedral, CancellationToken ct) =>
             media.LookupUploadAsync(context, host, new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral), ct))
             .WithMetadata(Matchers, sizeLimit, new ReadOnlyRequest()).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
-        app.MapPost("/c/bank/{bank_name}/content", (HttpContext context, IVigilStore store, string bank_name, string? url, string? content_type,
-            string? types, CancellationToken ct) => media.AddContentAsync(context, store, bank_name, url, content_type, types, ct))
+        app.MapPost("/c/bank/{bank_name}/content", (HttpContext context, IBankStore bankStore, IContentStore contentStore, string bank_name, string? url, string? content_type,
+            string? types, CancellationToken ct) => media.AddContentAsync(context, bankStore, contentStore, bank_name, url, content_type, types, ct))
             .WithMetadata(Curators, sizeLimit).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
     }
 }

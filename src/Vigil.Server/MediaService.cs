@@ -206,10 +206,10 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         return (result, null);
     }
 
-    public async Task<IResult> AddContentAsync(HttpContext context, IVigilStore store, string bankName, string? url, string? contentType,
+    public async Task<IResult> AddContentAsync(HttpContext context, IBankStore bankStore, IContentStore contentStore, string bankName, string? url, string? contentType,
         string? types, CancellationToken ct)
     {
-        if (await store.GetBankAsync(bankName, ct) is null)
+        if (await bankStore.GetBankAsync(bankName, ct) is null)
             return CurationEndpoints.BankNotFound(bankName);
         // As vigil bank add: PDQ and MD5 for a photo, vPDQ and MD5 for a video.
         if (!TryParseTypes(types, Types.PhotoTypes, Types.VideoTypes, out var choice, out var error))
@@ -282,7 +282,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                 stored["content_uri"] = url;
             try
             {
-                var content = await store.AddContentAsync(bankName, new NewContent(signals)
+                var content = await contentStore.AddContentAsync(bankName, new NewContent(signals)
                 {
                     Metadata = JsonSerializer.Serialize(stored),
                     Source = "vigil serve",

@@ -39,7 +39,7 @@ public static class PsiEndpoints
             throw new ArgumentException($"MaxVouchersPerUpload must be 1..{MaxVouchersLimit}, not {settings.MaxVouchersPerUpload}", nameof(app));
         var list = settings.PrivateMatching;
         var uploads = new AccountLocks();
-        var upload = app.MapPost("/v1/vouchers", (HttpContext context, IVigilStore store, PsiRevealer revealer, string? account, CancellationToken ct) =>
+        var upload = app.MapPost("/v1/vouchers", (HttpContext context, IPrivateMatchingStore store, PsiRevealer revealer, string? account, CancellationToken ct) =>
             UploadAsync(context, store, revealer, uploads, settings, account, ct)).WithMetadata(Devices);
         // Kestrel's body limit for the upload: the largest allowed upload plus one byte (so "over" can be told from "at").
         if (list is not null)
@@ -50,7 +50,7 @@ public static class PsiEndpoints
         app.MapGet("/v1/cases/{id:long}/thumbnail", GetThumbnailAsync).WithMetadata(Reviewers);
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext context, IVigilStore store, PsiRevealer revealer, AccountLocks locks,
+    private static async Task<IResult> UploadAsync(HttpContext context, IPrivateMatchingStore store, PsiRevealer revealer, AccountLocks locks,
         ServerSettings settings, string? account, CancellationToken ct)
     {
         var list = settings.PrivateMatching;
@@ -206,7 +206,7 @@ public static class PsiEndpoints
             $"an upload carries at most {most:N0} vouchers ({(long)size * most:N0} bytes); send the rest in further uploads");
     }
 
-    private static async Task<IResult> GetAccountAsync(IVigilStore store, string account, CancellationToken ct)
+    private static async Task<IResult> GetAccountAsync(IPrivateMatchingStore store, string account, CancellationToken ct)
     {
         if (!PsiNames.IsValidAccount(account))
             return Problems.Result(400, "invalid account", $"an account is 1 to {PsiNames.MaxAccountLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
@@ -224,7 +224,7 @@ public static class PsiEndpoints
         });
     }
 
-    private static async Task<IResult> ListCasesAsync(IVigilStore store, string? status, string? after, string? limit, CancellationToken ct)
+    private static async Task<IResult> ListCasesAsync(IReviewCaseStore store, string? status, string? after, string? limit, CancellationToken ct)
     {
         ReviewCaseStatus? wanted = null;
         if (status is not null)
@@ -246,10 +246,10 @@ public static class PsiEndpoints
         return Results.Json(json);
     }
 
-    private static async Task<IResult> GetCaseAsync(IVigilStore store, long id, CancellationToken ct) =>
+    private static async Task<IResult> GetCaseAsync(IReviewCaseStore store, long id, CancellationToken ct) =>
         await store.GetReviewCaseAsync(id, ct) is { } item ? Results.Json(CaseJson(item)) : CaseNotFound(id);
 
-    private static async Task<IResult> GetThumbnailAsync(HttpContext context, IVigilStore store, long id, CancellationToken ct)
+    private static async Task<IResult> GetThumbnailAsync(HttpContext context, IReviewCaseStore store, long id, CancellationToken ct)
     {
         var thumbnail = await store.GetReviewCaseThumbnailAsync(id, ct);
         if (thumbnail is null)
