@@ -133,15 +133,8 @@ public sealed class Voucher
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(keys);
         var id = RandomNumberGenerator.GetBytes(IdSize);
-        var dhf = new ulong[keys.Dhf.ValueCount];
-        DetectableHash.Random(dhf);
-        var x = Field127.Random();
-        if (x.IsZero)
-            x = Field127.One;
-        var share = new Share(x, Field127.Random());
-        var adct = RandomNumberGenerator.GetBytes(VoucherPayload.Size + Aead.Overhead);
         var rkey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
-        var rct = Aead.Seal(rkey, Inner(dhf, share, adct), id);
+        var rct = RandomInnerLayer(keys, rkey, id);
         return new Voucher(table.ListVersion, id, table.Layout, SealSynthetic(table, rkey), rct);
     }
 
@@ -158,6 +151,18 @@ public sealed class Voucher
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(keys);
         var id = RandomNumberGenerator.GetBytes(IdSize);
+        var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
+        var rct = RandomInnerLayer(keys, innerKey, id);
+        CryptographicOperations.ZeroMemory(innerKey);
+        var sealedKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
+        var pairs = SealReal(table, RandomNumberGenerator.GetBytes(32), sealedKey);
+        CryptographicOperations.ZeroMemory(sealedKey);
+        return new Voucher(table.ListVersion, id, table.Layout, pairs, rct);
+    }
+
+    /// <summary>An inner layer of random DHF values, a random share and random payload ciphertext, sealed under <paramref name="key"/>.</summary>
+    private static byte[] RandomInnerLayer(AccountKeys keys, byte[] key, byte[] id)
+    {
         var dhf = new ulong[keys.Dhf.ValueCount];
         DetectableHash.Random(dhf);
         var x = Field127.Random();
@@ -165,13 +170,7 @@ public sealed class Voucher
             x = Field127.One;
         var share = new Share(x, Field127.Random());
         var adct = RandomNumberGenerator.GetBytes(VoucherPayload.Size + Aead.Overhead);
-        var innerKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
-        var rct = Aead.Seal(innerKey, Inner(dhf, share, adct), id);
-        CryptographicOperations.ZeroMemory(innerKey);
-        var sealedKey = RandomNumberGenerator.GetBytes(OuterLayer.InnerKeySize);
-        var pairs = SealReal(table, RandomNumberGenerator.GetBytes(32), sealedKey);
-        CryptographicOperations.ZeroMemory(sealedKey);
-        return new Voucher(table.ListVersion, id, table.Layout, pairs, rct);
+        return Aead.Seal(key, Inner(dhf, share, adct), id);
     }
 
     private static byte[] Inner(ulong[] dhf, Share share, byte[] adct)
