@@ -41,7 +41,7 @@ public sealed record ServerSettings
     /// </summary>
     public int FailedKeysPerSecondPerAddress { get; init; } = 10;
 
-    /// <summary>How many unknown or revoked keys one remote address may send at once (default 100).</summary>
+    /// <summary>How many unknown, revoked or expired keys one remote address may send at once (default 100).</summary>
     public int FailedKeyBurstPerAddress { get; init; } = 100;
 
     /// <summary>
