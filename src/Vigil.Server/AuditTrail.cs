@@ -75,8 +75,7 @@ public sealed class AuditTrail(IAuditLog store, ILogger<AuditTrail> logger, Audi
                 logger.LogError(e, "could not write {Count} audit entries at once; writing them one by one", batch.Count);
                 await AppendOneByOneAsync(batch);
             }
-            if (checkpoints is not null && checkpoints.DueIn <= TimeSpan.Zero && Head is { } head)
-                checkpoints.Write(head);
+            checkpoints?.WriteIfDue(Head);
         }
         // Drained: the final head is checkpointed, so a clean stop leaves nothing unsigned.
         if (checkpoints is not null && Head is { } last)
@@ -92,8 +91,8 @@ public sealed class AuditTrail(IAuditLog store, ILogger<AuditTrail> logger, Audi
             var due = checkpoints.DueIn;
             if (due > TimeSpan.Zero)
                 await Task.WhenAny(ready, Task.Delay(due));
-            if (!ready.IsCompleted && checkpoints.DueIn <= TimeSpan.Zero)
-                checkpoints.Write(Head!);
+            if (!ready.IsCompleted)
+                checkpoints.WriteIfDue(Head);
         }
         return await ready;
     }

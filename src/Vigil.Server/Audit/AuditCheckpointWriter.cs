@@ -15,7 +15,11 @@ public sealed class AuditCheckpointWriter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _checkpointedSeq = -1;
-    private long _lastCheckpointTimestamp;
+    private long _lastAttemptTimestamp;
+    private bool _lastAttemptFailed;
+
+    /// <summary>After a failed write, the next attempt waits at least this long (however short the interval), so a bad file is not retried in a loop.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>Loads (or makes) the signing key; fails at start-up, not at the first checkpoint, when it cannot.</summary>
     public AuditCheckpointWriter(AuditCheckpointSettings settings, TimeProvider time, ILogger<AuditCheckpointWriter> logger)
@@ -26,14 +30,22 @@ public sealed class AuditCheckpointWriter
         _key = AuditSigningKey.LoadOrCreateAsync(settings.KeyFile).GetAwaiter().GetResult();
         if (_key.Created)
             logger.LogWarning("made a new audit signing key {KeyFile}; pin its public key {PublicKey} for 'vigil audit verify --key'", settings.KeyFile, PublicKeyHex);
-        _lastCheckpointTimestamp = time.GetTimestamp();
+        _lastAttemptTimestamp = time.GetTimestamp();
     }
 
     /// <summary>The public key, lowercase hex.</summary>
     public string PublicKeyHex => Convert.ToHexStringLower(_key.PublicKey);
 
-    /// <summary>How long until a checkpoint of a new head is due (zero or less: now).</summary>
-    public TimeSpan DueIn => _settings.Interval - _time.GetElapsedTime(_lastCheckpointTimestamp);
+    /// <summary>How long until a checkpoint of a new head is due (zero or less: now); after a failure, not before <see cref="RetryDelay"/>.</summary>
+    public TimeSpan DueIn =>
+        (_lastAttemptFailed && _settings.Interval < RetryDelay ? RetryDelay : _settings.Interval) - _time.GetElapsedTime(_lastAttemptTimestamp);
+
+    /// <summary>Writes a checkpoint of <paramref name="head"/> when it is new and one is due.</summary>
+    public void WriteIfDue(AuditEntry? head)
+    {
+        if (IsNew(head) && DueIn <= TimeSpan.Zero)
+            Write(head!);
+    }
 
     /// <summary>Whether <paramref name="head"/> is past the last checkpoint.</summary>
     public bool IsNew(AuditEntry? head) => head is not null && head.Seq != _checkpointedSeq;
@@ -52,12 +64,17 @@ public sealed class AuditCheckpointWriter
                 file.Flush(flushToDisk: true);
             }
             _checkpointedSeq = head.Seq;
-            _lastCheckpointTimestamp = _time.GetTimestamp();
+            _lastAttemptFailed = false;
             _logger.LogInformation("audit checkpoint: entry {Seq} head {Head} signed by {PublicKey}", head.Seq, head.Hash, PublicKeyHex);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(e, "could not write the audit checkpoint of entry {Seq} to {File}", head.Seq, _settings.File);
+            _lastAttemptFailed = true;
+        }
+        finally
+        {
+            _lastAttemptTimestamp = _time.GetTimestamp();
         }
     }
 }
