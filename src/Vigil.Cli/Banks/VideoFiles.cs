@@ -93,27 +93,33 @@ internal static class VideoFiles
         foreach (string path in videos)
         {
             var video = await HashAsync(path, ct);
+            // The live line is erased before this video's messages and drawn again after them.
             progress?.Clear();
+            if (ToItem(video, classification, note, error) is { } item)
+                items.Add(item);
             progress?.Advance();
-            if (video.Result is null)
-            {
-                error.WriteLine($"error: {path}: {video.Error}");
-                continue;
-            }
-            var frames = video.Result.Frames;
-            int usable = VpdqSignal.MatchableHashes(frames).Length;
-            if (usable == 0)
-                error.WriteLine($"warning: {path}: no frame has PDQ quality {VpdqSignal.MinimumQuality} or more; it cannot be matched by its frames (only by its MD5)");
-            string metadata = JsonSerializer.Serialize(video.Result.Describe(Path.GetFileName(path)));
-            items.Add(ImportItem.Add(new NewContent([VpdqSignal.Create(frames), new Signal(SignalType.VideoMd5, video.Md5!)])
-            {
-                Metadata = metadata,
-                Note = note,
-                Classification = classification,
-                Source = "vigil bank add",
-            }));
         }
         return items;
+    }
+
+    private static ImportItem? ToItem(HashedVideo video, string? classification, string? note, TextWriter error)
+    {
+        if (video.Result is null)
+        {
+            error.WriteLine($"error: {video.Path}: {video.Error}");
+            return null;
+        }
+        var frames = video.Result.Frames;
+        if (VpdqSignal.MatchableHashes(frames).Length == 0)
+            error.WriteLine($"warning: {video.Path}: no frame has PDQ quality {VpdqSignal.MinimumQuality} or more; it cannot be matched by its frames (only by its MD5)");
+        string metadata = JsonSerializer.Serialize(video.Result.Describe(Path.GetFileName(video.Path)));
+        return ImportItem.Add(new NewContent([VpdqSignal.Create(frames), new Signal(SignalType.VideoMd5, video.Md5!)])
+        {
+            Metadata = metadata,
+            Note = note,
+            Classification = classification,
+            Source = "vigil bank add",
+        });
     }
 
     // Links are followed as for images; loops and unreadable entries are reported by InputFiles.Expand's walk of the same tree.

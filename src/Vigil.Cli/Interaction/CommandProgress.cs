@@ -49,9 +49,6 @@ internal sealed class CommandProgress
         _nextPlain = _plainStep;
     }
 
-    /// <summary>How many items are done.</summary>
-    public long Done => _done;
-
     /// <summary>One more item is done.</summary>
     public void Advance() => Report(_done + 1);
 
