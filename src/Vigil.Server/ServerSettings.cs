@@ -99,4 +99,13 @@ public sealed record ServerSettings
     /// (<see cref="Vigil.Media.DecodeCompat.Pytx"/>, <c>vigil serve --compat pytx</c>), to match banks HMA built.
     /// </summary>
     public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
+
+    /// <summary>How review runs: leases, four-eyes, the banks decisions feed, wellness limits, retention.</summary>
+    public Vigil.Review.ReviewOptions Review { get; init; } = new();
+
+    /// <summary>The evidence vault (from <c>--vault-key FILE</c>), or null: then the server keeps no media of cases.</summary>
+    public Vigil.Review.Evidence.IMediaVault? EvidenceVault { get; init; }
+
+    /// <summary>Makes reviewers' blurred derivatives, or null for none (blurred views of stored media are then refused).</summary>
+    public Vigil.Review.Wellness.IReviewDerivatives? Derivatives { get; init; }
 }

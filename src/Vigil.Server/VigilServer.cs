@@ -65,6 +65,11 @@ public static class VigilServer
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
         if (settings.MetricsEnabled)
             AddMetrics(builder.Services, settings);
+        builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
+        builder.Services.AddSingleton<Vigil.Review.Actions.IActionSink>(Vigil.Review.Actions.NoActions.Instance);
+        builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
+            services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
+            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -114,6 +119,7 @@ public static class VigilServer
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
+        CaseEndpoints.Map(app);
         return app;
     }
 
