@@ -101,34 +101,42 @@ internal static class DerivativePixels
     /// <summary>
     /// Blurs <paramref name="pixels"/> in place with three box passes of <paramref name="radius"/> in each direction
     /// (edges clamped): close to a Gaussian of standard deviation sqrt(radius² + radius). Each pass is a running
-    /// sum, so the cost does not grow with the radius.
+    /// sum, so the cost does not grow with the radius; the passes keep 8 fractional bits and round once at the end,
+    /// so the result has no rounding noise of its own.
     /// </summary>
     public static void BoxBlur(Span<byte> pixels, int width, int height, int channels, int radius)
     {
         int length = width * height * channels;
-        var scratch = ArrayPool<byte>.Shared.Rent(length);
+        var first = ArrayPool<ushort>.Shared.Rent(length);
+        var second = ArrayPool<ushort>.Shared.Rent(length);
         try
         {
-            var temp = scratch.AsSpan(0, length);
+            var a = first.AsSpan(0, length);
+            var b = second.AsSpan(0, length);
+            for (int i = 0; i < length; i++)
+                a[i] = (ushort)(pixels[i] << 8);
             for (int pass = 0; pass < 3; pass++)
             {
-                // Rows: pixels -> temp; columns: temp -> pixels.
+                // Rows: a -> b; columns: b -> a.
                 for (int y = 0; y < height; y++)
                     for (int c = 0; c < channels; c++)
-                        BlurLine(pixels, temp, y * width * channels + c, channels, width, radius);
+                        BlurLine(a, b, y * width * channels + c, channels, width, radius);
                 for (int x = 0; x < width; x++)
                     for (int c = 0; c < channels; c++)
-                        BlurLine(temp, pixels, x * channels + c, width * channels, height, radius);
+                        BlurLine(b, a, x * channels + c, width * channels, height, radius);
             }
+            for (int i = 0; i < length; i++)
+                pixels[i] = (byte)((a[i] + 128) >> 8);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
+            ArrayPool<ushort>.Shared.Return(first, clearArray: true);
+            ArrayPool<ushort>.Shared.Return(second, clearArray: true);
         }
     }
 
     /// <summary>One box pass over the <paramref name="count"/> samples at <paramref name="start"/> + k × <paramref name="step"/>.</summary>
-    private static void BlurLine(ReadOnlySpan<byte> source, Span<byte> destination, int start, int step, int count, int radius)
+    private static void BlurLine(ReadOnlySpan<ushort> source, Span<ushort> destination, int start, int step, int count, int radius)
     {
         int window = 2 * radius + 1;
         int half = window / 2;
@@ -138,7 +146,7 @@ internal static class DerivativePixels
             sum += source[start + Math.Clamp(k, 0, last) * step];
         for (int i = 0; i < count; i++)
         {
-            destination[start + i * step] = (byte)((sum + half) / window);
+            destination[start + i * step] = (ushort)((sum + half) / window);
             int enter = Math.Min(i + radius + 1, last);
             int leave = Math.Max(i - radius, 0);
             sum += source[start + enter * step] - source[start + leave * step];
