@@ -11,7 +11,7 @@ namespace Vigil.Review.Wellness;
 /// <remarks>
 /// The video is fed to ffmpeg through its standard input from memory (<see cref="FfmpegVideo.ReadFramesFromStreamAsync"/>),
 /// so the clear bytes are never written to disk. Every frame is decoded, but only a few small tiles are kept
-/// (at most twice the frame count, thinned as the video goes on), so memory does not grow with the video's
+/// (at most four times the frame count, thinned as the video goes on), so memory does not grow with the video's
 /// length; the length need not be known beforehand. Thread-safe: each call runs its own ffmpeg.
 /// </remarks>
 public static class BlurredStripMaker
@@ -29,7 +29,7 @@ public static class BlurredStripMaker
         options.Validate();
         if (video.IsEmpty)
             throw new UndecodableMediaException(DerivativeMediaKind.Video, "cannot make a blurred strip: the video is empty");
-        var sampler = new FrameSampler(options.FrameCount * 2, options.Blur.MaxSide);
+        var sampler = new FrameSampler(options.FrameCount * 4, options.Blur.MaxSide);
         try
         {
             using var input = new ReadOnlyMemoryStream(video);
