@@ -17,7 +17,7 @@ namespace Vigil.Review.Evidence;
 ///   "version": 1,
 ///   "id": "mk-1f0c9a6e2b7d4c13",
 ///   "key": "(the 32-byte key in base64)",
-///   "created": "2026-12-06T21:30:00+00:00"
+///   "created": "2026-12-06T21:30:00Z"
 /// }
 /// </code>
 /// <para><c>format</c> and <c>version</c> say what the file is (version 1 is the only one); <c>id</c> is
@@ -92,11 +92,10 @@ public sealed class KeyFileWrapper : IKeyWrapper, IDisposable
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            FileStream file;
             try
             {
-                using var file = new FileStream(full, options);
-                file.Write(json);
-                file.Flush(flushToDisk: true);
+                file = new FileStream(full, options);
             }
             catch (IOException) when (File.Exists(full) || Directory.Exists(full))
             {
@@ -104,6 +103,20 @@ public sealed class KeyFileWrapper : IKeyWrapper, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                throw new KeyFileException($"{full}: cannot write the key file ({e.Message})", e);
+            }
+            try
+            {
+                using (file)
+                {
+                    file.Write(json);
+                    file.Flush(flushToDisk: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A half-written key file must not be mistaken for a key later: it is ours (just created), so it goes.
+                File.Delete(full);
                 throw new KeyFileException($"{full}: cannot write the key file ({e.Message})", e);
             }
             return new KeyFileWrapper(full, key);
