@@ -130,6 +130,20 @@ public static class FfmpegVideo
     }
 
     /// <summary>
+    /// As <see cref="ReadFramesFromStreamAsync"/>, for a whole video held in memory, which is fed to ffmpeg's standard
+    /// input without being copied or written to disk. An MP4 or QuickTime file whose index (<c>moov</c>) follows its
+    /// media data, as cameras and phones often write them, is fed index first (the index is patched for its new
+    /// place, the media bytes are not copied), so it reads in full although a pipe cannot seek.
+    /// </summary>
+    /// <remarks><paramref name="video"/> must not change while the frames are read.</remarks>
+    public static IAsyncEnumerable<VideoFrame> ReadFramesFromMemoryAsync(ReadOnlyMemory<byte> video, VideoReadOptions options, CancellationToken cancellationToken)
+    {
+        ValidateOptions(options);
+        var pieces = Mp4StreamingOrder.Rearrange(video) ?? [video];
+        return ReadStreamCoreAsync(new MemoryPiecesStream(pieces), options, cancellationToken);
+    }
+
+    /// <summary>
     /// The frame step the vPDQ reference samples with for one frame every <paramref name="secondsPerFrame"/>
     /// seconds: <c>(int)(seconds * fps)</c>, at least 1.
     /// </summary>

@@ -9,8 +9,8 @@ namespace Vigil.Review.Wellness;
 /// over it, each shrunk, blurred and (by default) greyscale, tiled side by side in time order in one PNG.
 /// </summary>
 /// <remarks>
-/// The video is fed to ffmpeg through its standard input from memory (<see cref="FfmpegVideo.ReadFramesFromStreamAsync"/>),
-/// so the clear bytes are never written to disk. Every frame is decoded, but only a few small tiles are kept
+/// The video is fed to ffmpeg through its standard input from memory (<see cref="FfmpegVideo.ReadFramesFromMemoryAsync"/>,
+/// which puts an MP4 indexed at its end index first, as a pipe needs), so the clear bytes are never written to disk. Every frame is decoded, but only a few small tiles are kept
 /// (at most four times the frame count, thinned as the video goes on), so memory does not grow with the video's
 /// length; the length need not be known beforehand. Thread-safe: each call runs its own ffmpeg.
 /// </remarks>
@@ -32,11 +32,10 @@ public static class BlurredStripMaker
         var sampler = new FrameSampler(options.FrameCount * 4, options.Blur.MaxSide);
         try
         {
-            using var input = new ReadOnlyMemoryStream(video);
             var readOptions = new VideoReadOptions { StallTimeout = options.StallTimeout };
             try
             {
-                await foreach (var frame in FfmpegVideo.ReadFramesFromStreamAsync(input, readOptions, cancellationToken).ConfigureAwait(false))
+                await foreach (var frame in FfmpegVideo.ReadFramesFromMemoryAsync(video, readOptions, cancellationToken).ConfigureAwait(false))
                     sampler.Offer(frame);
             }
             catch (VideoDecodeException e) when (e.Kind != VideoErrorKind.ProgramMissing)
@@ -163,60 +162,5 @@ public static class BlurredStripMaker
                 ArrayPool<byte>.Shared.Return(_free.Pop(), clearArray: true);
             _kept.Clear();
         }
-    }
-
-    /// <summary>A read-only, seekable stream over memory the caller owns (no copy).</summary>
-    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override long Length => memory.Length;
-
-        public override long Position
-        {
-            get => _position;
-            set => _position = (int)Math.Clamp(value, 0, memory.Length);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(buffer.Length, memory.Length - _position);
-            memory.Span.Slice(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return ValueTask.FromResult(Read(buffer.Span));
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            Position = origin switch
-            {
-                SeekOrigin.Begin => offset,
-                SeekOrigin.Current => _position + offset,
-                _ => memory.Length + offset,
-            };
-            return _position;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

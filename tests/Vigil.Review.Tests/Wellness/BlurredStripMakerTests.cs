@@ -93,6 +93,19 @@ public sealed class BlurredStripMakerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_mp4_indexed_at_its_end_as_cameras_write_them_gives_a_strip()
+    {
+        // A generated test pattern, 4 s at 25 fps, with ffmpeg's default layout: media data first, index last.
+        using var dir = new Vigil.Testing.TempDirectory();
+        string path = dir.File("pattern.mp4");
+        Vigil.Testing.FfmpegTool.Run("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=4", "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", path);
+        var strip = await BlurredStripMaker.MakeAsync(await File.ReadAllBytesAsync(path));
+        AssertStripImage(strip, 6);
+        Assert.Equal(0, strip.FrameNumbers[0]);
+        Assert.True(strip.FrameNumbers[^1] >= 75, $"last tile is frame {strip.FrameNumbers[^1]} of 100");
+    }
+
+    [Fact]
     public async Task Bytes_that_are_not_a_video_give_the_typed_exception()
     {
         var junk = new byte[20_000];
