@@ -48,7 +48,7 @@ public sealed class EvidenceVault
     /// <param name="plaintext">The media's bytes; not kept.</param>
     /// <param name="contentType">The media's type, e.g. <c>image/jpeg</c>: 1 to 255 printable ASCII characters.</param>
     /// <exception cref="ArgumentException"><paramref name="contentType"/> is empty, too long or not printable ASCII.</exception>
-    /// <exception cref="InvalidOperationException">The wrapper's key id is empty, longer than 1024 bytes or not well-formed UTF-16.</exception>
+    /// <exception cref="InvalidOperationException">The wrapper's key id is empty, longer than 1024 bytes or not well-formed UTF-16, or it returned no wrapped key.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="plaintext"/> is too large for one array with its tag.</exception>
     public SealedMedia Seal(ReadOnlySpan<byte> plaintext, string contentType)
     {
@@ -69,8 +69,7 @@ public sealed class EvidenceVault
         try
         {
             RandomNumberGenerator.Fill(dataKey);
-            wrapped = _keyWrapper.Wrap(dataKey);
-            ArgumentNullException.ThrowIfNull(wrapped, "IKeyWrapper.Wrap");
+            wrapped = _keyWrapper.Wrap(dataKey) ?? throw new InvalidOperationException("the key wrapper returned no wrapped key");
             var aad = AssociatedData(contentType, plaintext.Length, keyId);
             using var aes = new AesGcm(dataKey, TagLength);
             aes.Encrypt(nonce, plaintext, ciphertext.AsSpan(0, plaintext.Length), ciphertext.AsSpan(plaintext.Length), aad);
@@ -99,7 +98,9 @@ public sealed class EvidenceVault
             throw Malformed("the wrapped data key is missing");
         if (nonce is null || nonce.Length != NonceLength)
             throw Malformed($"the nonce is {nonce?.Length ?? 0} bytes, expected {NonceLength}");
-        if (ciphertext is null || length < 0 || length > Array.MaxLength - TagLength || ciphertext.Length != length + TagLength)
+        if (length < 0 || length > Array.MaxLength - TagLength)
+            throw Malformed($"the recorded length {length} is not possible");
+        if (ciphertext is null || ciphertext.Length != length + TagLength)
             throw Malformed($"the ciphertext is {ciphertext?.Length ?? 0} bytes, but the recorded length {length} needs {length + TagLength}");
 
         var aad = AssociatedData(contentType, length, keyId);
