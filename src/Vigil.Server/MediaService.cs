@@ -23,7 +23,7 @@ using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collec
 namespace Vigil.Server;
 
 /// <summary>The work behind <see cref="MediaEndpoints"/>: reading uploads and URLs within the limits, decoding, hashing, matching, storing.</summary>
-internal sealed partial class MediaService(ServerSettings settings, HashUrlAllowList allowList, ILogger logger) : IDisposable
+internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAllowList allowList, ILogger logger) : IDisposable
 {
     /// <summary>Response header with the PDQ quality (0..100) of the image just hashed; under 50 its PDQ is not matched.</summary>
     public const string QualityHeader = "Vigil-PDQ-Quality";

@@ -14,6 +14,7 @@ using Vigil.Banks;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 using Vigil.Matching;
+using Vigil.Media;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -59,7 +60,7 @@ public static class VigilServer
         }
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
-        builder.Services.AddSingleton(services => new MediaService(settings, HashUrlAllowList.Parse(settings.HashUrlAllowList),
+        builder.Services.AddSingleton(services => new MediaService(settings, UrlPrefixAllowList.Parse(settings.HashUrlAllowList, "hash URL allow-list"),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MediaEndpoints).FullName!)));
         builder.Services.AddSingleton(services => new VigilMetrics(services.GetRequiredService<IMeterFactory>(),
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));

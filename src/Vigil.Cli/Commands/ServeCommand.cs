@@ -41,7 +41,7 @@ internal static partial class ServeCommand
                 {
                     foreach (var token in r.Tokens)
                     {
-                        if (!HashUrlAllowList.TryValidateEntry(token.Value, out string? why))
+                        if (!UrlPrefixAllowList.TryValidateEntry(token.Value, out string? why))
                             r.AddError($"--allow-hash-url {token.Value}: {why}");
                     }
                 },

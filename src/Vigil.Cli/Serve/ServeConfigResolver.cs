@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Vigil.Cli.Commands;
+using Vigil.Media;
 using Vigil.Server;
 
 namespace Vigil.Cli.Serve;
@@ -265,7 +266,7 @@ internal static class ServeConfigResolver
             return $"{where("server.video_timeout_seconds")} must be 1..86400 seconds, not {seconds}";
         foreach (string? entry in config.Server?.AllowHashUrl ?? [])
         {
-            if (!HashUrlAllowList.TryValidateEntry(entry ?? "", out string? why))
+            if (!UrlPrefixAllowList.TryValidateEntry(entry ?? "", out string? why))
                 return $"{where("server.allow_hash_url")}: {entry}: {why}";
         }
         if (config.Server?.Compat is { } compat && compat is not ("reference" or "pytx"))
