@@ -15,6 +15,7 @@ using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 using Vigil.Matching;
 using Vigil.Media;
+using Vigil.Review.Actions;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -66,6 +67,7 @@ public static class VigilServer
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
         if (settings.MetricsEnabled)
             AddMetrics(builder.Services, settings);
+        AddActions(builder.Services, store, settings);
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -115,7 +117,28 @@ public static class VigilServer
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
+        ActionEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// The action rules: without rules, events are dropped (<see cref="NoActions"/>) and nothing is
+    /// dispatched; with rules, events go to the outbox and a dispatcher sends them in the background.
+    /// </summary>
+    private static void AddActions(IServiceCollection services, IVigilStore store, ServerSettings settings)
+    {
+        var rules = settings.Actions ?? ActionRuleSet.Empty;
+        services.AddSingleton(rules);
+        if (rules.IsEmpty)
+        {
+            services.AddSingleton<IActionSink>(NoActions.Instance);
+            return;
+        }
+        var allowList = UrlPrefixAllowList.Parse(settings.WebhookUrlAllowList, "webhook URL allow-list");
+        services.AddSingleton<IActionSink>(provider => new OutboxActionSink(rules, store, provider.GetRequiredService<TimeProvider>(), settings.ActionPolicy));
+        services.AddSingleton(provider => new WebhookDispatcher(rules, allowList, store, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<WebhookDispatcher>>(), settings.ActionPolicy));
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
     }
 
     /// <summary>
@@ -155,7 +178,7 @@ public static class VigilServer
 
     private static void MapMatching(WebApplication app)
     {
-        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, string? signal_type, string? signal, string? banks,
+        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, IActionSink actions, string? signal_type, string? signal, string? banks,
             string? seed, string? bypass_coinflip, string? include, string? url, string? content_type, string? types, string? dihedral,
             CancellationToken ct) =>
         {
@@ -174,22 +197,29 @@ public static class VigilServer
             if (matcher is null)
                 return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
-            var options = LookupOptions.From(banks, seed, bypass_coinflip, include);
+            var options = LookupOptions.From(banks, seed, bypass_coinflip, include, LookupActions.Wanted(actions));
             if (type == SignalType.Vpdq)
             {
                 // A whole video by its frames, under the exchanges' rule (HMA's distance "query%[compared%]").
                 var (byVpdq, _) = await VideoLookup.MatchAsync(matcher, VpdqSignal.Parse(value), null, options, ct);
                 LookupResponse.Done(context, (type, byVpdq));
+                if (options.ActionMatches is { Count: > 0 } videoMatches)
+                    await RaiseAsync(context, videoMatches, type, value, ct);
                 return Results.Json(byVpdq);
             }
             var outcome = type == SignalType.Pdq
-                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
-                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)
-                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
+                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.NeedsContent, ct)
+                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.NeedsContent, ct)
+                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.NeedsContent, ct)
                 : QueryOutcome.None;
             var byBank = LookupResponse.Group(outcome, options);
             LookupResponse.Done(context, (type, byBank));
+            if (options.ActionMatches is { Count: > 0 } matches)
+                await RaiseAsync(context, matches, type, value, ct);
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
     }
+
+    private static Task RaiseAsync(HttpContext context, List<ActionMatch> matches, SignalType type, string value, CancellationToken ct) =>
+        LookupActions.RaiseAsync(context, matches, new Dictionary<string, string>(StringComparer.Ordinal) { [type.Name] = value }, ct);
 }
