@@ -24,4 +24,8 @@ internal sealed record ServeConfig
     /// <summary>Signed checkpoints of the audit log.</summary>
     [JsonPropertyName("audit")]
     public AuditSection? Audit { get; init; }
+
+    /// <summary>Action rules and the webhook allow-list.</summary>
+    [JsonPropertyName("actions")]
+    public ActionsSection? Actions { get; init; }
 }
