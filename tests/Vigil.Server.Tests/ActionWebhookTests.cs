@@ -135,6 +135,22 @@ public sealed class ActionWebhookTests : LiveServerTest
     }
 
     [Fact]
+    public async Task An_uploaded_photo_that_matches_raises_one_event_with_its_pdq_and_md5()
+    {
+        string matcher = await KeyAsync(ApiKeyRole.Matcher);
+        byte[] bytes = MediaFixtures.Bytes(MediaFixtures.Bridge);
+        using (var response = await SendContentAsync(HttpMethod.Post, "/m/lookup?types=pdq,md5&bypass_coinflip=true", matcher, MediaFixtures.Form(bytes)))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var delivery = Assert.Single(await DeliveriesAsync());
+        var body = JsonSerializer.Deserialize(delivery.EventJson, ActionWebhookJsonContext.Default.ActionWebhookBody)!;
+        Assert.Equal(("lookup", MediaFixtures.BridgeReferencePdq, MediaFixtures.Md5(bytes)), (body.Source, body.Signals["pdq"], body.Signals["md5"]));
+        Assert.Equal(BridgeId, Assert.Single(body.Matches).ContentId);
+        using (var miss = await SendContentAsync(HttpMethod.Post, "/m/lookup", matcher, MediaFixtures.Form(MediaFixtures.Bytes(MediaFixtures.Unrelated))))
+            Assert.Equal(HttpStatusCode.OK, miss.StatusCode);
+        Assert.Single(await DeliveriesAsync());
+    }
+
+    [Fact]
     public async Task Admins_list_deliveries_by_status_and_send_dead_ones_again()
     {
         string admin = await KeyAsync(ApiKeyRole.Admin);
