@@ -80,6 +80,8 @@ public sealed class WebhookDispatcher : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start: the first pass may have a backlog to send.
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             int attempted = 0;
