@@ -67,6 +67,17 @@ public sealed class ActionsCommandTests
         Assert.Equal("from-file.json", actions.GetProperty("rules").GetString());
         Assert.Equal(["https://b.example.org/in/"], actions.GetProperty("allow_webhook_url").EnumerateArray().Select(e => e.GetString()));
 
+        var (environment, error) = Vigil.Cli.Serve.ServeConfigResolver.FromEnvironment(name => name switch
+        {
+            "VIGIL_ACTIONS" => "env-rules.json",
+            "VIGIL_ALLOW_WEBHOOK_URL" => "https://c.example.org/a/, https://d.example.org/",
+            _ => null,
+        });
+        Assert.Null(error);
+        Assert.Equal("env-rules.json", environment!.Actions!.Rules);
+        Assert.Equal(["https://c.example.org/a/", "https://d.example.org/"], environment.Actions.AllowWebhookUrl!);
+        Assert.Contains("$VIGIL_ALLOW_WEBHOOK_URL: ftp://x/", Vigil.Cli.Serve.ServeConfigResolver.FromEnvironment(name => name == "VIGIL_ALLOW_WEBHOOK_URL" ? "ftp://x/" : null).Error);
+
         File.WriteAllText(config, """{"actions": {"rule": "x.json"}}""");
         var unknown = CliRunner.Run("--db", dir.File("vigil.db"), "serve", "--config", config, "--print-config");
         Assert.Equal(ExitCodes.Usage, unknown.ExitCode);
