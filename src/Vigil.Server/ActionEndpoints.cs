@@ -60,6 +60,19 @@ public static class ActionEndpoints
     }
 }
 
+/// <summary>What a lookup collects for the action rules.</summary>
+internal enum LookupCollection
+{
+    /// <summary>Nothing: no rule is about matches.</summary>
+    None,
+
+    /// <summary>The answered matches, without reading content rows.</summary>
+    Matches,
+
+    /// <summary>The answered matches with their entries' classification (content rows are read).</summary>
+    WithClassification,
+}
+
 /// <summary>
 /// Match events from lookups (source <c>lookup</c>): the answered matches are collected while the
 /// answer is built (<see cref="LookupOptions.ActionMatches"/>, only when a rule is about matches) and
@@ -75,8 +88,15 @@ internal static class LookupActions
         _ => true,
     };
 
-    /// <summary>Whether this request's lookup should collect its matches.</summary>
-    public static bool Wanted(HttpContext context) => Wanted(context.RequestServices.GetRequiredService<IActionSink>());
+    /// <summary>Whether a rule about matches looks at the entries' classification (read from the content rows).</summary>
+    public static bool UsesClassification(IActionSink sink) => sink is not OutboxActionSink outbox || outbox.UsesClassification(ActionTrigger.Match);
+
+    /// <summary>What this request's lookup should collect for the rules: nothing, the matches, or the matches with their classification.</summary>
+    public static LookupCollection Wanted(HttpContext context)
+    {
+        var sink = context.RequestServices.GetRequiredService<IActionSink>();
+        return !Wanted(sink) ? LookupCollection.None : UsesClassification(sink) ? LookupCollection.WithClassification : LookupCollection.Matches;
+    }
 
     /// <summary>Raises the lookup's match event; a failure is logged, never the lookup's answer.</summary>
     public static async Task RaiseAsync(HttpContext context, List<ActionMatch> matches, IReadOnlyDictionary<string, string> signals, CancellationToken ct)

@@ -25,18 +25,23 @@ internal sealed record LookupOptions(HashSet<string>? Banks, double Flip, bool W
     /// </summary>
     public List<Vigil.Review.Actions.ActionMatch>? ActionMatches { get; init; }
 
-    /// <summary>Whether matches need their content rows: for the metadata asked for, or for the rules' classification.</summary>
-    public bool NeedsContent => WithMetadata || ActionMatches is not null;
+    /// <summary>Whether a rule about matches looks at classifications, which are in the content rows.</summary>
+    public bool ActionsNeedContent { get; init; }
+
+    /// <summary>Whether matches need their content rows: for the metadata asked for, or for the rules' classification conditions.</summary>
+    public bool NeedsContent => WithMetadata || ActionsNeedContent;
 
     /// <summary>Whether a match in <paramref name="bank"/> is answered: the bank passes this lookup's coin flip and the bank filter.</summary>
     public bool Answers(Bank bank) => bank.EnabledRatio >= Flip && (Banks is null || Banks.Contains(bank.Name));
 
-    public static LookupOptions From(string? banks, string? seed, string? bypassCoinflip, string? include, bool collectForActions = false) => new(
+    public static LookupOptions From(string? banks, string? seed, string? bypassCoinflip, string? include,
+        LookupCollection forActions = LookupCollection.None) => new(
         banks?.Split(',').ToHashSet(StringComparer.Ordinal),
         CoinFlip(seed, bypassCoinflip),
         include?.Split(',').Contains("metadata", StringComparer.OrdinalIgnoreCase) ?? false)
     {
-        ActionMatches = collectForActions ? [] : null,
+        ActionMatches = forActions == LookupCollection.None ? null : [],
+        ActionsNeedContent = forActions == LookupCollection.WithClassification,
     };
 
     /// <summary>

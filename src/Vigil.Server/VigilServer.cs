@@ -178,7 +178,7 @@ public static class VigilServer
 
     private static void MapMatching(WebApplication app)
     {
-        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, IActionSink actions, string? signal_type, string? signal, string? banks,
+        app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, string? signal_type, string? signal, string? banks,
             string? seed, string? bypass_coinflip, string? include, string? url, string? content_type, string? types, string? dihedral,
             CancellationToken ct) =>
         {
@@ -197,7 +197,7 @@ public static class VigilServer
             if (matcher is null)
                 return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
-            var options = LookupOptions.From(banks, seed, bypass_coinflip, include, LookupActions.Wanted(actions));
+            var options = LookupOptions.From(banks, seed, bypass_coinflip, include, LookupActions.Wanted(context));
             if (type == SignalType.Vpdq)
             {
                 // A whole video by its frames, under the exchanges' rule (HMA's distance "query%[compared%]").

@@ -50,6 +50,11 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         var sink = new OutboxActionSink(rules, _store, _clock);
         Assert.True(sink.Wants(ActionTrigger.Match));
         Assert.False(sink.Wants(ActionTrigger.ReportFiled));
+        // No rule looks at classifications: lookups need not read the entries for them.
+        Assert.False(sink.UsesClassification(ActionTrigger.Match));
+        var classifying = new ActionRuleSet([new ActionRule("c", ActionTrigger.Match, null, null, null, ["A1"], null, Rule("x", ActionTrigger.Match).Webhook)]);
+        Assert.True(classifying.UsesClassification(ActionTrigger.Match));
+        Assert.False(classifying.UsesClassification(ActionTrigger.Decision));
 
         await sink.RaiseAsync(MatchEvent() with { Trigger = ActionTrigger.ReportFiled });
         Assert.Empty(await _store.ListActionDeliveriesAsync(null, 0, 10));

@@ -21,6 +21,7 @@ public sealed partial class ActionRuleSet
     private const int MinimumSecretBytes = 16;
 
     private readonly ActionRule[][] _byTrigger;
+    private readonly bool[] _classifies;
     private readonly Dictionary<string, ActionRule> _byName;
 
     /// <summary>A rule set of the given rules (names must be unique).</summary>
@@ -36,9 +37,16 @@ public sealed partial class ActionRuleSet
         }
         var triggers = Enum.GetValues<ActionTrigger>();
         _byTrigger = new ActionRule[triggers.Max(t => (int)t) + 1][];
+        _classifies = new bool[_byTrigger.Length];
         foreach (var trigger in triggers)
+        {
             _byTrigger[(int)trigger] = [.. rules.Where(r => r.Trigger == trigger)];
+            _classifies[(int)trigger] = _byTrigger[(int)trigger].Any(r => r.Classifications is not null);
+        }
     }
+
+    /// <summary>Whether a rule about <paramref name="trigger"/> has a classification condition (so matches need their entries' classification).</summary>
+    public bool UsesClassification(ActionTrigger trigger) => (uint)trigger < (uint)_classifies.Length && _classifies[(int)trigger];
 
     /// <summary>No rules.</summary>
     public static ActionRuleSet Empty { get; } = new([]);

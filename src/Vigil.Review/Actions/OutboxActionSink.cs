@@ -31,6 +31,9 @@ public sealed class OutboxActionSink : IActionSink
     /// <summary>Whether any rule is about <paramref name="trigger"/> (callers may skip building events no rule could want).</summary>
     public bool Wants(ActionTrigger trigger) => !_rules.For(trigger).IsEmpty;
 
+    /// <summary>Whether a rule about <paramref name="trigger"/> looks at classifications (callers may skip reading them otherwise).</summary>
+    public bool UsesClassification(ActionTrigger trigger) => _rules.UsesClassification(trigger);
+
     /// <inheritdoc/>
     public ValueTask RaiseAsync(ActionEvent actionEvent, CancellationToken cancellationToken = default)
     {
