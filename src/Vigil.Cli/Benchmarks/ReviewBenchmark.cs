@@ -34,7 +34,7 @@ internal static class ReviewBenchmark
         return variant;
     }
 
-    /// <param name="lookedUp">True: every photo was looked up (POST /m/lookup) before it is submitted, as a platform does; false: each is new to the server.</param>
+    // lookedUp: every photo was looked up (POST /m/lookup) before it is submitted, as a platform does; false: each is new to the server.
     public static async Task<int> SubmitAsync(string photoPath, int seconds, int concurrency, double lookupRate, bool lookedUp, TextWriter output, TextWriter log,
         CancellationToken ct)
     {
