@@ -136,7 +136,7 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
                 """).With((long)limit)
             : db.Command(connection, $"""
                 SELECT {CaseRows.CaseColumns} FROM cases c
-                WHERE c.status = 'open' AND (c.priority > $1 OR (c.priority = $1 AND (c.opened_at > $2 OR (c.opened_at = $2 AND c.id > $3))))
+                WHERE c.status = 'open' AND (c.priority, c.opened_at, c.id) > ($1, $2, $3)
                 ORDER BY c.priority, c.opened_at, c.id LIMIT $4
                 """).With((long)after.Priority).WithTime(after.OpenedAt).With(after.Id).With((long)limit);
         return await command.ListAsync(reader => CaseRows.ReadCase(reader, db.Dialect.ReadTime), cancellationToken);
