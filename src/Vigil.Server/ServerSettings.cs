@@ -99,4 +99,7 @@ public sealed record ServerSettings
     /// (<see cref="Vigil.Media.DecodeCompat.Pytx"/>, <c>vigil serve --compat pytx</c>), to match banks HMA built.
     /// </summary>
     public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
+
+    /// <summary>The reviewer web UI's sessions, breaks and reveals (<c>/review</c>).</summary>
+    public ReviewUi.ReviewUiSettings Review { get; init; } = new();
 }

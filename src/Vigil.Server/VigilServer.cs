@@ -65,6 +65,8 @@ public static class VigilServer
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
         if (settings.MetricsEnabled)
             AddMetrics(builder.Services, settings);
+        builder.Services.AddSingleton<ReviewUi.ReviewSessions>();
+        builder.Services.AddSingleton<ReviewUi.ReviewBreaks>();
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -103,6 +105,7 @@ public static class VigilServer
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        ReviewUi.ReviewEndpoints.UseHeaders(app);
         // The audit wraps authentication, so that requests refused for their key's role are recorded too.
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ApiKeyAuthentication>();
@@ -114,6 +117,7 @@ public static class VigilServer
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
+        ReviewUi.ReviewEndpoints.Map(app);
         return app;
     }
 
