@@ -46,7 +46,6 @@ public static class ReviewEndpoints
         app.MapPost("/review/login", LoginAsync).DisableAntiforgery();
         app.MapPost("/review/logout", Logout).WithMetadata(Reviewers);
         app.MapPost("/review/break", Break).WithMetadata(Reviewers);
-        app.MapGet("/review", () => Results.Redirect("/review/queue")).WithMetadata(Reviewers);
         QueuePage.Map(app);
     }
 
