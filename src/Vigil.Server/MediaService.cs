@@ -84,11 +84,11 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         // As HMA: a photo's pdq, a video's vpdq and video_md5.
         if (!TryParseTypes(types, Types.Pdq, Types.VideoTypes, out var choice, out var error))
             return error;
-        var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
+        var (upload, uploadError) = await ReadUploadAsync(context, UploadForm.FileOnly, ct);
         if (uploadError is not null)
             return uploadError;
         using (upload)
-            return await HashSignalsAsync(context, upload!.Bytes, upload.Kind, choice, ct);
+            return await HashSignalsAsync(context, upload!.Bytes!, upload.Kind, choice, ct);
     }
 
     public async Task<IResult> HashUrlAsync(HttpContext context, string? url, string? contentType, string? types, CancellationToken ct)
@@ -110,12 +110,12 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         // Before reading the file: no point decoding it while the index loads.
         if (host.Matcher is null)
             return IndexNotReady();
-        var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: false, ct);
+        var (upload, uploadError) = await ReadUploadAsync(context, UploadForm.FileOnly, ct);
         if (uploadError is not null)
             return uploadError;
         using (upload)
         {
-            var (result, lookupError) = await LookupMediaAsync(context, host, upload!.Bytes, upload.Kind, query, choice, ct);
+            var (result, lookupError) = await LookupMediaAsync(context, host, upload!.Bytes!, upload.Kind, query, choice, ct);
             return lookupError ?? Results.Json(result);
         }
     }
@@ -235,13 +235,23 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             if (!IsMultipart(context.Request, out _))
                 return Problems.Result(400, "Neither `url` nor multipart file upload was received",
                     "send the file as multipart/form-data in a field named 'photo' or 'video', or ?url=... (when the operator allows URLs)");
-            var (upload, uploadError) = await ReadUploadAsync(context, acceptMetadata: true, ct);
+            var (upload, uploadError) = await ReadUploadAsync(context, UploadForm.WithMetadata, ct);
             if (uploadError is not null)
                 return uploadError;
             bytes = upload!.Bytes;
             kind = upload.Kind;
-            metadata = upload.Metadata;
             fileName = upload.FileName;
+            metadata = null;
+            if (upload.Json is { } field)
+            {
+                var (parsed, metadataError) = JsonBody.Parse(field, ServerJsonContext.Default.ContentMetadata, MetadataProblems);
+                if ((metadataError ?? CheckMetadata(parsed!)) is { } problem)
+                {
+                    upload.Dispose();
+                    return problem;
+                }
+                metadata = parsed;
+            }
         }
 
         using (bytes)
@@ -328,10 +338,21 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
 
     // ---- uploads ----
 
-    /// <summary>What a multipart upload carried: the one file, its content type, its name, and (add-content only) the <c>metadata</c> field.</summary>
-    private sealed record Upload(MediaBuffer Bytes, ContentKind Kind, string? FileName, ContentMetadata? Metadata) : IDisposable
+    /// <summary>
+    /// What a multipart upload carried: the one file (null only when the form allows none), its
+    /// content type, its name, and the form's JSON field (add-content's <c>metadata</c>, a case's <c>context</c>).
+    /// </summary>
+    private sealed record Upload(MediaBuffer? Bytes, ContentKind Kind, string? FileName, byte[]? Json, string? MediaType) : IDisposable
     {
-        public void Dispose() => Bytes.Dispose();
+        public void Dispose() => Bytes?.Dispose();
+    }
+
+    /// <summary>A multipart form's shape: the JSON field it takes (or none), whether the file may be sent as <c>media</c> (its type from the part's Content-Type) and whether it may be left out.</summary>
+    private sealed record UploadForm(string? JsonField, bool MediaField, bool FileOptional)
+    {
+        public static readonly UploadForm FileOnly = new(null, false, false);
+        public static readonly UploadForm WithMetadata = new("metadata", false, false);
+        public static readonly UploadForm Case = new("context", true, true);
     }
 
     private static bool IsMultipart(HttpRequest request, out string? boundary)
@@ -351,7 +372,7 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
     /// request is the upload limit plus the multipart overhead, and the file itself is cut off one
     /// byte past the limit.
     /// </summary>
-    private async Task<(Upload? Upload, IResult? Error)> ReadUploadAsync(HttpContext context, bool acceptMetadata, CancellationToken ct)
+    private async Task<(Upload? Upload, IResult? Error)> ReadUploadAsync(HttpContext context, UploadForm form, CancellationToken ct)
     {
         var request = context.Request;
         if (!IsMultipart(request, out string? boundary))
@@ -365,7 +386,8 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         MediaBuffer? file = null;
         var kind = ContentKind.Photo;
         string? fileName = null;
-        ContentMetadata? metadata = null;
+        string? mediaType = null;
+        byte[]? json = null;
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
@@ -379,30 +401,34 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     return Fail(Problems.Result(400, "Missing multipart/form-data file upload", "each part needs 'Content-Disposition: form-data; name=...'"));
                 string name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                bool isFile = disposition.IsFileDisposition() || name is "photo" or "video";
+                bool isFile = disposition.IsFileDisposition() || name is "photo" or "video" || (form.MediaField && name == "media");
                 if (!isFile)
                 {
-                    if (acceptMetadata && name == "metadata")
+                    if (form.JsonField is not null && name == form.JsonField)
                     {
                         using var field = new MediaBuffer(1024);
                         if (!await field.ReadAllAsync(section.Body, MaxFieldBytes, ct))
-                            return Fail(Problems.Result(400, "Invalid metadata", $"the metadata field is over {MaxFieldBytes / 1024} KiB"));
+                            return Fail(Problems.Result(400, $"Invalid {name}", $"the {name} field is over {MaxFieldBytes / 1024} KiB"));
                         if (IsBlank(field.Span))
                             continue;
-                        var (parsed, metadataError) = JsonBody.Parse(field.Span, ServerJsonContext.Default.ContentMetadata, MetadataProblems);
-                        if ((metadataError ?? CheckMetadata(parsed!)) is { } problem)
-                            return Fail(problem);
-                        metadata = parsed;
+                        json = field.Span.ToArray();
                     }
                     // Other fields are ignored, as HMA does; the reader skips their bytes.
                     continue;
                 }
                 if (file is not null)
                     return Fail(Problems.Result(400, "Only one file allowed per request", "send one file, in a field named 'photo' or 'video'"));
-                if (name is not ("photo" or "video"))
+                if (form.MediaField && name == "media")
+                {
+                    // A case's media: its part's Content-Type says whether it is a video.
+                    mediaType = section.ContentType is { Length: > 0 and <= 200 } partType ? partType : null;
+                    kind = mediaType?.StartsWith("video/", StringComparison.OrdinalIgnoreCase) == true ? ContentKind.Video : ContentKind.Photo;
+                }
+                else if (name is not ("photo" or "video"))
                     return Fail(Problems.Result(400, $"no such content_type: '{name}'",
                         "the file's form field names its content type: send images as 'photo' and videos as 'video'"));
-                kind = name == "video" ? ContentKind.Video : ContentKind.Photo;
+                else
+                    kind = name == "video" ? ContentKind.Video : ContentKind.Photo;
                 fileName = CleanFileName(disposition);
                 long expected = request.ContentLength ?? 0;
                 file = new MediaBuffer((int)Math.Min(Math.Max(expected, 64 * 1024), _limit + 1));
@@ -422,9 +448,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             file?.Dispose();
             throw;
         }
-        if (file is null)
+        if (file is null && !form.FileOptional)
             return (null, Problems.Result(400, "Missing multipart/form-data file upload", "no file in the form: send the file in a field named 'photo' or 'video'"));
-        return (new Upload(file, kind, fileName, metadata), null);
+        return (new Upload(file, kind, fileName, json, mediaType), null);
 
         (Upload?, IResult?) Fail(IResult problem)
         {

@@ -15,16 +15,13 @@ namespace Vigil.Server;
 /// (device keys) stores an account's safety vouchers after the server key has tried their outer
 /// layer, and answers only how many were accepted and how many it had already: never whether
 /// anything opened or was revealed. The reveal runs afterwards, in <see cref="PsiRevealer"/>.
-/// <c>GET /v1/psi/accounts/A</c>, <c>GET /v1/cases</c> and <c>GET /v1/cases/ID/thumbnail</c>
-/// (reviewer keys) read the outcome.
+/// <c>GET /v1/psi/accounts/A</c> (reviewer keys) reads the outcome; revealed matches are review
+/// items (<see cref="CaseEndpoints"/>).
 /// </summary>
 public static class PsiEndpoints
 {
     /// <summary>Most vouchers one upload may carry (<see cref="ServerSettings.MaxVouchersPerUpload"/> at most this).</summary>
     public const int MaxVouchersLimit = 100_000;
-
-    /// <summary>Most cases one <c>GET /v1/cases</c> answers.</summary>
-    public const int MaxCasesPerPage = 1_000;
 
     private static readonly RequiresRole Devices = new(ApiKeyRole.Device);
     private static readonly RequiresRole Reviewers = new(ApiKeyRole.Reviewer);
@@ -45,9 +42,6 @@ public static class PsiEndpoints
         if (list is not null)
             upload.WithMetadata(new UploadSizeLimit((long)list.VoucherSize * VoucherLimit(list, settings) + 1));
         app.MapGet("/v1/psi/accounts/{account}", GetAccountAsync).WithMetadata(Reviewers);
-        app.MapGet("/v1/cases", ListCasesAsync).WithMetadata(Reviewers);
-        app.MapGet("/v1/cases/{id:long}", GetCaseAsync).WithMetadata(Reviewers);
-        app.MapGet("/v1/cases/{id:long}/thumbnail", GetThumbnailAsync).WithMetadata(Reviewers);
     }
 
     private static async Task<IResult> UploadAsync(HttpContext context, IPrivateMatchingStore store, PsiRevealer revealer, AccountLocks locks,
@@ -223,59 +217,4 @@ public static class PsiEndpoints
             ["cases"] = state.Cases,
         });
     }
-
-    private static async Task<IResult> ListCasesAsync(IReviewCaseStore store, string? status, string? after, string? limit, CancellationToken ct)
-    {
-        ReviewCaseStatus? wanted = null;
-        if (status is not null)
-        {
-            if (!PsiNames.TryParseCaseStatus(status, out var parsed))
-                return Problems.Result(400, "invalid status", "status is pending, confirmed or dismissed (or left out for all)");
-            wanted = parsed;
-        }
-        long afterId = 0;
-        if (after is not null && (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterId)))
-            return Problems.Result(400, "invalid after", "after is the last case id of the previous page (a whole number)");
-        int count = 100;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxCasesPerPage))
-            return Problems.Result(400, "invalid limit", $"limit is 1 to {MaxCasesPerPage}");
-        var cases = await store.ListReviewCasesAsync(wanted, afterId, count, ct);
-        var json = new List<Dictionary<string, object?>>(cases.Count);
-        foreach (var item in cases)
-            json.Add(CaseJson(item));
-        return Results.Json(json);
-    }
-
-    private static async Task<IResult> GetCaseAsync(IReviewCaseStore store, long id, CancellationToken ct) =>
-        await store.GetReviewCaseAsync(id, ct) is { } item ? Results.Json(CaseJson(item)) : CaseNotFound(id);
-
-    private static async Task<IResult> GetThumbnailAsync(HttpContext context, IReviewCaseStore store, long id, CancellationToken ct)
-    {
-        var thumbnail = await store.GetReviewCaseThumbnailAsync(id, ct);
-        if (thumbnail is null)
-            return CaseNotFound(id);
-        // A greyscale PNG a browser shows as it is; never cached on the way (it may be abuse material).
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Bytes(GrayPngEncoder.Encode(thumbnail, VoucherPayload.ThumbnailSide, VoucherPayload.ThumbnailSide), "image/png");
-    }
-
-    private static IResult CaseNotFound(long id) => Problems.Result(404, "case not found", $"no review case {id.ToString(CultureInfo.InvariantCulture)}");
-
-    private static Dictionary<string, object?> CaseJson(ReviewCase item) => new()
-    {
-        ["id"] = item.Id,
-        ["source"] = item.Details.Source,
-        ["account"] = item.Details.Account,
-        ["voucher_id"] = item.Details.VoucherId,
-        ["name"] = item.Details.Name,
-        ["pdq"] = item.Details.Pdq,
-        ["bank"] = item.Details.Bank,
-        ["content_id"] = item.Details.ContentId,
-        ["distance"] = item.Details.Distance,
-        ["recheck"] = item.Details.Recheck,
-        ["status"] = PsiNames.Name(item.Status),
-        ["reviewer"] = item.Reviewer,
-        ["decided_at"] = item.DecidedAt?.ToString("O", CultureInfo.InvariantCulture),
-        ["created"] = item.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
-    };
 }

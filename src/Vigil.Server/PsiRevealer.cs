@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Vigil.Banks;
 using Vigil.Hashing.Pdq;
 using Vigil.Privacy.Psi;
+using Vigil.Hashing.Signals;
+using Vigil.Review.Cases;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -137,7 +139,7 @@ public sealed class PsiRevealer(IPrivateMatchingStore store, ServerSettings sett
         }
         int total = (int)Math.Min(int.MaxValue, state?.Vouchers ?? stored.Count);
         var result = VoucherProcessor.Reveal(list.Threshold, total, opened, rejected);
-        var cases = new List<NewReviewCase>(result.Matches.Count);
+        var cases = new List<NewCaseItem>(result.Matches.Count);
         if (result.Revealed)
         {
             var matcher = await WaitForMatcherAsync(cancellationToken);
@@ -173,12 +175,12 @@ public sealed class PsiRevealer(IPrivateMatchingStore store, ServerSettings sett
         return matcherHost.Matcher;
     }
 
-    /// <summary>A review case for one revealed match, with the re-check of its hash against the list's banks.</summary>
-    private static async Task<NewReviewCase> MakeCaseAsync(PsiList list, BankMatcher matcher, string account, RevealedMatch match,
+    /// <summary>A review item for one revealed match (joining the account's open case), with the re-check of its hash against the list's banks.</summary>
+    private static async Task<NewCaseItem> MakeCaseAsync(PsiList list, BankMatcher matcher, string account, RevealedMatch match,
         CancellationToken cancellationToken)
     {
         string pdq = Convert.ToHexStringLower(match.Payload.Pdq);
-        var outcome = await matcher.MatchAsync([PdqHash.Parse(pdq)], RecheckDistance, null, withContent: false, cancellationToken);
+        var outcome = await matcher.MatchAsync([PdqHash.Parse(pdq)], RecheckDistance, null, withContent: true, cancellationToken);
         BankMatch? best = null;
         foreach (var candidate in outcome.Matches)
         {
@@ -189,19 +191,20 @@ public sealed class PsiRevealer(IPrivateMatchingStore store, ServerSettings sett
                 break;
             }
         }
-        return new NewReviewCase
+        List<CaseMatch> matches = best is null ? [] : [CaseMatches.From(best)];
+        return new NewCaseItem
         {
+            Subject = account,
             Source = PsiNames.CaseSource,
+            Priority = CasePriority.Of(matches, reason: null),
+            Signals = [new Signal(SignalType.Pdq, pdq)],
+            Matches = matches,
+            Context = new ItemContext { FileName = match.Payload.Name },
             Account = account,
             VoucherId = match.VoucherId,
-            Name = match.Payload.Name,
-            Pdq = pdq,
             Thumbnail = match.Payload.Thumbnail,
             Recheck = best is not null ? ReviewRecheck.Matched
                 : outcome.SuppressedBy.Count > 0 ? ReviewRecheck.Suppressed : ReviewRecheck.Failed,
-            Bank = best?.Bank.Name,
-            ContentId = best?.ContentId,
-            Distance = best?.Distance,
         };
     }
 

@@ -100,6 +100,15 @@ public sealed record ServerSettings
     /// </summary>
     public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
 
-    /// <summary>The reviewer web UI's sessions, breaks and reveals (<c>/review</c>).</summary>
-    public ReviewUi.ReviewUiSettings Review { get; init; } = new();
+    /// <summary>The reviewer web UI's sessions, breaks and reveals (<c>/review</c>); the media limits are <see cref="Review"/>'s.</summary>
+    public ReviewUi.ReviewUiSettings ReviewUi { get; init; } = new();
+
+    /// <summary>How review runs: leases, four-eyes, the banks decisions feed, wellness limits, retention.</summary>
+    public Vigil.Review.ReviewOptions Review { get; init; } = new();
+
+    /// <summary>The evidence vault (from <c>--vault-key FILE</c>), or null: then the server keeps no media of cases.</summary>
+    public Vigil.Review.Evidence.IMediaVault? EvidenceVault { get; init; }
+
+    /// <summary>Makes reviewers' blurred derivatives, or null for none (blurred views of stored media are then refused).</summary>
+    public Vigil.Review.Wellness.IReviewDerivatives? Derivatives { get; init; }
 }

@@ -17,7 +17,7 @@ public static class StoreServices
         services.AddSingleton<IAuditLog>(store);
         services.AddSingleton<IApiKeyStore>(store);
         services.AddSingleton<IPrivateMatchingStore>(store);
-        services.AddSingleton<IReviewCaseStore>(store);
+        services.AddSingleton(store.Cases);
         return services;
     }
 }

@@ -67,6 +67,11 @@ public static class VigilServer
             AddMetrics(builder.Services, settings);
         builder.Services.AddSingleton<ReviewUi.ReviewSessions>();
         builder.Services.AddSingleton<ReviewUi.ReviewBreaks>();
+        builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
+        builder.Services.AddSingleton<Vigil.Review.Actions.IActionSink>(Vigil.Review.Actions.NoActions.Instance);
+        builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
+            services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
+            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -117,6 +122,7 @@ public static class VigilServer
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
+        CaseEndpoints.Map(app);
         ReviewUi.ReviewEndpoints.Map(app);
         return app;
     }

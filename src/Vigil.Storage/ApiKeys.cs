@@ -20,6 +20,9 @@ public enum ApiKeyRole
 
     /// <summary>A platform backend uploading safety vouchers on behalf of its devices (<c>POST /v1/vouchers</c>), and nothing else.</summary>
     Device,
+
+    /// <summary>A platform backend opening review cases (<c>POST /v1/cases</c>: media and its context), and nothing else; it cannot read cases.</summary>
+    Submitter,
 }
 
 /// <summary>A stored API key: its name and role; the key itself is never stored, only its SHA-256.</summary>

@@ -13,11 +13,14 @@ namespace Vigil.Storage;
 /// safe to use from several threads at once.
 /// </remarks>
 public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeFeed, IAuditLog, IApiKeyStore,
-    IPrivateMatchingStore, IReviewCaseStore, IAsyncDisposable
+    IPrivateMatchingStore, IAsyncDisposable
 {
     /// <summary>A description of where the data lives (a file path, a server), for messages.</summary>
     string Location { get; }
 
     /// <summary>Where the store keeps the latest snapshot of the matching index built over it (see <see cref="IIndexSnapshotStore"/>).</summary>
     IIndexSnapshotStore IndexSnapshots { get; }
+
+    /// <summary>Review cases: items from every source, the leased queue, decisions, sealed media, reviewers' exposure (see <see cref="ICaseStore"/>).</summary>
+    ICaseStore Cases { get; }
 }

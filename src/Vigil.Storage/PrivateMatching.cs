@@ -63,19 +63,6 @@ public sealed record PsiVoucherBatchResult(int Accepted, int Duplicates, PsiAcco
 /// <param name="InnerKey">The inner key its outer layer gave.</param>
 public sealed record OpenedPsiVoucher(string VoucherId, ulong ListVersion, byte[] Bytes, byte[] InnerKey);
 
-/// <summary>A review case's place in the reviewer workflow.</summary>
-public enum ReviewCaseStatus
-{
-    /// <summary>Waiting for a reviewer.</summary>
-    Pending,
-
-    /// <summary>A reviewer confirmed it.</summary>
-    Confirmed,
-
-    /// <summary>A reviewer dismissed it.</summary>
-    Dismissed,
-}
-
 /// <summary>The re-check of a case's hash against the banks.</summary>
 public static class ReviewRecheck
 {
@@ -89,72 +76,16 @@ public static class ReviewRecheck
     public const string Suppressed = "suppressed";
 }
 
-/// <summary>A review case to create. PSI cases carry the account and voucher id; other sources may leave them null.</summary>
-public sealed record NewReviewCase
-{
-    /// <summary>Where the case came from: <c>psi</c> for a revealed voucher (later: other match sources).</summary>
-    public required string Source { get; init; }
-
-    /// <summary>The account, or null.</summary>
-    public string? Account { get; init; }
-
-    /// <summary>The voucher id, or null. A source's case per (account, voucher id) is made once.</summary>
-    public string? VoucherId { get; init; }
-
-    /// <summary>The file name the device gave, or null.</summary>
-    public string? Name { get; init; }
-
-    /// <summary>The PDQ hash, 64 lowercase hex digits.</summary>
-    public required string Pdq { get; init; }
-
-    /// <summary>The 64x64 greyscale visual derivative (4,096 bytes), or null.</summary>
-    public byte[]? Thumbnail { get; init; }
-
-    /// <summary>One of <see cref="ReviewRecheck"/>'s values.</summary>
-    public required string Recheck { get; init; }
-
-    /// <summary>The nearest bank entry's bank, when the re-check matched.</summary>
-    public string? Bank { get; init; }
-
-    /// <summary>The nearest bank entry's content id, when the re-check matched.</summary>
-    public long? ContentId { get; init; }
-
-    /// <summary>Its PDQ distance, when the re-check matched.</summary>
-    public int? Distance { get; init; }
-}
-
-/// <summary>A stored review case (without its thumbnail, which is read on its own).</summary>
-public sealed record ReviewCase
-{
-    /// <summary>The case's id.</summary>
-    public required long Id { get; init; }
-
-    /// <summary>What the case was made from.</summary>
-    public required NewReviewCase Details { get; init; }
-
-    /// <summary>Pending, confirmed or dismissed.</summary>
-    public required ReviewCaseStatus Status { get; init; }
-
-    /// <summary>Who decided it, or null while pending.</summary>
-    public string? Reviewer { get; init; }
-
-    /// <summary>When it was decided, or null while pending.</summary>
-    public DateTimeOffset? DecidedAt { get; init; }
-
-    /// <summary>When it was created.</summary>
-    public required DateTimeOffset CreatedAt { get; init; }
-}
-
 /// <summary>What a reveal over an account's opened vouchers decided, to record in one step.</summary>
 /// <param name="Account">The account.</param>
 /// <param name="OpenedSeen">How many opened vouchers the reveal looked at.</param>
 /// <param name="Revealed">Whether it passed the threshold.</param>
 /// <param name="FlagReason">Why the account is to be flagged, or null.</param>
-/// <param name="Cases">One case per revealed match (made once per voucher id).</param>
-public sealed record PsiReveal(string Account, long OpenedSeen, bool Revealed, string? FlagReason, IReadOnlyList<NewReviewCase> Cases);
+/// <param name="Cases">One review item per revealed match (made once per voucher id), each joining its account's open case.</param>
+public sealed record PsiReveal(string Account, long OpenedSeen, bool Revealed, string? FlagReason, IReadOnlyList<NewCaseItem> Cases);
 
 /// <summary>What recording a reveal did.</summary>
-/// <param name="CasesCreated">Cases new with this reveal (the others existed already).</param>
+/// <param name="CasesCreated">Review items new with this reveal (the others existed already).</param>
 /// <param name="Account">The account after it.</param>
 public sealed record PsiRevealResult(int CasesCreated, PsiAccount Account);
 
@@ -225,27 +156,6 @@ public static class PsiNames
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 
-    /// <summary>The stored (and shown) form of a case status.</summary>
-    public static string Name(ReviewCaseStatus status) => status switch
-    {
-        ReviewCaseStatus.Pending => "pending",
-        ReviewCaseStatus.Confirmed => "confirmed",
-        ReviewCaseStatus.Dismissed => "dismissed",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
-
-    /// <summary>Parses a case status name; false for anything else.</summary>
-    public static bool TryParseCaseStatus(string? name, out ReviewCaseStatus status)
-    {
-        switch (name)
-        {
-            case "pending": status = ReviewCaseStatus.Pending; return true;
-            case "confirmed": status = ReviewCaseStatus.Confirmed; return true;
-            case "dismissed": status = ReviewCaseStatus.Dismissed; return true;
-            default: status = default; return false;
-        }
-    }
-
     /// <summary>Checks the vouchers of one upload before they are stored.</summary>
     internal static void Validate(string account, IReadOnlyList<NewPsiVoucher> vouchers)
     {
@@ -272,21 +182,12 @@ public static class PsiNames
             Validate(item);
     }
 
-    /// <summary>Checks a case before it is stored.</summary>
-    internal static void Validate(NewReviewCase item)
+    /// <summary>Checks a revealed item before it is stored.</summary>
+    internal static void Validate(NewCaseItem item)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        if (string.IsNullOrEmpty(item.Source) || item.Source.Length > 50)
-            throw new ArgumentException("a review case's source is 1 to 50 characters", nameof(item));
-        if (!LowerHex.Is(item.Pdq, 64))
-            throw new ArgumentException($"a review case's PDQ '{item.Pdq}' must be 64 lowercase hex digits", nameof(item));
-        if (string.IsNullOrEmpty(item.Recheck) || item.Recheck.Length > 50)
-            throw new ArgumentException("a review case's recheck is 1 to 50 characters", nameof(item));
-        if (item.Thumbnail is { Length: > MaxThumbnailBytes })
-            throw new ArgumentException($"a review case's thumbnail is at most {MaxThumbnailBytes} bytes", nameof(item));
-        if (item.Account is not null)
-            ValidateAccount(item.Account);
-        if (item.VoucherId is not null)
-            ValidateVoucherId(item.VoucherId);
+        CaseValidation.Validate(item);
+        if (item.Account is null || item.VoucherId is null)
+            throw new ArgumentException("a private-matching review item names its account and voucher id", nameof(item));
+        ValidateVoucherId(item.VoucherId);
     }
 }

@@ -18,7 +18,6 @@ public abstract class VigilStore : IVigilStore
     private readonly IApiKeyStore _apiKeys;
     private readonly IAuditLog _audit;
     private readonly IPrivateMatchingStore _privateMatching;
-    private readonly IReviewCaseStore _reviewCases;
 
     private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, FeedScans scans)
     {
@@ -29,8 +28,9 @@ public abstract class VigilStore : IVigilStore
         _feed = new SqlChangeFeed(db, scans);
         _apiKeys = new SqlApiKeyStore(db);
         _audit = new SqlAuditLog(db);
-        _privateMatching = new SqlPrivateMatchingStore(db);
-        _reviewCases = new SqlReviewCaseStore(db);
+        var cases = new SqlCaseStore(db);
+        Cases = cases;
+        _privateMatching = new SqlPrivateMatchingStore(db, cases);
     }
 
     private protected SqlDatabase Database { get; }
@@ -40,6 +40,9 @@ public abstract class VigilStore : IVigilStore
 
     /// <inheritdoc/>
     public abstract IIndexSnapshotStore IndexSnapshots { get; }
+
+    /// <inheritdoc/>
+    public ICaseStore Cases { get; }
 
     /// <summary>Closes the pooled connections.</summary>
     public abstract ValueTask DisposeAsync();
@@ -185,17 +188,4 @@ public abstract class VigilStore : IVigilStore
     /// <inheritdoc cref="IPrivateMatchingStore.RecordPsiRevealAsync"/>
     public Task<PsiRevealResult> RecordPsiRevealAsync(PsiReveal reveal, CancellationToken cancellationToken = default) =>
         _privateMatching.RecordPsiRevealAsync(reveal, cancellationToken);
-
-    /// <inheritdoc cref="IReviewCaseStore.ListReviewCasesAsync"/>
-    public Task<IReadOnlyList<ReviewCase>> ListReviewCasesAsync(ReviewCaseStatus? status, long afterId, int limit,
-        CancellationToken cancellationToken = default) =>
-        _reviewCases.ListReviewCasesAsync(status, afterId, limit, cancellationToken);
-
-    /// <inheritdoc cref="IReviewCaseStore.GetReviewCaseAsync"/>
-    public Task<ReviewCase?> GetReviewCaseAsync(long id, CancellationToken cancellationToken = default) =>
-        _reviewCases.GetReviewCaseAsync(id, cancellationToken);
-
-    /// <inheritdoc cref="IReviewCaseStore.GetReviewCaseThumbnailAsync"/>
-    public Task<byte[]?> GetReviewCaseThumbnailAsync(long id, CancellationToken cancellationToken = default) =>
-        _reviewCases.GetReviewCaseThumbnailAsync(id, cancellationToken);
 }

@@ -10,7 +10,7 @@ public class BrowserLoginTests(SharedBrowser shared) : UiServer
 {
     private static readonly TimeSpan BreakEvery = TimeSpan.FromSeconds(3);
 
-    protected override ServerSettings Settings => base.Settings with { Review = new() { BreakEvery = BreakEvery } };
+    protected override ServerSettings Settings => base.Settings with { Review = new Vigil.Review.ReviewOptions { BreakInterval = BreakEvery } };
 
     [Fact]
     public async Task A_reviewer_signs_in_and_out()

@@ -14,7 +14,7 @@ public class SessionExpiryTests : UiServer
 
     protected override ServerSettings Settings => base.Settings with
     {
-        Review = new() { SessionIdleTimeout = TimeSpan.FromMinutes(30), SessionLifetime = TimeSpan.FromHours(2), MaxSessions = 3 },
+        ReviewUi = new() { SessionIdleTimeout = TimeSpan.FromMinutes(30), SessionLifetime = TimeSpan.FromHours(2), MaxSessions = 3 },
     };
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(_clock);

@@ -125,6 +125,21 @@ public abstract class LiveServerTest : IAsyncLifetime
     protected static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
+    /// <summary>Every item of every case (of one status, or all), read through <c>GET /v1/cases</c> and <c>GET /v1/cases/ID</c>, each with its case's id.</summary>
+    protected async Task<List<(long CaseId, JsonElement Item)>> CaseItemsAsync(string reviewerKey, string? status = null)
+    {
+        var items = new List<(long, JsonElement)>();
+        var cases = await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/cases?limit=1000" + (status is null ? "" : "&status=" + status), reviewerKey));
+        foreach (var c in cases.EnumerateArray())
+        {
+            long id = c.GetProperty("id").GetInt64();
+            var details = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{id}", reviewerKey));
+            foreach (var item in details.GetProperty("items").EnumerateArray())
+                items.Add((id, item));
+        }
+        return items;
+    }
+
     /// <summary>Asserts a problem document with this status (and title, when given).</summary>
     protected static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? title = null)
     {

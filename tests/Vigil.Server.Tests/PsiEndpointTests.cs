@@ -121,7 +121,7 @@ public sealed class PsiEndpointTests : LiveServerTest
         Assert.Equal(0, below.GetProperty("cases").GetInt32());
         Assert.Equal(JsonValueKind.Null, below.GetProperty("flag_reason").ValueKind);
         Assert.Equal(["account", "vouchers", "status", "flag_reason", "cases"], below.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("[]", await (await SendAsync(HttpMethod.Get, "/v1/cases?status=pending", reviewer)).Content.ReadAsStringAsync());
+        Assert.Equal("[]", await (await SendAsync(HttpMethod.Get, "/v1/cases?status=open", reviewer)).Content.ReadAsStringAsync());
 
         // One more match (listed-7, which is not in the bank any more) and a stranger: the answer has the same shape.
         var second = new[] { Stranger(account, 2), Real(account, 7) };
@@ -130,30 +130,37 @@ public sealed class PsiEndpointTests : LiveServerTest
 
         var revealed = await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/psi/accounts/user:1", reviewer));
         Assert.Equal(("revealed", 7, 4), (revealed.GetProperty("status").GetString(), revealed.GetProperty("vouchers").GetInt32(), revealed.GetProperty("cases").GetInt32()));
-        var cases = (await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/cases?status=pending", reviewer))).EnumerateArray().ToList();
+        var found = await CaseItemsAsync(reviewer, "open");
+        var cases = found.Select(f => f.Item).ToList();
+        // One account, one open case.
+        Assert.Single(found.Select(f => f.CaseId).Distinct());
         var matched = new[] { first[0], first[2], first[4], second[1] }.Select(v => v.IdHex).Order().ToArray();
         Assert.Equal(matched, cases.Select(c => c.GetProperty("voucher_id").GetString()).Order().ToArray());
         foreach (var stranger in new[] { first[1], first[3], second[0] })
             Assert.DoesNotContain(cases, c => c.GetProperty("voucher_id").GetString() == stranger.IdHex);
-        foreach (var item in cases)
+        foreach (var (caseId, item) in found)
         {
-            Assert.Equal(("psi", "user:1", "pending"), (item.GetProperty("source").GetString(), item.GetProperty("account").GetString(), item.GetProperty("status").GetString()));
+            Assert.Equal(("psi", "user:1", JsonValueKind.Null), (item.GetProperty("source").GetString(), item.GetProperty("account").GetString(), item.GetProperty("verdict").ValueKind));
             Assert.False(item.TryGetProperty("thumbnail", out _));
-            string name = item.GetProperty("name").GetString()!;
+            Assert.True(item.GetProperty("has_thumbnail").GetBoolean());
+            string name = item.GetProperty("context").GetProperty("file_name").GetString()!;
             int n = int.Parse(name["listed-".Length..^".jpg".Length], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.Equal(Convert.ToHexStringLower(_listed[n]), item.GetProperty("pdq").GetString());
+            Assert.Equal(Convert.ToHexStringLower(_listed[n]), item.GetProperty("signals").GetProperty("pdq").GetString());
+            var itemMatches = item.GetProperty("matches").EnumerateArray().ToList();
             if (n == 7)
             {
                 Assert.Equal("recheck_failed", item.GetProperty("recheck").GetString());
-                Assert.Equal(JsonValueKind.Null, item.GetProperty("bank").ValueKind);
+                Assert.Empty(itemMatches);
             }
             else
             {
-                Assert.Equal(("matched", "SAMPLES", 0), (item.GetProperty("recheck").GetString(), item.GetProperty("bank").GetString(), item.GetProperty("distance").GetInt32()));
-                Assert.True(item.GetProperty("content_id").GetInt64() > BridgeId);
+                var match = Assert.Single(itemMatches);
+                Assert.Equal(("matched", "SAMPLES", 0), (item.GetProperty("recheck").GetString(), match.GetProperty("bank").GetString(), match.GetProperty("distance").GetInt32()));
+                Assert.True(match.GetProperty("content_id").GetInt64() > BridgeId);
             }
 
-            var thumbnail = await SendAsync(HttpMethod.Get, $"/v1/cases/{item.GetProperty("id").GetInt64()}/thumbnail", reviewer);
+            // The voucher's thumbnail is the item's only picture (already a 64x64 greyscale derivative).
+            var thumbnail = await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}/items/{item.GetProperty("id").GetInt64()}/media?view=clear", reviewer);
             Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
             Assert.Equal("image/png", thumbnail.Content.Headers.ContentType?.MediaType);
             Assert.Equal("no-store", thumbnail.Headers.CacheControl?.ToString());
@@ -164,9 +171,10 @@ public sealed class PsiEndpointTests : LiveServerTest
                 Assert.All(image.Pixels.ToArray(), p => Assert.Equal(_listed[n][0], p));
             }
         }
-        var one = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{cases[0].GetProperty("id").GetInt64()}", reviewer));
-        Assert.Equal(cases[0].GetProperty("voucher_id").GetString(), one.GetProperty("voucher_id").GetString());
-        await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases/999999/thumbnail", reviewer), HttpStatusCode.NotFound);
+        var one = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{found[0].CaseId}", reviewer));
+        Assert.Equal("user:1", one.GetProperty("case").GetProperty("subject").GetString());
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{found[0].CaseId}/items/999999/media", reviewer), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases/999999/items/1/media", reviewer), HttpStatusCode.NotFound);
 
         // The same upload again: all duplicates, nothing new, no second case for any voucher.
         Assert.Equal((0, 5), await AcceptedAsync(await UploadAsync("user:1", firstBody, device)));
@@ -174,11 +182,11 @@ public sealed class PsiEndpointTests : LiveServerTest
         var third = Real(account, 3);
         Assert.Equal((1, 1), await AcceptedAsync(await UploadAsync("user:1", PsiFixture.Concat([third, third]), device)));
         await WhenIdleAsync();
-        var after = (await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/cases", reviewer))).EnumerateArray().ToList();
+        var after = (await CaseItemsAsync(reviewer)).Select(f => f.Item).ToList();
         Assert.Equal(5, after.Count);
         Assert.Equal(5, after.Select(c => c.GetProperty("voucher_id").GetString()).Distinct().Count());
         Assert.Contains(after, c => c.GetProperty("voucher_id").GetString() == third.IdHex);
-        Assert.Single((await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases?after={after[3].GetProperty("id").GetInt64()}", reviewer))).EnumerateArray());
+        Assert.Empty((await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases?after={found[0].CaseId}", reviewer))).EnumerateArray());
 
         // The audit log has every upload (what was sent, not what opened) and the reveal.
         var audit = await WaitForAuditAsync(entries => entries.Count(e => e.Action == "psi.reveal") >= 2 && entries.Count(e => e.Action == "POST /v1/vouchers") >= 4);
@@ -204,7 +212,7 @@ public sealed class PsiEndpointTests : LiveServerTest
         Assert.Equal(vouchers.Length, answers.Sum(a => a.Accepted));
         Assert.Equal(bodies.Sum(b => b.Length / _list.VoucherSize) - vouchers.Length, answers.Sum(a => a.Duplicates));
         await WhenIdleAsync();
-        var cases = (await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/cases", reviewer))).EnumerateArray().ToList();
+        var cases = (await CaseItemsAsync(reviewer)).Select(f => f.Item).ToList();
         Assert.Equal(vouchers.Take(7).Select(v => v.IdHex).Order(), cases.Select(c => c.GetProperty("voucher_id").GetString()!).Order());
         var state = await JsonAsync(await SendAsync(HttpMethod.Get, "/v1/psi/accounts/busy.account", reviewer));
         Assert.Equal((12, 7, "revealed"), (state.GetProperty("vouchers").GetInt32(), state.GetProperty("cases").GetInt32(), state.GetProperty("status").GetString()));
@@ -262,7 +270,7 @@ public sealed class PsiEndpointTests : LiveServerTest
 
         await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/psi/accounts/acct", reviewer), HttpStatusCode.NotFound);
         await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/psi/accounts/bad%20name", reviewer), HttpStatusCode.BadRequest);
-        await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases?status=open", reviewer), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases?status=pending", reviewer), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases?limit=0", reviewer), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases?after=-1", reviewer), HttpStatusCode.BadRequest);
 
@@ -282,7 +290,7 @@ public sealed class PsiEndpointTests : LiveServerTest
         Assert.Equal((1, 0), await AcceptedAsync(await UploadAsync("acct", body, await KeyAsync(ApiKeyRole.Admin))));
 
         string device = await KeyAsync(ApiKeyRole.Device);
-        foreach (string path in new[] { "/v1/psi/accounts/acct", "/v1/cases", "/v1/cases/1", "/v1/cases/1/thumbnail" })
+        foreach (string path in new[] { "/v1/psi/accounts/acct", "/v1/cases", "/v1/cases/1", "/v1/cases/1/items/1/media" })
         {
             await AssertProblemAsync(await SendAsync(HttpMethod.Get, path, device), HttpStatusCode.Forbidden);
             await AssertProblemAsync(await SendAsync(HttpMethod.Get, path, null), HttpStatusCode.Unauthorized);

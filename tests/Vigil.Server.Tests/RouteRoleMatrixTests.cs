@@ -81,7 +81,7 @@ public class RouteRoleMatrixTests : LiveServerTest
         {
             "bank_name" => "SAMPLES",
             "content_id" => BridgeId.ToString(),
-            "id" => "1",
+            "id" or "item" => "1",
             "documentName" => "v1",
             _ => "probe",
         });

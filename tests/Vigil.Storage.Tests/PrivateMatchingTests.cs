@@ -1,3 +1,4 @@
+using Vigil.Hashing.Signals;
 using Vigil.Storage.Postgres;
 using Vigil.Storage.Sqlite;
 
@@ -11,19 +12,23 @@ public abstract class PrivateMatchingTests(IStoreBackend backend) : StoreContrac
     private static NewPsiVoucher Voucher(int n, PsiVoucherOutcome outcome = PsiVoucherOutcome.Closed, ulong listVersion = 7) =>
         new(Id(n), listVersion, [(byte)n, 1, 2, 3], outcome, outcome == PsiVoucherOutcome.Opened ? [(byte)n, 9, 9] : null);
 
-    private static NewReviewCase Case(string account, int voucher, string recheck = ReviewRecheck.Matched) => new()
+    private static NewCaseItem Case(string account, int voucher, string recheck = ReviewRecheck.Matched)
     {
-        Source = PsiNames.CaseSource,
-        Account = account,
-        VoucherId = Id(voucher),
-        Name = $"photo-{voucher}.jpg",
-        Pdq = voucher.ToString("x64"),
-        Thumbnail = Enumerable.Repeat((byte)voucher, 4096).ToArray(),
-        Recheck = recheck,
-        Bank = recheck == ReviewRecheck.Matched ? "SAMPLES" : null,
-        ContentId = recheck == ReviewRecheck.Matched ? 40 + voucher : null,
-        Distance = recheck == ReviewRecheck.Matched ? voucher % 4 : null,
-    };
+        List<CaseMatch> matches = recheck == ReviewRecheck.Matched ? [new CaseMatch("SAMPLES", 40 + voucher, "pdq", voucher % 4, null, [], null, null)] : [];
+        return new()
+        {
+            Subject = account,
+            Source = PsiNames.CaseSource,
+            Priority = CasePriority.Of(matches, null),
+            Account = account,
+            VoucherId = Id(voucher),
+            Context = new ItemContext { FileName = $"photo-{voucher}.jpg" },
+            Signals = [new Signal(SignalType.Pdq, voucher.ToString("x64"))],
+            Thumbnail = Enumerable.Repeat((byte)voucher, 4096).ToArray(),
+            Recheck = recheck,
+            Matches = matches,
+        };
+    }
 
     [Fact]
     public async Task VouchersAreStoredOncePerIdAndTheAccountCountsThem()
@@ -96,18 +101,29 @@ public abstract class PrivateMatchingTests(IStoreBackend backend) : StoreContrac
         var stale = await test.Store.RecordPsiRevealAsync(new PsiReveal("acct", 1, false, null, []));
         Assert.Equal((PsiAccountStatus.Revealed, 3L, 3L), (stale.Account.Status, stale.Account.RevealedThrough, stale.Account.Cases));
 
-        var cases = await test.Store.ListReviewCasesAsync(ReviewCaseStatus.Pending, 0, 100);
-        Assert.Equal([Id(1), Id(2), Id(3)], cases.Select(c => c.Details.VoucherId));
-        Assert.Equal(Case("acct", 1) with { Thumbnail = null }, cases[0].Details);
-        Assert.Equal(Case("acct", 2, ReviewRecheck.Failed) with { Thumbnail = null }, cases[1].Details);
-        Assert.All(cases, c => Assert.Equal((ReviewCaseStatus.Pending, null, null), (c.Status, c.Reviewer, c.DecidedAt)));
-        Assert.Equal(cases[1], await test.Store.GetReviewCaseAsync(cases[1].Id));
-        Assert.Null(await test.Store.GetReviewCaseAsync(cases[^1].Id + 100));
-        Assert.Equal(Case("acct", 2).Thumbnail, await test.Store.GetReviewCaseThumbnailAsync(cases[1].Id));
-        Assert.Null(await test.Store.GetReviewCaseThumbnailAsync(cases[^1].Id + 100));
-        Assert.Equal([cases[2]], await test.Store.ListReviewCasesAsync(null, cases[1].Id, 10));
-        Assert.Equal([cases[0]], await test.Store.ListReviewCasesAsync(null, 0, 1));
-        Assert.Empty(await test.Store.ListReviewCasesAsync(ReviewCaseStatus.Dismissed, 0, 10));
+        // The account's items share its one open case.
+        var cases = await test.Store.Cases.ListCasesAsync(CaseStatus.Open, 0, 100);
+        var only = Assert.Single(cases);
+        Assert.Equal(("acct", 3, CasePriority.UnlabelledMatch), (only.Subject, only.ItemCount, only.Priority));
+        var details = (await test.Store.Cases.GetCaseAsync(only.Id))!;
+        var items = details.Items;
+        Assert.Equal([Id(1), Id(2), Id(3)], items.Select(c => c.Details.VoucherId));
+        AssertSameItem(Case("acct", 1), items[0]);
+        AssertSameItem(Case("acct", 2, ReviewRecheck.Failed), items[1]);
+        Assert.All(items, c => Assert.Equal((null, null, true), (c.Verdict, c.DecidedBy, c.HasThumbnail)));
+        Assert.Equal(Case("acct", 2).Thumbnail, await test.Store.Cases.GetItemThumbnailAsync(only.Id, items[1].Id));
+        Assert.Null(await test.Store.Cases.GetItemThumbnailAsync(only.Id, items[^1].Id + 100));
+        Assert.Null(await test.Store.Cases.GetCaseAsync(only.Id + 100));
+        Assert.Empty(await test.Store.Cases.ListCasesAsync(CaseStatus.Decided, 0, 10));
+    }
+
+    private static void AssertSameItem(NewCaseItem expected, CaseItem actual)
+    {
+        var got = actual.Details;
+        Assert.Equal((expected.Source, expected.Account, expected.VoucherId, expected.Recheck, expected.Priority, expected.Context),
+            (got.Source, got.Account, got.VoucherId, got.Recheck, got.Priority, got.Context));
+        Assert.Equal(expected.Signals, got.Signals);
+        Assert.Equal(expected.Matches.Select(m => (m.Bank, m.ContentId, m.Distance)), got.Matches.Select(m => (m.Bank, m.ContentId, m.Distance)));
     }
 
     [Fact]

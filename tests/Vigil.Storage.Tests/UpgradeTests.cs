@@ -54,9 +54,17 @@ public class UpgradeTests
         var account = (await store.GetPsiAccountAsync("acct"))!;
         Assert.Equal((2L, 1L, PsiAccountStatus.Revealed, 1L), (account.Vouchers, account.Opened, account.Status, account.Cases));
         Assert.Equal([(byte)9, 9], Assert.Single(await store.ReadOpenedPsiVouchersAsync("acct")).InnerKey);
-        var reviewCase = Assert.Single(await store.ListReviewCasesAsync(null, 0, 10));
-        Assert.Equal(("photo.jpg", 4), (reviewCase.Details.Name, reviewCase.Details.Distance));
-        Assert.Equal([(byte)7, 7, 7], await store.GetReviewCaseThumbnailAsync(reviewCase.Id));
+        // Step 7 moved the private-matching review case into the case model: the account's open case, one item, its match.
+        var reviewCase = Assert.Single(await store.Cases.ListCasesAsync(null, 0, 10));
+        Assert.Equal(("acct", CaseStatus.Open, 1), (reviewCase.Subject, reviewCase.Status, reviewCase.ItemCount));
+        var item = Assert.Single((await store.Cases.GetCaseAsync(reviewCase.Id))!.Items);
+        Assert.Equal(("photo.jpg", "psi", "acct"), (item.Details.Context.FileName, item.Details.Source, item.Details.Account));
+        Assert.Equal(4, Assert.Single(item.Details.Matches).Distance);
+        Assert.Equal([(byte)7, 7, 7], await store.Cases.GetItemThumbnailAsync(reviewCase.Id, item.Id));
+        // New items join the migrated case, and new ids follow the moved ones.
+        var joined = await store.Cases.AddCaseItemAsync(item.Details with { Subject = "acct", VoucherId = null, Account = null, Source = "api" }, DateTimeOffset.UtcNow);
+        Assert.Equal((reviewCase.Id, false), (joined.CaseId, joined.NewCase));
+        Assert.True(joined.ItemId > item.Id);
 
         // And it takes new writes after the upgrade.
         var added = await store.AddContentAsync("OLD_BANK", new NewContent([Signals.Pdq(99)]));

@@ -23,7 +23,7 @@ internal static class ApiKeyCommand
             Description = "admin, curator, matcher, reviewer or device (a platform backend uploading safety vouchers)",
             Required = true,
         };
-        role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer", "device");
+        role.AcceptOnlyFromAmong("admin", "curator", "matcher", "reviewer", "device", "submitter");
         var name = new Option<string>("--name", "-n") { Description = "A name for the key (who or what uses it)", Required = true };
         var expiresIn = new Option<TimeSpan?>("--expires-in")
         {

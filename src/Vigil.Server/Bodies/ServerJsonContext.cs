@@ -13,4 +13,7 @@ namespace Vigil.Server;
 [JsonSerializable(typeof(ContentUpdateBody))]
 [JsonSerializable(typeof(ContentMetadata))]
 [JsonSerializable(typeof(UrlContentBody))]
+[JsonSerializable(typeof(CaseContextBody))]
+[JsonSerializable(typeof(ItemDecisionBody))]
+[JsonSerializable(typeof(CaseDecisionBody))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -5,13 +5,14 @@ namespace Vigil.Server.ReviewUi;
 /// <summary>
 /// How long each reviewer has reviewed since a break, by the key's name (in this server's memory):
 /// every page and media request counts as review; a gap of <see cref="ReviewUiSettings.BreakCountsAfter"/>
-/// counts as a break, and so does acknowledging the reminder. After <see cref="ReviewUiSettings.BreakEvery"/>
+/// counts as a break, and so does acknowledging the reminder. After <see cref="Vigil.Review.ReviewOptions.BreakInterval"/>
 /// the reminder is due and holds: every page shows it until it is acknowledged, and clear media is refused meanwhile.
 /// </summary>
 public sealed class ReviewBreaks(ServerSettings settings, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Stretch> _stretches = new(StringComparer.Ordinal);
-    private readonly ReviewUiSettings _settings = settings.Review;
+    private readonly TimeSpan _every = settings.Review.BreakInterval;
+    private readonly TimeSpan _gap = settings.ReviewUi.BreakCountsAfter;
 
     private sealed class Stretch(DateTimeOffset now)
     {
@@ -27,11 +28,11 @@ public sealed class ReviewBreaks(ServerSettings settings, TimeProvider clock)
         lock (stretch)
         {
             // A reminder already due holds however long the gap: only acknowledging it ends it.
-            bool due = now - stretch.Since >= _settings.BreakEvery;
-            if (!due && now - stretch.LastSeen >= _settings.BreakCountsAfter)
+            bool due = now - stretch.Since >= _every;
+            if (!due && now - stretch.LastSeen >= _gap)
                 stretch.Since = now;
             stretch.LastSeen = now;
-            return stretch.Since + _settings.BreakEvery - now;
+            return stretch.Since + _every - now;
         }
     }
 
@@ -41,7 +42,7 @@ public sealed class ReviewBreaks(ServerSettings settings, TimeProvider clock)
         if (!_stretches.TryGetValue(reviewer, out var stretch))
             return false;
         lock (stretch)
-            return clock.GetUtcNow() - stretch.Since >= _settings.BreakEvery;
+            return clock.GetUtcNow() - stretch.Since >= _every;
     }
 
     /// <summary>The reviewer acknowledged the reminder: a new stretch starts now.</summary>
@@ -54,6 +55,6 @@ public sealed class ReviewBreaks(ServerSettings settings, TimeProvider clock)
             stretch.Since = now;
             stretch.LastSeen = now;
         }
-        return _settings.BreakEvery;
+        return _every;
     }
 }

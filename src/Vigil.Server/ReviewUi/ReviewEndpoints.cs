@@ -47,6 +47,8 @@ public static class ReviewEndpoints
         app.MapPost("/review/logout", Logout).WithMetadata(Reviewers);
         app.MapPost("/review/break", Break).WithMetadata(Reviewers);
         QueuePage.Map(app);
+        CasePages.Map(app);
+        WellnessPages.Map(app);
     }
 
     /// <summary>The attributes the layout puts on the body for review.js: the break reminder's timing and URL.</summary>
@@ -56,7 +58,7 @@ public static class ReviewEndpoints
         ArgumentNullException.ThrowIfNull(breaks);
         ArgumentNullException.ThrowIfNull(settings);
         long dueIn = Math.Max(0, (long)breaks.Touch(viewer.Key.Name).TotalMilliseconds);
-        return Html.Of($"data-break-due-ms=\"{dueIn}\" data-break-every-ms=\"{(long)settings.Review.BreakEvery.TotalMilliseconds}\" data-break-url=\"/review/break\" {more}");
+        return Html.Of($"data-break-due-ms=\"{dueIn}\" data-break-every-ms=\"{(long)settings.Review.BreakInterval.TotalMilliseconds}\" data-break-url=\"/review/break\" {more}");
     }
 
     private static IResult Static(string name, HttpContext context)

@@ -68,7 +68,7 @@ public sealed class ReviewSessions(ServerSettings settings, TimeProvider clock)
     public const string ItemKey = "vigil.review.session";
 
     private readonly ConcurrentDictionary<string, ReviewSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ReviewUiSettings _settings = settings.Review;
+    private readonly ReviewUiSettings _settings = settings.ReviewUi;
 
     /// <summary>Sessions held now (expired ones included until they are swept).</summary>
     public int Count => _sessions.Count;

@@ -1,6 +1,9 @@
 namespace Vigil.Server.ReviewUi;
 
-/// <summary>How the reviewer web UI under <c>/review</c> behaves (sessions and breaks; media limits are the review service's).</summary>
+/// <summary>
+/// How the reviewer web UI under <c>/review</c> keeps sessions and counts breaks; the break interval,
+/// reveal window and exposure cap are review's own (<see cref="Vigil.Review.ReviewOptions"/>).
+/// </summary>
 public sealed record ReviewUiSettings
 {
     /// <summary>A session unused this long ends (default 30 minutes).</summary>
@@ -12,15 +15,6 @@ public sealed record ReviewUiSettings
     /// <summary>Most sessions held at once; beyond it the least recently used is dropped (default 10,000).</summary>
     public int MaxSessions { get; init; } = 10_000;
 
-    /// <summary>
-    /// A break reminder after this much review without a break (default 1 hour). It covers the page
-    /// until acknowledged; a gap of <see cref="BreakCountsAfter"/> without a page counts as a break.
-    /// </summary>
-    public TimeSpan BreakEvery { get; init; } = TimeSpan.FromHours(1);
-
     /// <summary>A gap this long between a reviewer's requests counts as a break (default 10 minutes).</summary>
     public TimeSpan BreakCountsAfter { get; init; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>How long one reveal shows the clear media at most (default 5 s; pointer-leave ends it sooner).</summary>
-    public TimeSpan RevealFor { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -204,5 +204,15 @@ internal static class ContentSchema
             END
             $$;
             """),
-    ];
+            new(7,
+            Sqlite: """
+            -- How often reviewers found a match of the entry to be a false positive (not_abuse): a
+            -- candidate for feedback to the exchange it came from.
+            ALTER TABLE bank_content ADD COLUMN false_positives INTEGER NOT NULL DEFAULT 0;
+            """,
+            Postgres: """
+            -- As in SQLite: reviewers' false-positive verdicts on matches of the entry.
+            ALTER TABLE bank_content ADD COLUMN false_positives bigint NOT NULL DEFAULT 0;
+            """),
+];
 }

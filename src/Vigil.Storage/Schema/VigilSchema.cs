@@ -15,6 +15,7 @@ internal static class VigilSchema
         AuditSchema.Steps,
         SnapshotSchema.Steps,
         PrivateMatchingSchema.Steps,
+        ReviewSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>
@@ -26,6 +27,7 @@ internal static class VigilSchema
         ("index snapshots", "change log committed in order; index snapshots"),
         ("private matching: device keys, accounts, vouchers, review cases", "private matching: device keys, accounts, vouchers, review cases"),
         ("api key expiry", "api key expiry"),
+        ("review and actions", "review and actions"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

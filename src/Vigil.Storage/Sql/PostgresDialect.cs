@@ -66,6 +66,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
+    public override string Least(string a, string b) => $"LEAST({a}, {b})";
+
     // Sorting by the database's collation would order names differently from SQLite's binary order.
     public override string BinaryCollation => " COLLATE \"C\"";
 

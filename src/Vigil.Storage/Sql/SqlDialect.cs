@@ -68,6 +68,9 @@ internal abstract class SqlDialect
     /// <summary>The larger of two values (<c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string a, string b);
 
+    /// <summary>The smaller of two values (<c>MIN(a, b)</c> in SQLite, <c>LEAST(a, b)</c> in PostgreSQL).</summary>
+    public abstract string Least(string a, string b);
+
     /// <summary>What follows an ORDER BY text expression so that text sorts by code point in both engines.</summary>
     public abstract string BinaryCollation { get; }
 

@@ -9,9 +9,9 @@ namespace Vigil.Storage.Sql;
 /// reveals are recorded one at a time across processes while, on PostgreSQL, different accounts'
 /// run in parallel.
 /// </summary>
-internal sealed class SqlPrivateMatchingStore(SqlDatabase db) : IPrivateMatchingStore
+internal sealed class SqlPrivateMatchingStore(SqlDatabase db, SqlCaseStore cases) : IPrivateMatchingStore
 {
-    private const int VoucherColumns = 7, CaseColumns = 11;
+    private const int VoucherColumns = 7;
 
     /// <inheritdoc/>
     public async Task<IReadOnlyCollection<string>> FindPsiVoucherIdsAsync(string account, IReadOnlyList<string> voucherIds,
@@ -141,22 +141,10 @@ internal sealed class SqlPrivateMatchingStore(SqlDatabase db) : IPrivateMatching
         var before = (await ReadAccountAsync(connection, transaction, reveal.Account, cancellationToken))!;
         var now = DateTimeOffset.UtcNow;
         int created = 0;
-        int rowsPerInsert = MultiRowValues.RowsPerStatement(CaseColumns);
-        for (int start = 0; start < reveal.Cases.Count; start += rowsPerInsert)
+        foreach (var item in reveal.Cases)
         {
-            int count = Math.Min(rowsPerInsert, reveal.Cases.Count - start);
-            await using var insert = db.Command(connection, $"""
-                INSERT INTO review_cases (source, account, voucher_id, name, pdq, thumbnail, recheck, bank, content_id, distance, created_at)
-                VALUES {MultiRowValues.Of(count, CaseColumns)}
-                ON CONFLICT DO NOTHING
-                """, transaction);
-            for (int i = start; i < start + count; i++)
-            {
-                var item = reveal.Cases[i];
-                insert.With(item.Source).With(item.Account).With(item.VoucherId).With(item.Name).With(item.Pdq).With(item.Thumbnail)
-                    .With(item.Recheck).With(item.Bank).With(item.ContentId).With(item.Distance).WithTime(now);
-            }
-            created += await insert.ExecuteAsync(cancellationToken);
+            if ((await cases.AddItemAsync(connection, transaction, item, now, cancellationToken)).NewItem)
+                created++;
         }
 
         // A reveal that saw fewer opened vouchers than one already recorded keeps that one's status.

@@ -59,15 +59,22 @@
     const blob = await response.blob();
     const objectUrl = URL.createObjectURL(blob);
     const ms = parseInt(figure.dataset.revealMs || "5000", 10);
-    active = { figure: figure, view: view, url: objectUrl, shownAt: performance.now(), timer: setTimeout(conceal, ms) };
-    if (view.tagName === "VIDEO") {
-      view.muted = figure.dataset.mute !== "false";
-      view.pause();
-      view.src = objectUrl;
-      view.controls = true;
+    let shown = view;
+    if (figure.dataset.kind === "video") {
+      // The blurred frame strip stays in the page, hidden; the clear video is muted (unless the
+      // reviewer's settings say otherwise) and paused until the reviewer plays it.
+      shown = document.createElement("video");
+      shown.className = "view clear-video";
+      shown.muted = figure.dataset.mute !== "false";
+      shown.preload = "auto";
+      shown.controls = true;
+      shown.src = objectUrl;
+      view.hidden = true;
+      view.after(shown);
     } else {
       view.src = objectUrl;
     }
+    active = { figure: figure, view: view, shown: shown, url: objectUrl, shownAt: performance.now(), timer: setTimeout(conceal, ms) };
     figure.classList.add("revealed");
     figure.setAttribute("aria-live", "polite");
     figure.addEventListener("pointerleave", conceal, { once: true });
@@ -80,11 +87,12 @@
     clearTimeout(a.timer);
     a.figure.removeEventListener("pointerleave", conceal);
     const seconds = (performance.now() - a.shownAt) / 1000;
-    if (a.view.tagName === "VIDEO") {
-      a.view.pause();
-      a.view.removeAttribute("src");
-      a.view.controls = false;
-      a.view.load();
+    if (a.shown !== a.view) {
+      a.shown.pause();
+      a.shown.removeAttribute("src");
+      a.shown.load();
+      a.shown.remove();
+      a.view.hidden = false;
     } else {
       a.view.src = a.figure.dataset.blurred;
     }
@@ -116,6 +124,11 @@
     if (target && (target.tagName === "INPUT" && target.type !== "radio" && target.type !== "checkbox" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) return;
     if (overlay && !overlay.hidden) return;
     const key = event.key;
+    if (key === "Enter" && target && target.type === "radio" && target.form) {
+      event.preventDefault();
+      target.form.requestSubmit();
+      return;
+    }
     if (key === "r") {
       const figure = currentFigure();
       if (figure) { event.preventDefault(); reveal(figure); }
@@ -126,7 +139,7 @@
     event.preventDefault();
     if (element.type === "radio" || element.type === "checkbox") {
       element.checked = true;
-      element.focus();
+      element.focus(); // so that Enter then submits its form
       element.dispatchEvent(new Event("change", { bubbles: true }));
     } else {
       element.click();

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>A case as <c>/v1/cases</c> answers it (never media).</summary>
+internal sealed record CaseJson(long Id, string Subject, string Status, int Priority, string PriorityName, bool Escalated, int ItemCount,
+    DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, string? LeaseHolder, DateTimeOffset? LeaseExpiresAt, string? Verdict, string? DecidedBy,
+    DateTimeOffset? DecidedAt, bool AwaitingSecondReviewer, string? ReportId, DateTimeOffset? ReportedAt, bool LegalHold, DateTimeOffset? MediaPurgedAt)
+{
+    public static CaseJson From(ReviewCase c) => new(c.Id, c.Subject, CaseNames.Name(c.Status), c.Priority, CasePriority.Name(c.Priority), c.Escalated,
+        c.ItemCount, c.OpenedAt, c.UpdatedAt, c.LeaseHolder, c.LeaseExpiresAt, c.Verdict is { } v ? CaseNames.Name(v) : null, c.DecidedBy, c.DecidedAt,
+        c.Status == CaseStatus.Open && c.FirstReportBy is not null, c.ReportId, c.ReportedAt, c.LegalHold, c.MediaPurgedAt);
+}
+
+/// <summary>One match of an item.</summary>
+internal sealed record CaseMatchJson(string Bank, long ContentId, string SignalType, int Distance, string? Classification, IReadOnlyList<string> Labels,
+    string? EntrySource, string? EntrySourceId)
+{
+    public static CaseMatchJson From(CaseMatch m) => new(m.Bank, m.ContentId, m.SignalType, m.Distance, m.Classification, m.Labels, m.EntrySource, m.EntrySourceId);
+
+    public static List<CaseMatchJson> From(IReadOnlyList<CaseMatch> matches)
+    {
+        var list = new List<CaseMatchJson>(matches.Count);
+        foreach (var match in matches)
+            list.Add(From(match));
+        return list;
+    }
+}
+
+/// <summary>What the platform said about an item.</summary>
+internal sealed record ItemContextJson(string? ScreenName, string? Email, string? FileName, DateTimeOffset? UploadedAt, string? Ip, int? Port, string? Url);
+
+/// <summary>An item of a case.</summary>
+internal sealed record CaseItemJson(long Id, string Source, string? Reason, int Priority, Dictionary<string, string> Signals, List<CaseMatchJson> Matches,
+    ItemContextJson Context, string? Account, string? VoucherId, string? Recheck, bool HasMedia, string? MediaType, bool HasThumbnail, string? Verdict,
+    string? Classification, string? DecidedBy, DateTimeOffset? DecidedAt, bool ViewedClear, DateTimeOffset CreatedAt)
+{
+    public static CaseItemJson From(CaseItem i)
+    {
+        var signals = new Dictionary<string, string>(i.Details.Signals.Count, StringComparer.Ordinal);
+        foreach (var signal in i.Details.Signals)
+            signals[signal.Type.Name] = signal.Value;
+        var c = i.Details.Context;
+        return new(i.Id, i.Details.Source, i.Details.Reason, i.Details.Priority, signals, CaseMatchJson.From(i.Details.Matches),
+            new ItemContextJson(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url), i.Details.Account, i.Details.VoucherId,
+            i.Details.Recheck, i.HasMedia, i.MediaType, i.HasThumbnail, i.Verdict is { } v ? CaseNames.Name(v) : null, i.Classification?.ToString(),
+            i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt);
+    }
+}
+
+/// <summary>One decision of a case's history.</summary>
+internal sealed record CaseDecisionJson(long Id, long? ItemId, string Reviewer, string Verdict, string? Classification, DateTimeOffset DecidedAt);
+
+/// <summary><c>GET /v1/cases/ID</c>: the case, its items with their matches, its decisions.</summary>
+internal sealed record CaseDetailsJson([property: JsonPropertyName("case")] CaseJson Case, List<CaseItemJson> Items, List<CaseDecisionJson> Decisions)
+{
+    public static CaseDetailsJson From(CaseDetails d)
+    {
+        var items = new List<CaseItemJson>(d.Items.Count);
+        foreach (var item in d.Items)
+            items.Add(CaseItemJson.From(item));
+        var decisions = new List<CaseDecisionJson>(d.Decisions.Count);
+        foreach (var x in d.Decisions)
+            decisions.Add(new CaseDecisionJson(x.Id, x.ItemId, x.Reviewer, x.Verdict, x.Classification?.ToString(), x.DecidedAt));
+        return new(CaseJson.From(d.Case), items, decisions);
+    }
+}
+
+/// <summary><c>POST /v1/cases</c>'s answer: the case and item (null when nothing matched and no reason was given) and what matched.</summary>
+internal sealed record OpenedCaseJson(long? CaseId, long? ItemId, bool NewCase, List<CaseMatchJson> Matches);
+
+/// <summary>A decision's answer: the case after it.</summary>
+internal sealed record DecisionJson(string Outcome, CaseJson Case);
+
+/// <summary>The answers' source-generated JSON (snake_case, as every Vigil endpoint).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CaseJson))]
+[JsonSerializable(typeof(List<CaseJson>))]
+[JsonSerializable(typeof(CaseDetailsJson))]
+[JsonSerializable(typeof(OpenedCaseJson))]
+[JsonSerializable(typeof(DecisionJson))]
+internal sealed partial class CaseJsonContext : JsonSerializerContext;

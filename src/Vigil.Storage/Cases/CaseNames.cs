@@ -1,0 +1,96 @@
+namespace Vigil.Storage;
+
+/// <summary>The names review's values are stored and shown by (<c>open</c>, <c>not_abuse</c>, <c>no_report</c>, ...).</summary>
+public static class CaseNames
+{
+    /// <summary>A case status's name.</summary>
+    public static string Name(CaseStatus status) => status switch
+    {
+        CaseStatus.Open => "open",
+        CaseStatus.Decided => "decided",
+        CaseStatus.Reported => "reported",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    /// <summary>An item verdict's name.</summary>
+    public static string Name(ItemVerdict verdict) => verdict switch
+    {
+        ItemVerdict.Confirmed => "confirmed",
+        ItemVerdict.NotAbuse => "not_abuse",
+        ItemVerdict.Escalate => "escalate",
+        ItemVerdict.Skip => "skip",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
+    };
+
+    /// <summary>A case verdict's name.</summary>
+    public static string Name(CaseVerdict verdict) => verdict switch
+    {
+        CaseVerdict.Report => "report",
+        CaseVerdict.NoReport => "no_report",
+        CaseVerdict.Escalate => "escalate",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
+    };
+
+    /// <summary>Parses a case status name; false for anything else.</summary>
+    public static bool TryParseStatus(string? name, out CaseStatus status)
+    {
+        (bool ok, status) = name switch
+        {
+            "open" => (true, CaseStatus.Open),
+            "decided" => (true, CaseStatus.Decided),
+            "reported" => (true, CaseStatus.Reported),
+            _ => (false, default(CaseStatus)),
+        };
+        return ok;
+    }
+
+    /// <summary>Parses an item verdict name; false for anything else.</summary>
+    public static bool TryParseItemVerdict(string? name, out ItemVerdict verdict)
+    {
+        (bool ok, verdict) = name switch
+        {
+            "confirmed" => (true, ItemVerdict.Confirmed),
+            "not_abuse" => (true, ItemVerdict.NotAbuse),
+            "escalate" => (true, ItemVerdict.Escalate),
+            "skip" => (true, ItemVerdict.Skip),
+            _ => (false, default(ItemVerdict)),
+        };
+        return ok;
+    }
+
+    /// <summary>Parses a case verdict name; false for anything else.</summary>
+    public static bool TryParseCaseVerdict(string? name, out CaseVerdict verdict)
+    {
+        (bool ok, verdict) = name switch
+        {
+            "report" => (true, CaseVerdict.Report),
+            "no_report" => (true, CaseVerdict.NoReport),
+            "escalate" => (true, CaseVerdict.Escalate),
+            _ => (false, default(CaseVerdict)),
+        };
+        return ok;
+    }
+
+    /// <summary>Parses a classification (A1, A2, B1, B2, exactly); false for anything else.</summary>
+    public static bool TryParseClassification(string? name, out IndustryClassification classification)
+    {
+        (bool ok, classification) = name switch
+        {
+            "A1" => (true, IndustryClassification.A1),
+            "A2" => (true, IndustryClassification.A2),
+            "B1" => (true, IndustryClassification.B1),
+            "B2" => (true, IndustryClassification.B2),
+            _ => (false, default(IndustryClassification)),
+        };
+        return ok;
+    }
+
+    internal static CaseStatus ParseStatus(string name) =>
+        TryParseStatus(name, out var status) ? status : throw new StoreException($"unknown case status '{name}'");
+
+    internal static ItemVerdict ParseItemVerdict(string name) =>
+        TryParseItemVerdict(name, out var verdict) ? verdict : throw new StoreException($"unknown item verdict '{name}'");
+
+    internal static CaseVerdict ParseCaseVerdict(string name) =>
+        TryParseCaseVerdict(name, out var verdict) ? verdict : throw new StoreException($"unknown case verdict '{name}'");
+}
