@@ -40,10 +40,14 @@ public abstract class UiServer : IAsyncLifetime
     {
     }
 
+    /// <summary>Fills the store before the server starts (banks, say).</summary>
+    protected virtual Task SeedAsync(SqliteVigilStore store) => Task.CompletedTask;
+
     /// <inheritdoc/>
     public virtual async Task InitializeAsync()
     {
         Store = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db"));
+        await SeedAsync(Store);
         _app = VigilServer.Build(Store, Settings, _ => { }, ConfigureServices);
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

@@ -214,12 +214,13 @@ internal static class CasePages
 
     private static Html CaseSummary(ReviewCase c, string viewer, DateTimeOffset now) => Html.Of($"""
         <section class="card summary">
-        <dl class="evidence">
-        <dt>Subject</dt><dd><b>{c.Subject}</b></dd>
-        <dt>Priority</dt><dd>{QueuePage.PriorityBadge(c.Priority)}{(c.Escalated ? Html.Raw(" <span class=\"badge\">escalated</span>") : Html.Empty)}</dd>
-        <dt>Status</dt><dd>{CaseNames.Name(c.Status)}{(c.Verdict is { } v ? $" ({CaseNames.Name(v)} by {c.DecidedBy})" : "")}{(c.FirstReportBy is { } first && c.Status == CaseStatus.Open ? $", report proposed by {first}" : "")}</dd>
-        <dt>Opened</dt><dd>{QueuePage.Time(c.OpenedAt)}</dd>
-        <dt>Lease</dt><dd>{QueuePage.Lease(c, viewer, now)}</dd>
+        <dl class="facts">
+        <div><dt>Subject</dt><dd><b>{c.Subject}</b></dd></div>
+        <div><dt>Priority</dt><dd>{QueuePage.PriorityBadge(c.Priority)}{(c.Escalated ? Html.Raw(" <span class=\"badge\">escalated</span>") : Html.Empty)}</dd></div>
+        <div><dt>Status</dt><dd>{CaseNames.Name(c.Status)}{(c.Verdict is { } v ? $" ({CaseNames.Name(v)} by {c.DecidedBy})" : "")}{(c.FirstReportBy is { } first && c.Status == CaseStatus.Open ? $", report proposed by {first}" : "")}</dd></div>
+        <div><dt>Items</dt><dd>{c.ItemCount}</dd></div>
+        <div><dt>Opened</dt><dd>{QueuePage.Time(c.OpenedAt)}</dd></div>
+        <div><dt>Lease</dt><dd>{QueuePage.Lease(c, viewer, now)}</dd></div>
         </dl>
         </section>
         """);
