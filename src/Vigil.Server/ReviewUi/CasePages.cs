@@ -119,6 +119,9 @@ internal static class CasePages
 
     private static async Task<IResult> DecideItemAsync(HttpContext context, ReviewService review, long id, long item, CancellationToken ct)
     {
+        // A guessed id is 404 before anything else (the store may answer "not leased" first).
+        if (!await ItemExistsAsync(review, id, item, ct))
+            return ReviewRefusals.NotFound(context, "item");
         var form = await context.Request.ReadFormAsync(ct);
         string? decision = form["decision"];
         var (verdict, classification, ok) = ParseItemDecision(decision);
@@ -138,6 +141,8 @@ internal static class CasePages
 
     private static async Task<IResult> DecideCaseAsync(HttpContext context, ReviewService review, long id, CancellationToken ct)
     {
+        if (await review.Cases.GetCaseAsync(id, ct) is null)
+            return ReviewRefusals.NotFound(context, "case");
         var form = await context.Request.ReadFormAsync(ct);
         string? decision = form["decision"];
         if (!CaseNames.TryParseCaseVerdict(decision, out var verdict))
@@ -154,7 +159,7 @@ internal static class CasePages
     private static async Task<IResult> ReleaseAsync(HttpContext context, ReviewService review, long id, CancellationToken ct)
     {
         var change = await review.ReleaseAsync(id, CaseEndpoints.ReviewerOf(context), ct);
-        if (change == CaseChange.NotFound)
+        if (change == CaseChange.NotFound || change != CaseChange.Done && await review.Cases.GetCaseAsync(id, ct) is null)
             return ReviewRefusals.NotFound(context, "case");
         return change == CaseChange.Done ? Results.Redirect("/review/queue") : Back(context, id, null, Explain(change, review));
     }
@@ -211,6 +216,9 @@ internal static class CasePages
         context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?> { ["seconds"] = Math.Round(seconds, 3), ["added"] = Math.Round(beyond, 3) };
         return Results.Json(new Dictionary<string, double> { ["seconds_today"] = Math.Round(exposure.Seconds, 3) });
     }
+
+    private static async Task<bool> ItemExistsAsync(ReviewService review, long id, long item, CancellationToken ct) =>
+        await review.Cases.GetCaseAsync(id, ct) is { } details && details.Items.Any(i => i.Id == item);
 
     private static Html CaseSummary(ReviewCase c, string viewer, DateTimeOffset now) => Html.Of($"""
         <section class="card summary">
