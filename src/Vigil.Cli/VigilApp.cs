@@ -23,6 +23,7 @@ internal static class VigilApp
             PsiCommand.Create(output, error),
             WatchCommand.Create(output, error),
             DevCommand.Create(output, error),
+            ReviewCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);

@@ -79,6 +79,17 @@ public sealed class ReviewService
         return claimed;
     }
 
+    /// <summary>Leases one case to the reviewer (see <see cref="ICaseStore.ClaimCaseAsync"/>).</summary>
+    public async Task<CaseChange> ClaimAsync(long caseId, Reviewer reviewer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        var now = _clock.GetUtcNow();
+        var change = await _cases.ClaimCaseAsync(caseId, reviewer.Name, now, now + Options.LeaseDuration, cancellationToken);
+        if (change == CaseChange.Done)
+            await AuditAsync(reviewer, "case.claim", CaseSubject(caseId), null, cancellationToken);
+        return change;
+    }
+
     /// <summary>Gives the case back to the queue.</summary>
     public async Task<CaseChange> ReleaseAsync(long caseId, Reviewer reviewer, CancellationToken cancellationToken = default)
     {

@@ -34,6 +34,13 @@ public interface ICaseStore
     Task<ReviewCase?> ClaimNextCaseAsync(string reviewer, bool senior, DateTimeOffset now, DateTimeOffset leaseUntil,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Leases one case to <paramref name="reviewer"/> (a reviewer opening it from the queue page, or
+    /// the command line deciding it): <see cref="CaseChange.Done"/> when its lease was free, ended or
+    /// already this reviewer's; <see cref="CaseChange.NotLeased"/> while another reviewer holds it.
+    /// </summary>
+    Task<CaseChange> ClaimCaseAsync(long caseId, string reviewer, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
     /// <summary>Gives up <paramref name="reviewer"/>'s lease of the case.</summary>
     Task<CaseChange> ReleaseCaseAsync(long caseId, string reviewer, DateTimeOffset now, CancellationToken cancellationToken = default);
 

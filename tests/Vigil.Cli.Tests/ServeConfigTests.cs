@@ -93,6 +93,15 @@ public class ServeConfigTests
         Assert.Equal(["https://c.example.org/"], server.GetProperty("allow_hash_url").EnumerateArray().Select(e => e.GetString()));
         Assert.True(fromOptions.GetProperty("metrics").GetProperty("enabled").GetBoolean());
         Assert.Equal("http://127.0.0.1:9103", fromOptions.GetProperty("metrics").GetProperty("urls").GetString());
+
+        // Review: defaults, then options.
+        var review = fromOptions.GetProperty("review");
+        Assert.Equal((15, 5.0, 365, 30, false), (review.GetProperty("lease_minutes").GetInt32(), review.GetProperty("daily_cap_hours").GetDouble(),
+            review.GetProperty("reported_retention_days").GetInt32(), review.GetProperty("dismissed_retention_days").GetInt32(), review.GetProperty("four_eyes").GetBoolean()));
+        var reviewOptions = Printed(CliRunner.RunProcess("--db", db.Path, "serve", "--confirmed-bank", "CONFIRMED", "--false-positive-bank", "NOT_ABUSE",
+            "--four-eyes", "--print-config")).GetProperty("review");
+        Assert.Equal(("CONFIRMED", "NOT_ABUSE", true), (reviewOptions.GetProperty("confirmed_bank").GetString(), reviewOptions.GetProperty("false_positive_bank").GetString(),
+            reviewOptions.GetProperty("four_eyes").GetBoolean()));
     }
 
     [Fact]
@@ -117,7 +126,7 @@ public class ServeConfigTests
 
     [Theory]
     [InlineData("""{"server": {"urls": "http://127.0.0.1:1", "max_upload": 5}}""", "unknown key 'server.max_upload' (known in server: urls, max_upload_mb")]
-    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit)")]
+    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit, review)")]
     [InlineData("""{"metrics": {"enabled": "yes"}}""", "metrics.enabled has a value of the wrong type")]
     [InlineData("""{"server": {"max_upload_mb": 0}}""", "server.max_upload_mb must be 1..1024, not 0")]
     [InlineData("""{"store": {"db": "a.db", "postgres": "Host=x"}}""", "db and postgres name two different stores")]
@@ -125,6 +134,9 @@ public class ServeConfigTests
     [InlineData("[1]", "must hold a JSON object")]
     [InlineData("""{"server": {"compat": "hma"}}""", "server.compat must be reference or pytx, not 'hma'")]
     [InlineData("""{"audit": {"checkpoint_interval_seconds": -1, "checkpoints": "c.jsonl"}}""", "audit.checkpoint_interval_seconds must be 0..86400 seconds, not -1")]
+    [InlineData("""{"review": {"reported_retention_days": 30}}""", "review: reported_retention_days must be 365..36500")]
+    [InlineData("""{"review": {"confirmed_bank": "bad name"}}""", "review: confirmed_bank: 'bad name' is not a valid bank name")]
+    [InlineData("""{"review": {"confirmed_bank": "SAME", "false_positive_bank": "SAME"}}""", "the confirmed bank and the false-positive bank must differ")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)
     {
         using var db = new TestDb();

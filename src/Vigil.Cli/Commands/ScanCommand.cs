@@ -1,3 +1,5 @@
+using Vigil.Storage;
+using Vigil.Hashing.Signals;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -41,11 +43,15 @@ internal static class ScanCommand
             },
         };
         var failOnMatch = new Option<bool>("--fail-on-match") { Description = $"Exit {MatchFound} if anything matched (for pipelines)" };
+        var openCases = new Option<bool>("--open-cases")
+        {
+            Description = "Open a review case for what matched: one item per matched file, in the open case of the scanned folder (see 'vigil review')",
+        };
         var threads = CommonOptions.Threads();
         var compat = CommonOptions.Compat();
         var command = new Command("scan", $"Hash and match every image under a directory: live progress, matches as they are found, a summary and an optional report. Exit 0 when done, 1 if files failed, {MatchFound} with --fail-on-match if anything matched")
         {
-            directory, report, failOnMatch, threads, compat,
+            directory, report, failOnMatch, openCases, threads, compat,
         };
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -94,6 +100,19 @@ internal static class ScanCommand
             output.WriteLine($"scanned {results.Count:N0} images in {clock.Elapsed.TotalSeconds:F1} s: {Count(QueryStatus.Matched):N0} matched ({matchCount:N0} matches), "
                              + $"{Count(QueryStatus.NoMatch):N0} no match, {Count(QueryStatus.Suppressed):N0} suppressed by negative banks, "
                              + $"{Count(QueryStatus.LowQuality):N0} below quality {minQuality}, {Count(QueryStatus.Failed):N0} failed");
+            if (parse.GetValue(openCases))
+            {
+                var opener = new CaseOpener(store);
+                foreach (var result in results)
+                {
+                    if (result.Status != QueryStatus.Matched || result.Pdq is not { } pdq)
+                        continue;
+                    await opener.OpenAsync("scan:" + root, "scan", [new Signal(SignalType.Pdq, pdq.ToString())],
+                        result.Outcome.Matches.Select(m => (m.Bank.Name, m.ContentId, m.Signal.Name, m.Distance)),
+                        new ItemContext { FileName = Path.GetRelativePath(root, result.Query), Url = result.Query }, ct);
+                }
+                output.WriteLine(opener.Summary());
+            }
             if (parse.GetValue(report) is { } reportPath)
             {
                 WriteReport(reportPath, root, results, dihedral);

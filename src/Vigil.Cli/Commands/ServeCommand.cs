@@ -99,10 +99,27 @@ internal static partial class ServeCommand
         {
             Description = "Print the settings in effect (file, environment and options merged) as JSON, passwords masked, and exit",
         };
+        var confirmedBank = new Option<string?>("--confirmed-bank")
+        {
+            Description = "Bank that reviewers' confirmed items' hashes go into, with provenance, so the next copy matches without review (created when missing)",
+            HelpName = "NAME",
+        };
+        var falsePositiveBank = new Option<string?>("--false-positive-bank")
+        {
+            Description = "Negative bank that false positives' query hashes go into, so the same false match is suppressed next time (created when missing)",
+            HelpName = "NAME",
+        };
+        var fourEyes = new Option<bool>("--four-eyes") { Description = "A case is reported only when two different reviewers say report" };
+        var vaultKey = new Option<string?>("--vault-key")
+        {
+            Description = "Keep case media in the evidence vault, encrypted under this master key file (made by 'vigil review init-key'); without it no media is kept",
+            HelpName = "FILE",
+        };
         var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
-            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, compat, config, printConfig,
+            urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
+            fourEyes, vaultKey, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -145,6 +162,13 @@ internal static partial class ServeCommand
                     Checkpoints = Given(parse, auditCheckpoints),
                     Key = Given(parse, auditKey),
                     CheckpointIntervalSeconds = parse.GetValue(auditInterval),
+                },
+                Review = new ReviewSection
+                {
+                    ConfirmedBank = Given(parse, confirmedBank),
+                    FalsePositiveBank = Given(parse, falsePositiveBank),
+                    FourEyes = parse.GetResult(fourEyes) is { Implicit: false } ? parse.GetValue(fourEyes) : null,
+                    VaultKey = Given(parse, vaultKey),
                 },
             });
             if (ServeConfigResolver.CheckLayer(effective) is { } mergedError)

@@ -1,3 +1,5 @@
+using Vigil.Storage;
+using Vigil.Hashing.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Vigil.Banks;
@@ -75,6 +77,10 @@ internal static class WatchCommand
         {
             Description = "Read a URL once, as a file: end when it ends (e.g. a recorded HLS playlist); no low-latency input flags",
         };
+        var openCases = new Option<bool>("--open-cases")
+        {
+            Description = "Open a review case for each event: an item with the frame's hash in the open case of this stream (see 'vigil review')",
+        };
         var trace = new Option<bool>("--trace")
         {
             Description = "Print each sampled frame's timings on stderr (for measuring latency)",
@@ -86,7 +92,7 @@ internal static class WatchCommand
         };
         var command = new Command("watch", "Watch a video or live stream: match sampled frames against the banks and print a JSON line per match as it is found")
         {
-            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, trace, input,
+            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, openCases, trace, input,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -114,13 +120,19 @@ internal static class WatchCommand
                 GroupGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
                 MaxReconnects = parse.GetValue(maxReconnects),
             };
-            var watcher = new StreamWatcher(frames, new BankWatchMatcher(matcher), options, (e, _) =>
+            var opener = parse.GetValue(openCases) ? new CaseOpener(store) : null;
+            var watcher = new StreamWatcher(frames, new BankWatchMatcher(matcher), options, async (e, token) =>
             {
                 string json = e.ToJson();
                 output.WriteLine(json);
                 output.Flush();
                 runner?.TryEnqueue(e, json);
-                return ValueTask.CompletedTask;
+                if (opener is not null && e.FrameHash is { } hash)
+                {
+                    await opener.OpenAsync("watch:" + source, "watch", [new Signal(SignalType.Pdq, hash.ToString())],
+                        [(e.Bank, e.ContentId, "pdq", e.Distance)],
+                        new ItemContext { Url = source, UploadedAt = e.Time, FileName = $"frame {e.Frame} at {e.StreamSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s" }, token);
+                }
             }, log)
             {
                 Trace = parse.GetValue(trace) ? t => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -156,6 +168,8 @@ internal static class WatchCommand
                 exit = ExitCodes.Failure;
             string commands = runner is null ? "" : $"; on-match: {runner.Completed} run, {runner.Failed} failed, {runner.Dropped} dropped";
             log.WriteLine($"watch: {(ct.IsCancellationRequested ? "stopped" : summary.GaveUp ? "gave up" : "done")}: {summary}{commands}");
+            if (opener is not null)
+                log.WriteLine(opener.Summary());
             return exit;
         });
         return command;

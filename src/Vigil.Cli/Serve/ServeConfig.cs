@@ -24,4 +24,8 @@ internal sealed record ServeConfig
     /// <summary>Signed checkpoints of the audit log.</summary>
     [JsonPropertyName("audit")]
     public AuditSection? Audit { get; init; }
+
+    /// <summary>Review: the banks decisions feed, four-eyes, the evidence vault, wellness limits, retention.</summary>
+    [JsonPropertyName("review")]
+    public ReviewSection? Review { get; init; }
 }

@@ -49,6 +49,7 @@ internal static class ServeConfigResolver
         },
         Metrics = new MetricsSection { Enabled = false, Urls = null },
         Audit = new AuditSection { Checkpoints = null, Key = null, CheckpointIntervalSeconds = 60 },
+        Review = ReviewSection.Defaults,
     };
 
     /// <summary>Reads and checks a config file; the error names the file and the key.</summary>
@@ -189,6 +190,7 @@ internal static class ServeConfigResolver
                     Key = layer.Audit?.Key ?? result.Audit!.Key,
                     CheckpointIntervalSeconds = layer.Audit?.CheckpointIntervalSeconds ?? result.Audit!.CheckpointIntervalSeconds,
                 },
+                Review = (result.Review ?? ReviewSection.Defaults).Over(layer.Review),
             };
         }
         return result;
@@ -211,6 +213,7 @@ internal static class ServeConfigResolver
                 Interval = TimeSpan.FromSeconds(config.Audit.CheckpointIntervalSeconds ?? 60),
             }
             : null,
+        Review = (config.Review ?? ReviewSection.Defaults).ToOptions(),
     };
 
     /// <summary>The audit signing key's file: the one named, or <see cref="DefaultAuditKeyName"/> beside the checkpoint file; null when checkpoints are off.</summary>
@@ -276,6 +279,8 @@ internal static class ServeConfigResolver
             return $"{where("audit.checkpoint_interval_seconds")} must be 0..86400 seconds, not {interval}";
         if (config.Audit is { Key: not null, Checkpoints: null })
             return $"{where("audit.key")}: the signing key is for checkpoints: give the checkpoint file too";
+        if (config.Review?.Problem() is { } review)
+            return $"{where("review")}: {review}";
         return null;
     }
 

@@ -43,7 +43,14 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
     private long _framesOut;
     private bool _finished;
 
-    private FfmpegFrameSource(string input, VideoReadOptions options, double fps, Process process, int ffmpegStep)
+    /// <summary>Copies the caller's stream into ffmpeg's standard input, when the video comes from one.</summary>
+    private readonly Task? _stdinPump;
+    private readonly CancellationTokenSource? _stdinStop;
+
+    /// <summary>The name a video read from a stream goes by in messages.</summary>
+    internal const string StreamInputName = "(stream)";
+
+    private FfmpegFrameSource(string input, VideoReadOptions options, double fps, Process process, int ffmpegStep, Stream? standardInput = null)
     {
         _input = input;
         _options = options;
@@ -57,6 +64,40 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
         GrowPipe(_stdout);
         _stallKill = _stall.Token.Register(static state => FfmpegVideo.KillQuietly((Process)state!), process);
         _stderrPump = Task.Run(PumpStderrAsync);
+        if (standardInput is not null)
+        {
+            _stdinStop = new CancellationTokenSource();
+            var stdin = process.StandardInput.BaseStream;
+            GrowPipe(stdin);
+            _stdinPump = Task.Run(() => PumpStdinAsync(standardInput, stdin, _stdinStop.Token));
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/> to ffmpeg's standard input and closes it at the end, so ffmpeg sees the end
+    /// of the video. ffmpeg closing its end first (it stopped, failed or was killed) ends the copy quietly: the
+    /// reader learns why from ffmpeg's exit.
+    /// </summary>
+    private static async Task PumpStdinAsync(Stream source, Stream stdin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await source.CopyToAsync(stdin, ReadBufferSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            try
+            {
+                await stdin.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // the pipe is already broken
+            }
+        }
     }
 
     /// <summary>
@@ -99,6 +140,17 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
         var arguments = BuildArguments(input, options, ffmpegStep);
         var process = FfmpegVideo.StartProcess(options.FfmpegPath ?? FfmpegVideo.FfmpegPath, arguments, input);
         return new FfmpegFrameSource(input, options, fps, process, ffmpegStep);
+    }
+
+    /// <summary>Starts ffmpeg on a video read from <paramref name="standardInput"/>, fed to it through its standard input.</summary>
+    public static FfmpegFrameSource Start(Stream standardInput, VideoReadOptions options, double fps)
+    {
+        int ffmpegStep = 1;
+        if (options.SecondsPerFrame is double s && !double.IsNaN(fps))
+            ffmpegStep = FfmpegVideo.FrameStep(s, fps);
+        var arguments = BuildArguments("-", options, ffmpegStep);
+        var process = FfmpegVideo.StartProcess(options.FfmpegPath ?? FfmpegVideo.FfmpegPath, arguments, StreamInputName, redirectStandardInput: true);
+        return new FfmpegFrameSource(StreamInputName, options, fps, process, ffmpegStep, standardInput);
     }
 
     internal static List<string> BuildArguments(string input, VideoReadOptions options, int ffmpegStep)
@@ -433,6 +485,18 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
         {
         }
         await WaitForStderrAsync().ConfigureAwait(false);
+        if (_stdinPump is not null)
+        {
+            _stdinStop!.Cancel();
+            try
+            {
+                await _stdinPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            _stdinStop.Dispose();
+        }
         _stall.Dispose();
         _process.Dispose();
         if (_frame is not null)

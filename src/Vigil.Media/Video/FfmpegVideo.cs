@@ -88,6 +88,12 @@ public static class FfmpegVideo
     public static IAsyncEnumerable<VideoFrame> ReadFramesAsync(string input, VideoReadOptions options, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(input);
+        ValidateOptions(options);
+        return ReadCoreAsync(input, options, cancellationToken);
+    }
+
+    private static void ValidateOptions(VideoReadOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         if (options.SecondsPerFrame is double s && !(s > 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(options), "SecondsPerFrame must be a positive number of seconds");
@@ -98,7 +104,43 @@ public static class FfmpegVideo
         if (options.FirstFrameTimeout is { } first && first <= TimeSpan.Zero && first != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(options), "FirstFrameTimeout must be positive (or infinite)");
         ArgumentNullException.ThrowIfNull(options.InputArguments);
-        return ReadCoreAsync(input, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadFramesAsync(string, VideoReadOptions, CancellationToken)"/>, for a video read from
+    /// <paramref name="input"/> (a <see cref="MemoryStream"/> over bytes in memory, a network body, ...): its bytes
+    /// are written to ffmpeg's standard input as ffmpeg reads them, so nothing is written to disk on the way.
+    /// Errors name the input <c>(stream)</c>.
+    /// </summary>
+    /// <remarks>
+    /// A pipe cannot seek: an MP4 whose index (<c>moov</c>) comes after its media data (<c>mdat</c>) reads only
+    /// when the two are close enough for ffmpeg's buffer (small files); otherwise ffmpeg fails and so does this
+    /// (<see cref="VideoDecodeException"/>). MP4s written for streaming ("faststart"), WebM, MPEG-TS and most other
+    /// containers read in full. The frame rate is ffmpeg's report of the input stream unless
+    /// <see cref="VideoReadOptions.FramesPerSecond"/> says. <paramref name="input"/> is read from its current
+    /// position to its end and is not disposed.
+    /// </remarks>
+    public static IAsyncEnumerable<VideoFrame> ReadFramesFromStreamAsync(Stream input, VideoReadOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!input.CanRead)
+            throw new ArgumentException("the stream is not readable", nameof(input));
+        ValidateOptions(options);
+        return ReadStreamCoreAsync(input, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadFramesFromStreamAsync"/>, for a whole video held in memory, which is fed to ffmpeg's standard
+    /// input without being copied or written to disk. An MP4 or QuickTime file whose index (<c>moov</c>) follows its
+    /// media data, as cameras and phones often write them, is fed index first (the index is patched for its new
+    /// place, the media bytes are not copied), so it reads in full although a pipe cannot seek.
+    /// </summary>
+    /// <remarks><paramref name="video"/> must not change while the frames are read.</remarks>
+    public static IAsyncEnumerable<VideoFrame> ReadFramesFromMemoryAsync(ReadOnlyMemory<byte> video, VideoReadOptions options, CancellationToken cancellationToken)
+    {
+        ValidateOptions(options);
+        var pieces = Mp4StreamingOrder.Rearrange(video) ?? [video];
+        return ReadStreamCoreAsync(new MemoryPiecesStream(pieces), options, cancellationToken);
     }
 
     /// <summary>
@@ -120,6 +162,14 @@ public static class FfmpegVideo
         if (CheckPlainFile(input, options.InputArguments) && double.IsNaN(fps))
             fps = (await ProbeAsync(input, cancellationToken).ConfigureAwait(false)).FramesPerSecond;
         await using var source = FfmpegFrameSource.Start(input, options, fps);
+        while (await source.NextAsync(cancellationToken).ConfigureAwait(false) is { } frame)
+            yield return frame;
+    }
+
+    private static async IAsyncEnumerable<VideoFrame> ReadStreamCoreAsync(Stream input, VideoReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var source = FfmpegFrameSource.Start(input, options, options.FramesPerSecond ?? double.NaN);
         while (await source.NextAsync(cancellationToken).ConfigureAwait(false) is { } frame)
             yield return frame;
     }
@@ -153,14 +203,14 @@ public static class FfmpegVideo
         return true;
     }
 
-    internal static Process StartProcess(string program, IReadOnlyList<string> arguments, string input)
+    internal static Process StartProcess(string program, IReadOnlyList<string> arguments, string input, bool redirectStandardInput = false)
     {
         var start = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = redirectStandardInput,
             CreateNoWindow = true,
         };
         for (int i = 0; i < arguments.Count; i++)

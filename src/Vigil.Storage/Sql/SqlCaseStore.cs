@@ -234,6 +234,28 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
     }
 
     /// <inheritdoc/>
+    public async Task<CaseChange> ClaimCaseAsync(long caseId, string reviewer, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken = default)
+    {
+        CaseValidation.ValidateReviewer(reviewer);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await db.Dialect.BeginWriteAsync(connection, cancellationToken);
+        var current = await ReadCaseAsync(connection, transaction, caseId, cancellationToken, forUpdate: true);
+        var change = current is null ? CaseChange.NotFound
+            : current.Status != CaseStatus.Open ? CaseChange.NotOpen
+            : current.LeaseHolder is { } holder && holder != reviewer && current.LeaseExpiresAt > now ? CaseChange.NotLeased
+            : CaseChange.Done;
+        if (change == CaseChange.Done)
+        {
+            await using var lease = db.Command(connection, "UPDATE cases SET lease_holder = $2, lease_expires_at = $3 WHERE id = $1", transaction)
+                .With(caseId).With(reviewer).WithTime(leaseUntil);
+            await lease.ExecuteAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return change;
+    }
+
+    /// <inheritdoc/>
     public async Task<CaseChange> ReleaseCaseAsync(long caseId, string reviewer, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -239,7 +239,7 @@ public sealed class StreamWatcher
         foreach (var e in events)
         {
             Summary.Events++;
-            await _onEvent(e, cancellationToken);
+            await _onEvent(e with { FrameHash = frame.Hash }, cancellationToken);
         }
         Trace?.Invoke(new WatchFrameTrace(number, frame.TimestampSeconds, frame.ReceivedAt, frame.HashTime, matchTime, frame.Quality, matches.Count));
     }

@@ -18,6 +18,9 @@ namespace Vigil.Video;
 /// <param name="Quality">PDQ quality of the frame.</param>
 public sealed record WatchEvent(DateTimeOffset Time, long Frame, double StreamSeconds, string Bank, long ContentId, int Distance, int Quality)
 {
+    /// <summary>The PDQ hash of the frame that opened the event (not part of its JSON line); null when unknown.</summary>
+    public Vigil.Hashing.Pdq.PdqHash? FrameHash { get; init; }
+
     /// <summary>The event as one line of JSON (no newline), fields in the documented order.</summary>
     public string ToJson()
     {

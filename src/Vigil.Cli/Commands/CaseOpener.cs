@@ -1,0 +1,60 @@
+using Vigil.Banks;
+using Vigil.Hashing.Signals;
+using Vigil.Review;
+using Vigil.Review.Actions;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// <c>--open-cases</c> of <c>vigil scan</c> and <c>vigil watch</c>: what matched becomes an item of its
+/// subject's open case (the scanned folder, the watched stream), through the review service, with the
+/// matched entries' classification and provenance read from the store.
+/// </summary>
+internal sealed class CaseOpener(IVigilStore store)
+{
+    private readonly ReviewService _review = new(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, new ReviewOptions(),
+        TimeProvider.System);
+    private readonly Dictionary<string, Bank?> _banks = new(StringComparer.Ordinal);
+
+    /// <summary>Items opened so far.</summary>
+    public int Opened { get; private set; }
+
+    /// <summary>The cases they went into.</summary>
+    public SortedSet<long> Cases { get; } = [];
+
+    /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks).</summary>
+    public async Task OpenAsync(string subject, string source, IReadOnlyList<Signal> signals, IEnumerable<(string Bank, long ContentId, string SignalType, int Distance)> matches,
+        ItemContext context, CancellationToken cancellationToken)
+    {
+        var recorded = new List<CaseMatch>();
+        foreach (var (bankName, contentId, signalType, distance) in matches)
+        {
+            if (!_banks.TryGetValue(bankName, out var bank))
+                _banks[bankName] = bank = await store.GetBankAsync(bankName, cancellationToken);
+            if (bank is null || bank.IsNegative)
+                continue;
+            var content = await store.GetContentAsync(contentId, cancellationToken);
+            recorded.Add(new CaseMatch(bankName, contentId, signalType, distance, content?.Classification, bank.Labels,
+                string.IsNullOrEmpty(content?.Source) ? null : content.Source, content?.SourceId));
+        }
+        if (recorded.Count == 0)
+            return;
+        var opened = await _review.OpenAsync(new NewCaseItem
+        {
+            Subject = subject,
+            Source = source,
+            Priority = CasePriority.Of(recorded, null),
+            Signals = signals,
+            Matches = recorded,
+            Context = context,
+        }, default, null, cancellationToken);
+        Opened++;
+        Cases.Add(opened.CaseId);
+    }
+
+    /// <summary>One line saying what was opened and where to look.</summary>
+    public string Summary() => Opened == 0
+        ? "open-cases: nothing matched, no case opened"
+        : $"open-cases: {Opened:N0} item(s) in case(s) {string.Join(", ", Cases)}; see 'vigil review list --status open' or the reviewer UI (/review)";
+}
