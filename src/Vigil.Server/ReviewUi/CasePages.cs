@@ -122,7 +122,8 @@ internal static class CasePages
         // A guessed id is 404 before anything else (the store may answer "not leased" first).
         if (!await ItemExistsAsync(review, id, item, ct))
             return ReviewRefusals.NotFound(context, "item");
-        var form = await context.Request.ReadFormAsync(ct);
+        if (await ReviewEndpoints.ReadFormAsync(context, ct) is not { } form)
+            return ReviewEndpoints.FormExpected();
         string? decision = form["decision"];
         var (verdict, classification, ok) = ParseItemDecision(decision);
         if (!ok)
@@ -143,7 +144,8 @@ internal static class CasePages
     {
         if (await review.Cases.GetCaseAsync(id, ct) is null)
             return ReviewRefusals.NotFound(context, "case");
-        var form = await context.Request.ReadFormAsync(ct);
+        if (await ReviewEndpoints.ReadFormAsync(context, ct) is not { } form)
+            return ReviewEndpoints.FormExpected();
         string? decision = form["decision"];
         if (!CaseNames.TryParseCaseVerdict(decision, out var verdict))
             return Back(context, id, null, "Choose report, no report or escalate.");

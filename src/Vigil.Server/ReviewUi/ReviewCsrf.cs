@@ -26,7 +26,7 @@ public static class ReviewCsrf
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             return form[ReviewSessions.CsrfField] is { Count: 1 } field && ReviewSessions.IsCsrfToken(session, field.ToString());
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             // A form too large or malformed to read carries no token anyone could check.
             return false;

@@ -97,9 +97,8 @@ public static class ReviewEndpoints
     private static async Task<IResult> LoginAsync(HttpContext context, IApiKeyStore keys, ReviewSessions sessions, FailedKeyLimiter failures,
         TimeProvider clock, ILoggerFactory loggers)
     {
-        if (!context.Request.HasFormContentType)
-            return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "form expected", "post the login form (application/x-www-form-urlencoded)");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (await ReadFormAsync(context, context.RequestAborted) is not { } form)
+            return FormExpected();
         string? next = form["next"];
         // Login CSRF: the form must repeat the cookie the login page set, so no other site can sign a browser in.
         string? expected = context.Request.Cookies[LoginCookieName];
@@ -161,6 +160,25 @@ public static class ReviewEndpoints
             return Results.Redirect("/review/queue");
         return Results.Json(new Dictionary<string, long> { ["break_due_ms"] = (long)every.TotalMilliseconds });
     }
+
+    /// <summary>The request's form, or null when it sent none (a JSON body, say).</summary>
+    internal static async Task<IFormCollection?> ReadFormAsync(HttpContext context, CancellationToken ct)
+    {
+        if (!context.Request.HasFormContentType)
+            return null;
+        try
+        {
+            return await context.Request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The answer to a form post that carried no form.</summary>
+    internal static IResult FormExpected() =>
+        Problems.Result(StatusCodes.Status415UnsupportedMediaType, "form expected", "post the page's form (application/x-www-form-urlencoded)");
 
     /// <summary>Where to go after login: a path under /review on this server, else the queue.</summary>
     internal static string SafeNext(string? next) =>

@@ -52,7 +52,8 @@ internal static class WellnessPages
 
     private static async Task<IResult> SaveSettingsAsync(HttpContext context, ReviewService review, CancellationToken ct)
     {
-        var form = await context.Request.ReadFormAsync(ct);
+        if (await ReviewEndpoints.ReadFormAsync(context, ct) is not { } form)
+            return ReviewEndpoints.FormExpected();
         if (!int.TryParse(form["blur"], NumberStyles.None, CultureInfo.InvariantCulture, out int blur))
             return Results.Redirect("/review/settings?error=" + Uri.EscapeDataString("Blur strength is a whole number."));
         // A checkbox left unticked is not sent at all; a disabled one (the org's limit) neither, so it keeps its forced value.
