@@ -48,7 +48,7 @@ public sealed record MediaAnswer(MediaRefusal Refusal, byte[]? Bytes, string? Co
 /// <param name="Settings">The reviewer's effective derivative settings.</param>
 /// <param name="Mute">Whether video is muted for the reviewer.</param>
 public sealed record ReviewerWellness(Vigil.Storage.ReviewerExposure Exposure, TimeSpan Cap, TimeSpan BreakInterval,
-    Wellness.DerivativeSettings Settings, bool Mute)
+    Wellness.BlurOptions Settings, bool Mute)
 {
     /// <summary>True when no more media is served today.</summary>
     public bool CapReached => Exposure.Seconds >= Cap.TotalSeconds;

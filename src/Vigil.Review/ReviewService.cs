@@ -216,9 +216,9 @@ public sealed class ReviewService
             return MediaAnswer.Refused(MediaRefusal.Undecodable);
         try
         {
-            return new MediaAnswer(MediaRefusal.None, _derivatives.Derive(clear, contentType, wellness.Settings), "image/png");
+            return new MediaAnswer(MediaRefusal.None, await _derivatives.DeriveAsync(clear, contentType, wellness.Settings, cancellationToken), "image/png");
         }
-        catch (InvalidDataException)
+        catch (UndecodableMediaException)
         {
             return MediaAnswer.Refused(MediaRefusal.Undecodable);
         }
@@ -238,8 +238,11 @@ public sealed class ReviewService
         var exposure = await _cases.GetExposureAsync(reviewer.Name, Today(), cancellationToken);
         var settings = await _cases.GetReviewerSettingsAsync(reviewer.Name, cancellationToken);
         return new ReviewerWellness(exposure, Options.DailyExposureCap, Options.BreakInterval,
-            new DerivativeSettings(Math.Max(Options.MinimumBlurRadius, settings.BlurRadius ?? Options.DefaultBlurRadius),
-                settings.Greyscale ?? true || !Options.AllowColour),
+            new BlurOptions
+            {
+                Radius = Math.Clamp(settings.BlurRadius ?? Options.DefaultBlurRadius, Math.Max(Options.MinimumBlurRadius, BlurOptions.MinimumRadius), BlurOptions.MaximumRadius),
+                Greyscale = settings.Greyscale ?? true || !Options.AllowColour,
+            },
             settings.Mute ?? true || !Options.AllowSound);
     }
 
@@ -248,8 +251,9 @@ public sealed class ReviewService
     {
         ArgumentNullException.ThrowIfNull(reviewer);
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.BlurRadius is { } radius && (radius < Options.MinimumBlurRadius || radius > 100))
-            return $"blur must be {Options.MinimumBlurRadius} to 100";
+        int least = Math.Max(Options.MinimumBlurRadius, BlurOptions.MinimumRadius);
+        if (settings.BlurRadius is { } radius && (radius < least || radius > BlurOptions.MaximumRadius))
+            return $"blur must be {least} to {BlurOptions.MaximumRadius}";
         if (settings.Greyscale == false && !Options.AllowColour)
             return "this organisation keeps derivatives greyscale";
         if (settings.Mute == false && !Options.AllowSound)

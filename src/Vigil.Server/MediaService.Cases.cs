@@ -62,6 +62,8 @@ internal sealed partial class MediaService
                 return contextError;
             var signals = new List<Signal>(2);
             QueryOutcome? outcome = null;
+            HashedImage? hashed = null;
+            IResult? undecodable = null;
             IReadOnlyList<BankMatch> videoMatches = [];
             if (media is null)
             {
@@ -86,18 +88,22 @@ internal sealed partial class MediaService
             }
             else
             {
-                var (image, error) = Hash(media, dihedral: false);
-                if (error is not null)
-                    return error;
-                context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
-                    signals.Add(new Signal(SignalType.Pdq, image.Pdq.Hash.ToString()));
+                // A photo that does not decode can still match by its MD5; only when nothing matches is the decoder's problem the answer.
+                (hashed, undecodable) = Hash(media, dihedral: false);
+                if (hashed is not null)
+                {
+                    context.Response.Headers[QualityHeader] = hashed.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (hashed.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
+                        signals.Add(new Signal(SignalType.Pdq, hashed.Pdq.Hash.ToString()));
+                }
                 signals.Add(new Signal(SignalType.Md5, media.Md5Hex()));
             }
             if (kind == ContentKind.Photo || media is null)
                 outcome = await MatchSignalsAsync(matcher, signals, ct);
 
             var matched = outcome is not null ? CaseMatches.From(outcome.Matches) : CaseMatches.From(videoMatches);
+            if (matched.Count == 0 && undecodable is not null)
+                return undecodable;
             if (matched.Count == 0 && body!.Reason is null)
                 return Results.Json(new OpenedCaseJson(null, null, false, []), CaseJsonContext.Default.OpenedCaseJson);
             if (media is not null && !review.HasVault)

@@ -109,6 +109,6 @@ public sealed record ServerSettings
     /// <summary>The evidence vault (from <c>--vault-key FILE</c>), or null: then the server keeps no media of cases.</summary>
     public Vigil.Review.Evidence.IMediaVault? EvidenceVault { get; init; }
 
-    /// <summary>Makes reviewers' blurred derivatives, or null for none (blurred views of stored media are then refused).</summary>
-    public Vigil.Review.Wellness.IReviewDerivatives? Derivatives { get; init; }
+    /// <summary>Makes reviewers' blurred derivatives (null: none, and blurred views of stored media are refused).</summary>
+    public Vigil.Review.Wellness.IReviewDerivatives? Derivatives { get; init; } = new Vigil.Review.Wellness.ReviewDerivatives();
 }

@@ -17,12 +17,13 @@ internal static class ReviewCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("review", "Review cases: list, show, decide, purge media past retention, hold for legal reasons");
+        var command = new Command("review", "Review cases: list, show, decide, purge media past retention, hold for legal reasons, init-key for the evidence vault");
         command.Subcommands.Add(CreateList(output));
         command.Subcommands.Add(CreateShow(output));
         command.Subcommands.Add(CreateDecide(output));
         command.Subcommands.Add(CreatePurge(output));
         command.Subcommands.Add(CreateHold(output));
+        command.Subcommands.Add(ReviewKeyCommand.CreateInitKey(output, error));
         return command;
     }
 

@@ -215,6 +215,22 @@ internal static partial class ServeCommand
                     return ExitCodes.Failure;
                 }
             }
+            // The evidence vault's key before anything listens: a server told to keep evidence must be able to.
+            Vigil.Review.Evidence.EvidenceVault? vault = null;
+            if (effective.Review?.VaultKey is { } vaultKeyFile)
+            {
+                try
+                {
+                    var wrapper = Vigil.Review.Evidence.KeyFileWrapper.Load(vaultKeyFile);
+                    vault = new Vigil.Review.Evidence.EvidenceVault(wrapper);
+                    error.WriteLine($"vigil: case media kept in the evidence vault under master key {wrapper.KeyId} ({vaultKeyFile})");
+                }
+                catch (Vigil.Review.Evidence.KeyFileException e)
+                {
+                    error.WriteLine($"error: --vault-key {vaultKeyFile}: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
             try
             {
                 ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
@@ -227,7 +243,7 @@ internal static partial class ServeCommand
             IVigilStore store = await StoreOption.OpenAsync(effective.Store.Db, effective.Store.Postgres, _ => null, ct);
             await using (store)
             {
-                var settings = ServeConfigResolver.ToSettings(effective, list);
+                var settings = ServeConfigResolver.ToSettings(effective, list) with { EvidenceVault = vault };
                 // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
                 bool started = false;
                 var app = VigilServer.Build(store, settings, logging =>

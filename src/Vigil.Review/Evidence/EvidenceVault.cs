@@ -16,7 +16,7 @@ namespace Vigil.Review.Evidence;
 /// the stack and is cleared as soon as it has been used. Nothing is written to disk.</para>
 /// <para>Thread-safe when the wrapper is (<see cref="KeyFileWrapper"/> is).</para>
 /// </remarks>
-public sealed class EvidenceVault
+public sealed class EvidenceVault : IMediaVault
 {
     /// <summary>Length of each item's random data key (AES-256).</summary>
     public const int DataKeyLength = 32;
