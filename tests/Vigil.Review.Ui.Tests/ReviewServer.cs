@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Vigil.Hashing.Signals;
+using Vigil.Review.Evidence;
 using Vigil.Server;
 using Vigil.Storage;
 using Vigil.Storage.Sqlite;
@@ -11,8 +12,9 @@ using Vigil.Testing;
 namespace Vigil.Review.Ui.Tests;
 
 /// <summary>
-/// A server that reviews: bank SAMPLES holding the bridge photo's PDQ (a benign fixture), an
-/// evidence vault and derivatives (test doubles), decisions feeding CONFIRMED and FALSE_POSITIVES.
+/// A server that reviews: bank SAMPLES holding the bridge photo's PDQ (a benign fixture), the
+/// evidence vault under a fresh key file, the real blurred derivatives, decisions feeding CONFIRMED
+/// and FALSE_POSITIVES.
 /// </summary>
 public abstract class ReviewServer : UiServer
 {
@@ -22,12 +24,20 @@ public abstract class ReviewServer : UiServer
     /// <summary>The review options of this server (subclasses shorten the cap, say).</summary>
     protected virtual ReviewOptions Review => new() { ConfirmedBank = "CONFIRMED", FalsePositiveBank = "FALSE_POSITIVES" };
 
+    private readonly TempDirectory _keys = new("vigil-vault-");
+    private EvidenceVault? _vault;
+
     protected override ServerSettings Settings => base.Settings with
     {
         Review = Review,
-        EvidenceVault = new TestVault(),
-        Derivatives = new TestDerivatives(),
+        EvidenceVault = _vault ??= new EvidenceVault(KeyFileWrapper.Create(_keys.File("vault.key"))),
     };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _keys.Dispose();
+    }
 
     /// <summary>A benign fixture photo by name (bridge-mods).</summary>
     protected static string Photo(string name) => Fixtures.ThreatExchange($"pdq/data/bridge-mods/{name}");

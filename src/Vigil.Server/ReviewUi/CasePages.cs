@@ -276,7 +276,7 @@ internal static class CasePages
     private static Html Wellness(ReviewerWellness wellness) => Html.Of($"""
         <p class="wellness muted">Clear media today: {Duration(wellness.Exposure.Seconds)} of {Duration(wellness.Cap.TotalSeconds)}
         <meter min="0" max="{wellness.Cap.TotalSeconds:0}" value="{Math.Min(wellness.Exposure.Seconds, wellness.Cap.TotalSeconds):0.###}"></meter>
-        · blur {wellness.Settings.BlurRadius}{(wellness.Settings.Greyscale ? ", greyscale" : "")}{(wellness.Mute ? ", muted" : "")} (<a href="/review/settings">settings</a>)</p>
+        · blur {wellness.Settings.Radius}{(wellness.Settings.Greyscale ? ", greyscale" : "")}{(wellness.Mute ? ", muted" : "")} (<a href="/review/settings">settings</a>)</p>
         """);
 
     private static Html ItemForm(ReviewCase c, CaseItem item, ReviewPage.Viewer viewer, bool mine)

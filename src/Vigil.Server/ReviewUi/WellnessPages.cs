@@ -26,14 +26,15 @@ internal static class WellnessPages
         var reviewer = CaseEndpoints.ReviewerOf(context);
         var wellness = await review.GetWellnessAsync(reviewer, ct);
         var options = review.Options;
+        int least = Math.Max(options.MinimumBlurRadius, Vigil.Review.Wellness.BlurOptions.MinimumRadius);
         var note = error is not null ? Html.Of($"<p class=\"refusal\" role=\"alert\">{error}</p>")
             : saved is not null ? Html.Raw("<p class=\"saved\" role=\"status\">Saved.</p>") : Html.Empty;
         var body = Html.Of($"""
             {note}
             <form method="post" action="/review/settings" class="card settings">{viewer.CsrfField}
             <p><label for="blur">Blur strength</label>
-            <input id="blur" name="blur" type="number" min="{options.MinimumBlurRadius}" max="100" value="{wellness.Settings.BlurRadius}" required>
-            <span class="muted">at least {options.MinimumBlurRadius} (your organisation's limit); default {options.DefaultBlurRadius}</span></p>
+            <input id="blur" name="blur" type="number" min="{least}" max="{Vigil.Review.Wellness.BlurOptions.MaximumRadius}" value="{wellness.Settings.Radius}" required>
+            <span class="muted">at least {least} (your organisation's limit); default {options.DefaultBlurRadius}</span></p>
             <p><label><input type="checkbox" name="greyscale" value="true"{Checked(wellness.Settings.Greyscale)}{Disabled(!options.AllowColour)}> Greyscale</label>
             {(options.AllowColour ? Html.Empty : Html.Raw("<span class=\"muted\">always on here</span>"))}</p>
             <p><label><input type="checkbox" name="mute" value="true"{Checked(wellness.Mute)}{Disabled(!options.AllowSound)}> Mute video</label>
