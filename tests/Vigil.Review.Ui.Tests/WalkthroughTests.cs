@@ -65,6 +65,7 @@ public class WalkthroughTests(SharedBrowser shared) : ReviewServer
         Assert.EndsWith("view=blurred", await page.GetAttributeAsync("figure.media img.view", "src"), StringComparison.Ordinal);
         Assert.Empty(clearBeforeReveal);
         Assert.DoesNotContain(requests, r => r.Contains("view=clear", StringComparison.Ordinal));
+        await Screenshots.SaveAsync(page, "review-item");
 
         Volatile.Write(ref revealed, true);
         await page.HoverAsync("figure.media button.reveal");
