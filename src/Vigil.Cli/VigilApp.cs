@@ -16,6 +16,7 @@ internal static class VigilApp
             MatchCommand.Create(output, error),
             ScanCommand.Create(output, error),
             ApiKeyCommand.Create(output, error),
+            ActionsCommand.Create(output, error),
             AuditCommand.Create(output, error),
             ServeCommand.Create(output, error),
             BenchCommand.Create(output, error),

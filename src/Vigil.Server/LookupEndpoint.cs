@@ -19,13 +19,30 @@ namespace Vigil.Server;
 /// <param name="WithMetadata">Whether each match carries its label, source and note.</param>
 internal sealed record LookupOptions(HashSet<string>? Banks, double Flip, bool WithMetadata)
 {
+    /// <summary>
+    /// The answered matches, collected for the action rules' match event when a rule is about
+    /// matches (null otherwise: nothing is collected). Each lookup has its own options.
+    /// </summary>
+    public List<Vigil.Review.Actions.ActionMatch>? ActionMatches { get; init; }
+
+    /// <summary>Whether a rule about matches looks at classifications, which are in the content rows.</summary>
+    public bool ActionsNeedContent { get; init; }
+
+    /// <summary>Whether matches need their content rows: for the metadata asked for, or for the rules' classification conditions.</summary>
+    public bool NeedsContent => WithMetadata || ActionsNeedContent;
+
     /// <summary>Whether a match in <paramref name="bank"/> is answered: the bank passes this lookup's coin flip and the bank filter.</summary>
     public bool Answers(Bank bank) => bank.EnabledRatio >= Flip && (Banks is null || Banks.Contains(bank.Name));
 
-    public static LookupOptions From(string? banks, string? seed, string? bypassCoinflip, string? include) => new(
+    public static LookupOptions From(string? banks, string? seed, string? bypassCoinflip, string? include,
+        LookupCollection forActions = LookupCollection.None) => new(
         banks?.Split(',').ToHashSet(StringComparer.Ordinal),
         CoinFlip(seed, bypassCoinflip),
-        include?.Split(',').Contains("metadata", StringComparer.OrdinalIgnoreCase) ?? false);
+        include?.Split(',').Contains("metadata", StringComparer.OrdinalIgnoreCase) ?? false)
+    {
+        ActionMatches = forActions == LookupCollection.None ? null : [],
+        ActionsNeedContent = forActions == LookupCollection.WithClassification,
+    };
 
     /// <summary>
     /// HMA's one coin flip per lookup: a bank's matches count when its enabled_ratio is at least the
@@ -69,6 +86,8 @@ internal static class LookupResponse
         if (!byBank.TryGetValue(bank.Name, out var list))
             byBank[bank.Name] = list = [];
         var item = new Dictionary<string, object?> { ["bank_content_id"] = contentId, ["distance"] = distance };
+        options.ActionMatches?.Add(new Vigil.Review.Actions.ActionMatch(bank.Name, contentId,
+            int.TryParse(distance, NumberStyles.None, CultureInfo.InvariantCulture, out int d) ? d : 0, bank.Labels, content?.Classification));
         if (options.WithMetadata)
         {
             // Vigil's opt-in addition (HMA issue 1681): what the bank knows about each match.

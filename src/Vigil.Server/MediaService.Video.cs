@@ -40,7 +40,7 @@ internal sealed partial class MediaService
             frames = video!.Frames;
         }
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
-        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
+        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
         var (byVpdq, byMd5) = await VideoLookup.MatchAsync(matcher, frames, md5, options, ct);
         var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
         if ((wanted & Types.Vpdq) != 0)
@@ -53,6 +53,14 @@ internal sealed partial class MediaService
         if ((wanted & Types.VideoMd5) != 0)
             parts.Add((SignalType.VideoMd5, byMd5));
         LookupResponse.Done(context, [.. parts]);
+        if (options.ActionMatches is { Count: > 0 } matches)
+        {
+            // The video's file hash, not its frames (a vpdq signal is long; the bank entry says which video).
+            var signals = new Dictionary<string, string>(1, StringComparer.Ordinal);
+            if (md5 is not null)
+                signals[SignalType.VideoMd5.Name] = md5;
+            await LookupActions.RaiseAsync(context, matches, signals, ct);
+        }
         return (result, null);
     }
 

@@ -23,7 +23,7 @@ using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collec
 namespace Vigil.Server;
 
 /// <summary>The work behind <see cref="MediaEndpoints"/>: reading uploads and URLs within the limits, decoding, hashing, matching, storing.</summary>
-internal sealed partial class MediaService(ServerSettings settings, HashUrlAllowList allowList, ILogger logger) : IDisposable
+internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAllowList allowList, ILogger logger) : IDisposable
 {
     /// <summary>Response header with the PDQ quality (0..100) of the image just hashed; under 50 its PDQ is not matched.</summary>
     public const string QualityHeader = "Vigil-PDQ-Quality";
@@ -180,9 +180,9 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
         if ((wanted & Types.Md5) != 0)
             md5 = bytes.Md5Hex();
 
-        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include);
-        // Content rows are read only when their labels are asked for, as on GET /m/lookup.
-        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.WithMetadata, ct);
+        var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
+        // Content rows are read only when their labels are asked for (or the action rules need them), as on GET /m/lookup.
+        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent, ct);
         var byPdq = new List<BankMatch>(outcome.Matches.Count);
         var byMd5 = new List<BankMatch>();
         foreach (var match in outcome.Matches)
@@ -203,6 +203,15 @@ internal sealed partial class MediaService(ServerSettings settings, HashUrlAllow
             parts.Add((SignalType.Md5, grouped));
         }
         LookupResponse.Done(context, [.. parts]);
+        if (options.ActionMatches is { Count: > 0 } matches)
+        {
+            var signals = new Dictionary<string, string>(2, StringComparer.Ordinal);
+            if (variants.Length > 0)
+                signals[SignalType.Pdq.Name] = variants[0].ToString();
+            if (md5 is not null)
+                signals[SignalType.Md5.Name] = md5;
+            await LookupActions.RaiseAsync(context, matches, signals, ct);
+        }
         return (result, null);
     }
 

@@ -111,4 +111,19 @@ public sealed record ServerSettings
 
     /// <summary>Makes reviewers' blurred derivatives (null: none, and blurred views of stored media are refused).</summary>
     public Vigil.Review.Wellness.IReviewDerivatives? Derivatives { get; init; } = new Vigil.Review.Wellness.ReviewDerivatives();
+    /// <summary>
+    /// The action rules (<c>vigil serve --actions FILE</c>, <see cref="Vigil.Review.Actions.ActionRuleSet.Load"/>);
+    /// null or empty (the default) turns actions off: events are dropped and nothing is sent.
+    /// </summary>
+    public Vigil.Review.Actions.ActionRuleSet? Actions { get; init; }
+
+    /// <summary>
+    /// URL prefixes action webhooks may be sent to (<c>--allow-webhook-url</c>), compared as
+    /// <see cref="HashUrlAllowList"/> is; the rules were checked against it when loaded, and every
+    /// send is checked again.
+    /// </summary>
+    public IReadOnlyList<string> WebhookUrlAllowList { get; init; } = [];
+
+    /// <summary>How webhooks are retried, timed out and given up (see <see cref="Vigil.Review.Actions.ActionDeliveryPolicy"/>).</summary>
+    public Vigil.Review.Actions.ActionDeliveryPolicy ActionPolicy { get; init; } = new();
 }

@@ -18,6 +18,7 @@ public static class StoreServices
         services.AddSingleton<IApiKeyStore>(store);
         services.AddSingleton<IPrivateMatchingStore>(store);
         services.AddSingleton(store.Cases);
+        services.AddSingleton<IActionOutboxStore>(store);
         return services;
     }
 }

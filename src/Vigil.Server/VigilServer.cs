@@ -14,6 +14,8 @@ using Vigil.Banks;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 using Vigil.Matching;
+using Vigil.Media;
+using Vigil.Review.Actions;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -59,7 +61,7 @@ public static class VigilServer
         }
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditTrail>());
-        builder.Services.AddSingleton(services => new MediaService(settings, HashUrlAllowList.Parse(settings.HashUrlAllowList),
+        builder.Services.AddSingleton(services => new MediaService(settings, UrlPrefixAllowList.Parse(settings.HashUrlAllowList, "hash URL allow-list"),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MediaEndpoints).FullName!)));
         builder.Services.AddSingleton(services => new VigilMetrics(services.GetRequiredService<IMeterFactory>(),
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
@@ -68,10 +70,10 @@ public static class VigilServer
         builder.Services.AddSingleton<ReviewUi.ReviewSessions>();
         builder.Services.AddSingleton<ReviewUi.ReviewBreaks>();
         builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
-        builder.Services.AddSingleton<Vigil.Review.Actions.IActionSink>(Vigil.Review.Actions.NoActions.Instance);
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
+        AddActions(builder.Services, store, settings);
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -123,8 +125,29 @@ public static class VigilServer
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
         CaseEndpoints.Map(app);
+        ActionEndpoints.Map(app);
         ReviewUi.ReviewEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// The action rules: without rules, events are dropped (<see cref="NoActions"/>) and nothing is
+    /// dispatched; with rules, events go to the outbox and a dispatcher sends them in the background.
+    /// </summary>
+    private static void AddActions(IServiceCollection services, IVigilStore store, ServerSettings settings)
+    {
+        var rules = settings.Actions ?? ActionRuleSet.Empty;
+        services.AddSingleton(rules);
+        if (rules.IsEmpty)
+        {
+            services.AddSingleton<IActionSink>(NoActions.Instance);
+            return;
+        }
+        var allowList = UrlPrefixAllowList.Parse(settings.WebhookUrlAllowList, "webhook URL allow-list");
+        services.AddSingleton<IActionSink>(provider => new OutboxActionSink(rules, store, provider.GetRequiredService<TimeProvider>(), settings.ActionPolicy));
+        services.AddSingleton(provider => new WebhookDispatcher(rules, allowList, store, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<WebhookDispatcher>>(), settings.ActionPolicy));
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
     }
 
     /// <summary>
@@ -183,22 +206,29 @@ public static class VigilServer
             if (matcher is null)
                 return Problems.Result(503, "index not yet ready", "the bank index is still loading; /status turns 200 when it is ready");
 
-            var options = LookupOptions.From(banks, seed, bypass_coinflip, include);
+            var options = LookupOptions.From(banks, seed, bypass_coinflip, include, LookupActions.Wanted(context));
             if (type == SignalType.Vpdq)
             {
                 // A whole video by its frames, under the exchanges' rule (HMA's distance "query%[compared%]").
                 var (byVpdq, _) = await VideoLookup.MatchAsync(matcher, VpdqSignal.Parse(value), null, options, ct);
                 LookupResponse.Done(context, (type, byVpdq));
+                if (options.ActionMatches is { Count: > 0 } videoMatches)
+                    await RaiseAsync(context, videoMatches, type, value, ct);
                 return Results.Json(byVpdq);
             }
             var outcome = type == SignalType.Pdq
-                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.WithMetadata, ct)
-                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.WithMetadata, ct)
-                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.WithMetadata, ct)
+                ? await matcher.MatchAsync([PdqHash.Parse(value)], PdqIndex.DefaultMaxDistance, null, options.NeedsContent, ct)
+                : type == SignalType.Md5 ? await matcher.MatchAsync([], 0, value, options.NeedsContent, ct)
+                : !type.IsPerceptual ? await matcher.MatchExactAsync(new Signal(type, value), options.NeedsContent, ct)
                 : QueryOutcome.None;
             var byBank = LookupResponse.Group(outcome, options);
             LookupResponse.Done(context, (type, byBank));
+            if (options.ActionMatches is { Count: > 0 } matches)
+                await RaiseAsync(context, matches, type, value, ct);
             return Results.Json(byBank);
         }).WithMetadata(new RequiresRole(ApiKeyRole.Matcher));
     }
+
+    private static Task RaiseAsync(HttpContext context, List<ActionMatch> matches, SignalType type, string value, CancellationToken ct) =>
+        LookupActions.RaiseAsync(context, matches, new Dictionary<string, string>(StringComparer.Ordinal) { [type.Name] = value }, ct);
 }

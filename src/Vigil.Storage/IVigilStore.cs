@@ -2,7 +2,7 @@ namespace Vigil.Storage;
 
 /// <summary>
 /// Vigil's whole store: banks, their content and signals, imports, the change sequence replicas
-/// follow, the audit log, API keys, private matching and review cases, and the index snapshot.
+/// follow, the audit log, API keys, private matching and review cases, the action outbox, and the index snapshot.
 /// Each concern has an interface of its own; a component that needs only some of them should ask
 /// for those. <see cref="Sqlite.SqliteVigilStore"/> is the embedded implementation and
 /// <see cref="Postgres.PostgresVigilStore"/> the shared one, with the same schema and behaviour.
@@ -13,7 +13,7 @@ namespace Vigil.Storage;
 /// safe to use from several threads at once.
 /// </remarks>
 public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeFeed, IAuditLog, IApiKeyStore,
-    IPrivateMatchingStore, IAsyncDisposable
+    IPrivateMatchingStore, IActionOutboxStore, IAsyncDisposable
 {
     /// <summary>A description of where the data lives (a file path, a server), for messages.</summary>
     string Location { get; }

@@ -18,6 +18,7 @@ public abstract class VigilStore : IVigilStore
     private readonly IApiKeyStore _apiKeys;
     private readonly IAuditLog _audit;
     private readonly IPrivateMatchingStore _privateMatching;
+    private readonly IActionOutboxStore _actions;
 
     private protected VigilStore(SqlDatabase db, BankContentWriterFactory createWriter, FeedScans scans)
     {
@@ -31,6 +32,7 @@ public abstract class VigilStore : IVigilStore
         var cases = new SqlCaseStore(db);
         Cases = cases;
         _privateMatching = new SqlPrivateMatchingStore(db, cases);
+        _actions = new SqlActionOutboxStore(db);
     }
 
     private protected SqlDatabase Database { get; }
@@ -188,4 +190,30 @@ public abstract class VigilStore : IVigilStore
     /// <inheritdoc cref="IPrivateMatchingStore.RecordPsiRevealAsync"/>
     public Task<PsiRevealResult> RecordPsiRevealAsync(PsiReveal reveal, CancellationToken cancellationToken = default) =>
         _privateMatching.RecordPsiRevealAsync(reveal, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.AddActionDeliveriesAsync"/>
+    public Task<IReadOnlyList<long>> AddActionDeliveriesAsync(IReadOnlyList<NewActionDelivery> deliveries, CancellationToken cancellationToken = default) =>
+        _actions.AddActionDeliveriesAsync(deliveries, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.ClaimDueActionDeliveriesAsync"/>
+    public Task<IReadOnlyList<ClaimedActionDelivery>> ClaimDueActionDeliveriesAsync(DateTimeOffset now, TimeSpan lease, int limit,
+        CancellationToken cancellationToken = default) =>
+        _actions.ClaimDueActionDeliveriesAsync(now, lease, limit, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.RecordActionAttemptAsync"/>
+    public Task<bool> RecordActionAttemptAsync(ClaimedActionDelivery claim, ActionAttempt attempt, CancellationToken cancellationToken = default) =>
+        _actions.RecordActionAttemptAsync(claim, attempt, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.ListActionDeliveriesAsync"/>
+    public Task<IReadOnlyList<ActionDelivery>> ListActionDeliveriesAsync(ActionDeliveryStatus? status, long afterId, int limit,
+        CancellationToken cancellationToken = default) =>
+        _actions.ListActionDeliveriesAsync(status, afterId, limit, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.GetActionDeliveryAsync"/>
+    public Task<ActionDelivery?> GetActionDeliveryAsync(long id, CancellationToken cancellationToken = default) =>
+        _actions.GetActionDeliveryAsync(id, cancellationToken);
+
+    /// <inheritdoc cref="IActionOutboxStore.RetryActionDeliveryAsync"/>
+    public Task<bool> RetryActionDeliveryAsync(long id, DateTimeOffset now, DateTimeOffset giveUpAt, CancellationToken cancellationToken = default) =>
+        _actions.RetryActionDeliveryAsync(id, now, giveUpAt, cancellationToken);
 }

@@ -126,7 +126,7 @@ public class ServeConfigTests
 
     [Theory]
     [InlineData("""{"server": {"urls": "http://127.0.0.1:1", "max_upload": 5}}""", "unknown key 'server.max_upload' (known in server: urls, max_upload_mb")]
-    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit, review)")]
+    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit, review, actions)")]
     [InlineData("""{"metrics": {"enabled": "yes"}}""", "metrics.enabled has a value of the wrong type")]
     [InlineData("""{"server": {"max_upload_mb": 0}}""", "server.max_upload_mb must be 1..1024, not 0")]
     [InlineData("""{"store": {"db": "a.db", "postgres": "Host=x"}}""", "db and postgres name two different stores")]

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 using Vigil.Matching;
+using Vigil.Media;
 using Vigil.Storage;
 using Vigil.Testing;
 
@@ -783,7 +784,7 @@ public sealed class HashUrlAllowListTests
     [InlineData("http://[::1]:8080/")]
     public void Valid_prefixes_are_accepted(string entry)
     {
-        Assert.True(HashUrlAllowList.TryValidateEntry(entry, out string? error), error);
+        Assert.True(UrlPrefixAllowList.TryValidateEntry(entry, out string? error), error);
     }
 
     [Theory]
@@ -796,9 +797,9 @@ public sealed class HashUrlAllowListTests
     [InlineData("https://media.example.org/#x", "fragment")]
     public void Invalid_prefixes_say_why(string entry, string reason)
     {
-        Assert.False(HashUrlAllowList.TryValidateEntry(entry, out string? error));
+        Assert.False(UrlPrefixAllowList.TryValidateEntry(entry, out string? error));
         Assert.Contains(reason, error);
-        Assert.Throws<ArgumentException>(() => HashUrlAllowList.Parse([entry]));
+        Assert.Throws<ArgumentException>(() => UrlPrefixAllowList.Parse([entry]));
     }
 
     [Theory]
@@ -816,7 +817,7 @@ public sealed class HashUrlAllowListTests
     [InlineData("https://exam%70le.org/a.jpg", false)]
     public void Hosts_are_compared_after_parsing(string url, bool allowed)
     {
-        var list = HashUrlAllowList.Parse(["https://example.org"]);
+        var list = UrlPrefixAllowList.Parse(["https://example.org"]);
         Assert.Equal(allowed, Uri.TryCreate(url, UriKind.Absolute, out var uri) && list.IsAllowed(uri, out _));
     }
 
@@ -834,14 +835,14 @@ public sealed class HashUrlAllowListTests
     [InlineData("https://example.org/", false)]
     public void Paths_are_compared_by_whole_segments(string url, bool allowed)
     {
-        var list = HashUrlAllowList.Parse(["https://example.org/media"]);
+        var list = UrlPrefixAllowList.Parse(["https://example.org/media"]);
         Assert.Equal(allowed, list.IsAllowed(new Uri(url), out _));
     }
 
     [Fact]
     public void An_empty_list_allows_nothing()
     {
-        var list = HashUrlAllowList.Parse([]);
+        var list = UrlPrefixAllowList.Parse([]);
         Assert.True(list.IsEmpty);
         Assert.False(list.IsAllowed(new Uri("https://example.org/a.jpg"), out string? why));
         Assert.Equal("no URL is allowed", why);

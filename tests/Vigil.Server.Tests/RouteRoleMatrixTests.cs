@@ -76,6 +76,17 @@ public class RouteRoleMatrixTests : LiveServerTest
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public void The_action_outbox_routes_are_in_the_matrix_for_admins_only()
+    {
+        var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        foreach (string route in new[] { "/v1/actions/deliveries", "/v1/actions/deliveries/{id:long}/retry" })
+        {
+            var endpoint = Assert.Single(endpoints, e => "/" + e.RoutePattern.RawText!.TrimStart('/') == route);
+            Assert.Equal([ApiKeyRole.Admin], endpoint.Metadata.GetMetadata<RequiresRole>()!.Roles);
+        }
+    }
+
     private string Fill(string pattern) =>
         System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*?([a-zA-Z_]+)[^}]*\}", m => m.Groups[1].Value switch
         {

@@ -23,7 +23,43 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreatePsiRecall(output, error));
         bench.Subcommands.Add(CreateVpdqCompat(output, error));
         bench.Subcommands.Add(CreateVpdq(output, error));
+        bench.Subcommands.Add(CreateReviewSubmit(output, error));
+        bench.Subcommands.Add(CreateReviewQueue(output, error));
         return bench;
+    }
+
+    private static Command CreateReviewSubmit(TextWriter output, TextWriter error)
+    {
+        var photo = new Option<string>("--photo")
+        {
+            Description = "The JPEG each case carries",
+            DefaultValueFactory = _ => Path.Combine("tests/fixtures", ReviewBenchmark.PhotoFixture),
+        };
+        var seconds = PositiveInt("--seconds", "How long to submit", 20);
+        var concurrency = PositiveInt("--concurrency", "Submissions in flight", 4);
+        var rate = PositiveInt("--lookup-rate", "Lookups per second beside the submissions", 200);
+        var command = new Command("review-submit", "POST /v1/cases on 127.0.0.1 (a 200 KB JPEG and its context per case, media sealed in the evidence vault, SQLite) with lookups beside it; prints one JSON line (cases/s, lookup p99)")
+        {
+            photo, seconds, concurrency, rate,
+        };
+        command.SetAction((parse, ct) => ReviewBenchmark.SubmitAsync(parse.GetValue(photo)!, parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(rate), output, error, ct));
+        return command;
+    }
+
+    private static Command CreateReviewQueue(TextWriter output, TextWriter error)
+    {
+        var cases = PositiveInt("--cases", "Open cases in the queue (made when the store has none)", 100_000);
+        var samples = PositiveInt("--samples", "Timed page reads and claims", 1_000);
+        var command = new Command("review-queue", "The review queue over many open cases in the store named by --db or --postgres (use a throwaway one): first page, a deep keyset page and claim-next, p50/p99; prints one JSON line")
+        {
+            cases, samples,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            return await ReviewBenchmark.QueueAsync(store, parse.GetValue(cases), parse.GetValue(samples), output, error, ct);
+        });
+        return command;
     }
 
     private static Command CreateVpdqCompat(TextWriter output, TextWriter error)

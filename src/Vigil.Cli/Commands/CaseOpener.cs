@@ -11,10 +11,10 @@ namespace Vigil.Cli.Commands;
 /// subject's open case (the scanned folder, the watched stream), through the review service, with the
 /// matched entries' classification and provenance read from the store.
 /// </summary>
-internal sealed class CaseOpener(IVigilStore store)
+internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMediaVault? vault = null)
 {
     private readonly ReviewService _review = new(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, new ReviewOptions(),
-        TimeProvider.System);
+        TimeProvider.System, vault);
     private readonly Dictionary<string, Bank?> _banks = new(StringComparer.Ordinal);
 
     /// <summary>Items opened so far.</summary>
@@ -23,9 +23,9 @@ internal sealed class CaseOpener(IVigilStore store)
     /// <summary>The cases they went into.</summary>
     public SortedSet<long> Cases { get; } = [];
 
-    /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks).</summary>
+    /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks); its media is sealed into the vault when both are given.</summary>
     public async Task OpenAsync(string subject, string source, IReadOnlyList<Signal> signals, IEnumerable<(string Bank, long ContentId, string SignalType, int Distance)> matches,
-        ItemContext context, CancellationToken cancellationToken)
+        ItemContext context, CancellationToken cancellationToken, byte[]? media = null, string? contentType = null)
     {
         var recorded = new List<CaseMatch>();
         foreach (var (bankName, contentId, signalType, distance) in matches)
@@ -48,7 +48,7 @@ internal sealed class CaseOpener(IVigilStore store)
             Signals = signals,
             Matches = recorded,
             Context = context,
-        }, default, null, cancellationToken);
+        }, vault is null || media is null ? default : media, contentType, cancellationToken);
         Opened++;
         Cases.Add(opened.CaseId);
     }

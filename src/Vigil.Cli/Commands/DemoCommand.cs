@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vigil.Banks;
+using Vigil.Hashing.Signals;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
@@ -19,6 +20,7 @@ namespace Vigil.Cli.Commands;
 internal static class DemoCommand
 {
     private const string BankName = "DEMO_KNOWN";
+    private const string DemoSubject = "demo-uploader";
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -52,6 +54,8 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(string known, string uploads, string database, TextWriter output, TextWriter error, CancellationToken ct)
     {
         await using var store = await SqliteVigilStore.OpenAsync(database, ct);
+        using var vaultKey = Vigil.Review.Evidence.KeyFileWrapper.Create(Path.Combine(Path.GetDirectoryName(database)!, "vault.key"));
+        var vault = new Vigil.Review.Evidence.EvidenceVault(vaultKey);
         output.WriteLine("Vigil demo: known images go into a bank; uploads are scanned against it.");
         output.WriteLine($"(a throwaway database: {database})");
         output.WriteLine();
@@ -80,9 +84,18 @@ internal static class DemoCommand
             () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: true, DecodeOptions.Default), records.Add);
         int width = Math.Max(10, uploadFiles.Max(f => Path.GetFileName(f.Path).Length));
         int matched = 0, closestUnmatched = int.MaxValue;
+        var opener = new CaseOpener(store, vault);
         foreach (var record in records)
         {
             var result = await MatchOptions.EvaluateAsync(record, matcher, dihedral: true, PdqIndex.DefaultMaxDistance, PdqResult.MinimumTrustedQuality, ct);
+            if (result.Status == QueryStatus.Matched && result.Pdq is { } pdq)
+            {
+                // Each matched upload becomes an item of one review case: the demo's made-up uploader.
+                await opener.OpenAsync(DemoSubject, "scan", [new Signal(SignalType.Pdq, pdq.ToString())],
+                    result.Outcome.Matches.Select(x => (x.Bank.Name, x.ContentId, x.Signal.Name, x.Distance)),
+                    new ItemContext { FileName = Path.GetFileName(record.Path), ScreenName = "demo-uploader", UploadedAt = DateTimeOffset.UtcNow }, ct,
+                    await File.ReadAllBytesAsync(record.Path, ct), "image/jpeg");
+            }
             string file = Path.GetFileName(record.Path).PadRight(width);
             switch (result.Status)
             {
@@ -110,6 +123,11 @@ internal static class DemoCommand
         output.WriteLine($"3. {matched} of {records.Count} uploads matched a known image; the rest are unrelated"
                          + (closestUnmatched == int.MaxValue ? "." : $" (the closest was {closestUnmatched} bits away)."));
         output.WriteLine("   Unrelated images sit near 128 bits apart; edits of one photo stay within a few dozen.");
+        output.WriteLine();
+        output.WriteLine($"4. Review: the {opener.Opened} matches are items of case {string.Join(", ", opener.Cases)} (subject {DemoSubject}), waiting in the queue:");
+        foreach (var c in await store.Cases.ListQueueAsync(null, 10, ct))
+            output.WriteLine($"     case {c.Id}  {CasePriority.Name(c.Priority)}, {c.ItemCount} items, media sealed in the evidence vault");
+        output.WriteLine("   See them as a reviewer would, blurred until revealed: ./vigil demo --review");
         output.WriteLine();
         output.WriteLine("Next: 'vigil bank create NAME', 'vigil bank import NAME LIST' or 'vigil bank add NAME IMAGES',");
         output.WriteLine("      then 'vigil scan DIR --report report.json' (see 'vigil --help').");

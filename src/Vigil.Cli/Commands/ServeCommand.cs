@@ -41,7 +41,7 @@ internal static partial class ServeCommand
                 {
                     foreach (var token in r.Tokens)
                     {
-                        if (!HashUrlAllowList.TryValidateEntry(token.Value, out string? why))
+                        if (!UrlPrefixAllowList.TryValidateEntry(token.Value, out string? why))
                             r.AddError($"--allow-hash-url {token.Value}: {why}");
                     }
                 },
@@ -90,9 +90,31 @@ internal static partial class ServeCommand
             Description = "Longest time (seconds) between a new audit entry and the checkpoint that covers it (default 60; 0: after every write)",
             HelpName = "SECONDS",
         };
+        var actions = new Option<string?>("--actions")
+        {
+            Description = "Act on events by the rules in FILE (JSON; docs/actions.md): signed webhooks, retried for 24 h, visible with 'vigil actions deliveries'. Default: off",
+            HelpName = "FILE",
+        };
+        var allowWebhookUrl = new Option<string[]>("--allow-webhook-url")
+        {
+            Description = "Let action webhooks be sent under this prefix (scheme://host[:port][/path], http or https; repeatable). Default: none (a rules file with a webhook is refused)",
+            AllowMultipleArgumentsPerToken = false,
+            HelpName = "PREFIX",
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var token in r.Tokens)
+                    {
+                        if (!UrlPrefixAllowList.TryValidateEntry(token.Value, out string? why))
+                            r.AddError($"--allow-webhook-url {token.Value}: {why}");
+                    }
+                },
+            },
+        };
         var config = new Option<string?>("--config")
         {
-            Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit; see --print-config); VIGIL_* environment variables, then options, override it",
+            Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit, actions; see --print-config); VIGIL_* environment variables, then options, override it",
             HelpName = "FILE",
         };
         var printConfig = new Option<bool>("--print-config")
@@ -119,7 +141,7 @@ internal static partial class ServeCommand
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -170,6 +192,11 @@ internal static partial class ServeCommand
                     FourEyes = parse.GetResult(fourEyes) is { Implicit: false } ? parse.GetValue(fourEyes) : null,
                     VaultKey = Given(parse, vaultKey),
                 },
+                Actions = new ActionsSection
+                {
+                    Rules = Given(parse, actions),
+                    AllowWebhookUrl = parse.GetResult(allowWebhookUrl) is { Implicit: false } ? parse.GetValue(allowWebhookUrl) : null,
+                },
             });
             if (ServeConfigResolver.CheckLayer(effective) is { } mergedError)
             {
@@ -196,6 +223,21 @@ internal static partial class ServeCommand
                 {
                     error.WriteLine($"error: --psi {psiDirectory}: {e.Message}");
                     return ExitCodes.Failure;
+                }
+            }
+            // The action rules too: a rule with a bad field, a missing secret or a URL outside the allow-list is one error.
+            Vigil.Review.Actions.ActionRuleSet? rules = null;
+            if (effective.Actions?.Rules is { } rulesFile)
+            {
+                try
+                {
+                    rules = Vigil.Review.Actions.ActionRuleSet.Load(rulesFile,
+                        UrlPrefixAllowList.Parse(effective.Actions.AllowWebhookUrl ?? [], "webhook URL allow-list"));
+                }
+                catch (Vigil.Review.Actions.ActionRulesException e)
+                {
+                    error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.Usage;
                 }
             }
             // The audit signing key before anything listens: a bad key file is one error, not a failed start.
@@ -243,7 +285,7 @@ internal static partial class ServeCommand
             IVigilStore store = await StoreOption.OpenAsync(effective.Store.Db, effective.Store.Postgres, _ => null, ct);
             await using (store)
             {
-                var settings = ServeConfigResolver.ToSettings(effective, list) with { EvidenceVault = vault };
+                var settings = ServeConfigResolver.ToSettings(effective, list, rules) with { EvidenceVault = vault };
                 // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
                 bool started = false;
                 var app = VigilServer.Build(store, settings, logging =>
@@ -272,6 +314,8 @@ internal static partial class ServeCommand
                 {
                     error.WriteLine($"vigil: private matching on: list version {list.ListVersion}, threshold {list.Threshold}, {list.Manifest.Entries:N0} entries from {string.Join(", ", list.Banks)} ({list.Location}); POST /v1/vouchers takes {list.VoucherSize:N0}-byte vouchers");
                 }
+                if (rules is { IsEmpty: false })
+                    error.WriteLine($"vigil: actions on: {rules.Rules.Count} rule(s) from {effective.Actions!.Rules}, webhooks under {string.Join(", ", settings.WebhookUrlAllowList)}");
                 if (settings.HashUrlAllowList is { Count: > 0 } allowed)
                     error.WriteLine($"vigil: GET /h/hash?url= may fetch under {string.Join(", ", allowed)}");
                 try

@@ -28,4 +28,7 @@ internal sealed record ServeConfig
     /// <summary>Review: the banks decisions feed, four-eyes, the evidence vault, wellness limits, retention.</summary>
     [JsonPropertyName("review")]
     public ReviewSection? Review { get; init; }
+    /// <summary>Action rules and the webhook allow-list.</summary>
+    [JsonPropertyName("actions")]
+    public ActionsSection? Actions { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Vigil.Cli.Commands;
+using Vigil.Media;
 using Vigil.Server;
 
 namespace Vigil.Cli.Serve;
@@ -27,6 +28,8 @@ internal static class ServeConfigResolver
     public const string AuditCheckpointsVariable = "VIGIL_AUDIT_CHECKPOINTS";
     public const string AuditKeyVariable = "VIGIL_AUDIT_KEY";
     public const string AuditIntervalVariable = "VIGIL_AUDIT_CHECKPOINT_INTERVAL";
+    public const string ActionsVariable = "VIGIL_ACTIONS";
+    public const string AllowWebhookUrlVariable = "VIGIL_ALLOW_WEBHOOK_URL";
 
     /// <summary>The signing key's file name when only the checkpoint file is given: beside it.</summary>
     public const string DefaultAuditKeyName = "audit-signing.key";
@@ -50,6 +53,7 @@ internal static class ServeConfigResolver
         Metrics = new MetricsSection { Enabled = false, Urls = null },
         Audit = new AuditSection { Checkpoints = null, Key = null, CheckpointIntervalSeconds = 60 },
         Review = ReviewSection.Defaults,
+        Actions = new ActionsSection { Rules = null, AllowWebhookUrl = [] },
     };
 
     /// <summary>Reads and checks a config file; the error names the file and the key.</summary>
@@ -78,14 +82,14 @@ internal static class ServeConfigResolver
         {
             var config = JsonSerializer.Deserialize(text, type);
             if (config is null)
-                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server, metrics and audit");
+                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit and actions");
             return Check(config, key => $"--config {path}: {key}") is { } error ? (null, error) : (config, null);
         }
         catch (JsonException e)
         {
             string key = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
             return (null, key.Length == 0
-                ? $"--config {path}: the file must hold a JSON object with the sections store, server, metrics and audit"
+                ? $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit and actions"
                 : $"--config {path}: {key} has a value of the wrong type");
         }
     }
@@ -142,6 +146,11 @@ internal static class ServeConfigResolver
             },
             Metrics = new MetricsSection { Enabled = metrics, Urls = Get(MetricsUrlsVariable) },
             Audit = new AuditSection { Checkpoints = Get(AuditCheckpointsVariable), Key = Get(AuditKeyVariable), CheckpointIntervalSeconds = auditInterval },
+            Actions = new ActionsSection
+            {
+                Rules = Get(ActionsVariable),
+                AllowWebhookUrl = Get(AllowWebhookUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            },
         };
         var names = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -154,6 +163,8 @@ internal static class ServeConfigResolver
             ["audit.checkpoints"] = AuditCheckpointsVariable,
             ["audit.key"] = AuditKeyVariable,
             ["audit.checkpoint_interval_seconds"] = AuditIntervalVariable,
+            ["actions.rules"] = ActionsVariable,
+            ["actions.allow_webhook_url"] = AllowWebhookUrlVariable,
         };
         return Check(config, key => "$" + names[key]) is { } error ? (null, error) : (config, null);
     }
@@ -190,15 +201,22 @@ internal static class ServeConfigResolver
                     Key = layer.Audit?.Key ?? result.Audit!.Key,
                     CheckpointIntervalSeconds = layer.Audit?.CheckpointIntervalSeconds ?? result.Audit!.CheckpointIntervalSeconds,
                 },
+                Actions = new ActionsSection
+                {
+                    Rules = layer.Actions?.Rules ?? result.Actions!.Rules,
+                    AllowWebhookUrl = layer.Actions?.AllowWebhookUrl ?? result.Actions!.AllowWebhookUrl,
+                },
                 Review = (result.Review ?? ReviewSection.Defaults).Over(layer.Review),
             };
         }
         return result;
     }
 
-    /// <summary>The server's settings from the merged config (the PSI list loaded by the caller).</summary>
-    public static ServerSettings ToSettings(ServeConfig config, PsiList? privateMatching) => new()
+    /// <summary>The server's settings from the merged config (the PSI list and the action rules loaded by the caller).</summary>
+    public static ServerSettings ToSettings(ServeConfig config, PsiList? privateMatching, Vigil.Review.Actions.ActionRuleSet? actions = null) => new()
     {
+        Actions = actions,
+        WebhookUrlAllowList = config.Actions?.AllowWebhookUrl ?? [],
         Urls = config.Server!.Urls!,
         MaxUploadBytes = config.Server.MaxUploadMb!.Value * MiB,
         VideoHashTimeout = TimeSpan.FromSeconds(config.Server.VideoTimeoutSeconds!.Value),
@@ -268,7 +286,7 @@ internal static class ServeConfigResolver
             return $"{where("server.video_timeout_seconds")} must be 1..86400 seconds, not {seconds}";
         foreach (string? entry in config.Server?.AllowHashUrl ?? [])
         {
-            if (!HashUrlAllowList.TryValidateEntry(entry ?? "", out string? why))
+            if (!UrlPrefixAllowList.TryValidateEntry(entry ?? "", out string? why))
                 return $"{where("server.allow_hash_url")}: {entry}: {why}";
         }
         if (config.Server?.Compat is { } compat && compat is not ("reference" or "pytx"))
@@ -277,6 +295,13 @@ internal static class ServeConfigResolver
             return $"{where("metrics.urls")}: no address to listen on";
         if (config.Audit?.CheckpointIntervalSeconds is { } interval && interval is < 0 or > 86_400)
             return $"{where("audit.checkpoint_interval_seconds")} must be 0..86400 seconds, not {interval}";
+        foreach (string? entry in config.Actions?.AllowWebhookUrl ?? [])
+        {
+            if (!UrlPrefixAllowList.TryValidateEntry(entry ?? "", out string? why))
+                return $"{where("actions.allow_webhook_url")}: {entry}: {why}";
+        }
+        if (config.Actions?.Rules is { } rules && string.IsNullOrWhiteSpace(rules))
+            return $"{where("actions.rules")}: no rules file named";
         if (config.Audit is { Key: not null, Checkpoints: null })
             return $"{where("audit.key")}: the signing key is for checkpoints: give the checkpoint file too";
         if (config.Review?.Problem() is { } review)

@@ -16,6 +16,7 @@ internal static class VigilSchema
         SnapshotSchema.Steps,
         PrivateMatchingSchema.Steps,
         ReviewSchema.Steps,
+        ActionSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>

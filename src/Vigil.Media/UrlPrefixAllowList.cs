@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
-using Vigil.Storage;
-
-namespace Vigil.Server;
+namespace Vigil.Media;
 
 /// <summary>
-/// The operator's allow-list for fetching media by URL. Each entry is a URL prefix
+/// An operator's allow-list of URL prefixes, written once for every place Vigil sends requests to
+/// URLs it is given: fetching media by URL (<c>vigil serve --allow-hash-url</c>) and action webhooks
+/// (<c>--allow-webhook-url</c>). Each entry is a URL prefix
 /// <c>scheme://host[:port][/path]</c>; a URL is allowed when, after both are parsed and normalised
 /// (host case, default ports, dot segments), it has the same scheme, the same host, the same port,
 /// no user name or password, and a path equal to the entry's path or below it (the path is
@@ -12,45 +12,47 @@ namespace Vigil.Server;
 /// Host names are compared as names: list every host (subdomains are not implied), and the
 /// operator trusts what DNS says those names are.
 /// </summary>
-public sealed class HashUrlAllowList
+public sealed class UrlPrefixAllowList
 {
     private readonly Entry[] _entries;
 
-    private HashUrlAllowList(Entry[] entries) => _entries = entries;
+    private UrlPrefixAllowList(Entry[] entries) => _entries = entries;
 
-    /// <summary>True when no URL is allowed (fetching is off).</summary>
+    /// <summary>True when no URL is allowed (fetching, or sending, is off).</summary>
     public bool IsEmpty => _entries.Length == 0;
 
     /// <summary>Parses the entries.</summary>
+    /// <param name="entries">The URL prefixes.</param>
+    /// <param name="kind">What the list is for, in messages (e.g. <c>hash URL allow-list</c>).</param>
     /// <exception cref="ArgumentException">An entry is not a valid prefix (the message says which and why).</exception>
-    public static HashUrlAllowList Parse(IReadOnlyList<string> entries)
+    public static UrlPrefixAllowList Parse(IReadOnlyList<string> entries, string kind = "URL allow-list")
     {
         ArgumentNullException.ThrowIfNull(entries);
         var parsed = new Entry[entries.Count];
         for (int i = 0; i < entries.Count; i++)
         {
             if (!TryParseEntry(entries[i], out var entry, out string? error))
-                throw new ArgumentException($"hash URL allow-list entry '{entries[i]}': {error}", nameof(entries));
+                throw new ArgumentException($"{kind} entry '{entries[i]}': {error}", nameof(entries));
             parsed[i] = entry;
         }
-        return new HashUrlAllowList(parsed);
+        return new UrlPrefixAllowList(parsed);
     }
 
     /// <summary>Checks one allow-list entry, saying what is wrong with it.</summary>
     public static bool TryValidateEntry(string? text, [NotNullWhen(false)] out string? error) => TryParseEntry(text, out _, out error);
 
-    /// <summary>Whether a URL may be fetched; when not, <paramref name="why"/> says why.</summary>
+    /// <summary>Whether a URL may be requested; when not, <paramref name="why"/> says why.</summary>
     public bool IsAllowed(Uri uri, [NotNullWhen(false)] out string? why)
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            why = "only absolute http and https URLs are fetched";
+            why = "only absolute http and https URLs are allowed";
             return false;
         }
         if (uri.UserInfo.Length > 0)
         {
-            why = "URLs with a user name or password are not fetched";
+            why = "URLs with a user name or password are not allowed";
             return false;
         }
         string host = NormalHost(uri);
