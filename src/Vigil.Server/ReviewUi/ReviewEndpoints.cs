@@ -49,6 +49,7 @@ public static class ReviewEndpoints
         QueuePage.Map(app);
         CasePages.Map(app);
         WellnessPages.Map(app);
+        DeliveriesPage.Map(app);
     }
 
     /// <summary>The attributes the layout puts on the body for review.js: the break reminder's timing and URL.</summary>
