@@ -263,6 +263,29 @@ public sealed class ReviewService
         return null;
     }
 
+    /// <summary>
+    /// Records that a report about a case decided <c>report</c> was filed (the reporting outbox's last
+    /// step), audits it and raises <see cref="ActionTrigger.ReportFiled"/> (e.g. a "preserve account data" webhook).
+    /// </summary>
+    public async Task<CaseChange> MarkReportedAsync(long caseId, string reportId, string actor, CancellationToken cancellationToken = default)
+    {
+        var change = await _cases.MarkReportedAsync(caseId, reportId, _clock.GetUtcNow(), cancellationToken);
+        if (change != CaseChange.Done)
+            return change;
+        await _audit.RecordAsync(actor, "case.reported", CaseSubject(caseId), Detail(w => w.WriteString("report_id", reportId)), cancellationToken);
+        var details = await _cases.GetCaseAsync(caseId, cancellationToken);
+        await _actions.RaiseAsync(new ActionEvent
+        {
+            Trigger = ActionTrigger.ReportFiled,
+            OccurredAt = _clock.GetUtcNow(),
+            Source = details?.Items.Count > 0 ? details.Items[0].Details.Source : "api",
+            Subject = details?.Case.Subject,
+            CaseId = caseId,
+            ReportId = reportId,
+        }, cancellationToken);
+        return change;
+    }
+
     /// <summary>Deletes the media of cases past retention (never under legal hold); the cases purged.</summary>
     public async Task<IReadOnlyList<long>> PurgeAsync(string actor, CancellationToken cancellationToken = default)
     {

@@ -80,9 +80,11 @@ public sealed class ActionWebhookTests : LiveServerTest
                 [
                     new ActionRule("all-lookup-matches", ActionTrigger.Match, null, null, null, null, ["lookup"], target),
                     new ActionRule("only-labelled", ActionTrigger.Match, null, ["never-present"], null, null, null, target),
+                    new ActionRule("confirmed-a1", ActionTrigger.Decision, "confirmed", null, null, ["A1"], null, target),
                 ]),
                 WebhookUrlAllowList = [allowed],
                 ActionPolicy = new ActionDeliveryPolicy { PollInterval = TimeSpan.FromHours(1) },
+                Review = new Vigil.Review.ReviewOptions { ConfirmedBank = "CONFIRMED" },
             };
         }
     }
@@ -132,6 +134,38 @@ public sealed class ActionWebhookTests : LiveServerTest
         Assert.Equal(BridgePdq, body.RootElement.GetProperty("signals").GetProperty("pdq").GetString());
         var match = Assert.Single(body.RootElement.GetProperty("matches").EnumerateArray());
         Assert.Equal(("SAMPLES", BridgeId), (match.GetProperty("bank").GetString(), match.GetProperty("content_id").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_reviewers_confirmed_A1_decision_is_delivered_and_other_decisions_are_not()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        async Task<(long Case, long Item)> OpenAsync(string subject)
+        {
+            var opened = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter,
+                "{\"subject\":\"" + subject + "\",\"signals\":{\"pdq\":\"" + BridgePdq + "\"}}"));
+            return (opened.GetProperty("case_id").GetInt64(), opened.GetProperty("item_id").GetInt64());
+        }
+        var (first, firstItem) = await OpenAsync("user-a");
+        // A submission's match is source "api": neither match rule wants it.
+        Assert.Empty(await DeliveriesAsync());
+        await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/v1/cases/{first}/items/{firstItem}/decision", reviewer,
+            """{"verdict":"confirmed","classification":"B1"}""")).StatusCode);
+        Assert.Empty(await DeliveriesAsync());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/v1/cases/{first}/items/{firstItem}/decision", reviewer,
+            """{"verdict":"confirmed","classification":"A1"}""")).StatusCode);
+        var delivery = Assert.Single(await DeliveriesAsync());
+        Assert.Equal("confirmed-a1", delivery.RuleName);
+        Assert.Equal(1, await Dispatcher.RunOnceAsync());
+        var received = Assert.Single(_received);
+        Assert.True(received.Valid, received.Why);
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.Equal(("decision", "confirmed", "A1", "user-a", first, firstItem), (body.RootElement.GetProperty("trigger").GetString(),
+            body.RootElement.GetProperty("verdict").GetString(), body.RootElement.GetProperty("classification").GetString(),
+            body.RootElement.GetProperty("subject").GetString(), body.RootElement.GetProperty("case_id").GetInt64(), body.RootElement.GetProperty("item_id").GetInt64()));
+        // Media never goes out: the event has the hash and the match, nothing else of the item.
+        Assert.DoesNotContain("media", received.Body);
     }
 
     [Fact]

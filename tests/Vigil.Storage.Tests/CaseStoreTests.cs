@@ -186,7 +186,9 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
         })));
         Assert.Equal(1_000, claims.Count);
         Assert.Equal(1_000, claims.Select(c => c.Case).Distinct().Count());
-        Assert.True(claims.Select(c => c.Reviewer).Distinct().Count() > 1, "one claimer took every case");
+        // PostgreSQL claims in parallel (SKIP LOCKED); SQLite's single writer may well let one claimer run through them all.
+        if (Backend is PostgresDatabase)
+            Assert.True(claims.Select(c => c.Reviewer).Distinct().Count() > 1, "one claimer took every case");
         Assert.Empty(await cases.ListQueueAsync(null, 10));
     }
 }
