@@ -39,6 +39,19 @@ public class SessionTests : UiServer
     }
 
     [Fact]
+    public async Task Signing_in_again_replaces_the_session()
+    {
+        var (secret, _) = await KeyAsync(ApiKeyRole.Reviewer);
+        var (http, cookies) = Client();
+        await SignInAsync(http, secret);
+        string first = cookies.GetCookies(new Uri(BaseUrl + "/review/"))[ReviewSessions.CookieName]!.Value;
+        await SignInAsync(http, secret);
+        string second = cookies.GetCookies(new Uri(BaseUrl + "/review/"))[ReviewSessions.CookieName]!.Value;
+        Assert.NotEqual(first, second);
+        Assert.Equal(1, Services.GetRequiredService<ReviewSessions>().Count);
+    }
+
+    [Fact]
     public async Task A_session_is_audited_under_the_key_name_like_the_key()
     {
         var (secret, name) = await KeyAsync(ApiKeyRole.Reviewer, "alice-reviewer");

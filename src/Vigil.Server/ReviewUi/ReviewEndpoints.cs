@@ -137,6 +137,9 @@ public static class ReviewEndpoints
                 ? LoginForm(context, next, $"The key '{key.Name}' is {ApiKeySecrets.RoleName(key.Role)}; the review pages need a reviewer or admin key.", StatusCodes.Status403Forbidden)
                 : Problems.Result(StatusCodes.Status403Forbidden, "role not allowed", $"the review pages need one of: admin, reviewer; the key '{key.Name}' is {ApiKeySecrets.RoleName(key.Role)}");
         }
+        // A new session for every login (never one the browser brought along), and the one it had ends.
+        if (sessions.Find(context.Request.Cookies[ReviewSessions.CookieName]) is { } previous)
+            sessions.End(previous);
         var (cookie, _) = sessions.Open(key, hash);
         // The login is audited under the key's name, like any request the key makes.
         context.Items[ApiKeyAuthentication.ItemKey] = key;
