@@ -61,19 +61,23 @@ public abstract class ReviewServer : UiServer
     }
 
     /// <summary>A platform submits a photo for a subject (<c>POST /v1/cases</c>); returns the case and item ids (null when nothing matched).</summary>
-    protected async Task<(long? Case, long? Item)> SubmitAsync(string submitter, string photo, string subject)
+    protected async Task<(long? Case, long? Item)> SubmitAsync(string submitter, string photo, string subject, string mediaType = "image/jpeg",
+        string? reason = null)
     {
         var (http, _) = Client();
         using var form = new MultipartFormDataContent();
         var media = new ByteArrayContent(await File.ReadAllBytesAsync(photo));
-        media.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        media.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         form.Add(media, "media", Path.GetFileName(photo));
-        form.Add(new StringContent(JsonSerializer.Serialize(new Dictionary<string, object>
+        var context = new Dictionary<string, object>
         {
             ["subject"] = subject,
             ["screen_name"] = "synthetic-user",
             ["uploaded_at"] = "2026-12-01T10:00:00Z",
-        })), "context");
+        };
+        if (reason is not null)
+            context["reason"] = reason;
+        form.Add(new StringContent(JsonSerializer.Serialize(context)), "context");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/cases") { Content = form };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", submitter);
         using var response = await http.SendAsync(request);
