@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -190,6 +189,4 @@ public static class ReviewEndpoints
         !next.Contains('\\') && next.All(c => c > ' ' && c < 127)
             ? next
             : "/review/queue";
-
-    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
