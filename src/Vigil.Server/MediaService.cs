@@ -36,6 +36,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
     private readonly ConcurrentQueue<MediaWorker> _workers = new();
     private readonly long _limit = settings.MaxUploadBytes;
     private readonly VideoUploads _videos = new(settings, logger);
+    private readonly RecentPhotoHashes _recent = new();
 
     /// <summary>HMA's content types: the form field an upload comes in, or a URL's <c>content_type</c>.</summary>
     private enum ContentKind
@@ -704,6 +705,9 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
     private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, bool dihedral)
     {
+        var key = RecentPhotoHashes.KeyOf(bytes.Span);
+        if (!dihedral && _recent.TryGet(key, out var known))
+            return (new HashedImage(known.Pdq, null, known.Width, known.Height), null);
         MediaWorker? worker = null;
         bool healthy = false;
         try
@@ -735,6 +739,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
                 }
             }
             healthy = true;
+            _recent.Add(key, new RecentPhotoHashes.Entry(hashed.Pdq, hashed.Width, hashed.Height));
             return (hashed, null);
         }
         catch (ImageDecodeException e)

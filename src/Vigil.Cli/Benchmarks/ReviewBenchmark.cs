@@ -19,9 +19,34 @@ internal static class ReviewBenchmark
     /// <summary>The submitted photo: a benign 214 KB JPEG from the PDQ reference's test images.</summary>
     public const string PhotoFixture = "threatexchange/pdq/data/bridge-mods/shrink-a-little.jpg";
 
-    public static async Task<int> SubmitAsync(string photoPath, int seconds, int concurrency, double lookupRate, TextWriter output, TextWriter log, CancellationToken ct)
+    /// <summary>The photo with a unique JPEG comment after its start marker: the same picture, different bytes (so no cache can know it).</summary>
+    private static byte[] Variant(byte[] photo, long n)
+    {
+        byte[] text = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"vigil-bench-{n:D12}"));
+        var variant = new byte[photo.Length + 4 + text.Length];
+        photo.AsSpan(0, 2).CopyTo(variant);
+        variant[2] = 0xFF;
+        variant[3] = 0xFE;
+        variant[4] = (byte)((text.Length + 2) >> 8);
+        variant[5] = (byte)(text.Length + 2);
+        text.CopyTo(variant.AsSpan(6));
+        photo.AsSpan(2).CopyTo(variant.AsSpan(6 + text.Length));
+        return variant;
+    }
+
+    // lookedUp: every photo was looked up (POST /m/lookup) before it is submitted, as a platform does; false: each is new to the server.
+    public static async Task<int> SubmitAsync(string photoPath, int seconds, int concurrency, double lookupRate, bool lookedUp, TextWriter output, TextWriter log,
+        CancellationToken ct)
     {
         byte[] photo = await File.ReadAllBytesAsync(photoPath, ct);
+        // Enough distinct photos for the run at 500 cases/s, and more for the warm-up.
+        int count = Math.Max(2_000, seconds * 500);
+        var photos = new byte[count][];
+        for (int i = 0; i < count; i++)
+            photos[i] = Variant(photo, i);
+        var warmPhotos = new byte[2_000][];
+        for (int i = 0; i < warmPhotos.Length; i++)
+            warmPhotos[i] = Variant(photo, 1_000_000 + i);
         using var bench = await BenchStore.CreateAsync(100_000, log, ct);
         string submitterKey = ApiKeySecrets.Generate();
         string vaultKey = Path.Combine(Path.GetDirectoryName(bench.DatabasePath)!, "vault.key");
@@ -33,9 +58,26 @@ internal static class ReviewBenchmark
         log.WriteLine($"submitting a {photo.Length / 1024} KB JPEG per case over {concurrency} connections for {seconds} s, lookups at {lookupRate}/s beside them...");
 
         using var http = LoadClient.Create(server.Address, submitterKey);
-        async Task<(long Count, long Errors, LatencyHistogram Latency, string? FirstError)> SubmitForAsync(TimeSpan duration, int offset)
+        if (lookedUp)
         {
-            long next = offset, errors = 0;
+            log.WriteLine($"looking up {count:N0} distinct photos first (POST /m/lookup), as the platform does at upload time...");
+            using var matcherHttp = LoadClient.Create(server.Address, bench.MatcherKey);
+            long looked = -1;
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                long i;
+                while ((i = Interlocked.Increment(ref looked)) < count)
+                {
+                    using var form = new MultipartFormDataContent("vigil-bench");
+                    form.Add(new ByteArrayContent(photos[i]), "photo", "photo.jpg");
+                    using var response = await matcherHttp.PostAsync("/m/lookup", form, ct);
+                    response.EnsureSuccessStatusCode();
+                }
+            }, ct)));
+        }
+        async Task<(long Count, long Errors, LatencyHistogram Latency, string? FirstError)> SubmitForAsync(TimeSpan duration, byte[][] set)
+        {
+            long next = -1, errors = 0;
             string? firstError = null;
             var histograms = new LatencyHistogram[concurrency];
             long deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -46,7 +88,7 @@ internal static class ReviewBenchmark
                 {
                     long i = Interlocked.Increment(ref next);
                     using var form = new MultipartFormDataContent("vigil-bench");
-                    var file = new ByteArrayContent(photo);
+                    var file = new ByteArrayContent(set[i % set.Length]);
                     file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
                     form.Add(file, "media", "photo.jpg");
                     form.Add(new StringContent(string.Create(CultureInfo.InvariantCulture,
@@ -70,24 +112,24 @@ internal static class ReviewBenchmark
 
         // Warm-up (tiered compilation of both paths), then the measured run with lookups beside it.
         var warmLookups = LoadClient.Prepare(server.Address, bench.MatcherKey, bench.LookupPaths(2_000, seed: 11));
-        await Task.WhenAll(SubmitForAsync(TimeSpan.FromSeconds(5), 1_000_000_000),
+        await Task.WhenAll(SubmitForAsync(TimeSpan.FromSeconds(5), warmPhotos),
             LoadClient.RunAsync(server.Address, warmLookups, long.MaxValue, TimeSpan.FromSeconds(5), 2, lookupRate, ct));
         var lookups = LoadClient.Prepare(server.Address, bench.MatcherKey, bench.LookupPaths(Math.Max(1_000, (int)(lookupRate * seconds) + 100)));
         var serverCpu = server.CpuTime();
         var clock = Stopwatch.StartNew();
-        var submitting = SubmitForAsync(TimeSpan.FromSeconds(seconds), 0);
+        var submitting = SubmitForAsync(TimeSpan.FromSeconds(seconds), photos);
         var looking = LoadClient.RunAsync(server.Address, lookups, long.MaxValue, TimeSpan.FromSeconds(seconds), 4, lookupRate, ct);
-        var (count, errors, latency, firstError) = await submitting;
+        var (submitted, errors, latency, firstError) = await submitting;
         var lookupResult = await looking;
         double elapsed = clock.Elapsed.TotalSeconds;
         serverCpu = server.CpuTime() - serverCpu;
         if (firstError is not null)
             log.WriteLine($"first submission error: {firstError}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"photo_bytes\":{photo.Length},\"concurrency\":{concurrency},\"seconds\":{elapsed:F1},\"cases\":{count},\"cases_per_second\":{count / elapsed:F0},"
+            $"{{\"photo_bytes\":{photo.Length},\"looked_up_first\":{(lookedUp ? "true" : "false")},\"concurrency\":{concurrency},\"seconds\":{elapsed:F1},\"cases\":{submitted},\"cases_per_second\":{submitted / elapsed:F0},"
             + $"\"submit_p50_ms\":{latency.Milliseconds(0.5):F1},\"submit_p99_ms\":{latency.Milliseconds(0.99):F1},\"submit_errors\":{errors},"
             + $"\"lookups\":{lookupResult.Requests},\"lookup_p50_ms\":{lookupResult.Latency.Milliseconds(0.5):F2},\"lookup_p99_ms\":{lookupResult.Latency.Milliseconds(0.99):F2},"
-            + $"\"lookup_errors\":{lookupResult.Errors},\"server_cpu_ms_per_case\":{serverCpu.TotalMilliseconds / Math.Max(1, count):F2}}}"));
+            + $"\"lookup_errors\":{lookupResult.Errors},\"server_cpu_ms_per_case\":{serverCpu.TotalMilliseconds / Math.Max(1, submitted):F2}}}"));
         return errors == 0 && lookupResult.Errors == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 

@@ -38,11 +38,13 @@ internal static class BenchCommand
         var seconds = PositiveInt("--seconds", "How long to submit", 20);
         var concurrency = PositiveInt("--concurrency", "Submissions in flight", 4);
         var rate = PositiveInt("--lookup-rate", "Lookups per second beside the submissions", 200);
+        var unseen = new Option<bool>("--unseen") { Description = "Submit photos the server never saw (else each was looked up first, as a platform does)" };
         var command = new Command("review-submit", "POST /v1/cases on 127.0.0.1 (a 200 KB JPEG and its context per case, media sealed in the evidence vault, SQLite) with lookups beside it; prints one JSON line (cases/s, lookup p99)")
         {
-            photo, seconds, concurrency, rate,
+            photo, seconds, concurrency, rate, unseen,
         };
-        command.SetAction((parse, ct) => ReviewBenchmark.SubmitAsync(parse.GetValue(photo)!, parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(rate), output, error, ct));
+        command.SetAction((parse, ct) => ReviewBenchmark.SubmitAsync(parse.GetValue(photo)!, parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(rate),
+            !parse.GetValue(unseen), output, error, ct));
         return command;
     }
 
