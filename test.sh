@@ -6,6 +6,9 @@ cd "$here"
 
 "$here/scripts/ensure-deps.sh" test || { echo "0 passed, 1 failed"; exit 1; }
 
+# The reviewer UI's tests drive Debian's chromium; Playwright must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 echo "== build" >&2
 if ! dotnet build Vigil.slnx -c Release --nologo -v quiet -clp:ErrorsOnly; then
   echo "build failed"

@@ -4,12 +4,14 @@
 #                            libsodium) and the ffmpeg program video is decoded with
 #   ensure-deps.sh test      plus the tools the tests compare against (ImageMagick, djpeg) and
 #                            PostgreSQL 15, whose programs the storage tests use to start a
-#                            throwaway cluster of their own (the system service is left stopped)
+#                            throwaway cluster of their own (the system service is left stopped),
+#                            and Debian's chromium, which the reviewer UI's tests drive through
+#                            Playwright (/usr/bin/chromium; Playwright never downloads a browser)
 set -euo pipefail
 
 packages=(libvips42 libturbojpeg0 libsodium23 ffmpeg)
 if [[ "${1:-runtime}" == "test" ]]; then
-  packages+=(imagemagick libjpeg-turbo-progs postgresql curl)
+  packages+=(imagemagick libjpeg-turbo-progs postgresql curl chromium)
 fi
 
 missing=()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Vigil.Server.ReviewUi;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -18,9 +19,13 @@ public sealed record RequiresRole(params ApiKeyRole[] Roles);
 /// checked on every request, cached or not, so a key stops working at its expiry to the moment. An
 /// address that sends many unknown, revoked or expired keys gets 429 without a store read for a while
 /// (<see cref="ServerSettings.FailedKeysPerSecondPerAddress"/>).
+/// Under <c>/review</c> a reviewer UI session cookie (<see cref="ReviewSessions"/>) may stand in for the
+/// header: it names the key it was opened with, which is then checked exactly as above, so the audit
+/// log's actor and the role rules are the key's; a change made with a session must also carry its
+/// CSRF token (403 without it).
 /// </summary>
 public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore store, ServerSettings settings, FailedKeyLimiter failures,
-    TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
+    TimeProvider clock, ReviewSessions sessions, ILogger<ApiKeyAuthentication> logger)
 {
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new();
 
@@ -47,13 +52,35 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore stor
             return;
         }
         string header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        ReviewSession? session = null;
+        string hash;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
+        {
+            hash = ApiKeySecrets.Hash(header[7..].Trim());
+        }
+        else if (ReviewRefusals.IsReviewPath(context) && context.Request.Cookies[ReviewSessions.CookieName] is { } cookie)
+        {
+            // The reviewer UI's session stands for the key it was opened with: the same checks follow.
+            session = sessions.Find(cookie);
+            if (session is null)
+            {
+                Refused(context, "unknown or expired session");
+                ReviewRefusals.ClearSessionCookie(context);
+                await ReviewRefusals.WriteAsync(context, StatusCodes.Status401Unauthorized, "session expired", "sign in again at /review/login");
+                return;
+            }
+            hash = session.KeyHash;
+            context.Items[ReviewSessions.ItemKey] = session;
+        }
+        else
         {
             Refused(context, "no key");
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required", "send 'Authorization: Bearer KEY' (keys come from 'vigil apikey create')");
+            await ReviewRefusals.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key required",
+                ReviewRefusals.IsReviewPath(context)
+                    ? "sign in at /review/login, or send 'Authorization: Bearer KEY'"
+                    : "send 'Authorization: Bearer KEY' (keys come from 'vigil apikey create')");
             return;
         }
-        string hash = ApiKeySecrets.Hash(header[7..].Trim());
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         if (!TryCached(hash, out var key))
         {
@@ -74,7 +101,13 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore stor
         {
             failures.RecordFailure(address);
             Refused(context, key is null ? "unknown key" : key.IsActive ? $"expired key '{key.Name}'" : $"revoked key '{key.Name}'");
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown, revoked or expired");
+            if (session is not null)
+            {
+                // The key was revoked or expired since login: its sessions end with it.
+                sessions.End(session);
+                ReviewRefusals.ClearSessionCookie(context);
+            }
+            await ReviewRefusals.WriteAsync(context, StatusCodes.Status401Unauthorized, "API key not valid", "the key is unknown, revoked or expired");
             return;
         }
         if (key.Role != ApiKeyRole.Admin && Array.IndexOf(required.Roles, key.Role) < 0)
@@ -82,8 +115,16 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore stor
             // A known key reaching past its role is worth a place in the audit log (AuditMiddleware).
             context.Items[RefusedItemKey] = key;
             string accepted = string.Join(", ", required.Roles.Select(ApiKeySecrets.RoleName).Prepend("admin"));
-            await Problems.Write(context, StatusCodes.Status403Forbidden, "role not allowed",
+            await ReviewRefusals.WriteAsync(context, StatusCodes.Status403Forbidden, "role not allowed",
                 $"this endpoint needs one of: {accepted}; the key '{key.Name}' is {ApiKeySecrets.RoleName(key.Role)}");
+            return;
+        }
+        if (session is not null && !await ReviewCsrf.IsValidAsync(context, session))
+        {
+            // A cookie comes along with any request the browser sends, a forged one too: the token proves the page sent it.
+            context.Items[RefusedItemKey] = key;
+            await ReviewRefusals.WriteAsync(context, StatusCodes.Status403Forbidden, "CSRF token missing or wrong",
+                $"a change made with a session must carry the page's token (form field '{ReviewSessions.CsrfField}' or header '{ReviewSessions.CsrfHeader}')");
             return;
         }
         context.Items[ItemKey] = key;

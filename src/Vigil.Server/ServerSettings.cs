@@ -100,6 +100,9 @@ public sealed record ServerSettings
     /// </summary>
     public Vigil.Media.DecodeCompat Compat { get; init; } = Vigil.Media.DecodeCompat.Reference;
 
+    /// <summary>The reviewer web UI's sessions, breaks and reveals (<c>/review</c>); the media limits are <see cref="Review"/>'s.</summary>
+    public ReviewUi.ReviewUiSettings ReviewUi { get; init; } = new();
+
     /// <summary>How review runs: leases, four-eyes, the banks decisions feed, wellness limits, retention.</summary>
     public Vigil.Review.ReviewOptions Review { get; init; } = new();
 

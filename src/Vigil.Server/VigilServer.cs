@@ -67,6 +67,8 @@ public static class VigilServer
             services.GetRequiredService<MatcherHost>(), services.GetRequiredService<AuditTrail>(), services.GetRequiredService<MediaService>()));
         if (settings.MetricsEnabled)
             AddMetrics(builder.Services, settings);
+        builder.Services.AddSingleton<ReviewUi.ReviewSessions>();
+        builder.Services.AddSingleton<ReviewUi.ReviewBreaks>();
         builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
@@ -110,6 +112,7 @@ public static class VigilServer
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        ReviewUi.ReviewEndpoints.UseHeaders(app);
         // The audit wraps authentication, so that requests refused for their key's role are recorded too.
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ApiKeyAuthentication>();
@@ -123,6 +126,7 @@ public static class VigilServer
         PsiEndpoints.Map(app);
         CaseEndpoints.Map(app);
         ActionEndpoints.Map(app);
+        ReviewUi.ReviewEndpoints.Map(app);
         return app;
     }
 

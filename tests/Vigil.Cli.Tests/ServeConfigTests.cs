@@ -98,6 +98,8 @@ public class ServeConfigTests
         var review = fromOptions.GetProperty("review");
         Assert.Equal((15, 5.0, 365, 30, false), (review.GetProperty("lease_minutes").GetInt32(), review.GetProperty("daily_cap_hours").GetDouble(),
             review.GetProperty("reported_retention_days").GetInt32(), review.GetProperty("dismissed_retention_days").GetInt32(), review.GetProperty("four_eyes").GetBoolean()));
+        // The reviewer UI's sessions: 30 minutes idle, 12 hours at most.
+        Assert.Equal((30, 12), (review.GetProperty("session_idle_minutes").GetInt32(), review.GetProperty("session_hours").GetInt32()));
         var reviewOptions = Printed(CliRunner.RunProcess("--db", db.Path, "serve", "--confirmed-bank", "CONFIRMED", "--false-positive-bank", "NOT_ABUSE",
             "--four-eyes", "--print-config")).GetProperty("review");
         Assert.Equal(("CONFIRMED", "NOT_ABUSE", true), (reviewOptions.GetProperty("confirmed_bank").GetString(), reviewOptions.GetProperty("false_positive_bank").GetString(),
@@ -135,6 +137,7 @@ public class ServeConfigTests
     [InlineData("""{"server": {"compat": "hma"}}""", "server.compat must be reference or pytx, not 'hma'")]
     [InlineData("""{"audit": {"checkpoint_interval_seconds": -1, "checkpoints": "c.jsonl"}}""", "audit.checkpoint_interval_seconds must be 0..86400 seconds, not -1")]
     [InlineData("""{"review": {"reported_retention_days": 30}}""", "review: reported_retention_days must be 365..36500")]
+    [InlineData("""{"review": {"session_idle_minutes": 0}}""", "review: session_idle_minutes must be 1..1440")]
     [InlineData("""{"review": {"confirmed_bank": "bad name"}}""", "review: confirmed_bank: 'bad name' is not a valid bank name")]
     [InlineData("""{"review": {"confirmed_bank": "SAME", "false_positive_bank": "SAME"}}""", "the confirmed bank and the false-positive bank must differ")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)

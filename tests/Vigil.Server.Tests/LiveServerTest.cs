@@ -73,7 +73,8 @@ public abstract class LiveServerTest : IAsyncLifetime
         _app = VigilServer.Build(ServedStore(Store), Settings, ConfigureLogging, ConfigureServices);
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        // Redirects are answers to check, not to follow (a followed redirect drops the key and reads as a 401).
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while ((await _http.GetAsync("/status")).StatusCode != HttpStatusCode.OK)
         {

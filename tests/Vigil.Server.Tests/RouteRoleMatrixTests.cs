@@ -18,6 +18,8 @@ public class RouteRoleMatrixTests : LiveServerTest
     {
         ["/status"] = "load balancers poll it (HMA's contract)",
         ["/metrics"] = "Prometheus scrapes it; off unless --metrics, or on its own --metrics-urls listener",
+        ["/review/login"] = "the reviewer UI's sign-in form, where a key is exchanged for a session (failures count toward the failed-key limit)",
+        ["/review/static/{name}"] = "the reviewer UI's one stylesheet and one script, the same for everyone",
     };
 
     [Fact]

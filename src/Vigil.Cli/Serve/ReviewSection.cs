@@ -34,6 +34,14 @@ internal sealed record ReviewSection
     [JsonPropertyName("break_minutes")]
     public int? BreakMinutes { get; init; }
 
+    /// <summary>Minutes a reviewer UI session may sit unused before it ends.</summary>
+    [JsonPropertyName("session_idle_minutes")]
+    public int? SessionIdleMinutes { get; init; }
+
+    /// <summary>Hours a reviewer UI session lasts after login, however busy.</summary>
+    [JsonPropertyName("session_hours")]
+    public int? SessionHours { get; init; }
+
     /// <summary>Days a reported case's media is kept after the report (at least 365).</summary>
     [JsonPropertyName("reported_retention_days")]
     public int? ReportedRetentionDays { get; init; }
@@ -49,6 +57,8 @@ internal sealed record ReviewSection
         LeaseMinutes = 15,
         DailyCapHours = 5,
         BreakMinutes = 60,
+        SessionIdleMinutes = 30,
+        SessionHours = 12,
         ReportedRetentionDays = 365,
         DismissedRetentionDays = 30,
     };
@@ -63,6 +73,8 @@ internal sealed record ReviewSection
         LeaseMinutes = layer.LeaseMinutes ?? LeaseMinutes,
         DailyCapHours = layer.DailyCapHours ?? DailyCapHours,
         BreakMinutes = layer.BreakMinutes ?? BreakMinutes,
+        SessionIdleMinutes = layer.SessionIdleMinutes ?? SessionIdleMinutes,
+        SessionHours = layer.SessionHours ?? SessionHours,
         ReportedRetentionDays = layer.ReportedRetentionDays ?? ReportedRetentionDays,
         DismissedRetentionDays = layer.DismissedRetentionDays ?? DismissedRetentionDays,
     };
@@ -84,6 +96,17 @@ internal sealed record ReviewSection
         };
     }
 
+    /// <summary>The reviewer UI's session settings these give (defaults for what is unset).</summary>
+    public Vigil.Server.ReviewUi.ReviewUiSettings ToUiSettings()
+    {
+        var defaults = new Vigil.Server.ReviewUi.ReviewUiSettings();
+        return defaults with
+        {
+            SessionIdleTimeout = SessionIdleMinutes is { } idle ? TimeSpan.FromMinutes(idle) : defaults.SessionIdleTimeout,
+            SessionLifetime = SessionHours is { } hours ? TimeSpan.FromHours(hours) : defaults.SessionLifetime,
+        };
+    }
+
     /// <summary>Why these settings cannot be used, or null.</summary>
     public string? Problem()
     {
@@ -93,6 +116,10 @@ internal sealed record ReviewSection
             return "daily_cap_hours must be more than 0 and at most 24";
         if (BreakMinutes is < 1 or > 24 * 60)
             return "break_minutes must be 1..1440";
+        if (SessionIdleMinutes is < 1 or > 24 * 60)
+            return "session_idle_minutes must be 1..1440";
+        if (SessionHours is < 1 or > 24 * 7)
+            return "session_hours must be 1..168";
         if (ReportedRetentionDays is < 365 or > 36_500)
             return "reported_retention_days must be 365..36500 (a report's evidence is kept at least one year)";
         if (DismissedRetentionDays is < 1 or > 36_500)

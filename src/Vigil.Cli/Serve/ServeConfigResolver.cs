@@ -232,6 +232,7 @@ internal static class ServeConfigResolver
             }
             : null,
         Review = (config.Review ?? ReviewSection.Defaults).ToOptions(),
+        ReviewUi = (config.Review ?? ReviewSection.Defaults).ToUiSettings(),
     };
 
     /// <summary>The audit signing key's file: the one named, or <see cref="DefaultAuditKeyName"/> beside the checkpoint file; null when checkpoints are off.</summary>

@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Hashing.Signals;
+using Vigil.Server;
+using Vigil.Server.ReviewUi;
+using Vigil.Storage;
+using Vigil.Storage.Sqlite;
+using Vigil.Testing;
+
+namespace Vigil.Review.Ui.Tests;
+
+/// <summary>A real Vigil server on 127.0.0.1:0 over a temporary SQLite store, for a test class.</summary>
+public abstract class UiServer : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private WebApplication _app = null!;
+
+    /// <summary>The store the server runs on.</summary>
+    protected SqliteVigilStore Store { get; private set; } = null!;
+
+    /// <summary>The server's address, e.g. <c>http://127.0.0.1:54321</c> (no trailing slash).</summary>
+    protected string BaseUrl { get; private set; } = "";
+
+    /// <summary>The running server's services.</summary>
+    protected IServiceProvider Services => _app.Services;
+
+    /// <summary>The server's settings (tests shorten the break interval, say).</summary>
+    protected virtual ServerSettings Settings => new()
+    {
+        Urls = "http://127.0.0.1:0",
+        FollowInterval = TimeSpan.FromMilliseconds(200),
+        KeyCacheTime = TimeSpan.FromMilliseconds(200),
+    };
+
+    /// <summary>Replaces the server's services (e.g. its clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Fills the store before the server starts (banks, say).</summary>
+    protected virtual Task SeedAsync(SqliteVigilStore store) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public virtual async Task InitializeAsync()
+    {
+        Store = await SqliteVigilStore.OpenAsync(Path.Combine(_dir.Path, "vigil.db"));
+        await SeedAsync(Store);
+        _app = VigilServer.Build(Store, Settings, _ => { }, ConfigureServices);
+        await _app.StartAsync();
+        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    /// <summary>Creates a key of a role; returns its secret and name.</summary>
+    protected async Task<(string Secret, string Name)> KeyAsync(ApiKeyRole role, string? name = null)
+    {
+        string secret = ApiKeySecrets.Generate();
+        name ??= $"{ApiKeySecrets.RoleName(role)}-{Guid.NewGuid():N}"[..20];
+        await Store.CreateApiKeyAsync(name, role, ApiKeySecrets.Hash(secret));
+        return (secret, name);
+    }
+
+    /// <summary>An HTTP client with its own cookie jar that does not follow redirects (to see them).</summary>
+    protected (HttpClient Http, CookieContainer Cookies) Client()
+    {
+        var cookies = new CookieContainer();
+        var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        return (new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) }, cookies);
+    }
+
+    /// <summary>Signs in over HTTP as a browser would (login page, then its form); returns the session's CSRF token.</summary>
+    protected async Task<string> SignInAsync(HttpClient http, string secret)
+    {
+        string page = await (await http.GetAsync("/review/login")).Content.ReadAsStringAsync();
+        string token = HiddenValue(page, ReviewSessions.CsrfField);
+        using var response = await http.PostAsync("/review/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [ReviewSessions.CsrfField] = token,
+            ["key"] = secret,
+            ["next"] = "/review/queue",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        string queue = await (await http.GetAsync("/review/queue")).Content.ReadAsStringAsync();
+        return MetaCsrf(queue);
+    }
+
+    /// <summary>The value of a hidden input in a page.</summary>
+    protected static string HiddenValue(string page, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(page, $"name=\"{name}\" value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"no hidden field {name} in the page");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>The page's CSRF token (its meta tag).</summary>
+    protected static string MetaCsrf(string page)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(page, "<meta name=\"csrf-token\" content=\"([^\"]*)\">");
+        Assert.True(match.Success, "no csrf-token meta in the page");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>The audit log's entries, oldest first.</summary>
+    protected async Task<IReadOnlyList<AuditEntry>> AuditAsync()
+    {
+        // The trail writes in batches: wait until what was queued is in the store.
+        var trail = Services.GetRequiredService<AuditTrail>();
+        for (int i = 0; i < 100 && trail.QueueLength > 0; i++)
+            await Task.Delay(20);
+        await Task.Delay(50);
+        var entries = new List<AuditEntry>();
+        await foreach (var entry in Store.ReadAuditAsync())
+            entries.Add(entry);
+        return entries;
+    }
+}
