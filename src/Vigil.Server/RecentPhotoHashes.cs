@@ -10,7 +10,7 @@ namespace Vigil.Server;
 /// (<c>POST /v1/cases</c>); the second request then costs no decode. SHA-256, not MD5, so that no
 /// crafted file can borrow another's hash. Bounded: the oldest entries go first.
 /// </summary>
-internal sealed class RecentPhotoHashes(int capacity = 8_192)
+internal sealed class RecentPhotoHashes(int capacity = 32_768)
 {
     /// <summary>A photo's plain PDQ and size.</summary>
     public sealed record Entry(PdqResult Pdq, int Width, int Height);

@@ -68,6 +68,7 @@ public static class VigilServer
         if (settings.MetricsEnabled)
             AddMetrics(builder.Services, settings);
         builder.Services.AddSingleton<ReviewUi.ReviewSessions>();
+        builder.Services.AddSingleton<ReviewUi.ReviewLoginLinks>();
         builder.Services.AddSingleton<ReviewUi.ReviewBreaks>();
         builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,

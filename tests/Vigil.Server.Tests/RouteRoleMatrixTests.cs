@@ -18,6 +18,7 @@ public class RouteRoleMatrixTests : LiveServerTest
     {
         ["/status"] = "load balancers poll it (HMA's contract)",
         ["/metrics"] = "Prometheus scrapes it; off unless --metrics, or on its own --metrics-urls listener",
+        ["/review/login/once"] = "a one-time sign-in link's token opens one session for its key (failures count toward the failed-key limit)",
         ["/review/login"] = "the reviewer UI's sign-in form, where a key is exchanged for a session (failures count toward the failed-key limit)",
         ["/review/static/{name}"] = "the reviewer UI's one stylesheet and one script, the same for everyone",
     };

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using System.CommandLine;
 using System.Text.Json;
 using Vigil.Banks;
@@ -25,7 +29,15 @@ internal static class DemoCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var samples = new Option<string>("--samples") { Description = "Folder with known/ and uploads/ subfolders to use instead of the bundled samples" };
-        var command = new Command("demo", "Build a bank from sample images, scan edited copies and unrelated images against it, and show the matches") { samples };
+        var review = new Option<bool>("--review")
+        {
+            Description = "Then serve the demo's store on 127.0.0.1 with a one-time sign-in link to the reviewer UI (Ctrl-C stops it and deletes the demo)",
+        };
+        var urls = new Option<string>("--urls") { Description = "Where --review listens", DefaultValueFactory = _ => "http://127.0.0.1:5180" };
+        var command = new Command("demo", "Build a bank from sample images, scan edited copies and unrelated images against it, show the matches and open a review case for them")
+        {
+            samples, review, urls,
+        };
         command.SetAction(async (parse, ct) =>
         {
             if (!CommonOptions.NativeLibrariesReady(error))
@@ -40,7 +52,8 @@ internal static class DemoCommand
             var workspace = Directory.CreateTempSubdirectory("vigil-demo-");
             try
             {
-                return await RunAsync(known, uploads, Path.Combine(workspace.FullName, "demo.db"), output, error, ct);
+                return await RunAsync(known, uploads, Path.Combine(workspace.FullName, "demo.db"), parse.GetValue(review) ? parse.GetValue(urls) : null,
+                    output, error, ct);
             }
             finally
             {
@@ -51,7 +64,8 @@ internal static class DemoCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string known, string uploads, string database, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> RunAsync(string known, string uploads, string database, string? reviewUrls, TextWriter output, TextWriter error,
+        CancellationToken ct)
     {
         await using var store = await SqliteVigilStore.OpenAsync(database, ct);
         using var vaultKey = Vigil.Review.Evidence.KeyFileWrapper.Create(Path.Combine(Path.GetDirectoryName(database)!, "vault.key"));
@@ -127,11 +141,57 @@ internal static class DemoCommand
         output.WriteLine($"4. Review: the {opener.Opened} matches are items of case {string.Join(", ", opener.Cases)} (subject {DemoSubject}), waiting in the queue:");
         foreach (var c in await store.Cases.ListQueueAsync(null, 10, ct))
             output.WriteLine($"     case {c.Id}  {CasePriority.Name(c.Priority)}, {c.ItemCount} items, media sealed in the evidence vault");
+        if (reviewUrls is not null)
+            return await ServeForReviewAsync(store, vault, reviewUrls, output, error, ct);
         output.WriteLine("   See them as a reviewer would, blurred until revealed: ./vigil demo --review");
         output.WriteLine();
         output.WriteLine("Next: 'vigil bank create NAME', 'vigil bank import NAME LIST' or 'vigil bank add NAME IMAGES',");
         output.WriteLine("      then 'vigil scan DIR --report report.json' (see 'vigil --help').");
         return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// <c>--review</c>: the demo's store served on 127.0.0.1 with its vault, a throwaway reviewer key
+    /// (never shown) and a one-time sign-in link for it, until Ctrl-C.
+    /// </summary>
+    private static async Task<int> ServeForReviewAsync(IVigilStore store, Vigil.Review.Evidence.EvidenceVault vault, string urls, TextWriter output,
+        TextWriter error, CancellationToken ct)
+    {
+        string secret = ApiKeySecrets.Generate();
+        await store.CreateApiKeyAsync("demo-reviewer", ApiKeyRole.Reviewer, ApiKeySecrets.Hash(secret), DateTimeOffset.UtcNow.AddHours(8), ct);
+        var settings = new Vigil.Server.ServerSettings
+        {
+            Urls = urls,
+            EvidenceVault = vault,
+            Review = new Vigil.Review.ReviewOptions { ConfirmedBank = "DEMO_CONFIRMED", FalsePositiveBank = "DEMO_NOT_ABUSE" },
+        };
+        var app = Vigil.Server.VigilServer.Build(store, settings, logging => logging.AddFilter((_, _, level) => level >= LogLevel.Warning).AddSimpleConsole());
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: {ServeCommand.ListenError(e, settings)} (choose another with --urls)");
+            await app.DisposeAsync();
+            return ExitCodes.Failure;
+        }
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.First() ?? urls;
+        string token = app.Services.GetRequiredService<Vigil.Server.ReviewUi.ReviewLoginLinks>().Issue(ApiKeySecrets.Hash(secret), TimeSpan.FromMinutes(10));
+        output.WriteLine($"5. The reviewer UI is at {address}/review. Sign in once, within 10 minutes, with this link:");
+        output.WriteLine($"     {address}/review/login/once?token={token}");
+        output.WriteLine("   Media stays blurred until you reveal one item; confirming feeds DEMO_CONFIRMED. Ctrl-C stops the demo and deletes it.");
+        output.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return ExitCodes.Success;
     }
 
     private static string FileNameOf(BankContent content)

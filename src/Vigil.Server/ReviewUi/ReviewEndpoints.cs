@@ -43,6 +43,7 @@ public static class ReviewEndpoints
         app.MapGet("/review/static/{name}", Static);
         app.MapGet("/review/login", LoginPage);
         app.MapPost("/review/login", LoginAsync).DisableAntiforgery();
+        app.MapGet("/review/login/once", LoginOnceAsync);
         app.MapPost("/review/logout", Logout).WithMetadata(Reviewers);
         app.MapPost("/review/break", Break).WithMetadata(Reviewers);
         QueuePage.Map(app);
@@ -145,6 +146,33 @@ public static class ReviewEndpoints
         context.Response.Cookies.Delete(LoginCookieName, ReviewRefusals.SessionCookie(context, DateTimeOffset.UnixEpoch));
         context.Response.Cookies.Append(ReviewSessions.CookieName, cookie, ReviewRefusals.SessionCookie(context, null));
         return Results.Redirect(SafeNext(next), permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>A one-time link (<see cref="ReviewLoginLinks"/>): its token opens a session for its key, once.</summary>
+    private static async Task<IResult> LoginOnceAsync(HttpContext context, string? token, ReviewLoginLinks links, IApiKeyStore keys, ReviewSessions sessions,
+        FailedKeyLimiter failures, TimeProvider clock)
+    {
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (failures.IsLimited(address))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Result(StatusCodes.Status429TooManyRequests, "too many failed keys", "this address sent too many unknown, revoked or expired keys lately; try again in a second");
+        }
+        string? hash = links.Redeem(token);
+        var key = hash is null ? null : await keys.FindApiKeyAsync(hash, context.RequestAborted);
+        if (key is null || !key.IsValidAt(clock.GetUtcNow()) || key.Role is not (ApiKeyRole.Reviewer or ApiKeyRole.Admin))
+        {
+            failures.RecordFailure(address);
+            return ReviewRefusals.WantsPage(context)
+                ? LoginForm(context, "/review", "That sign-in link was used already or has expired. Sign in with your key.", StatusCodes.Status410Gone)
+                : Problems.Result(StatusCodes.Status410Gone, "sign-in link not valid", "the link is unknown, used already or expired (each works once); sign in with your key");
+        }
+        if (sessions.Find(context.Request.Cookies[ReviewSessions.CookieName]) is { } previous)
+            sessions.End(previous);
+        var (cookie, _) = sessions.Open(key, hash!);
+        context.Items[ApiKeyAuthentication.ItemKey] = key;
+        context.Response.Cookies.Append(ReviewSessions.CookieName, cookie, ReviewRefusals.SessionCookie(context, null));
+        return Results.Redirect("/review", permanent: false, preserveMethod: false);
     }
 
     private static IResult Logout(HttpContext context, ReviewSessions sessions)
