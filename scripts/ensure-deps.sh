@@ -9,7 +9,7 @@
 #                            Playwright (/usr/bin/chromium; Playwright never downloads a browser)
 set -euo pipefail
 
-packages=(libvips42 libturbojpeg0 libsodium23 ffmpeg)
+packages=(libvips42 libturbojpeg0 libsodium23 libsqlite3-0 ffmpeg)
 if [[ "${1:-runtime}" == "test" ]]; then
   packages+=(imagemagick libjpeg-turbo-progs postgresql curl chromium)
 fi

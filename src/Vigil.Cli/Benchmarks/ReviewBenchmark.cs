@@ -191,11 +191,64 @@ internal static class ReviewBenchmark
                 break;
             await queueStore.DecideCaseAsync(claimed.Id, "bench-reviewer", CaseVerdict.NoReport, false, now, ct);
         }
+        var (pageFirst, pageDeep) = await QueuePageAsync(store, cursor, samples, ct);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"engine\":\"{(store is SqliteVigilStore ? "sqlite" : "postgres")}\",\"open_cases\":{cases},\"page\":{page.Count},"
+            $"{{\"page_first_p50_ms\":{pageFirst.Milliseconds(0.5):F2},\"page_first_p99_ms\":{pageFirst.Milliseconds(0.99):F2},"
+            + $"\"page_deep_p50_ms\":{pageDeep.Milliseconds(0.5):F2},\"page_deep_p99_ms\":{pageDeep.Milliseconds(0.99):F2},\"engine\":\"{(store is SqliteVigilStore ? "sqlite" : "postgres")}\",\"open_cases\":{cases},\"page\":{page.Count},"
             + $"\"first_page_p50_ms\":{first.Milliseconds(0.5):F2},\"first_page_p99_ms\":{first.Milliseconds(0.99):F2},"
             + $"\"deep_page_p50_ms\":{deep.Milliseconds(0.5):F2},\"deep_page_p99_ms\":{deep.Milliseconds(0.99):F2},"
             + $"\"claim_p50_ms\":{claim.Milliseconds(0.5):F2},\"claim_p99_ms\":{claim.Milliseconds(0.99):F2},\"claims\":{claim.Count}}}"));
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The reviewer UI's queue page itself, served in-process on 127.0.0.1 over the store: a reviewer
+    /// signed in through a one-time link, the first page and a deep keyset page timed from request to
+    /// the last byte of HTML.
+    /// </summary>
+    private static async Task<(LatencyHistogram First, LatencyHistogram Deep)> QueuePageAsync(IVigilStore store, QueueCursor deep, int samples,
+        CancellationToken ct)
+    {
+        string secret = ApiKeySecrets.Generate();
+        string name = $"bench-page-{Guid.NewGuid():N}";
+        await store.CreateApiKeyAsync(name, ApiKeyRole.Reviewer, ApiKeySecrets.Hash(secret), DateTimeOffset.UtcNow.AddHours(1), ct);
+        var app = Vigil.Server.VigilServer.Build(store, new Vigil.Server.ServerSettings { Urls = "http://127.0.0.1:0" }, logging => { });
+        await app.StartAsync(ct);
+        try
+        {
+            var services = app.Services;
+            string address = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(services).Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+            string token = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Vigil.Server.ReviewUi.ReviewLoginLinks>(services).Issue(ApiKeySecrets.Hash(secret), TimeSpan.FromMinutes(5));
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+            using var login = await http.GetAsync($"/review/login/once?token={token}", ct);
+            string cookie = login.Headers.GetValues("Set-Cookie").First(c => c.StartsWith(Vigil.Server.ReviewUi.ReviewSessions.CookieName, StringComparison.Ordinal)).Split(';')[0];
+            http.DefaultRequestHeaders.Add("Cookie", cookie);
+            http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+            string deepPath = string.Create(CultureInfo.InvariantCulture, $"/review/queue?after={deep.Priority}.{deep.OpenedAt.UtcTicks}.{deep.Id}");
+            var first = new LatencyHistogram();
+            var deepPage = new LatencyHistogram();
+            for (int i = 0; i < samples + 50; i++)
+            {
+                foreach (var (path, histogram) in new[] { ("/review", first), (deepPath, deepPage) })
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    using var response = await http.GetAsync(path, ct);
+                    string html = await response.Content.ReadAsStringAsync(ct);
+                    if (i >= 50)
+                        histogram.Record(Stopwatch.GetTimestamp() - start);
+                    if (!response.IsSuccessStatusCode || !html.Contains("/review/cases/", StringComparison.Ordinal))
+                        throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode}");
+                }
+            }
+            return (first, deepPage);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
     }
 }

@@ -58,7 +58,6 @@ public sealed class SqliteVigilStore : VigilStore
     /// <summary>Opens with a given list of migrations (tests use it to simulate older and newer versions).</summary>
     internal static async Task<SqliteVigilStore> OpenAsync(string path, IReadOnlyList<SqliteMigration> migrations, CancellationToken cancellationToken)
     {
-        SqliteNativeLibrary.LoadFirst();
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var store = new SqliteVigilStore(Path.GetFullPath(path));
         try
