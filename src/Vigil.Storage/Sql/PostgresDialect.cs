@@ -64,6 +64,8 @@ internal sealed class PostgresDialect : SqlDialect
     // EXCLUSIVE conflicts with itself and every write, not with plain reads.
     public override string? LockTableForWriting(string table) => $"LOCK TABLE {table} IN EXCLUSIVE MODE";
 
+    public override string UseIndex(string index) => "";
+
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     public override string Least(string a, string b) => $"LEAST({a}, {b})";

@@ -131,11 +131,11 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
         // Keyset paging on the queue index: (priority, opened_at, id) after the cursor, no OFFSET and no count.
         await using var command = after is null
             ? db.Command(connection, $"""
-                SELECT {CaseRows.CaseColumns} FROM cases c WHERE c.status = 'open'
+                SELECT {CaseRows.CaseColumns} FROM cases c{db.Dialect.UseIndex("cases_queue")} WHERE c.status = 'open'
                 ORDER BY c.priority, c.opened_at, c.id LIMIT $1
                 """).With((long)limit)
             : db.Command(connection, $"""
-                SELECT {CaseRows.CaseColumns} FROM cases c
+                SELECT {CaseRows.CaseColumns} FROM cases c{db.Dialect.UseIndex("cases_queue")}
                 WHERE c.status = 'open' AND (c.priority, c.opened_at, c.id) > ($1, $2, $3)
                 ORDER BY c.priority, c.opened_at, c.id LIMIT $4
                 """).With((long)after.Priority).WithTime(after.OpenedAt).With(after.Id).With((long)limit);
@@ -210,7 +210,7 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
         if (caseId is null)
         {
             await using var next = db.Command(connection, $"""
-                SELECT id FROM cases
+                SELECT id FROM cases{db.Dialect.UseIndex("cases_queue")}
                 WHERE status = 'open' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
                   AND (first_report_by IS NULL OR first_report_by <> $2) AND (escalated = FALSE OR $3)
                 ORDER BY {(senior ? "escalated DESC, " : "")}priority, opened_at, id

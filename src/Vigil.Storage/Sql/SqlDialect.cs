@@ -65,6 +65,13 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string? LockTableForWriting(string table);
 
+    /// <summary>
+    /// What follows a table name in FROM to make the engine read it through <paramref name="index"/>
+    /// (SQLite's <c>INDEXED BY</c>, where the planner without statistics picks a worse one); empty on
+    /// PostgreSQL, whose planner has them.
+    /// </summary>
+    public abstract string UseIndex(string index);
+
     /// <summary>The larger of two values (<c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string a, string b);
 

@@ -69,6 +69,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string? LockTableForWriting(string table) => null;
 
+    public override string UseIndex(string index) => $" INDEXED BY {index}";
+
     public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     public override string Least(string a, string b) => $"MIN({a}, {b})";
