@@ -21,6 +21,53 @@ public class DemoAndBenchTests
         Assert.Contains(matches, m => m.Contains("scene-q0746-flipped.jpg") && m.Contains("flipped top to bottom"));
         Assert.Equal(3, misses.Length);
         Assert.All(misses, m => Assert.Matches(@"scene-q(0122|0291|2821)\.jpg", m));
+        // The matches become one review case, their media in the vault, and the demo says how to look.
+        Assert.Contains("4. Review: the 6 matches are items of case 1 (subject demo-uploader)", result.Output);
+        Assert.Contains("case 1  known match, 6 items, media sealed in the evidence vault", result.Output);
+        Assert.Contains("./vigil demo --review", result.Output);
+    }
+
+    [Fact]
+    public async Task Demo_review_serves_the_cases_with_a_one_time_sign_in_link_that_opens_the_queue_once()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("VIGIL_", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(name);
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "demo", "--review", "--urls", "http://127.0.0.1:0" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            string? link = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (link is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.Trim().StartsWith("http://127.0.0.1:", StringComparison.Ordinal) && line.Contains("/review/login/once?token=", StringComparison.Ordinal))
+                    link = line.Trim();
+            }
+            Assert.NotNull(link);
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+            var signIn = await http.GetAsync(link);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+            string cookie = signIn.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+            using var queue = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(link), "/review"));
+            queue.Headers.Add("Cookie", cookie);
+            queue.Headers.Accept.ParseAdd("text/html");
+            var page = await http.SendAsync(queue);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("demo-uploader", await page.Content.ReadAsStringAsync());
+            Assert.Equal(System.Net.HttpStatusCode.Gone, (await http.GetAsync(link)).StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 
     [Fact]

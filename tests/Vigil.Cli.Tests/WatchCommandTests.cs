@@ -104,6 +104,24 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
     }
 
     [Fact]
+    public void Open_cases_makes_each_event_an_item_of_the_streams_open_case()
+    {
+        using var dir = new TempDirectory("vigil-watch-cases-");
+        string db = dir.File("vigil.db");
+        Assert.Equal(0, CliRunner.Run("--db", db, "bank", "create", WatchSceneFixture.Bank).ExitCode);
+        Assert.Equal(0, CliRunner.Run("--db", db, "bank", "add", WatchSceneFixture.Bank, Path.Combine(scene.Dir, "bars.png"), Path.Combine(scene.Dir, "mandel.png")).ExitCode);
+        var result = CliRunner.Run("--db", db, "watch", "--open-cases", scene.Scene);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("open-cases: 2 item(s) in case(s) 1;", result.Error);
+        var show = System.Text.Json.JsonDocument.Parse(CliRunner.Run("--db", db, "review", "show", "1", "--format", "json").Output).RootElement;
+        Assert.Equal("watch:" + scene.Scene, show.GetProperty("case").GetProperty("subject").GetString());
+        var items = show.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([1L, 2L], items.Select(i => i.GetProperty("matches")[0].GetProperty("content_id").GetInt64()));
+        Assert.All(items, i => Assert.Equal(("watch", 64), (i.GetProperty("source").GetString(), i.GetProperty("signals").GetProperty("pdq").GetString()!.Length)));
+        Assert.Contains("frame 168 at 6.720 s", items[0].GetProperty("context").GetProperty("file_name").GetString());
+    }
+
+    [Fact]
     public void With_a_bank_the_start_line_counts_that_banks_hashes()
     {
         using var dir = new TempDirectory("vigil-watch-bank-");
