@@ -25,6 +25,7 @@ internal static class VigilApp
             WatchCommand.Create(output, error),
             DevCommand.Create(output, error),
             ReviewCommand.Create(output, error),
+            ReportCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);

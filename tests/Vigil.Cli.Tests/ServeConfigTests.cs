@@ -128,7 +128,7 @@ public class ServeConfigTests
 
     [Theory]
     [InlineData("""{"server": {"urls": "http://127.0.0.1:1", "max_upload": 5}}""", "unknown key 'server.max_upload' (known in server: urls, max_upload_mb")]
-    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit, review, actions)")]
+    [InlineData("""{"srever": {}}""", "unknown key 'srever' (known at the top: store, server, metrics, audit, review, reporting, actions)")]
     [InlineData("""{"metrics": {"enabled": "yes"}}""", "metrics.enabled has a value of the wrong type")]
     [InlineData("""{"server": {"max_upload_mb": 0}}""", "server.max_upload_mb must be 1..1024, not 0")]
     [InlineData("""{"store": {"db": "a.db", "postgres": "Host=x"}}""", "db and postgres name two different stores")]
@@ -140,6 +140,11 @@ public class ServeConfigTests
     [InlineData("""{"review": {"session_idle_minutes": 0}}""", "review: session_idle_minutes must be 1..1440")]
     [InlineData("""{"review": {"confirmed_bank": "bad name"}}""", "review: confirmed_bank: 'bad name' is not a valid bank name")]
     [InlineData("""{"review": {"confirmed_bank": "SAME", "false_positive_bank": "SAME"}}""", "the confirmed bank and the false-positive bank must differ")]
+    [InlineData("""{"reporting": {"environment": "staging"}}""", "reporting: environment must be test or production, not 'staging'")]
+    [InlineData("""{"reporting": {"environment": "test"}}""", "reporting: reporter is required")]
+    [InlineData("""{"reporting": {"url": "https://report.cybertip.org/ispws/", "reporter": {"company": "X", "reporting_person": {"first_name": "A", "last_name": "B", "email": "a@example.com"}}}}""", "say environment: production")]
+    [InlineData("""{"reporting": {"reporter": {"company": "X", "reporting_person": {"first_name": "A"}}}}""", "reporting_person needs first_name, last_name and email")]
+    [InlineData("""{"reporting": {"password": "secret"}}""", "unknown key 'reporting.password'")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)
     {
         using var db = new TestDb();
@@ -224,5 +229,21 @@ public class ServeConfigTests
         Assert.True(File.Exists(keyFile));
         var verified = db.Ok("audit", "verify", "--checkpoints", checkpoints, "--key", keyFile);
         Assert.Contains("checkpoints: all", verified.Output);
+    }
+
+    [Fact]
+    public void Report_init_config_writes_a_commented_file_that_serve_reads_and_never_overwrites()
+    {
+        using var db = new TestDb();
+        string file = Path.Combine(db.Dir, "reporting.json");
+        Assert.Contains($"wrote {file}", db.Ok("report", "init-config", file).Output);
+        Assert.Contains("// CyberTipline reporting", File.ReadAllText(file));
+        var printed = Printed(CliRunner.RunProcess("--db", db.Path, "serve", "--config", file, "--print-config")).GetProperty("reporting");
+        Assert.Equal(("test", "Example Platform, Inc.", "Riley"), (printed.GetProperty("environment").GetString(),
+            printed.GetProperty("reporter").GetProperty("company").GetString(),
+            printed.GetProperty("reporter").GetProperty("reporting_person").GetProperty("first_name").GetString()));
+        var again = db.Run("report", "init-config", file);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("never overwrites", again.Error);
     }
 }

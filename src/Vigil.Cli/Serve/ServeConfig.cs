@@ -28,6 +28,10 @@ internal sealed record ServeConfig
     /// <summary>Review: the banks decisions feed, four-eyes, the evidence vault, wellness limits, retention.</summary>
     [JsonPropertyName("review")]
     public ReviewSection? Review { get; init; }
+
+    /// <summary>CyberTipline reporting: the reporter, the environment, the user and password file (taken as a whole from the highest layer that has it).</summary>
+    [JsonPropertyName("reporting")]
+    public ReportingSection? Reporting { get; init; }
     /// <summary>Action rules and the webhook allow-list.</summary>
     [JsonPropertyName("actions")]
     public ActionsSection? Actions { get; init; }

@@ -72,6 +72,19 @@ internal static class ServeConfigResolver
         ReadOnlySpan<byte> text = bytes;
         if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
             text = text[3..];
+        // '//' and '/* */' comments (as 'vigil report init-config' writes them) go before the strict checks, which read plain JSON.
+        if (text.IndexOf((byte)'/') >= 0)
+        {
+            try
+            {
+                bytes = WithoutComments(text);
+                text = bytes;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return (null, $"--config {path}: {e.Message}");
+            }
+        }
         if (StrictJson.Validate(text, type) is { } invalid)
         {
             return (null, invalid.Kind == StrictJsonErrorKind.UnknownField
@@ -82,16 +95,43 @@ internal static class ServeConfigResolver
         {
             var config = JsonSerializer.Deserialize(text, type);
             if (config is null)
-                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit and actions");
+                return (null, $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit, actions, review and reporting");
             return Check(config, key => $"--config {path}: {key}") is { } error ? (null, error) : (config, null);
         }
         catch (JsonException e)
         {
             string key = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
             return (null, key.Length == 0
-                ? $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit and actions"
+                ? $"--config {path}: the file must hold a JSON object with the sections store, server, metrics, audit, actions, review and reporting"
                 : $"--config {path}: {key} has a value of the wrong type");
         }
+    }
+
+    /// <summary>The same JSON without its comments (strings keep their slashes).</summary>
+    private static byte[] WithoutComments(ReadOnlySpan<byte> text)
+    {
+        var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+        using var buffer = new MemoryStream(text.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: writer.WriteStartObject(); break;
+                    case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+                    case JsonTokenType.StartArray: writer.WriteStartArray(); break;
+                    case JsonTokenType.EndArray: writer.WriteEndArray(); break;
+                    case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
+                    case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
+                    case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+                    case JsonTokenType.True: writer.WriteBooleanValue(true); break;
+                    case JsonTokenType.False: writer.WriteBooleanValue(false); break;
+                    case JsonTokenType.Null: writer.WriteNullValue(); break;
+                }
+            }
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>The settings the <c>VIGIL_*</c> variables give (unset ones not set), or the error naming the variable.</summary>
@@ -207,6 +247,7 @@ internal static class ServeConfigResolver
                     AllowWebhookUrl = layer.Actions?.AllowWebhookUrl ?? result.Actions!.AllowWebhookUrl,
                 },
                 Review = (result.Review ?? ReviewSection.Defaults).Over(layer.Review),
+                Reporting = layer.Reporting ?? result.Reporting,
             };
         }
         return result;
@@ -307,6 +348,8 @@ internal static class ServeConfigResolver
             return $"{where("audit.key")}: the signing key is for checkpoints: give the checkpoint file too";
         if (config.Review?.Problem() is { } review)
             return $"{where("review")}: {review}";
+        if (config.Reporting?.Problem() is { } reporting)
+            return $"{where("reporting")}: {reporting}";
         return null;
     }
 
