@@ -154,18 +154,7 @@ public sealed class ReviewService
                 w.WriteBoolean("awaiting_second_reviewer", true);
         }), cancellationToken);
         if (change == CaseChange.Done)
-        {
-            var details = await _cases.GetCaseAsync(caseId, cancellationToken);
-            await _actions.RaiseAsync(new ActionEvent
-            {
-                Trigger = ActionTrigger.Decision,
-                OccurredAt = _clock.GetUtcNow(),
-                Source = details?.Items.Count > 0 ? details.Items[0].Details.Source : "api",
-                Subject = details?.Case.Subject,
-                CaseId = caseId,
-                Verdict = CaseNames.Name(verdict),
-            }, cancellationToken);
-        }
+            await RaiseCaseEventAsync(ActionTrigger.Decision, caseId, CaseNames.Name(verdict), null, cancellationToken);
         return change;
     }
 
@@ -273,16 +262,7 @@ public sealed class ReviewService
         if (change != CaseChange.Done)
             return change;
         await _audit.RecordAsync(actor, "case.reported", CaseSubject(caseId), Detail(w => w.WriteString("report_id", reportId)), cancellationToken);
-        var details = await _cases.GetCaseAsync(caseId, cancellationToken);
-        await _actions.RaiseAsync(new ActionEvent
-        {
-            Trigger = ActionTrigger.ReportFiled,
-            OccurredAt = _clock.GetUtcNow(),
-            Source = details?.Items.Count > 0 ? details.Items[0].Details.Source : "api",
-            Subject = details?.Case.Subject,
-            CaseId = caseId,
-            ReportId = reportId,
-        }, cancellationToken);
+        await RaiseCaseEventAsync(ActionTrigger.ReportFiled, caseId, null, reportId, cancellationToken);
         return change;
     }
 
@@ -355,6 +335,22 @@ public sealed class ReviewService
         {
             // Made by a decision at the same time.
         }
+    }
+
+    /// <summary>An event about a whole case (its verdict, its filed report): the subject and the first item's source.</summary>
+    private async Task RaiseCaseEventAsync(ActionTrigger trigger, long caseId, string? verdict, string? reportId, CancellationToken cancellationToken)
+    {
+        var details = await _cases.GetCaseAsync(caseId, cancellationToken);
+        await _actions.RaiseAsync(new ActionEvent
+        {
+            Trigger = trigger,
+            OccurredAt = _clock.GetUtcNow(),
+            Source = details?.Items.Count > 0 ? details.Items[0].Details.Source : "api",
+            Subject = details?.Case.Subject,
+            CaseId = caseId,
+            Verdict = verdict,
+            ReportId = reportId,
+        }, cancellationToken);
     }
 
     private ActionEvent Event(ActionTrigger trigger, NewCaseItem item, long caseId, long itemId)

@@ -117,16 +117,7 @@ internal sealed partial class MediaService
                 Priority = CasePriority.Of(matched, body.Reason),
                 Signals = signals,
                 Matches = matched,
-                Context = new ItemContext
-                {
-                    ScreenName = body.ScreenName,
-                    Email = body.Email,
-                    FileName = body.FileName,
-                    UploadedAt = body.UploadedAt,
-                    Ip = body.Ip,
-                    Port = body.Port,
-                    Url = body.Url,
-                },
+                Context = body.ToContext(),
             };
             var opened = await review.OpenAsync(item, media is null ? default : media.Memory, mediaType ?? (kind == ContentKind.Video ? "video/mp4" : "image/jpeg"), ct);
             context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?> { ["case"] = opened.CaseId, ["item"] = opened.ItemId, ["matches"] = matched.Count };
@@ -152,7 +143,7 @@ internal sealed partial class MediaService
             Reason = body.Reason,
             Priority = CasePriority.Lowest,
             Signals = [],
-            Context = new ItemContext { ScreenName = body.ScreenName, Email = body.Email, FileName = body.FileName, Ip = body.Ip, Port = body.Port, Url = body.Url },
+            Context = body.ToContext(),
         };
         return CaseValidation.Problem(probe) is { } problem ? Problems.Result(400, "invalid context", problem) : null;
     }

@@ -191,7 +191,7 @@ internal static class ReviewBenchmark
                 break;
             await queueStore.DecideCaseAsync(claimed.Id, "bench-reviewer", CaseVerdict.NoReport, false, now, ct);
         }
-        var (pageFirst, pageDeep) = await QueuePageAsync(store, cursor, samples, ct);
+        var (pageFirst, pageDeep) = await QueuePageAsync(store, middle[^1], samples, ct);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"page_first_p50_ms\":{pageFirst.Milliseconds(0.5):F2},\"page_first_p99_ms\":{pageFirst.Milliseconds(0.99):F2},"
             + $"\"page_deep_p50_ms\":{pageDeep.Milliseconds(0.5):F2},\"page_deep_p99_ms\":{pageDeep.Milliseconds(0.99):F2},\"engine\":\"{(store is SqliteVigilStore ? "sqlite" : "postgres")}\",\"open_cases\":{cases},\"page\":{page.Count},"
@@ -206,7 +206,7 @@ internal static class ReviewBenchmark
     /// signed in through a one-time link, the first page and a deep keyset page timed from request to
     /// the last byte of HTML.
     /// </summary>
-    private static async Task<(LatencyHistogram First, LatencyHistogram Deep)> QueuePageAsync(IVigilStore store, QueueCursor deep, int samples,
+    private static async Task<(LatencyHistogram First, LatencyHistogram Deep)> QueuePageAsync(IVigilStore store, ReviewCase deep, int samples,
         CancellationToken ct)
     {
         string secret = ApiKeySecrets.Generate();
@@ -223,11 +223,11 @@ internal static class ReviewBenchmark
             string token = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
                 .GetRequiredService<Vigil.Server.ReviewUi.ReviewLoginLinks>(services).Issue(ApiKeySecrets.Hash(secret), TimeSpan.FromMinutes(5));
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
-            using var login = await http.GetAsync($"/review/login/once?token={token}", ct);
+            using var login = await http.GetAsync(Vigil.Server.ReviewUi.ReviewLoginLinks.PathFor(token), ct);
             string cookie = login.Headers.GetValues("Set-Cookie").First(c => c.StartsWith(Vigil.Server.ReviewUi.ReviewSessions.CookieName, StringComparison.Ordinal)).Split(';')[0];
             http.DefaultRequestHeaders.Add("Cookie", cookie);
             http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
-            string deepPath = string.Create(CultureInfo.InvariantCulture, $"/review/queue?after={deep.Priority}.{deep.OpenedAt.UtcTicks}.{deep.Id}");
+            string deepPath = "/review/queue?after=" + Vigil.Server.ReviewUi.QueuePage.Cursor(deep);
             var first = new LatencyHistogram();
             var deepPage = new LatencyHistogram();
             for (int i = 0; i < samples + 50; i++)

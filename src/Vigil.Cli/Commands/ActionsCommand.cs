@@ -4,6 +4,8 @@ using System.Text.Json;
 using Vigil.Review.Actions;
 using Vigil.Storage;
 
+using Vigil.Cli.Interaction;
+
 namespace Vigil.Cli.Commands;
 
 /// <summary><c>vigil actions deliveries|retry</c>: the action outbox (docs/actions.md), read and retried in the store itself.</summary>
@@ -54,11 +56,11 @@ internal static class ActionsCommand
             output.WriteLine($"{"ID",8}  {"RULE".PadRight(ruleWidth)}  STATUS     ATTEMPTS  CREATED               NEXT / DELIVERED      LAST");
             foreach (var v in views)
             {
-                string when = v.DeliveredAt is { } d ? Time(d) : v.NextAttemptAt is { } n ? Time(n) : "-";
+                string when = v.DeliveredAt is { } d ? TimeText.Utc(d) : v.NextAttemptAt is { } n ? TimeText.Utc(n) : "-";
                 string last = v.LastStatus is { } code ? $"HTTP {code.ToString(CultureInfo.InvariantCulture)}" : "";
                 if (v.LastError is { } lastError)
                     last = last.Length == 0 ? lastError : $"{last}: {lastError}";
-                output.WriteLine($"{v.Id,8}  {v.Rule.PadRight(ruleWidth)}  {v.Status,-9}  {v.Attempts,8}  {Time(v.CreatedAt)}  {when,-20}  {v.Target} {last}".TrimEnd());
+                output.WriteLine($"{v.Id,8}  {v.Rule.PadRight(ruleWidth)}  {v.Status,-9}  {v.Attempts,8}  {TimeText.Utc(v.CreatedAt)}  {when,-20}  {v.Target} {last}".TrimEnd());
             }
             return ExitCodes.Success;
         });
@@ -90,5 +92,4 @@ internal static class ActionsCommand
         return command;
     }
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Vigil.Storage;
 
+using Vigil.Cli.Interaction;
+
 namespace Vigil.Cli.Commands;
 
 /// <summary><c>vigil apikey create|list|revoke</c>: the keys the service accepts (stored hashed, one role each, optionally expiring).</summary>
@@ -58,7 +60,7 @@ internal static class ApiKeyCommand
                 var key = await store.CreateApiKeyAsync(keyName, keyRole, ApiKeySecrets.Hash(secret), expiresAt, ct);
                 outcome["id"] = key.Id;
                 outcome["expires_at"] = key.ExpiresAt;
-                string expiry = key.ExpiresAt is { } at ? $", expiring {Time(at)}" : "";
+                string expiry = key.ExpiresAt is { } at ? $", expiring {TimeText.Utc(at)}" : "";
                 error.WriteLine($"created API key '{key.Name}' with role {ApiKeySecrets.RoleName(key.Role)}{expiry} in {store.Location}; keep it now, it cannot be shown again:");
                 output.WriteLine(secret);
                 return ExitCodes.Success;
@@ -99,15 +101,14 @@ internal static class ApiKeyCommand
             output.WriteLine($"{"NAME".PadRight(width)}  ROLE      CREATED               REVOKED               EXPIRES");
             foreach (var k in keys)
             {
-                string expires = k.ExpiresAt is { } e ? Time(e) + (k.IsExpiredAt(now) ? " (expired)" : "") : "-";
-                output.WriteLine($"{k.Name.PadRight(width)}  {ApiKeySecrets.RoleName(k.Role),-8}  {Time(k.CreatedAt)}  {(k.RevokedAt is { } r ? Time(r) : "-"),-20}  {expires}");
+                string expires = k.ExpiresAt is { } e ? TimeText.Utc(e) + (k.IsExpiredAt(now) ? " (expired)" : "") : "-";
+                output.WriteLine($"{k.Name.PadRight(width)}  {ApiKeySecrets.RoleName(k.Role),-8}  {TimeText.Utc(k.CreatedAt)}  {(k.RevokedAt is { } r ? TimeText.Utc(r) : "-"),-20}  {expires}");
             }
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z";
 
     private static Command CreateRevoke(TextWriter output)
     {

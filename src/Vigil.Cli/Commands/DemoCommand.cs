@@ -179,7 +179,7 @@ internal static class DemoCommand
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.First() ?? urls;
         string token = app.Services.GetRequiredService<Vigil.Server.ReviewUi.ReviewLoginLinks>().Issue(ApiKeySecrets.Hash(secret), TimeSpan.FromMinutes(10));
         output.WriteLine($"5. The reviewer UI is at {address}/review. Sign in once, within 10 minutes, with this link:");
-        output.WriteLine($"     {address}/review/login/once?token={token}");
+        output.WriteLine($"     {address}{Vigil.Server.ReviewUi.ReviewLoginLinks.PathFor(token)}");
         output.WriteLine("   Media stays blurred until you reveal one item; confirming feeds DEMO_CONFIRMED. Ctrl-C stops the demo and deletes it.");
         output.Flush();
         try

@@ -6,6 +6,8 @@ using Vigil.Review.Actions;
 using Vigil.Server;
 using Vigil.Storage;
 
+using Vigil.Cli.Interaction;
+
 namespace Vigil.Cli.Commands;
 
 /// <summary>
@@ -67,7 +69,7 @@ internal static class ReviewCommand
             foreach (var c in cases)
             {
                 string status = CaseNames.Name(c.Status) + (c.Escalated && c.Status == CaseStatus.Open ? "*" : "");
-                output.WriteLine($"{c.Id,-8}  {status,-8}  {CasePriority.Name(c.Priority),-11}  {c.ItemCount,5}  {Time(c.OpenedAt)}  {c.Subject}");
+                output.WriteLine($"{c.Id,-8}  {status,-8}  {CasePriority.Name(c.Priority),-11}  {c.ItemCount,5}  {TimeText.Utc(c.OpenedAt)}  {c.Subject}");
             }
             return ExitCodes.Success;
         });
@@ -91,8 +93,8 @@ internal static class ReviewCommand
             }
             var c = details.Case;
             output.WriteLine($"case {c.Id}: {CaseNames.Name(c.Status)}{(c.Verdict is { } v ? " " + CaseNames.Name(v) : "")}, {CasePriority.Name(c.Priority)}, subject {c.Subject}");
-            output.WriteLine($"  opened {Time(c.OpenedAt)}{(c.Escalated ? ", escalated" : "")}{(c.LegalHold ? ", legal hold" : "")}" +
-                             (c.LeaseHolder is { } holder && c.LeaseExpiresAt > DateTimeOffset.UtcNow ? $", leased to {holder} until {Time(c.LeaseExpiresAt!.Value)}" : "") +
+            output.WriteLine($"  opened {TimeText.Utc(c.OpenedAt)}{(c.Escalated ? ", escalated" : "")}{(c.LegalHold ? ", legal hold" : "")}" +
+                             (c.LeaseHolder is { } holder && c.LeaseExpiresAt > DateTimeOffset.UtcNow ? $", leased to {holder} until {TimeText.Utc(c.LeaseExpiresAt!.Value)}" : "") +
                              (c.ReportId is { } report ? $", reported as {report}" : ""));
             foreach (var item in details.Items)
             {
@@ -106,12 +108,12 @@ internal static class ReviewCommand
                                      (m.Classification is { } mc ? $", classified {mc}" : "") + (m.EntrySource is { } es ? $", from {es}" : ""));
                 var x = d.Context;
                 string context = string.Join(", ", new[] { ("user", x.ScreenName), ("file", x.FileName), ("ip", x.Ip is null ? null : x.Port is { } p ? $"{x.Ip}:{p}" : x.Ip),
-                    ("url", x.Url), ("uploaded", x.UploadedAt is { } at ? Time(at) : null) }.Where(f => f.Item2 is not null).Select(f => $"{f.Item1} {f.Item2}"));
+                    ("url", x.Url), ("uploaded", x.UploadedAt is { } at ? TimeText.Utc(at) : null) }.Where(f => f.Item2 is not null).Select(f => $"{f.Item1} {f.Item2}"));
                 if (context.Length > 0)
                     output.WriteLine($"    {context}");
             }
             foreach (var decision in details.Decisions)
-                output.WriteLine($"  {Time(decision.DecidedAt)} {decision.Reviewer}: {(decision.ItemId is { } i ? $"item {i} " : "case ")}{decision.Verdict}" +
+                output.WriteLine($"  {TimeText.Utc(decision.DecidedAt)} {decision.Reviewer}: {(decision.ItemId is { } i ? $"item {i} " : "case ")}{decision.Verdict}" +
                                  (decision.Classification is { } dc ? " " + dc : ""));
             return ExitCodes.Success;
         });
@@ -253,5 +255,4 @@ internal static class ReviewCommand
     private static TimeSpan Duration(string text, string option) =>
         KeyLifetime.TryParse(text, out var span, out string why) ? span : throw new ArgumentException($"{option}: {why}");
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
 }

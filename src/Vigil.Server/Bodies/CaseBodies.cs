@@ -47,6 +47,18 @@ internal sealed record CaseContextBody
     /// <summary>Its signals when no media is sent, type name to value (<c>{"pdq": "HEX", "md5": "HEX"}</c>).</summary>
     [JsonPropertyName("signals")]
     public Dictionary<string, string>? Signals { get; init; }
+
+    /// <summary>What the item records of the platform's context.</summary>
+    public Vigil.Storage.ItemContext ToContext() => new()
+    {
+        ScreenName = ScreenName,
+        Email = Email,
+        FileName = FileName,
+        UploadedAt = UploadedAt,
+        Ip = Ip,
+        Port = Port,
+        Url = Url,
+    };
 }
 
 /// <summary>The body of <c>POST /v1/cases/ID/items/ITEM/decision</c>.</summary>

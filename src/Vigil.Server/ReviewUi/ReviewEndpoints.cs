@@ -43,7 +43,7 @@ public static class ReviewEndpoints
         app.MapGet("/review/static/{name}", Static);
         app.MapGet("/review/login", LoginPage);
         app.MapPost("/review/login", LoginAsync).DisableAntiforgery();
-        app.MapGet("/review/login/once", LoginOnceAsync);
+        app.MapGet(ReviewLoginLinks.Route, LoginOnceAsync);
         app.MapPost("/review/logout", Logout).WithMetadata(Reviewers);
         app.MapPost("/review/break", Break).WithMetadata(Reviewers);
         QueuePage.Map(app);

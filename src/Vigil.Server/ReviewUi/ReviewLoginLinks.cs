@@ -16,6 +16,12 @@ public sealed class ReviewLoginLinks(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
+    /// <summary>The sign-in route.</summary>
+    public const string Route = "/review/login/once";
+
+    /// <summary>The path (and query) that signs in with <paramref name="token"/>.</summary>
+    public static string PathFor(string token) => Route + "?token=" + Uri.EscapeDataString(token);
+
     /// <summary>A new token for the key whose SHA-256 is <paramref name="keyHash"/>, good once for <paramref name="validFor"/>.</summary>
     public string Issue(string keyHash, TimeSpan validFor)
     {

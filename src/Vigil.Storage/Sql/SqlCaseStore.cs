@@ -223,11 +223,7 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
             await transaction.CommitAsync(cancellationToken);
             return null;
         }
-        await using (var lease = db.Command(connection, "UPDATE cases SET lease_holder = $2, lease_expires_at = $3 WHERE id = $1", transaction)
-            .With(caseId.Value).With(reviewer).WithTime(leaseUntil))
-        {
-            await lease.ExecuteAsync(cancellationToken);
-        }
+        await LeaseAsync(connection, transaction, caseId.Value, reviewer, leaseUntil, cancellationToken);
         var claimed = await ReadCaseAsync(connection, transaction, caseId.Value, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return claimed;
@@ -246,11 +242,7 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
             : current.LeaseHolder is { } holder && holder != reviewer && current.LeaseExpiresAt > now ? CaseChange.NotLeased
             : CaseChange.Done;
         if (change == CaseChange.Done)
-        {
-            await using var lease = db.Command(connection, "UPDATE cases SET lease_holder = $2, lease_expires_at = $3 WHERE id = $1", transaction)
-                .With(caseId).With(reviewer).WithTime(leaseUntil);
-            await lease.ExecuteAsync(cancellationToken);
-        }
+            await LeaseAsync(connection, transaction, caseId, reviewer, leaseUntil, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return change;
     }
@@ -539,6 +531,14 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
         if (current.Status != CaseStatus.Open)
             return (CaseChange.NotOpen, current);
         return current.IsLeasedTo(reviewer, now) ? (CaseChange.Done, current) : (CaseChange.NotLeased, current);
+    }
+
+    private async Task LeaseAsync(DbConnection connection, DbTransaction transaction, long caseId, string reviewer, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken)
+    {
+        await using var lease = db.Command(connection, "UPDATE cases SET lease_holder = $2, lease_expires_at = $3 WHERE id = $1", transaction)
+            .With(caseId).With(reviewer).WithTime(leaseUntil);
+        await lease.ExecuteAsync(cancellationToken);
     }
 
     private async Task ReleaseAsync(DbConnection connection, DbTransaction transaction, long caseId, CancellationToken cancellationToken)
