@@ -4,14 +4,10 @@ using Vigil.Storage;
 
 namespace Vigil.Review.Ui.Tests;
 
-/// <summary>Signing in and the break reminder in a real browser.</summary>
+/// <summary>Signing in and out in a real browser (the default break interval, so no reminder can cover the page mid-test).</summary>
 [Collection(BrowserCollection.Name)]
 public class BrowserLoginTests(SharedBrowser shared) : UiServer
 {
-    private static readonly TimeSpan BreakEvery = TimeSpan.FromSeconds(3);
-
-    protected override ServerSettings Settings => base.Settings with { Review = new Vigil.Review.ReviewOptions { BreakInterval = BreakEvery } };
-
     [Fact]
     public async Task A_reviewer_signs_in_and_out()
     {
@@ -46,6 +42,15 @@ public class BrowserLoginTests(SharedBrowser shared) : UiServer
         Assert.Contains("/review/login", page.Url, StringComparison.Ordinal);
         Assert.Empty(errors);
     }
+}
+
+/// <summary>The break reminder in a real browser, due after a short stretch.</summary>
+[Collection(BrowserCollection.Name)]
+public class BreakReminderTests(SharedBrowser shared) : UiServer
+{
+    private static readonly TimeSpan BreakEvery = TimeSpan.FromSeconds(3);
+
+    protected override ServerSettings Settings => base.Settings with { Review = new Vigil.Review.ReviewOptions { BreakInterval = BreakEvery } };
 
     [Fact]
     public async Task The_break_reminder_appears_holds_and_goes_when_acknowledged()
@@ -74,11 +79,4 @@ public class BrowserLoginTests(SharedBrowser shared) : UiServer
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
     }
 
-    private async Task SignInAsync(IPage page, string secret)
-    {
-        await page.GotoAsync(BaseUrl + "/review/login");
-        await page.FillAsync("#key", secret);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/review/queue");
-    }
 }

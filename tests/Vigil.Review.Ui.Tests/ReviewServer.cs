@@ -122,13 +122,4 @@ public abstract class ReviewServer : UiServer
             await Task.Delay(100);
         }
     }
-
-    /// <summary>Signs a browser page in with a key (the login form, as a reviewer would).</summary>
-    protected async Task SignInAsync(IPage page, string secret)
-    {
-        await page.GotoAsync(BaseUrl + "/review/login");
-        await page.FillAsync("#key", secret);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/review/queue");
-    }
 }

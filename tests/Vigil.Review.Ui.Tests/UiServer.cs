@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Vigil.Hashing.Signals;
 using Vigil.Server;
 using Vigil.Server.ReviewUi;
@@ -78,6 +79,15 @@ public abstract class UiServer : IAsyncLifetime
         var cookies = new CookieContainer();
         var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         return (new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) }, cookies);
+    }
+
+    /// <summary>Signs a browser page in with a key (the login form, as a reviewer would).</summary>
+    protected async Task SignInAsync(IPage page, string secret)
+    {
+        await page.GotoAsync(BaseUrl + "/review/login");
+        await page.FillAsync("#key", secret);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/review/queue");
     }
 
     /// <summary>Signs in over HTTP as a browser would (login page, then its form); returns the session's CSRF token.</summary>

@@ -74,11 +74,17 @@ public class BreakHoldTests(SharedBrowser shared) : ReviewServer
         string submitter = (await KeyAsync(ApiKeyRole.Submitter)).Secret;
         var (reviewer, _) = await KeyAsync(ApiKeyRole.Reviewer);
         var (caseId, itemId) = await SubmitAsync(submitter, Photo("aaa-orig.jpg"), "user-break");
+        // Claimed through the API, not the queue's "c" key: the reminder is due 3 s after the first
+        // page, and on a loaded machine it can already cover the queue page before a key press lands.
+        var (api, _) = Client();
+        using (var claim = new HttpRequestMessage(HttpMethod.Post, "/v1/cases/claim") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+        {
+            claim.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reviewer);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await api.SendAsync(claim)).StatusCode);
+        }
         await using var context = await shared.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await SignInAsync(page, reviewer);
-        await page.Keyboard.PressAsync("c");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
         await page.GotoAsync($"{BaseUrl}/review/cases/{caseId}/items/{itemId}");
         var overlay = page.Locator("#break-reminder");
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
