@@ -256,14 +256,31 @@ public sealed class ReviewService
     /// Records that a report about a case decided <c>report</c> was filed (the reporting outbox's last
     /// step), audits it and raises <see cref="ActionTrigger.ReportFiled"/> (e.g. a "preserve account data" webhook).
     /// </summary>
-    public async Task<CaseChange> MarkReportedAsync(long caseId, string reportId, string actor, CancellationToken cancellationToken = default)
+    public async Task<CaseChange> MarkReportedAsync(long caseId, string reportId, string actor, DateTimeOffset? preserveUntil = null,
+        CancellationToken cancellationToken = default)
     {
         var change = await _cases.MarkReportedAsync(caseId, reportId, _clock.GetUtcNow(), cancellationToken);
         if (change != CaseChange.Done)
             return change;
         await _audit.RecordAsync(actor, "case.reported", CaseSubject(caseId), Detail(w => w.WriteString("report_id", reportId)), cancellationToken);
-        await RaiseCaseEventAsync(ActionTrigger.ReportFiled, caseId, null, reportId, cancellationToken);
+        await RaiseCaseEventAsync(ActionTrigger.ReportFiled, caseId, null, reportId, cancellationToken, preserveUntil);
         return change;
+    }
+
+    /// <summary>
+    /// Records that the report about a case stopped on a permanent failure: audits it and raises
+    /// <see cref="ActionTrigger.ReportFailed"/> (an operator's alert); the case stays decided.
+    /// </summary>
+    public async Task ReportFailedAsync(long caseId, string? reportId, string error, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        await _audit.RecordAsync(actor, "case.report_failed", CaseSubject(caseId), Detail(w =>
+        {
+            if (reportId is not null)
+                w.WriteString("report_id", reportId);
+            w.WriteString("error", error);
+        }), cancellationToken);
+        await RaiseCaseEventAsync(ActionTrigger.ReportFailed, caseId, null, reportId, cancellationToken, error: error);
     }
 
     /// <summary>Deletes the media of cases past retention (never under legal hold); the cases purged.</summary>
@@ -338,7 +355,8 @@ public sealed class ReviewService
     }
 
     /// <summary>An event about a whole case (its verdict, its filed report): the subject and the first item's source.</summary>
-    private async Task RaiseCaseEventAsync(ActionTrigger trigger, long caseId, string? verdict, string? reportId, CancellationToken cancellationToken)
+    private async Task RaiseCaseEventAsync(ActionTrigger trigger, long caseId, string? verdict, string? reportId, CancellationToken cancellationToken,
+        DateTimeOffset? preserveUntil = null, string? error = null)
     {
         var details = await _cases.GetCaseAsync(caseId, cancellationToken);
         await _actions.RaiseAsync(new ActionEvent
@@ -350,6 +368,8 @@ public sealed class ReviewService
             CaseId = caseId,
             Verdict = verdict,
             ReportId = reportId,
+            PreserveUntil = preserveUntil,
+            Error = error,
         }, cancellationToken);
     }
 

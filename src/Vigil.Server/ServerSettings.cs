@@ -126,4 +126,7 @@ public sealed record ServerSettings
 
     /// <summary>How webhooks are retried, timed out and given up (see <see cref="Vigil.Review.Actions.ActionDeliveryPolicy"/>).</summary>
     public Vigil.Review.Actions.ActionDeliveryPolicy ActionPolicy { get; init; } = new();
+
+    /// <summary>Reporting to NCMEC's CyberTipline: when set (it needs <see cref="EvidenceVault"/>), a worker files every case decided <c>report</c>.</summary>
+    public ReportingSettings? Reporting { get; init; }
 }

@@ -75,6 +75,7 @@ public static class VigilServer
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
         AddActions(builder.Services, store, settings);
+        AddReporting(builder.Services, store, settings);
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();
@@ -149,6 +150,29 @@ public static class VigilServer
         services.AddSingleton(provider => new WebhookDispatcher(rules, allowList, store, provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<WebhookDispatcher>>(), settings.ActionPolicy));
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
+    }
+
+    /// <summary>
+    /// The report outbox's worker, when reporting is configured: it files cases decided <c>report</c>
+    /// from the evidence vault and marks them reported through the review service.
+    /// </summary>
+    private static void AddReporting(IServiceCollection services, IVigilStore store, ServerSettings settings)
+    {
+        if (settings.Reporting is not { } reporting)
+            return;
+        var vault = settings.EvidenceVault
+            ?? throw new ArgumentException("reporting needs the evidence vault (a vault key): the files it reports are read from it", nameof(settings));
+        services.AddSingleton(reporting);
+        services.AddSingleton(provider => new Vigil.Reporting.Client.CyberTiplineClient(reporting.Client,
+            provider.GetRequiredService<ILogger<Vigil.Reporting.Client.CyberTiplineClient>>()));
+        services.AddSingleton(provider => new Vigil.Reporting.Delivery.ReportDelivery(store,
+            provider.GetRequiredService<Vigil.Reporting.Client.CyberTiplineClient>(), vault,
+            new Vigil.Reporting.Delivery.ReviewReportOutcomes(provider.GetRequiredService<Vigil.Review.ReviewService>(), reporting.Delivery.Actor),
+            reporting.Delivery, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportDelivery>>()));
+        services.AddSingleton(provider => new Vigil.Reporting.Delivery.ReportWorker(store,
+            provider.GetRequiredService<Vigil.Reporting.Delivery.ReportDelivery>(), provider.GetRequiredService<Vigil.Reporting.Client.CyberTiplineClient>(),
+            reporting.Worker, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportWorker>>()));
+        services.AddHostedService(provider => new ReportingHost(provider.GetRequiredService<Vigil.Reporting.Delivery.ReportWorker>()));
     }
 
     /// <summary>

@@ -23,4 +23,7 @@ public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeF
 
     /// <summary>Review cases: items from every source, the leased queue, decisions, sealed media, reviewers' exposure (see <see cref="ICaseStore"/>).</summary>
     ICaseStore Cases { get; }
+
+    /// <summary>The report outbox: one report per case decided report, each step saved before the next (see <see cref="IReportOutboxStore"/>).</summary>
+    IReportOutboxStore Reports { get; }
 }

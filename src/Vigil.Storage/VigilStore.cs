@@ -33,6 +33,7 @@ public abstract class VigilStore : IVigilStore
         Cases = cases;
         _privateMatching = new SqlPrivateMatchingStore(db, cases);
         _actions = new SqlActionOutboxStore(db);
+        Reports = new SqlReportOutboxStore(db);
     }
 
     private protected SqlDatabase Database { get; }
@@ -45,6 +46,9 @@ public abstract class VigilStore : IVigilStore
 
     /// <inheritdoc/>
     public ICaseStore Cases { get; }
+
+    /// <inheritdoc/>
+    public IReportOutboxStore Reports { get; }
 
     /// <summary>Closes the pooled connections.</summary>
     public abstract ValueTask DisposeAsync();

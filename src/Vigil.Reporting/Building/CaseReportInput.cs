@@ -54,6 +54,7 @@ public static class CaseReportInput
             }
             files.Add(new ReportedItem
             {
+                ItemId = item.Id,
                 OriginalFileName = context.FileName,
                 UploadedAt = context.UploadedAt,
                 Location = context.Url,

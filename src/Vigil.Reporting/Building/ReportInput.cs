@@ -97,6 +97,9 @@ public sealed record ReportedUser
 /// <summary>One confirmed item of the case: the file uploaded to NCMEC and what the reviewer found.</summary>
 public sealed record ReportedItem
 {
+    /// <summary>The case item the file is (its media is read from the evidence vault by this id), or null outside a case.</summary>
+    public long? ItemId { get; init; }
+
     /// <summary>The name the user gave the file on the platform (<c>originalFileName</c>).</summary>
     public string? OriginalFileName { get; init; }
     /// <summary>The name the file is uploaded to NCMEC under; null uses <see cref="OriginalFileName"/>, then <c>item-N</c>.</summary>

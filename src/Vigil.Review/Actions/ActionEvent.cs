@@ -9,8 +9,11 @@ public enum ActionTrigger
     /// <summary>A reviewer decided an item or a case (<c>when: decision</c>; the verdict says which).</summary>
     Decision,
 
-    /// <summary>A report about the case was filed (<c>when: report_filed</c>).</summary>
+    /// <summary>A report about the case was filed (<c>when: report_filed</c>); the event says until when the platform should keep the user's records.</summary>
     ReportFiled,
+
+    /// <summary>A report about the case stopped on a permanent failure (<c>when: report_failed</c>); the event carries the hotline's message.</summary>
+    ReportFailed,
 }
 
 /// <summary>One bank match an event carries.</summary>
@@ -54,6 +57,12 @@ public sealed record ActionEvent
 
     /// <summary>For filed reports: the hotline's report id.</summary>
     public string? ReportId { get; init; }
+
+    /// <summary>For filed reports: until when the platform should preserve the reported user's records (the REPORT Act's year), when configured.</summary>
+    public DateTimeOffset? PreserveUntil { get; init; }
+
+    /// <summary>For failed reports: what went wrong, with the hotline's code and description where it gave them.</summary>
+    public string? Error { get; init; }
 
     /// <summary>The bank matches involved (empty when none).</summary>
     public IReadOnlyList<ActionMatch> Matches { get; init; } = [];

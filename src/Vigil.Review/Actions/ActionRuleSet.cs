@@ -126,6 +126,7 @@ public sealed partial class ActionRuleSet
         ActionTrigger.Match => "match",
         ActionTrigger.Decision => "decision",
         ActionTrigger.ReportFiled => "report_filed",
+        ActionTrigger.ReportFailed => "report_failed",
         _ => trigger.ToString(),
     };
 
@@ -143,8 +144,9 @@ public sealed partial class ActionRuleSet
             "match" => ActionTrigger.Match,
             "decision" => ActionTrigger.Decision,
             "report_filed" => ActionTrigger.ReportFiled,
-            null => throw new ActionRulesException($"{where}: when is required (match, decision or report_filed)"),
-            _ => throw new ActionRulesException($"{where}: when must be match, decision or report_filed, not '{rule.When}'"),
+            "report_failed" => ActionTrigger.ReportFailed,
+            null => throw new ActionRulesException($"{where}: when is required (match, decision, report_filed or report_failed)"),
+            _ => throw new ActionRulesException($"{where}: when must be match, decision, report_filed or report_failed, not '{rule.When}'"),
         };
         if (rule.Verdict is { } verdict)
         {

@@ -17,7 +17,7 @@ public sealed record ActionWebhookBody
     [JsonPropertyName("rule")]
     public required string Rule { get; init; }
 
-    /// <summary><c>match</c>, <c>decision</c> or <c>report_filed</c>.</summary>
+    /// <summary><c>match</c>, <c>decision</c>, <c>report_filed</c> or <c>report_failed</c>.</summary>
     [JsonPropertyName("trigger")]
     public required string Trigger { get; init; }
 
@@ -53,6 +53,14 @@ public sealed record ActionWebhookBody
     [JsonPropertyName("report_id")]
     public string? ReportId { get; init; }
 
+    /// <summary>For filed reports: keep the reported user's records until then (when the operator configured preservation).</summary>
+    [JsonPropertyName("preserve_until")]
+    public DateTimeOffset? PreserveUntil { get; init; }
+
+    /// <summary>For failed reports: what went wrong.</summary>
+    [JsonPropertyName("error")]
+    public string? Error { get; init; }
+
     /// <summary>The bank matches involved.</summary>
     [JsonPropertyName("matches")]
     public required IReadOnlyList<ActionWebhookMatch> Matches { get; init; }
@@ -84,6 +92,8 @@ public sealed record ActionWebhookBody
             Verdict = actionEvent.Verdict,
             Classification = actionEvent.Classification,
             ReportId = actionEvent.ReportId,
+            PreserveUntil = actionEvent.PreserveUntil,
+            Error = actionEvent.Error,
             Matches = matches,
             Signals = actionEvent.Signals,
         };

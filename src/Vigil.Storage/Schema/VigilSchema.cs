@@ -17,6 +17,7 @@ internal static class VigilSchema
         PrivateMatchingSchema.Steps,
         ReviewSchema.Steps,
         ActionSchema.Steps,
+        ReportSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>
@@ -29,6 +30,7 @@ internal static class VigilSchema
         ("private matching: device keys, accounts, vouchers, review cases", "private matching: device keys, accounts, vouchers, review cases"),
         ("api key expiry", "api key expiry"),
         ("review and actions", "review and actions"),
+        ("report outbox", "report outbox"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>
