@@ -106,6 +106,8 @@ public enum FakeFailureKind
     WrongMd5,
     /// <summary>HTTP 200 with a reportResponse carrying <see cref="FakeFailure.Code"/> (e.g. 4100, 1000); nothing changes.</summary>
     ResultCode,
+    /// <summary>The request is carried out in full but its answer never leaves (a crash or a cut line after NCMEC acted): then as <see cref="Hang"/>.</summary>
+    AnswerLost,
 }
 
 /// <summary>A failure to inject into the next request(s) of one operation.</summary>
@@ -128,7 +130,7 @@ public sealed class FakeCyberTipline : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<long, FakeReport> _reports = new();
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeFailure>> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeFailure?>> _failures = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _hangs = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _expectedAuth;
@@ -186,10 +188,13 @@ public sealed class FakeCyberTipline : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>Makes the next <paramref name="times"/> requests of <paramref name="operation"/> (status, submit, upload, fileinfo, finish, retract) fail.</summary>
-    public void Inject(string operation, FakeFailure failure, int times = 1)
+    /// <summary>Makes <paramref name="times"/> requests of <paramref name="operation"/> (status, submit, upload, fileinfo, finish, retract)
+    /// fail, after letting the next <paramref name="after"/> of them pass (added behind what is injected already).</summary>
+    public void Inject(string operation, FakeFailure failure, int times = 1, int after = 0)
     {
-        var queue = _failures.GetOrAdd(operation, _ => new ConcurrentQueue<FakeFailure>());
+        var queue = _failures.GetOrAdd(operation, _ => new ConcurrentQueue<FakeFailure?>());
+        for (int i = 0; i < after; i++)
+            queue.Enqueue(null);
         for (int i = 0; i < times; i++)
             queue.Enqueue(failure);
     }
@@ -257,13 +262,7 @@ public sealed class FakeCyberTipline : IAsyncDisposable
                     context.Response.Headers.RetryAfter = "1";
                     return;
                 case FakeFailureKind.Hang:
-                    _hangs.Release();
-                    using (var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
-                    {
-                        try { await Task.Delay(Timeout.Infinite, both.Token); }
-                        catch (OperationCanceledException) { }
-                    }
-                    context.Abort();
+                    await HangAsync(context);
                     return;
                 case FakeFailureKind.DropConnection:
                     context.Abort();
@@ -274,6 +273,12 @@ public sealed class FakeCyberTipline : IAsyncDisposable
                     return;
             }
             (status, var body) = await DispatchAsync(context, operation, failure?.Kind == FakeFailureKind.WrongMd5);
+            if (failure?.Kind == FakeFailureKind.AnswerLost)
+            {
+                status = 0;
+                await HangAsync(context);
+                return;
+            }
             context.Response.StatusCode = status;
             context.Response.ContentType = "text/xml; charset=utf-8";
             await context.Response.Body.WriteAsync(body);
@@ -283,6 +288,18 @@ public sealed class FakeCyberTipline : IAsyncDisposable
             _requests.Enqueue(new FakeRequest(operation, status, authorized, failure?.Kind));
             _options.RequestLog?.Invoke($"{context.Request.Method} /ispws/{operation} -> {(status == 0 ? "no answer" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}{(failure is null ? "" : $" (injected {failure.Kind})")}");
         }
+    }
+
+    /// <summary>Holds the request without an answer until the client gives up or the fake stops; <see cref="WaitForHangAsync"/> learns of it.</summary>
+    private async Task HangAsync(HttpContext context)
+    {
+        _hangs.Release();
+        using (var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+        {
+            try { await Task.Delay(Timeout.Infinite, both.Token); }
+            catch (OperationCanceledException) { }
+        }
+        context.Abort();
     }
 
     private async Task<(int Status, byte[] Body)> DispatchAsync(HttpContext context, string operation, bool wrongMd5)

@@ -237,14 +237,23 @@ public sealed class ClientAgainstFakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_upload_retried_after_a_dropped_connection_sends_the_whole_file_again()
+    public async Task An_upload_whose_connection_dropped_is_not_sent_again_but_one_NCMEC_refused_is()
     {
         var (input, media) = Case();
         using var client = Client();
         long id = await client.SubmitReportAsync(ReportDocumentBuilder.BuildReport(input));
+        // A dropped connection may have delivered the file: a second copy could end up in the report, so the client stops.
         _fake.Inject("upload", new FakeFailure(FakeFailureKind.DropConnection));
+        var dropped = await Assert.ThrowsAsync<CyberTiplineUnavailableException>(() =>
+            client.UploadFileAsync(id, "a.jpg", new MemoryStream(media[0]), input.Items[0].Md5).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(dropped.Answered);
+        Assert.Equal(1, _fake.RequestCount("upload"));
+
+        // A 503 is NCMEC saying no: the whole file is sent again.
+        _fake.Inject("upload", new FakeFailure(FakeFailureKind.Unavailable));
         var upload = await _clock.RunAsync(client.UploadFileAsync(id, "a.jpg", new MemoryStream(media[0]), input.Items[0].Md5));
         Assert.Equal(media[0], _fake.Reports.Single().Files.Single(f => f.FileId == upload.FileId).Bytes);
+        Assert.Equal(3, _fake.RequestCount("upload"));
     }
 
     [Fact]

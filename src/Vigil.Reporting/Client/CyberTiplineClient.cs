@@ -39,6 +39,7 @@ public sealed class CyberTiplineClient : IDisposable
     private readonly CyberTiplineClientOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<Attempt> _pipeline;
+    private readonly ResiliencePipeline<Attempt> _answeredOnlyPipeline;
     private readonly Uri _base;
 
     /// <summary>A client with its own <see cref="HttpClient"/>.</summary>
@@ -70,7 +71,8 @@ public sealed class CyberTiplineClient : IDisposable
         _ownsHttp = ownsHttp;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _pipeline = BuildPipeline(options);
+        _pipeline = BuildPipeline(options, retryUnanswered: true);
+        _answeredOnlyPipeline = BuildPipeline(options, retryUnanswered: false);
     }
 
     /// <summary>The base address calls go to.</summary>
@@ -104,6 +106,8 @@ public sealed class CyberTiplineClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(openFile);
         string safeName = XmlText.Strip(fileName).Replace('"', '\'');
+        // A timed-out upload may have arrived: sending it again could put the file in the report twice, so only
+        // answered failures are retried here; the outbox decides what to do with an unanswered one.
         var attempt = await SendAsync("upload", HttpMethod.Post, () =>
         {
             var form = new MultipartFormDataContent();
@@ -112,7 +116,7 @@ public sealed class CyberTiplineClient : IDisposable
             file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             form.Add(file, "file", safeName.Length > 0 ? safeName : "file");
             return form;
-        }, cancellationToken);
+        }, cancellationToken, retryUnanswered: false);
         var response = Expect(ReadResponse("upload", attempt), "upload");
         string fileId = response.FileId ?? throw new CyberTiplineProtocolException("the upload response has no fileId");
         string md5 = (response.Hash ?? throw new CyberTiplineProtocolException("the upload response has no hash")).ToLowerInvariant();
@@ -181,7 +185,9 @@ public sealed class CyberTiplineClient : IDisposable
 
     private sealed record Attempt(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, int Number);
 
-    private static ResiliencePipeline<Attempt> BuildPipeline(CyberTiplineClientOptions options)
+    /// <summary>The retry pipeline; without <paramref name="retryUnanswered"/> only calls NCMEC answered (5xx, 429) are retried,
+    /// never one that timed out or lost its connection, which NCMEC may have carried out.</summary>
+    private static ResiliencePipeline<Attempt> BuildPipeline(CyberTiplineClientOptions options, bool retryUnanswered)
     {
         var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = options.TimeProvider };
         if (options.MaxRetryAttempts > 0)
@@ -195,7 +201,7 @@ public sealed class CyberTiplineClient : IDisposable
                 MaxDelay = options.MaxRetryDelay,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
+                    { Exception: HttpRequestException or IOException or TimeoutRejectedException } => retryUnanswered,
                     { Result: { } a } => IsTransient(a),
                     _ => false,
                 }),
@@ -212,15 +218,17 @@ public sealed class CyberTiplineClient : IDisposable
         (int)a.Status >= 500 || a.Status == HttpStatusCode.TooManyRequests
         || (a.Status == HttpStatusCode.OK && CyberTiplineXml.Peek(a.Body).Code == ResponseCodes.ServerError);
 
-    private async Task<Attempt> SendAsync(string operation, HttpMethod method, Func<HttpContent?> content, CancellationToken cancellationToken)
+    private async Task<Attempt> SendAsync(string operation, HttpMethod method, Func<HttpContent?> content, CancellationToken cancellationToken,
+        bool retryUnanswered = true)
     {
         var uri = new Uri(_base, operation);
         int number = 0;
+        int unanswered = 0;
         Attempt? last = null;
         Exception? lastError = null;
         try
         {
-            last = await _pipeline.ExecuteAsync(async ct =>
+            last = await (retryUnanswered ? _pipeline : _answeredOnlyPipeline).ExecuteAsync(async ct =>
             {
                 int n = ++number;
                 try
@@ -238,6 +246,7 @@ public sealed class CyberTiplineClient : IDisposable
                 catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     lastError = e;
+                    unanswered++;
                     _logger.LogWarning("CyberTipline {Operation} attempt {Attempt} failed: {Error}", operation, n, e.GetType().Name + ": " + e.Message);
                     throw;
                 }
@@ -245,17 +254,17 @@ public sealed class CyberTiplineClient : IDisposable
         }
         catch (TimeoutRejectedException e)
         {
-            throw new CyberTiplineUnavailableException(operation, number, $"no answer within {_options.AttemptTimeout}", e);
+            throw new CyberTiplineUnavailableException(operation, number, $"no answer within {_options.AttemptTimeout}", e, answered: false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new CyberTiplineUnavailableException(operation, number, e.Message, e);
+            throw new CyberTiplineUnavailableException(operation, number, e.Message, e, answered: false);
         }
         if (IsTransient(last))
         {
             var (_, code, description) = CyberTiplineXml.Peek(last.Body);
             string reason = code == ResponseCodes.ServerError ? $"code {code}: {description}" : $"HTTP {(int)last.Status}";
-            throw new CyberTiplineUnavailableException(operation, number, reason, lastError);
+            throw new CyberTiplineUnavailableException(operation, number, reason, lastError, answered: unanswered == 0);
         }
         return last;
     }

@@ -34,11 +34,15 @@ public sealed class CyberTiplineAuthenticationException(string operation, int co
 
 /// <summary>The CyberTipline could not be reached or kept failing (network errors, timeouts, HTTP 5xx or 429, NCMEC's
 /// server-error code) through every retry. Try again later.</summary>
-public sealed class CyberTiplineUnavailableException(string operation, int attempts, string reason, Exception? inner = null)
+public sealed class CyberTiplineUnavailableException(string operation, int attempts, string reason, Exception? inner = null, bool answered = false)
     : CyberTiplineException(operation, $"CyberTipline {operation} failed after {attempts} attempt(s): {reason}", inner)
 {
     /// <summary>How many attempts were made.</summary>
     public int Attempts { get; } = attempts;
+
+    /// <summary>True when NCMEC answered every attempt with an error (5xx, 429, its server-error code), so none of them was
+    /// carried out; false when an attempt went unanswered (timeout, lost connection) and NCMEC may have acted on it.</summary>
+    public bool Answered { get; } = answered;
 
     /// <inheritdoc/>
     public override bool IsTransient => true;

@@ -240,7 +240,18 @@ public sealed class ReportDelivery
 
             if (!await SaveAsync(Report with { Files = With(Report.Files, index, file with { State = ReportFileState.Uploading }) }, null, cancellationToken))
                 return false;
-            var uploaded = await delivery._client.UploadFileAsync(id, file.FileName, () => new MemoryStream(bytes, writable: false), file.Md5, cancellationToken);
+            UploadResult uploaded;
+            try
+            {
+                uploaded = await delivery._client.UploadFileAsync(id, file.FileName, () => new MemoryStream(bytes, writable: false), file.Md5, cancellationToken);
+            }
+            catch (CyberTiplineUnavailableException e) when (e.Answered)
+            {
+                // NCMEC refused every attempt, so it holds no copy: the file is pending again, not lost in flight.
+                if (!await SaveAsync(Report with { Files = With(Report.Files, index, file) }, null, cancellationToken))
+                    return false;
+                throw;
+            }
             var changed = file with { State = ReportFileState.Uploaded, FileId = uploaded.FileId, HotlineMd5 = uploaded.Md5 };
             return await SaveAsync(Report with { Files = With(Report.Files, index, changed), ChangedAt = Now, Tries = 0, LastCode = null, LastError = null },
                 Line("upload", ReportOutcome.Ok, $"file {index + 1} of {Report.Files.Count} uploaded as {uploaded.FileId} ({bytes.Length} bytes, MD5 checked)"),

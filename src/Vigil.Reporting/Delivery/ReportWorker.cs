@@ -67,6 +67,12 @@ public sealed class ReportWorker
             Status.Checked(_clock.GetUtcNow(), true, answer.ResponseDescription);
             _logger.LogInformation("CyberTipline at {Endpoint} answers: {Message}", _client.BaseAddress, answer.ResponseDescription);
         }
+        catch (CyberTiplineAuthenticationException e)
+        {
+            // Every report would be refused the same way: take none until the pause ends.
+            Status.Checked(_clock.GetUtcNow(), false, $"NCMEC refused the credentials ({e.Code}: {e.Description})");
+            PauseForCredentials();
+        }
         catch (CyberTiplineException e)
         {
             Status.Checked(_clock.GetUtcNow(), false, e.Message);
@@ -149,11 +155,14 @@ public sealed class ReportWorker
         if (report.State == ReportState.Finished)
             Interlocked.Increment(ref _filed);
         else if (report.State == ReportState.Failed && report.LastCode is Model.ResponseCodes.AuthenticationRequired or Model.ResponseCodes.NotAuthorized)
-        {
-            // Every report would fail the same way: stop asking until the pause ends (no retry storm).
-            var until = _clock.GetUtcNow() + _options.CredentialsPause;
-            Status.Paused(until);
-            _logger.LogError("NCMEC refused the credentials; the report worker pauses until {Until}", until);
-        }
+            PauseForCredentials();
+    }
+
+    /// <summary>Stops taking reports for <see cref="ReportWorkerOptions.CredentialsPause"/>: every report would be refused alike (no retry storm).</summary>
+    private void PauseForCredentials()
+    {
+        var until = _clock.GetUtcNow() + _options.CredentialsPause;
+        Status.Paused(until);
+        _logger.LogError("NCMEC refused the credentials; the report worker takes no report until {Until}", until);
     }
 }
