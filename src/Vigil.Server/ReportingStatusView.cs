@@ -6,7 +6,8 @@ namespace Vigil.Server;
 /// <summary>
 /// What the report worker knows of the CyberTipline, as <c>/status</c> and the reports page show it:
 /// the endpoint without user info, query or fragment (a URL may carry a secret there), and NCMEC's
-/// last answer with any such secret masked. Credentials are never part of it.
+/// last answer with the configured user name (the password is never readable here) and any such secret masked (NCMEC's
+/// status answer names the remote user, and <c>/status</c> needs no key). Credentials are never part of it.
 /// </summary>
 internal static class ReportingStatusView
 {
@@ -14,16 +15,21 @@ internal static class ReportingStatusView
     public static ReportingStatusJson? Of(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.GetService<ReportWorker>() is { } worker ? From(worker.Status.Current, worker.Filed) : null;
+        if (services.GetService<ReportWorker>() is not { } worker)
+            return null;
+        var credentials = services.GetService<ReportingSettings>()?.Client.Credentials;
+        return From(worker.Status.Current, worker.Filed, credentials is null ? [] : [credentials.User]);
     }
 
-    /// <summary>The view of a snapshot.</summary>
-    public static ReportingStatusJson From(ReportingStatus.Snapshot status, int filed)
+    /// <summary>The view of a snapshot, with <paramref name="secrets"/> masked in the message.</summary>
+    public static ReportingStatusJson From(ReportingStatus.Snapshot status, int filed, IReadOnlyList<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(status);
-        var (endpoint, secret) = Redact(status.Endpoint);
+        ArgumentNullException.ThrowIfNull(secrets);
+        var (endpoint, userInfo) = Redact(status.Endpoint);
         string message = status.Message;
-        if (secret is { Length: > 0 })
+        // The longest first, so that a secret holding another is masked whole.
+        foreach (string secret in secrets.Append(userInfo ?? "").Where(s => s.Length > 0).OrderByDescending(s => s.Length))
             message = message.Replace(secret, "***", StringComparison.Ordinal);
         return new ReportingStatusJson(endpoint, status.Environment, status.CheckedAt, status.Reachable, message, status.PausedUntil, filed);
     }

@@ -134,6 +134,8 @@ public sealed class ReportEndpointTests : LiveServerTest
         Assert.Equal((_fake.BaseAddress.ToString(), "test", true, 2), (reporting.GetProperty("endpoint").GetString(),
             reporting.GetProperty("environment").GetString(), reporting.GetProperty("reachable").GetBoolean(), reporting.GetProperty("filed").GetInt32()));
         Assert.Equal(JsonValueKind.Null, reporting.GetProperty("paused_until").ValueKind);
+        // NCMEC's status answer names the remote user: /status needs no key, so the user name is masked too.
+        Assert.Equal("Remote user: ***", reporting.GetProperty("message").GetString());
         Assert.True(reporting.GetProperty("checked_at").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
     }
 

@@ -167,7 +167,7 @@ internal static class ReportsPage
                 """);
         var body = Html.Of($"""
             <p><a href="/review/reports">← Reports</a></p>
-            {Note(note)}
+            {Note(note, resting)}
             <section class="card summary">
             <dl class="facts">
             <div><dt>Case</dt><dd><a href="/review/cases/{r.CaseId}">Case {r.CaseId}</a></dd></div>
@@ -210,10 +210,10 @@ internal static class ReportsPage
         return Results.Redirect($"/review/reports/{id.ToString(CultureInfo.InvariantCulture)}?note={note}");
     }
 
-    /// <summary>The notice after a retry: fixed texts chosen by a word in the URL (never text from the URL itself).</summary>
-    private static Html Note(string? note) => note switch
+    /// <summary>The notice after a retry: fixed texts chosen by a word in the URL (never text from the URL itself); "sent back to work" only while it is.</summary>
+    private static Html Note(string? note, bool resting) => note switch
     {
-        "retried" => Html.Raw("<p class=\"saved\" role=\"status\">Sent back to work: the worker takes it up now. Reload to follow it.</p>"),
+        "retried" when !resting => Html.Raw("<p class=\"saved\" role=\"status\">Sent back to work: the worker takes it up now. Reload to follow it.</p>"),
         "busy" => Html.Raw("<p class=\"refusal\" role=\"alert\">A worker holds this report right now; try again in a moment.</p>"),
         "not-retryable" => Html.Raw("<p class=\"refusal\" role=\"alert\">Only failed or retracted reports are retried; this one is not.</p>"),
         _ => Html.Empty,
@@ -225,9 +225,14 @@ internal static class ReportsPage
     private static Html Files(OutboxReport r) =>
         r.Files.Count == 0 ? Html.Raw("<span class=\"muted\">—</span>") : Html.Of($"{ReportNames.FilesDone(r)} of {r.Files.Count}");
 
-    private static Html LastError(OutboxReport r) => r.LastError is null
-        ? Html.Empty
-        : Html.Of($"{(r.LastCode is { } code ? $"[{code}] " : "")}{r.LastError}");
+    /// <summary>The last error, led by NCMEC's result code unless the message names it already.</summary>
+    private static Html LastError(OutboxReport r)
+    {
+        if (r.LastError is not { } error)
+            return Html.Empty;
+        string code = r.LastCode is { } c ? c.ToString(CultureInfo.InvariantCulture) : "";
+        return code.Length == 0 || error.Contains(code, StringComparison.Ordinal) ? Html.Of($"{error}") : Html.Of($"[{code}] {error}");
+    }
 
     private static Html HotlineMd5(OutboxReportFile f) => f.HotlineMd5 is null
         ? Html.Raw("<span class=\"muted\">—</span>")
