@@ -120,7 +120,7 @@ public static class VigilServer
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
         app.MapOpenApi().WithMetadata(new RequiresRole(ApiKeyRole.Curator, ApiKeyRole.Matcher, ApiKeyRole.Reviewer));
-        MapStatus(app);
+        StatusEndpoint.Map(app);
         MapMatching(app);
         CurationEndpoints.Map(app);
         MatchingEndpoints.Map(app);
@@ -128,6 +128,7 @@ public static class VigilServer
         PsiEndpoints.Map(app);
         CaseEndpoints.Map(app);
         ActionEndpoints.Map(app);
+        ReportEndpoints.Map(app);
         ReviewUi.ReviewEndpoints.Map(app);
         return app;
     }
@@ -199,15 +200,6 @@ public static class VigilServer
             services.AddSingleton<MetricsListener>();
             services.AddHostedService(provider => provider.GetRequiredService<MetricsListener>());
         }
-    }
-
-    private static void MapStatus(WebApplication app)
-    {
-        // HMA answers plain text; the only endpoint that needs no key (load balancers poll it, some with HEAD,
-        // for which Kestrel sends the status and headers without the body).
-        app.MapMethods("/status", [HttpMethods.Get, HttpMethods.Head], (MatcherHost host) => host.Matcher is null
-            ? Results.Text("INDEX-STALE", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("I-AM-ALIVE", "text/plain"));
     }
 
     private static void MapMatching(WebApplication app)

@@ -60,9 +60,9 @@ public abstract class ReviewServer : UiServer
         }
     }
 
-    /// <summary>A platform submits a photo for a subject (<c>POST /v1/cases</c>); returns the case and item ids (null when nothing matched).</summary>
+    /// <summary>A platform submits a photo for a subject (<c>POST /v1/cases</c>), optionally with the page it was on; returns the case and item ids (null when nothing matched).</summary>
     protected async Task<(long? Case, long? Item)> SubmitAsync(string submitter, string photo, string subject, string mediaType = "image/jpeg",
-        string? reason = null)
+        string? reason = null, string? url = null)
     {
         var (http, _) = Client();
         using var form = new MultipartFormDataContent();
@@ -77,6 +77,8 @@ public abstract class ReviewServer : UiServer
         };
         if (reason is not null)
             context["reason"] = reason;
+        if (url is not null)
+            context["url"] = url;
         form.Add(new StringContent(JsonSerializer.Serialize(context)), "context");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/cases") { Content = form };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", submitter);

@@ -29,7 +29,7 @@ public class FuzzCorpusTests : LiveServerTest
         "?signal_type=pdq&signal=zz", "?signal_type=%FF&signal=%FE", "?banks=" + new string(',', 500), "?seed=-1&bypass_coinflip=maybe",
         "?include=everything&dihedral=2", "?url=file:///etc/passwd", "?url=http://127.0.0.1:1/x", "?types=" + new string('x', 2000),
         "?account=%00", "?signal_type=pdq&signal=" + new string('f', 65), "?a=%", "?&&&==&", "?signal_type=vpdq&signal=1,2,3",
-        "?limit=-5&after=abc", "?content_type=image/x-unknown",
+        "?limit=-5&after=abc", "?content_type=image/x-unknown", "?state=lost&after=%FF", "?state=%00&limit=99999999999", "?state=failed&note=%3Cscript%3E",
     ];
 
     private static readonly string[] JsonBodies =

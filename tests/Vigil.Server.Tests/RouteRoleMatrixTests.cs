@@ -88,6 +88,28 @@ public class RouteRoleMatrixTests : LiveServerTest
         }
     }
 
+    [Fact]
+    public void The_report_routes_are_in_the_matrix_reviewers_read_and_admins_retry()
+    {
+        var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var expected = new (string Route, ApiKeyRole[] Roles)[]
+        {
+            ("/v1/reports", [ApiKeyRole.Reviewer]),
+            ("/v1/reports/{id}", [ApiKeyRole.Reviewer]),
+            ("/v1/cases/{id}/report", [ApiKeyRole.Reviewer]),
+            ("/v1/reports/{id}/retry", [ApiKeyRole.Admin]),
+            ("/review/reports", [ApiKeyRole.Reviewer]),
+            ("/review/reports/{id:long}", [ApiKeyRole.Reviewer]),
+            // The UI's Admins rule lists no role: admin is always accepted, and only admin.
+            ("/review/reports/{id:long}/retry", []),
+        };
+        foreach (var (route, roles) in expected)
+        {
+            var endpoint = Assert.Single(endpoints, e => "/" + e.RoutePattern.RawText!.TrimStart('/') == route);
+            Assert.Equal(roles, endpoint.Metadata.GetMetadata<RequiresRole>()!.Roles);
+        }
+    }
+
     private string Fill(string pattern) =>
         System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*?([a-zA-Z_]+)[^}]*\}", m => m.Groups[1].Value switch
         {

@@ -48,14 +48,15 @@ internal static class CasePages
         app.MapPost("/review/cases/{id:long}/items/{item:long}/exposure", ExposureAsync).WithMetadata(reviewers);
     }
 
-    private static async Task<IResult> CaseAsync(HttpContext context, ReviewService review, ReviewBreaks breaks, ServerSettings settings, long id,
-        string? error, CancellationToken ct)
+    private static async Task<IResult> CaseAsync(HttpContext context, ReviewService review, IVigilStore store, ReviewBreaks breaks, ServerSettings settings,
+        long id, string? error, CancellationToken ct)
     {
         var viewer = ReviewPage.ViewerOf(context);
         if (await review.Cases.GetCaseAsync(id, ct) is not { } details)
             return ReviewRefusals.NotFound(context, "case");
         var reviewer = CaseEndpoints.ReviewerOf(context);
         var wellness = await review.GetWellnessAsync(reviewer, ct);
+        var report = await store.Reports.GetReportForCaseAsync(id, ct);
         var c = details.Case;
         var now = DateTimeOffset.UtcNow;
         bool mine = c.IsLeasedTo(viewer.Key.Name, now);
@@ -76,7 +77,7 @@ internal static class CasePages
                 """);
         var body = Html.Of($"""
             {ErrorNote(error)}
-            {CaseSummary(c, viewer.Key.Name, now)}
+            {CaseSummary(c, viewer.Key.Name, now, report)}
             {Wellness(wellness)}
             <div class="grid items">
             {cards}
@@ -222,7 +223,7 @@ internal static class CasePages
     private static async Task<bool> ItemExistsAsync(ReviewService review, long id, long item, CancellationToken ct) =>
         await review.Cases.GetCaseAsync(id, ct) is { } details && details.Items.Any(i => i.Id == item);
 
-    private static Html CaseSummary(ReviewCase c, string viewer, DateTimeOffset now) => Html.Of($"""
+    private static Html CaseSummary(ReviewCase c, string viewer, DateTimeOffset now, OutboxReport? report) => Html.Of($"""
         <section class="card summary">
         <dl class="facts">
         <div><dt>Subject</dt><dd><b>{c.Subject}</b></dd></div>
@@ -231,9 +232,15 @@ internal static class CasePages
         <div><dt>Items</dt><dd>{c.ItemCount}</dd></div>
         <div><dt>Opened</dt><dd>{QueuePage.Time(c.OpenedAt)}</dd></div>
         <div><dt>Lease</dt><dd>{QueuePage.Lease(c, viewer, now)}</dd></div>
+        {ReportFact(report)}
         </dl>
         </section>
         """);
+
+    /// <summary>The case's CyberTipline report, when it has one: its state, linked to the report's page, and NCMEC's id.</summary>
+    private static Html ReportFact(OutboxReport? report) => report is null
+        ? Html.Empty
+        : Html.Of($"""<div class="case-report"><dt>CyberTipline report</dt><dd><a href="/review/reports/{report.Id}">{ReportsPage.StateBadge(report.State)}</a>{(report.HotlineReportId is { } hotline ? $" NCMEC report {hotline}" : "")}{(report.State == ReportState.Failed ? " (see the report for NCMEC's message)" : "")}</dd></div>""");
 
     /// <summary>The match evidence of an item: what matched, how closely, and where the bank entry came from.</summary>
     private static Html Evidence(CaseItem item)

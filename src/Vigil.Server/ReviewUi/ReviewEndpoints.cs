@@ -50,6 +50,7 @@ public static class ReviewEndpoints
         CasePages.Map(app);
         WellnessPages.Map(app);
         DeliveriesPage.Map(app);
+        ReportsPage.Map(app);
     }
 
     /// <summary>The attributes the layout puts on the body for review.js: the break reminder's timing and URL.</summary>

@@ -38,7 +38,7 @@ public static class ReviewPage
     /// <param name="Session">The session (null when the request carried the key itself).</param>
     public sealed record Viewer(ApiKey Key, ReviewSession? Session)
     {
-        /// <summary>Whether the viewer is an admin (sees the wellness summary and deliveries).</summary>
+        /// <summary>Whether the viewer is an admin (sees the wellness summary and deliveries, and retries reports).</summary>
         public bool IsAdmin => Key.Role == ApiKeyRole.Admin;
 
         /// <summary>The hidden CSRF field for a form (empty without a session: a key in a header needs none).</summary>
@@ -93,7 +93,7 @@ public static class ReviewPage
                 : Html.Of($"<form method=\"post\" action=\"/review/logout\" class=\"inline\">{viewer.CsrfField}<button type=\"submit\">Sign out</button></form>");
             nav = Html.Of($"""
                 <nav aria-label="Review">
-                <a href="/review/queue">Queue</a><a href="/review/settings">My settings</a>{admin}
+                <a href="/review/queue">Queue</a><a href="/review/settings">My settings</a>{admin}<a href="/review/reports">Reports</a>
                 <span class="who">Signed in as <b>{viewer.Key.Name}</b> ({ApiKeySecrets.RoleName(viewer.Key.Role)})</span>{logout}
                 </nav>
                 """);
