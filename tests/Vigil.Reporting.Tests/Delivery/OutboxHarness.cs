@@ -88,6 +88,11 @@ internal sealed class OutboxHarness : IAsyncDisposable
     public ReportDelivery Delivery(CyberTiplineClient client) =>
         new(Store, client, Vault, new ReviewReportOutcomes(Review, "reporting"), Options, Clock);
 
+    /// <summary>A delivery over another connection to the same database (a second replica), with its own review service.</summary>
+    public ReportDelivery DeliveryOver(IVigilStore store, CyberTiplineClient client) =>
+        new(store, client, Vault, new ReviewReportOutcomes(
+            new ReviewService(store.Cases, store, store, new StoreReviewAudit(store), Events, new ReviewOptions(), Clock, Vault), "reporting"), Options, Clock);
+
     public ReportWorker Worker(CyberTiplineClient client, ReportDelivery? delivery = null) =>
         new(Store, delivery ?? Delivery(client), client, new ReportWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(20), Parallelism = 2 }, Clock);
 
