@@ -25,6 +25,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateVpdq(output, error));
         bench.Subcommands.Add(CreateReviewSubmit(output, error));
         bench.Subcommands.Add(CreateReviewQueue(output, error));
+        bench.Subcommands.Add(CreateReport(output, error));
         return bench;
     }
 
@@ -61,6 +62,21 @@ internal static class BenchCommand
             await using var store = await StoreOption.OpenAsync(parse, ct);
             return await ReviewBenchmark.QueueAsync(store, parse.GetValue(cases), parse.GetValue(samples), output, error, ct);
         });
+        return command;
+    }
+
+    private static Command CreateReport(TextWriter output, TextWriter error)
+    {
+        var cases = PositiveInt("--cases", "Cases decided report", 1_000);
+        var files = PositiveInt("--files", "Files per case", 3);
+        var size = PositiveInt("--file-kb", "Size of each file in KB (random benign bytes)", 200);
+        var lanes = PositiveInt("--parallelism", "Reports worked at once", 4);
+        var command = new Command("report", "File cases decided report through the outbox to the fake CyberTipline on 127.0.0.1 (throwaway SQLite store, media in the evidence vault); prints one JSON line (reports/s, time share per step)")
+        {
+            cases, files, size, lanes,
+        };
+        command.SetAction((parse, ct) => ReportBenchmark.RunAsync(parse.GetValue(cases), parse.GetValue(files), parse.GetValue(size), parse.GetValue(lanes),
+            output, error, ct));
         return command;
     }
 
