@@ -252,6 +252,25 @@ public class ReportCommandTests
     }
 
     [Fact]
+    public async Task The_environment_wins_over_the_file_and_the_password_never_shows()
+    {
+        await using var f = await Filing.StartAsync();
+        // The file names a port nobody listens on and a wrong password: the variables must win over both.
+        File.WriteAllText(f.PasswordFile, "not-the-password\n");
+        string config = f.WriteConfig("elsewhere.json", "test", "http://127.0.0.1:1/ispws/", f.VaultKey);
+        var sent = CliRunner.RunProcess(new Dictionary<string, string>
+        {
+            ["VIGIL_CYBERTIPLINE_URL"] = f.Fake.BaseAddress.AbsoluteUri,
+            ["VIGIL_CYBERTIPLINE_USER"] = "vigil",
+            ["VIGIL_CYBERTIPLINE_PASSWORD"] = "vigil-dev",
+        }, "--db", f.Db.Path, "report", "send", "1", "--config", config);
+        Assert.True(sent.ExitCode == 0, sent.Output + sent.Error);
+        Assert.Contains($"filing with the CyberTipline at {f.Fake.BaseAddress.AbsoluteUri} (test) as vigil", sent.Output);
+        Assert.DoesNotContain("vigil-dev", sent.Output + sent.Error);
+        Assert.Equal(FakeReportState.Finished, Assert.Single(f.Fake.Reports).State);
+    }
+
+    [Fact]
     public async Task Serve_with_a_reporting_section_files_a_queued_case_on_its_own()
     {
         await using var f = await Filing.StartAsync();
