@@ -27,13 +27,14 @@ public sealed class ReportOperations
     /// <param name="store">The store.</param>
     /// <param name="audit">Where the actions are recorded (<see cref="StoreReviewAudit"/> on the command line, the server's audit trail in the service).</param>
     /// <param name="clock">The clock (tests inject one).</param>
-    /// <param name="lease">How long an action holds the report (it gives it back when done). Default 5 min, as <see cref="ReportDeliveryOptions.Lease"/>.</param>
+    /// <param name="lease">How long an action may hold the report (it gives it back when done). Default 15 min: longer than a retract
+    /// through every retry of the client at its default settings, so no worker takes the report while NCMEC is being asked.</param>
     public ReportOperations(IVigilStore store, IReviewAudit audit, TimeProvider? clock = null, TimeSpan? lease = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _audit = audit ?? throw new ArgumentNullException(nameof(audit));
         _clock = clock ?? TimeProvider.System;
-        _lease = lease ?? TimeSpan.FromMinutes(5);
+        _lease = lease ?? TimeSpan.FromMinutes(15);
     }
 
     /// <summary>
