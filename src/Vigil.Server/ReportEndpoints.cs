@@ -82,12 +82,12 @@ public static class ReportEndpoints
         return Results.Json(ReportDetailsJson.From(report, events), ReportJsonContext.Default.ReportDetailsJson);
     }
 
-    private static async Task<IResult> RetryAsync(HttpContext context, IVigilStore store, TimeProvider time, string id, CancellationToken ct)
+    private static async Task<IResult> RetryAsync(HttpContext context, ReportOperations operations, string id, CancellationToken ct)
     {
         if (!TryParseId(id, out long reportId))
             return InvalidId("report");
         var key = (ApiKey)context.Items[ApiKeyAuthentication.ItemKey]!;
-        var (outcome, report) = await ReportRetry.RetryAsync(store, reportId, key.Name, time.GetUtcNow(), ct);
+        var (outcome, report) = await ReportRetry.RetryAsync(operations, reportId, key.Name, ct);
         Audit(context, reportId, outcome, report);
         switch (outcome)
         {

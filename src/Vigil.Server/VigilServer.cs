@@ -76,6 +76,8 @@ public static class VigilServer
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
+        builder.Services.AddSingleton(services => new Vigil.Reporting.Delivery.ReportOperations(store,
+            services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PsiRevealer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PsiRevealer>());
         builder.Services.AddProblemDetails();

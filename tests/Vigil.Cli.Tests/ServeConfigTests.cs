@@ -145,6 +145,8 @@ public class ServeConfigTests
     [InlineData("""{"reporting": {"url": "https://report.cybertip.org/ispws/", "reporter": {"company": "X", "reporting_person": {"first_name": "A", "last_name": "B", "email": "a@example.com"}}}}""", "say environment: production")]
     [InlineData("""{"reporting": {"reporter": {"company": "X", "reporting_person": {"first_name": "A"}}}}""", "reporting_person needs first_name, last_name and email")]
     [InlineData("""{"reporting": {"password": "secret"}}""", "unknown key 'reporting.password'")]
+    [InlineData("""{"reporting": {"parallelism": 0}}""", "reporting: parallelism must be 1..64")]
+    [InlineData("""{"reporting": {"preserve_days": -1}}""", "reporting: preserve_days must be 0..36500")]
     public void A_bad_config_file_is_one_error_naming_the_key(string json, string message)
     {
         using var db = new TestDb();

@@ -23,7 +23,7 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
     /// <summary>The cases they went into.</summary>
     public SortedSet<long> Cases { get; } = [];
 
-    /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks); its media is sealed into the vault when both are given.</summary>
+    /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks); its media is sealed into the vault, with its MD5 among the signals, when both are given.</summary>
     public async Task OpenAsync(string subject, string source, IReadOnlyList<Signal> signals, IEnumerable<(string Bank, long ContentId, string SignalType, int Distance)> matches,
         ItemContext context, CancellationToken cancellationToken, byte[]? media = null, string? contentType = null)
     {
@@ -40,6 +40,12 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
         }
         if (recorded.Count == 0)
             return;
+        bool sealing = vault is not null && media is not null;
+        if (sealing && !signals.Any(s => s.Type == SignalType.Md5))
+        {
+            // The kept file's MD5 goes with it: a report names each file by it, and NCMEC's copy is checked against it.
+            signals = [.. signals, new Signal(SignalType.Md5, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(media!)))];
+        }
         var opened = await _review.OpenAsync(new NewCaseItem
         {
             Subject = subject,
@@ -48,7 +54,7 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
             Signals = signals,
             Matches = recorded,
             Context = context,
-        }, vault is null || media is null ? default : media, contentType, cancellationToken);
+        }, sealing ? media : default, contentType, cancellationToken);
         Opened++;
         Cases.Add(opened.CaseId);
     }

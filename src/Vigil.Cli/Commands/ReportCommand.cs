@@ -2,7 +2,11 @@ using System.CommandLine;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil report init-config</c>: the CyberTipline reporting settings, as a commented serve config file to fill in.</summary>
+/// <summary>
+/// <c>vigil report list|show|send|retry|retract|init-config</c>: CyberTipline reports. The outbox is read
+/// and changed in the store itself (the same one <c>vigil serve</c> files from); <c>init-config</c>
+/// writes the reporting settings, as a commented serve config file to fill in.
+/// </summary>
 internal static class ReportCommand
 {
     /// <summary>What <c>init-config</c> writes: a serve config file (<c>vigil serve --config FILE</c> reads it) whose <c>reporting</c> section is an example.</summary>
@@ -19,6 +23,14 @@ internal static class ReportCommand
             "user": "your-ncmec-user",
             "password_file": "/etc/vigil/cybertipline.password",
             "incident_type": "child_pornography",
+            // The server's worker: how often it looks for reports when idle, and how many it files at once.
+            "poll_interval_seconds": 2,
+            "parallelism": 4,
+            // When NCMEC cannot be reached: the first wait (doubling each time) and the tries of one step before the report fails.
+            "backoff_base_seconds": 30,
+            "max_tries": 20,
+            // Days the platform should keep the reported user's records (report_filed's preserve_until); 0 for none.
+            "preserve_days": 365,
             "reporter": {
               "company": "Example Platform, Inc.",
               "reporting_person": { "first_name": "Riley", "last_name": "Reporter", "email": "trust@example.com", "phone": "+1 555 0100" },
@@ -27,6 +39,10 @@ internal static class ReportCommand
               "terms_of_service_url": "https://example.com/terms",
               "legal_url": "https://example.com/legal"
             }
+          },
+          // The reported files are read from the evidence vault: its master key ('vigil review init-key --out FILE').
+          "review": {
+            "vault_key": "/etc/vigil/vault.key"
           }
         }
 
@@ -34,7 +50,13 @@ internal static class ReportCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("report", "CyberTipline reports: init-config writes the reporting settings to fill in");
+        var command = new Command("report", "CyberTipline reports: list, show, send a decided case now, retry a failed report, retract an unfinished one; " +
+                                            "init-config writes the reporting settings to fill in");
+        command.Subcommands.Add(ReportViewCommands.CreateList(output));
+        command.Subcommands.Add(ReportViewCommands.CreateShow(output));
+        command.Subcommands.Add(ReportWorkCommands.CreateSend(output, error));
+        command.Subcommands.Add(ReportWorkCommands.CreateRetry(output, error));
+        command.Subcommands.Add(ReportWorkCommands.CreateRetract(output, error));
         command.Subcommands.Add(CreateInitConfig(output));
         return command;
     }
@@ -51,7 +73,7 @@ internal static class ReportCommand
             using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
             using (var writer = new StreamWriter(stream))
                 writer.Write(Example);
-            output.WriteLine($"wrote {path}: fill in the reporter and the user, put the password in the password file, then 'vigil serve --config {path} --print-config'");
+            output.WriteLine($"wrote {path}: fill in the reporter, the user and the vault key, put the password in the password file, then 'vigil serve --config {path} --print-config'");
             return ExitCodes.Success;
         });
         return command;

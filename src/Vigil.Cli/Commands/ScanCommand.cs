@@ -47,17 +47,40 @@ internal static class ScanCommand
         {
             Description = "Open a review case for what matched: one item per matched file, in the open case of the scanned folder (see 'vigil review')",
         };
+        var vaultKey = new Option<string?>("--vault-key")
+        {
+            Description = "With --open-cases: keep each matched file in the evidence vault, encrypted under this master key file ('vigil review init-key'), " +
+                          "so reviewers can see it and a report can file it",
+            HelpName = "FILE",
+        };
+        var urlPrefix = new Option<string?>("--url-prefix")
+        {
+            Description = "With --open-cases: the http(s) URL the scanned folder is served under; each item's location is it plus the file's relative path " +
+                          "(a CyberTipline report names where a file was found online). Default: the local path",
+            HelpName = "URL",
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count == 1 && !(Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+                        r.AddError($"--url-prefix must be an absolute http(s) URL, not '{r.Tokens[0].Value}'");
+                },
+            },
+        };
         var threads = CommonOptions.Threads();
         var compat = CommonOptions.Compat();
         var command = new Command("scan", $"Hash and match every image under a directory: live progress, matches as they are found, a summary and an optional report. Exit 0 when done, 1 if files failed, {MatchFound} with --fail-on-match if anything matched")
         {
-            directory, report, failOnMatch, openCases, threads, compat,
+            directory, report, failOnMatch, openCases, vaultKey, urlPrefix, threads, compat,
         };
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
+            if ((parse.GetValue(vaultKey) ?? parse.GetValue(urlPrefix)) is not null && !parse.GetValue(openCases))
+                throw new ArgumentException("--vault-key and --url-prefix are about the cases --open-cases opens: give --open-cases too");
+            using var vaultWrapper = parse.GetValue(vaultKey) is { } keyFile ? Vigil.Review.Evidence.KeyFileWrapper.Load(keyFile) : null;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
@@ -102,14 +125,16 @@ internal static class ScanCommand
                              + $"{Count(QueryStatus.LowQuality):N0} below quality {minQuality}, {Count(QueryStatus.Failed):N0} failed");
             if (parse.GetValue(openCases))
             {
-                var opener = new CaseOpener(store);
+                var opener = new CaseOpener(store, vaultWrapper is null ? null : new Vigil.Review.Evidence.EvidenceVault(vaultWrapper));
                 foreach (var result in results)
                 {
                     if (result.Status != QueryStatus.Matched || result.Pdq is not { } pdq)
                         continue;
+                    byte[]? media = vaultWrapper is null ? null : await File.ReadAllBytesAsync(result.Query, ct);
                     await opener.OpenAsync("scan:" + root, "scan", [new Signal(SignalType.Pdq, pdq.ToString())],
                         result.Outcome.Matches.Select(m => (m.Bank.Name, m.ContentId, m.Signal.Name, m.Distance)),
-                        new ItemContext { FileName = Path.GetRelativePath(root, result.Query), Url = result.Query }, ct);
+                        new ItemContext { FileName = Path.GetRelativePath(root, result.Query), Url = Location(parse.GetValue(urlPrefix), root, result.Query) }, ct,
+                        media, ContentTypeOf(result.Query));
                 }
                 output.WriteLine(opener.Summary());
             }
@@ -124,6 +149,27 @@ internal static class ScanCommand
         });
         return command;
     }
+
+    /// <summary>Where a scanned file is: under <paramref name="prefix"/> by its relative path (each segment escaped), else its local path.</summary>
+    private static string Location(string? prefix, string root, string path)
+    {
+        if (prefix is null)
+            return path;
+        var segments = Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString);
+        return prefix.TrimEnd('/') + "/" + string.Join('/', segments);
+    }
+
+    /// <summary>A scanned image's media type, by its extension.</summary>
+    private static string ContentTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".gif" => "image/gif",
+        ".webp" => "image/webp",
+        ".bmp" => "image/bmp",
+        ".tif" or ".tiff" => "image/tiff",
+        _ => "application/octet-stream",
+    };
 
     private static void WriteReport(string path, string root, List<QueryResult> results, bool dihedral)
     {

@@ -114,7 +114,7 @@ internal static partial class ServeCommand
         };
         var config = new Option<string?>("--config")
         {
-            Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit, actions; see --print-config); VIGIL_* environment variables, then options, override it",
+            Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit, review, reporting, actions; see --print-config); VIGIL_* environment variables, then options, override it",
             HelpName = "FILE",
         };
         var printConfig = new Option<bool>("--print-config")
@@ -137,11 +137,12 @@ internal static partial class ServeCommand
             Description = "Keep case media in the evidence vault, encrypted under this master key file (made by 'vigil review init-key'); without it no media is kept",
             HelpName = "FILE",
         };
+        var cybertipline = ReportingSetup.CyberTiplineOption();
         var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, cybertipline, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -273,6 +274,28 @@ internal static partial class ServeCommand
                     return ExitCodes.Failure;
                 }
             }
+            // Reporting last: it needs the vault (the files it reports are read from it), and production needs both opt-ins.
+            ReportingSettings? reporting = null;
+            if (effective.Reporting is not null || parse.GetValue(cybertipline) is not null)
+            {
+                if (ReportingSetup.EnvironmentProblem(effective.Reporting, parse.GetValue(cybertipline)) is { } environmentProblem)
+                {
+                    error.WriteLine($"error: {environmentProblem}");
+                    return ExitCodes.Usage;
+                }
+                if (vault is null)
+                {
+                    error.WriteLine("error: reporting needs the evidence vault, where the reported files are kept: give --vault-key FILE or review.vault_key in the config ('vigil review init-key' makes one)");
+                    return ExitCodes.Failure;
+                }
+                (reporting, string? reportingError) = ReportingSetup.Resolve(effective.Reporting!, parse.GetValue(cybertipline), Environment.GetEnvironmentVariable);
+                if (reportingError is not null)
+                {
+                    error.WriteLine($"error: {reportingError}");
+                    return ExitCodes.Failure;
+                }
+                error.WriteLine($"vigil: reporting on: cases decided report are filed with {ReportingSetup.Describe(reporting!)}");
+            }
             try
             {
                 ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
@@ -285,7 +308,7 @@ internal static partial class ServeCommand
             IVigilStore store = await StoreOption.OpenAsync(effective.Store.Db, effective.Store.Postgres, _ => null, ct);
             await using (store)
             {
-                var settings = ServeConfigResolver.ToSettings(effective, list, rules) with { EvidenceVault = vault };
+                var settings = ServeConfigResolver.ToSettings(effective, list, rules) with { EvidenceVault = vault, Reporting = reporting };
                 // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
                 bool started = false;
                 var app = VigilServer.Build(store, settings, logging =>

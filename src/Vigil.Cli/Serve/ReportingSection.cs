@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Vigil.Reporting.Building;
 using Vigil.Reporting.Client;
+using Vigil.Reporting.Delivery;
 
 namespace Vigil.Cli.Serve;
 
@@ -35,6 +36,26 @@ internal sealed record ReportingSection
     [JsonPropertyName("reporter")]
     public ReporterSection? Reporter { get; init; }
 
+    /// <summary>How often the server's idle worker looks for reports to file (default 2).</summary>
+    [JsonPropertyName("poll_interval_seconds")]
+    public int? PollIntervalSeconds { get; init; }
+
+    /// <summary>Reports the server works at once (default 4).</summary>
+    [JsonPropertyName("parallelism")]
+    public int? Parallelism { get; init; }
+
+    /// <summary>The first back-off after NCMEC could not be reached (the client has retried already); it doubles per failure (default 30).</summary>
+    [JsonPropertyName("backoff_base_seconds")]
+    public int? BackoffBaseSeconds { get; init; }
+
+    /// <summary>Failed tries of one step in a row before the report is stopped as failed (default 20).</summary>
+    [JsonPropertyName("max_tries")]
+    public int? MaxTries { get; init; }
+
+    /// <summary>Days after filing the platform should keep the reported user's records (<c>report_filed</c>'s <c>preserve_until</c>); 0 for none (default 365).</summary>
+    [JsonPropertyName("preserve_days")]
+    public int? PreserveDays { get; init; }
+
     /// <summary>Why the section cannot be used, or null.</summary>
     public string? Problem()
     {
@@ -46,9 +67,43 @@ internal sealed record ReportingSection
             return "url is NCMEC's production host: say environment: production to file real reports";
         if (IncidentType is not (null or "child_pornography"))
             return $"incident_type must be child_pornography (the only type Vigil files), not '{IncidentType}'";
+        if (PollIntervalSeconds is < 1 or > 3600)
+            return "poll_interval_seconds must be 1..3600";
+        if (Parallelism is < 1 or > 64)
+            return "parallelism must be 1..64";
+        if (BackoffBaseSeconds is < 1 or > 1800)
+            return "backoff_base_seconds must be 1..1800";
+        if (MaxTries is < 1 or > 1000)
+            return "max_tries must be 1..1000";
+        if (PreserveDays is < 0 or > 36_500)
+            return "preserve_days must be 0..36500 (0: no preserve_until)";
         if (Reporter is null)
             return "reporter is required: the company and the person filing (see 'vigil report init-config')";
         return Reporter.Problem();
+    }
+
+    /// <summary>The outbox's options: the reporter, the incident type and the limits set here over the defaults (call after <see cref="Problem"/>).</summary>
+    public ReportDeliveryOptions ToDeliveryOptions()
+    {
+        var defaults = new ReportDeliveryOptions { Reporter = ToReporter() };
+        return defaults with
+        {
+            IncidentType = Vigil.Reporting.Model.IncidentType.ChildPornography,
+            BackoffBase = BackoffBaseSeconds is { } backoff ? TimeSpan.FromSeconds(backoff) : defaults.BackoffBase,
+            MaxTries = MaxTries ?? defaults.MaxTries,
+            PreserveFor = PreserveDays switch { null => defaults.PreserveFor, 0 => null, { } days => TimeSpan.FromDays(days) },
+        };
+    }
+
+    /// <summary>The server's worker options set here over the defaults.</summary>
+    public ReportWorkerOptions ToWorkerOptions()
+    {
+        var defaults = new ReportWorkerOptions();
+        return defaults with
+        {
+            PollInterval = PollIntervalSeconds is { } poll ? TimeSpan.FromSeconds(poll) : defaults.PollInterval,
+            Parallelism = Parallelism ?? defaults.Parallelism,
+        };
     }
 
     /// <summary>The reporter as the report builder takes it (call after <see cref="Problem"/>).</summary>
@@ -61,10 +116,16 @@ internal sealed record ReportingSection
         LegalUrl = Reporter.LegalUrl,
     };
 
-    /// <summary>The client's options: the environment's variables over the file's user, password file and URL.</summary>
-    public CyberTiplineClientOptions ToClientOptions(Func<string, string?> environment) => CyberTiplineClientOptions.Resolve(environment,
+    /// <summary>
+    /// The client's options: the environment's variables over the file's user, password file and URL. NCMEC's
+    /// production host is allowed only when <paramref name="production"/> says the command line chose it too
+    /// (<c>--cybertipline production</c>; <see cref="ReportingSetup"/> checks the two agree).
+    /// </summary>
+    /// <exception cref="ArgumentException">No user or no password anywhere, or an empty password file.</exception>
+    /// <exception cref="IOException">The password file cannot be read.</exception>
+    public CyberTiplineClientOptions ToClientOptions(Func<string, string?> environment, bool production) => CyberTiplineClientOptions.Resolve(environment,
         Url is not null ? new Uri(Url) : Environment == "production" ? CyberTiplineEnvironments.Production : CyberTiplineEnvironments.Test,
-        User, PasswordFile, allowProduction: Environment == "production");
+        User, PasswordFile, allowProduction: production && Environment == "production");
 }
 
 /// <summary>The reporting company (<c>reporter</c> of the report).</summary>

@@ -192,10 +192,10 @@ internal static class ReportsPage
         return ReviewPage.Result($"Report {r.Id}", body, viewer, bodyData: ReviewEndpoints.BodyData(viewer, breaks, settings));
     }
 
-    private static async Task<IResult> RetryAsync(HttpContext context, IVigilStore store, TimeProvider time, long id, CancellationToken ct)
+    private static async Task<IResult> RetryAsync(HttpContext context, Vigil.Reporting.Delivery.ReportOperations operations, long id, CancellationToken ct)
     {
         var viewer = ReviewPage.ViewerOf(context);
-        var (outcome, report) = await ReportRetry.RetryAsync(store, id, viewer.Key.Name, time.GetUtcNow(), ct);
+        var (outcome, report) = await ReportRetry.RetryAsync(operations, id, viewer.Key.Name, ct);
         ReportEndpoints.Audit(context, id, outcome, report);
         if (outcome == ReportRetryOutcome.NotFound)
             return ReviewRefusals.NotFound(context, "report");
