@@ -79,6 +79,7 @@ public sealed class FakeReport
     /// <summary>The uploaded files, in order.</summary>
     public IReadOnlyList<FakeFile> Files { get { lock (this) return [.. FileList]; } }
     /// <summary>The <c>&lt;fileDetails&gt;</c> documents received, in order.</summary>
+    /// <remarks>One per described file: a later fileinfo for the same file replaces the earlier.</remarks>
     public IReadOnlyList<byte[]> FileDetails { get { lock (this) return [.. FileDetailsList]; } }
 }
 
@@ -352,7 +353,12 @@ public sealed class FakeCyberTipline : IAsyncDisposable
                 {
                     if (!report.FileList.Any(f => f.FileId == fileId))
                         return Error(ResponseCodes.ValidationFailed, $"file {fileId} is not a file of report {id}");
-                    report.FileDetailsList.Add(document);
+                    // A file's latest fileinfo replaces an earlier one (a client that lost the answer sends it again).
+                    int earlier = report.FileDetailsList.FindIndex(d => DescribedFile(d) == fileId);
+                    if (earlier >= 0)
+                        report.FileDetailsList[earlier] = document;
+                    else
+                        report.FileDetailsList.Add(document);
                     report.LastChangedAt = now;
                     return new ReportResponse { ResponseCode = 0, ResponseDescription = "Success", ReportId = id, FileId = fileId };
                 });
@@ -417,6 +423,9 @@ public sealed class FakeCyberTipline : IAsyncDisposable
         if (report.State == FakeReportState.Open && now >= deadline)
             report.State = FakeReportState.Expired;
     }
+
+    private static string DescribedFile(byte[] fileDetails) =>
+        System.Xml.Linq.XDocument.Parse(Encoding.UTF8.GetString(fileDetails)).Root!.Element("fileId")!.Value.Trim();
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -174,8 +174,17 @@ public static class VigilServer
             reporting.Delivery, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportDelivery>>()));
         services.AddSingleton(provider => new Vigil.Reporting.Delivery.ReportWorker(store,
             provider.GetRequiredService<Vigil.Reporting.Delivery.ReportDelivery>(), provider.GetRequiredService<Vigil.Reporting.Client.CyberTiplineClient>(),
-            reporting.Worker, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportWorker>>()));
+            WorkerNamed(reporting.Worker, settings.Urls), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportWorker>>()));
         services.AddHostedService(provider => new ReportingHost(provider.GetRequiredService<Vigil.Reporting.Delivery.ReportWorker>()));
+    }
+
+    /// <summary>The worker's options with a name when it has none: this machine and the addresses it serves on (two servers
+    /// cannot listen on one port, so the name is this server's alone, and the same when it restarts).</summary>
+    private static Vigil.Reporting.Delivery.ReportWorkerOptions WorkerNamed(Vigil.Reporting.Delivery.ReportWorkerOptions? options, string urls)
+    {
+        options ??= new Vigil.Reporting.Delivery.ReportWorkerOptions();
+        return options.Name is not null ? options : options with { Name = $"{Environment.MachineName}:{urls}" };
     }
 
     /// <summary>

@@ -15,8 +15,12 @@ public interface IReportOutboxStore
     /// <summary>Queues one case (due at once); the report is the new or the existing one, null when the case cannot be reported.</summary>
     Task<(QueueReportResult Result, OutboxReport? Report)> QueueCaseAsync(long caseId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Claims the report due first that no one holds (or whose lease has lapsed), or null when none is due.</summary>
-    Task<ClaimedReport?> ClaimNextReportAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+    /// <summary>Claims the report due first that no one holds (or whose lease has lapsed), or null when none is due;
+    /// <paramref name="holder"/> names the worker in the lease (see <see cref="ReleaseHeldReportsAsync"/>).</summary>
+    Task<ClaimedReport?> ClaimNextReportAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default, string? holder = null);
+
+    /// <summary>Frees every report whose lease <paramref name="holder"/> took (a restarted worker's previous run); returns how many.</summary>
+    Task<int> ReleaseHeldReportsAsync(string holder, CancellationToken cancellationToken = default);
 
     /// <summary>Claims one report whatever its due time, or null when there is none or another holds it.</summary>
     Task<ClaimedReport?> ClaimReportAsync(long reportId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);

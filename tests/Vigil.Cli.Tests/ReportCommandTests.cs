@@ -31,7 +31,8 @@ public class ReportCommandTests
         public string PasswordFile { get; }
         public string Config { get; }
 
-        public static async Task<Filing> StartAsync()
+        /// <summary>Case 1 with the bridge photo; with <paramref name="twoFiles"/>, also the pen-and-coaster photo (two items).</summary>
+        public static async Task<Filing> StartAsync(bool twoFiles = false)
         {
             var db = new TestDb();
             string key = Path.Combine(db.Dir, "vault.key");
@@ -39,8 +40,15 @@ public class ReportCommandTests
             db.Ok("bank", "create", "KNOWN");
             db.Ok("bank", "add", "KNOWN", CliSamples.Known("bridge.jpg"));
             string photo = db.CopyFile(CliSamples.Upload("bridge-brighter.jpg"), "scan/bridge-brighter.jpg");
-            Assert.Contains("open-cases: 1 item(s) in case(s) 1;", db.Ok("scan", "--open-cases", "--vault-key", key, "--url-prefix", "https://uploads.example.com/u/", Path.Combine(db.Dir, "scan")).Output);
-            db.Ok("review", "decide", "1", "--item", "1", "--verdict", "confirmed", "--classification", "A1");
+            if (twoFiles)
+            {
+                db.Ok("bank", "add", "KNOWN", CliSamples.Known("pen-and-coaster.jpg"));
+                db.CopyFile(CliSamples.Upload("pen-and-coaster-half-q40.jpg"), "scan/pen-and-coaster-half-q40.jpg");
+            }
+            int items = twoFiles ? 2 : 1;
+            Assert.Contains($"open-cases: {items} item(s) in case(s) 1;", db.Ok("scan", "--open-cases", "--vault-key", key, "--url-prefix", "https://uploads.example.com/u/", Path.Combine(db.Dir, "scan")).Output);
+            for (int item = 1; item <= items; item++)
+                db.Ok("review", "decide", "1", "--item", item.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verdict", "confirmed", "--classification", "A1");
             db.Ok("review", "decide", "1", "--verdict", "report");
             return new Filing(db, await FakeCyberTipline.StartAsync(), photo, key);
         }
@@ -288,6 +296,50 @@ public class ReportCommandTests
         }
         Assert.Equal(File.ReadAllBytes(f.Photo), Assert.Single(Assert.Single(f.Fake.Reports).Files).Bytes);
         Assert.Contains("reported as 1000001", f.Db.Ok("review", "show", "1").Output);
+    }
+
+    /// <summary>
+    /// NCMEC acts on a step and the server is killed (SIGKILL) before it hears the answer: after submit, mid-upload (the
+    /// second file), after a fileinfo, before the finish's answer. The restarted server (same name, so it frees what its
+    /// previous run held at once) resumes from the saved step: exactly one finished report for the case, each file once.
+    /// </summary>
+    [Theory]
+    [InlineData("submit", 0)]
+    [InlineData("upload", 1)]
+    [InlineData("fileinfo", 0)]
+    [InlineData("finish", 0)]
+    public async Task A_server_killed_at_any_step_resumes_and_files_the_case_once(string operation, int passFirst)
+    {
+        await using var f = await Filing.StartAsync(twoFiles: true);
+        f.Fake.Inject(operation, new FakeFailure(FakeFailureKind.AnswerLost), after: passFirst);
+        string[] serve = ["--config", f.Config, "--urls", "http://127.0.0.1:" + FreePort()];
+        await using (var first = await ServerProcess.StartAsync(f.Db.Path, TimeSpan.FromSeconds(60), CancellationToken.None, serve))
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await f.Fake.WaitForHangAsync(wait.Token);
+            await first.KillAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using (var second = await ServerProcess.StartAsync(f.Db.Path, TimeSpan.FromSeconds(60), CancellationToken.None, serve))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (OutboxState(f) != "finished" && clock.Elapsed < TimeSpan.FromSeconds(60))
+                await Task.Delay(100);
+            Assert.True(OutboxState(f) == "finished", $"not finished within 60 s: {second.LastOutput()}");
+        }
+        var finished = Assert.Single(f.Fake.Reports, r => r.State == FakeReportState.Finished);
+        Assert.Equal(2, finished.Files.Count);
+        Assert.Equal(2, finished.Files.Select(file => file.Md5).Distinct().Count());
+        Assert.Contains(finished.Files, file => file.Bytes.AsSpan().SequenceEqual(File.ReadAllBytes(f.Photo)));
+        Assert.Equal(2, finished.FileDetails.Count);
+        Assert.Contains($"reported as {finished.Id}", f.Db.Ok("review", "show", "1").Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? OutboxState(Filing f) => f.Json("list").EnumerateArray().Single().GetProperty("state").GetString();

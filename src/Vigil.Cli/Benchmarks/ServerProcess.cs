@@ -32,9 +32,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server over a SQLite store (with any further <c>serve</c> options) and waits until <c>/status</c> answers 200.</summary>
     public static async Task<ServerProcess> StartAsync(string databasePath, TimeSpan readyTimeout, CancellationToken ct, params string[] serveOptions)
     {
-        int port = FreePort();
+        // A caller that gives --urls (http://127.0.0.1:PORT) keeps its port across restarts; else a free one.
+        int given = Array.IndexOf(serveOptions, "--urls");
+        int port = given >= 0 && given + 1 < serveOptions.Length ? new Uri(serveOptions[given + 1]).Port : FreePort();
         var start = StartInfo();
-        foreach (string arg in (string[])["--db", databasePath, "serve", "--urls", $"http://127.0.0.1:{port}", .. serveOptions])
+        string[] urls = given >= 0 ? [] : ["--urls", $"http://127.0.0.1:{port}"];
+        foreach (string arg in (string[])["--db", databasePath, "serve", .. urls, .. serveOptions])
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vigil serve");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));

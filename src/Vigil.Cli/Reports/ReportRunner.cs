@@ -20,7 +20,7 @@ internal sealed class ReportRunner(IVigilStore store, ReportDelivery delivery, T
         bool toldHeld = false;
         while (true)
         {
-            var claim = await store.Reports.ClaimReportAsync(reportId, DateTimeOffset.UtcNow, delivery.Options.Lease, cancellationToken);
+            var claim = await store.Reports.ClaimReportAsync(reportId, DateTimeOffset.UtcNow, delivery.Lease, cancellationToken);
             OutboxReport report;
             if (claim is not null)
             {

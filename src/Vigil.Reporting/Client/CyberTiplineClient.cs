@@ -75,6 +75,9 @@ public sealed class CyberTiplineClient : IDisposable
         _answeredOnlyPipeline = BuildPipeline(options, retryUnanswered: false);
     }
 
+    /// <summary>The longest one call can take through every retry, or null when attempts have no timeout.</summary>
+    public TimeSpan? LongestCall => _options.LongestCall;
+
     /// <summary>The base address calls go to.</summary>
     public Uri BaseAddress => _base;
 

@@ -81,6 +81,11 @@ public sealed class CyberTiplineClientOptions
     /// <summary>How long one attempt may take, upload included. Default 2 min; <see cref="Timeout.InfiniteTimeSpan"/> for none.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The longest one call can take through every attempt and delay, or null when <see cref="AttemptTimeout"/> is infinite.</summary>
+    public TimeSpan? LongestCall => AttemptTimeout == Timeout.InfiniteTimeSpan
+        ? null
+        : AttemptTimeout * (MaxRetryAttempts + 1) + MaxRetryDelay * MaxRetryAttempts;
+
     /// <summary>The clock for delays and timeouts (tests inject one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

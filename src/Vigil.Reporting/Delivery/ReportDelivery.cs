@@ -45,6 +45,12 @@ public sealed class ReportDelivery
     /// <summary>The options in use.</summary>
     public ReportDeliveryOptions Options => _options;
 
+    /// <summary>The lease a report is held for: <see cref="ReportDeliveryOptions.Lease"/>, or longer when one call of the client
+    /// through all its retries could outlast it.</summary>
+    public TimeSpan Lease => _client.LongestCall is { } longest && longest + TimeSpan.FromMinutes(1) > _options.Lease
+        ? longest + TimeSpan.FromMinutes(1)
+        : _options.Lease;
+
     /// <summary>
     /// Works the held report until it is finished, failed, backing off, or no longer held; returns it as
     /// last saved and gives the claim back.
@@ -399,7 +405,7 @@ public sealed class ReportDelivery
 
         private async Task<bool> SaveAsync(OutboxReport next, ReportEvent? line, CancellationToken cancellationToken)
         {
-            var saved = await delivery._store.Reports.SaveReportAsync(Claim!, next, line, Now, delivery._options.Lease, cancellationToken);
+            var saved = await delivery._store.Reports.SaveReportAsync(Claim!, next, line, Now, delivery.Lease, cancellationToken);
             if (saved is null)
             {
                 delivery._logger.LogWarning("Report {Report}: the lease was lost to another worker; leaving it", next.Id);

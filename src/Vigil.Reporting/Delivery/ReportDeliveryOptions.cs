@@ -15,7 +15,9 @@ public sealed record ReportDeliveryOptions
     /// <summary>Who the audit log names for the outbox's changes. Default <c>reporting</c>.</summary>
     public string Actor { get; init; } = "reporting";
 
-    /// <summary>How long a worker holds a report between saved steps; a worker that dies frees it after this. Default 5 min.</summary>
+    /// <summary>How long a worker holds a report between saved steps; a worker that dies frees it after this (a restarted
+    /// worker of the same name frees its own at once). Never shorter than one call through every retry of the client plus a
+    /// minute, so a slow step cannot lose its report to another worker. Default 5 min.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The first back-off after a transient failure (the client has retried already); it doubles per failure, with jitter. Default 30 s.</summary>

@@ -16,6 +16,13 @@ public sealed record ReportWorkerOptions
 
     /// <summary>How long the worker stops taking reports after NCMEC refused the credentials. Default 15 min.</summary>
     public TimeSpan CredentialsPause { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// This worker's name, unique among the workers on one database and the same across its restarts (the server uses its
+    /// machine and port). A worker with a name frees the reports it held when it starts, so a report a crash left held
+    /// goes on at once instead of when its lease ends. Null: no name (claims are anonymous; leases just lapse).
+    /// </summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>
@@ -88,6 +95,13 @@ public sealed class ReportWorker
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (_options.Name is { } name)
+        {
+            // Whatever this name held, its previous run held: that process is gone.
+            int freed = await _store.Reports.ReleaseHeldReportsAsync(name, cancellationToken);
+            if (freed > 0)
+                _logger.LogWarning("Report worker {Name} took back {Count} report(s) its previous run held; each resumes at its saved step", name, freed);
+        }
         await CheckStatusAsync(cancellationToken);
         var lanes = new Task[_options.Parallelism];
         for (int i = 0; i < lanes.Length; i++)
@@ -106,7 +120,7 @@ public sealed class ReportWorker
     {
         int worked = 0;
         await _store.Reports.QueueDecidedCasesAsync(_clock.GetUtcNow(), 1000, cancellationToken);
-        while (await _store.Reports.ClaimNextReportAsync(_clock.GetUtcNow(), _delivery.Options.Lease, cancellationToken) is { } claim)
+        while (await _store.Reports.ClaimNextReportAsync(_clock.GetUtcNow(), _delivery.Lease, cancellationToken, _options.Name) is { } claim)
         {
             await WorkAsync(claim, cancellationToken);
             worked++;
@@ -130,7 +144,7 @@ public sealed class ReportWorker
                 }
                 if (queues && await _store.Reports.QueueDecidedCasesAsync(_clock.GetUtcNow(), 500, cancellationToken) > 0)
                     _wake.Release(_options.Parallelism);
-                if (await _store.Reports.ClaimNextReportAsync(_clock.GetUtcNow(), _delivery.Options.Lease, cancellationToken) is { } claim)
+                if (await _store.Reports.ClaimNextReportAsync(_clock.GetUtcNow(), _delivery.Lease, cancellationToken, _options.Name) is { } claim)
                 {
                     await WorkAsync(claim, cancellationToken);
                     worked = true;

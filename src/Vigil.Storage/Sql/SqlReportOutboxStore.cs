@@ -52,12 +52,24 @@ internal sealed class SqlReportOutboxStore(SqlDatabase db) : IReportOutboxStore
     }
 
     /// <inheritdoc/>
-    public Task<ClaimedReport?> ClaimNextReportAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+    public Task<ClaimedReport?> ClaimNextReportAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default, string? holder = null) =>
         ClaimAsync($"""
             SELECT id FROM reports
             WHERE {Active} AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
             ORDER BY next_attempt_at, id LIMIT 1{db.Dialect.ForUpdateSkipLocked}
-            """, null, now, lease, cancellationToken);
+            """, null, now, lease, cancellationToken, holder);
+
+    /// <inheritdoc/>
+    public async Task<int> ReleaseHeldReportsAsync(string holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // The holder's prefix compared as text, not LIKE: a name may hold '%' or '_'.
+        await using var command = db.Command(connection, """
+            UPDATE reports SET lease_token = NULL, lease_until = NULL WHERE substr(lease_token, 1, length($1)) = $1
+            """).With(holder + "/");
+        return await command.ExecuteAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task<ClaimedReport?> ClaimReportAsync(long reportId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
@@ -65,10 +77,11 @@ internal sealed class SqlReportOutboxStore(SqlDatabase db) : IReportOutboxStore
             SELECT id FROM reports WHERE id = $4 AND (lease_until IS NULL OR lease_until <= $1){db.Dialect.ForUpdateSkipLocked}
             """, reportId, now, lease, cancellationToken);
 
-    private async Task<ClaimedReport?> ClaimAsync(string choose, long? reportId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    private async Task<ClaimedReport?> ClaimAsync(string choose, long? reportId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken,
+        string? holder = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        string token = Guid.NewGuid().ToString("N");
+        string token = holder is null ? Guid.NewGuid().ToString("N") : holder + "/" + Guid.NewGuid().ToString("N");
         var until = now + lease;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // One statement chooses and leases the row: PostgreSQL passes over rows another claim is taking

@@ -21,7 +21,7 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
     {
         var (result, queued) = await _h.Store.Reports.QueueCaseAsync(caseId, _h.Clock.GetUtcNow());
         Assert.True(result is QueueReportResult.Queued or QueueReportResult.AlreadyQueued, result.ToString());
-        var claim = await _h.Store.Reports.ClaimReportAsync(queued!.Id, _h.Clock.GetUtcNow(), delivery.Options.Lease);
+        var claim = await _h.Store.Reports.ClaimReportAsync(queued!.Id, _h.Clock.GetUtcNow(), delivery.Lease);
         Assert.NotNull(claim);
         return await delivery.RunAsync(claim);
     }
@@ -100,10 +100,10 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
         Assert.True(first.NextAttemptAt > _h.Clock.GetUtcNow(), "the report waits before its next try");
         Assert.Contains("503", first.LastError, StringComparison.Ordinal);
         // Not due yet: the worker finds nothing to do.
-        Assert.Null(await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Options.Lease));
+        Assert.Null(await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Lease));
 
         _h.Clock.Advance(TimeSpan.FromMinutes(2));
-        var claim = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Options.Lease);
+        var claim = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Lease);
         var second = await delivery.RunAsync(claim!);
         Assert.Equal(ReportState.Finished, second.State);
         Assert.Equal(1, second.Attempt);
@@ -132,11 +132,11 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
         Assert.Contains("4100", alert.Error, StringComparison.Ordinal);
         // Failed reports are not due: no retry storm.
         _h.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Null(await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Options.Lease));
+        Assert.Null(await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Lease));
 
-        var claim = await _h.Store.Reports.ClaimReportAsync(failed.Id, _h.Clock.GetUtcNow(), delivery.Options.Lease);
+        var claim = await _h.Store.Reports.ClaimReportAsync(failed.Id, _h.Clock.GetUtcNow(), delivery.Lease);
         var retried = await _h.Store.Reports.SaveReportAsync(claim!, claim!.Report with { State = ReportState.Queued, Tries = 0, NextAttemptAt = _h.Clock.GetUtcNow() },
-            new ReportEvent(_h.Clock.GetUtcNow(), 1, "retry", ReportOutcome.Note, "retried by a test"), _h.Clock.GetUtcNow(), delivery.Options.Lease);
+            new ReportEvent(_h.Clock.GetUtcNow(), 1, "retry", ReportOutcome.Note, "retried by a test"), _h.Clock.GetUtcNow(), delivery.Lease);
         var done = await delivery.RunAsync(retried!);
         Assert.Equal(ReportState.Finished, done.State);
         Assert.Single(_h.Finished(caseId));
@@ -210,7 +210,7 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
         long firstId = first.HotlineReportId!.Value;
 
         _h.Clock.Advance(TimeSpan.FromHours(25));
-        var claim = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Options.Lease);
+        var claim = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Lease);
         var done = await delivery.RunAsync(claim!);
 
         Assert.Equal(ReportState.Finished, done.State);
@@ -250,15 +250,15 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
         using var client = _h.Client();
         var delivery = _h.Delivery(client);
         var (_, queued) = await _h.Store.Reports.QueueCaseAsync(caseId, _h.Clock.GetUtcNow());
-        var claim = await _h.Store.Reports.ClaimReportAsync(queued!.Id, _h.Clock.GetUtcNow(), delivery.Options.Lease);
+        var claim = await _h.Store.Reports.ClaimReportAsync(queued!.Id, _h.Clock.GetUtcNow(), delivery.Lease);
         using var kill = new CancellationTokenSource();
         var run = delivery.RunAsync(claim!, kill.Token);
         await _h.Fake.WaitForHangAsync().WaitAsync(TimeSpan.FromSeconds(20));
         kill.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
 
-        _h.Clock.Advance(delivery.Options.Lease + TimeSpan.FromSeconds(1));
-        var resumed = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Options.Lease);
+        _h.Clock.Advance(delivery.Lease + TimeSpan.FromSeconds(1));
+        var resumed = await _h.Store.Reports.ClaimNextReportAsync(_h.Clock.GetUtcNow(), delivery.Lease);
         Assert.NotNull(resumed);
         var done = await delivery.RunAsync(resumed);
 
