@@ -44,13 +44,18 @@ public class DemoAndBenchTests
         try
         {
             string? link = null;
+            string? fake = null;
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            while (link is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            while ((link is null || fake is null) && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
                 if (line.Trim().StartsWith("http://127.0.0.1:", StringComparison.Ordinal) && line.Contains("/review/login/once?token=", StringComparison.Ordinal))
                     link = line.Trim();
+                if (Regex.Match(line, @"files it to a fake CyberTipline at (\S+)") is { Success: true } m)
+                    fake = m.Groups[1].Value;
             }
             Assert.NotNull(link);
+            Assert.NotNull(fake);
+            Assert.StartsWith("http://127.0.0.1:", fake, StringComparison.Ordinal);
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
             var signIn = await http.GetAsync(link);
             Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
@@ -61,6 +66,14 @@ public class DemoAndBenchTests
             var page = await http.SendAsync(queue);
             Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
             Assert.Contains("demo-uploader", await page.Content.ReadAsStringAsync());
+            // Reporting goes to the demo's own fake CyberTipline, and the reports page is there to follow it.
+            using var reports = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(link), "/review/reports"));
+            reports.Headers.Add("Cookie", cookie);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(reports)).StatusCode);
+            using var status = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(link), "/status"));
+            status.Headers.Accept.ParseAdd("application/json");
+            string statusJson = await (await http.SendAsync(status)).Content.ReadAsStringAsync();
+            Assert.Contains(fake.TrimEnd('/'), statusJson, StringComparison.Ordinal);
             Assert.Equal(System.Net.HttpStatusCode.Gone, (await http.GetAsync(link)).StatusCode);
         }
         finally
@@ -68,6 +81,19 @@ public class DemoAndBenchTests
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public void BenchReportFilesEveryCaseThroughTheFakeCyberTipline()
+    {
+        var result = CliRunner.Run("bench", "report", "--cases", "6", "--files", "2", "--file-kb", "16", "--parallelism", "2");
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal(6, root.GetProperty("finished").GetInt32());
+        Assert.Equal(6, root.GetProperty("submits_at_fake").GetInt32());
+        Assert.True(root.GetProperty("reports_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("time_share_percent").TryGetProperty("upload", out _));
     }
 
     [Fact]

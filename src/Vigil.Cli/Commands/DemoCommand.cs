@@ -107,7 +107,11 @@ internal static class DemoCommand
                 // Each matched upload becomes an item of one review case: the demo's made-up uploader.
                 await opener.OpenAsync(DemoSubject, "scan", [new Signal(SignalType.Pdq, pdq.ToString())],
                     result.Outcome.Matches.Select(x => (x.Bank.Name, x.ContentId, x.Signal.Name, x.Distance)),
-                    new ItemContext { FileName = Path.GetFileName(record.Path), ScreenName = "demo-uploader", UploadedAt = DateTimeOffset.UtcNow }, ct,
+                    new ItemContext
+                    {
+                        FileName = Path.GetFileName(record.Path), ScreenName = "demo-uploader", UploadedAt = DateTimeOffset.UtcNow,
+                        Url = "https://demo.example.org/uploads/" + Uri.EscapeDataString(Path.GetFileName(record.Path)),
+                    }, ct,
                     await File.ReadAllBytesAsync(record.Path, ct), "image/jpeg");
             }
             string file = Path.GetFileName(record.Path).PadRight(width);
@@ -159,11 +163,14 @@ internal static class DemoCommand
     {
         string secret = ApiKeySecrets.Generate();
         await store.CreateApiKeyAsync("demo-reviewer", ApiKeyRole.Reviewer, ApiKeySecrets.Hash(secret), DateTimeOffset.UtcNow.AddHours(8), ct);
+        // A fake CyberTipline in this process: a case decided "report" is filed to it, and nothing leaves this machine.
+        await using var cybertipline = await Vigil.Reporting.Fake.FakeCyberTipline.StartAsync(cancellationToken: ct);
         var settings = new Vigil.Server.ServerSettings
         {
             Urls = urls,
             EvidenceVault = vault,
             Review = new Vigil.Review.ReviewOptions { ConfirmedBank = "DEMO_CONFIRMED", FalsePositiveBank = "DEMO_NOT_ABUSE" },
+            Reporting = DemoReporting(cybertipline.BaseAddress),
         };
         var app = Vigil.Server.VigilServer.Build(store, settings, logging => logging.AddFilter((_, _, level) => level >= LogLevel.Warning).AddSimpleConsole());
         try
@@ -180,7 +187,9 @@ internal static class DemoCommand
         string token = app.Services.GetRequiredService<Vigil.Server.ReviewUi.ReviewLoginLinks>().Issue(ApiKeySecrets.Hash(secret), TimeSpan.FromMinutes(10));
         output.WriteLine($"5. The reviewer UI is at {address}/review. Sign in once, within 10 minutes, with this link:");
         output.WriteLine($"     {address}{Vigil.Server.ReviewUi.ReviewLoginLinks.PathFor(token)}");
-        output.WriteLine("   Media stays blurred until you reveal one item; confirming feeds DEMO_CONFIRMED. Ctrl-C stops the demo and deletes it.");
+        output.WriteLine("   Media stays blurred until you reveal one item; confirming feeds DEMO_CONFIRMED.");
+        output.WriteLine($"6. Decide the case 'report' and the worker files it to a fake CyberTipline at {cybertipline.BaseAddress}");
+        output.WriteLine($"   (nothing leaves this machine); follow its steps at {address}/review/reports. Ctrl-C stops the demo and deletes it.");
         output.Flush();
         try
         {
@@ -193,6 +202,19 @@ internal static class DemoCommand
         await app.DisposeAsync();
         return ExitCodes.Success;
     }
+
+    /// <summary>Reporting to the demo's fake CyberTipline, as a made-up company.</summary>
+    private static Vigil.Server.ReportingSettings DemoReporting(Uri fake) => new(
+        new Vigil.Reporting.Client.CyberTiplineClientOptions { BaseAddress = fake, Credentials = new("vigil", "vigil-dev") },
+        new Vigil.Reporting.Delivery.ReportDeliveryOptions
+        {
+            Reporter = new Vigil.Reporting.Building.ReporterSettings
+            {
+                Company = "Vigil demo (a made-up platform)",
+                ReportingPerson = new Vigil.Reporting.Building.ReporterPerson { FirstName = "Demo", LastName = "Reporter", Email = "demo@example.org" },
+            },
+        },
+        new Vigil.Reporting.Delivery.ReportWorkerOptions { PollInterval = TimeSpan.FromSeconds(1) });
 
     private static string FileNameOf(BankContent content)
     {
