@@ -15,7 +15,7 @@ internal static class ReportViewCommands
     public static Command CreateList(TextWriter output)
     {
         var state = new Option<string?>("--state", "-s") { Description = "Only reports in this state (default: all)" };
-        state.AcceptOnlyFromAmong([.. Enum.GetValues<ReportState>().Select(ReportOperations.Name)]);
+        state.AcceptOnlyFromAmong([.. Enum.GetValues<ReportState>().Select(state => ReportNames.Name(state))]);
         var after = new Option<long>("--after") { Description = "Start after this report id (the last id of the previous page)" };
         var limit = new Option<int>("--limit") { Description = $"At most this many reports (1 to {MaxLimit})", DefaultValueFactory = _ => 100 };
         limit.Validators.Add(r =>
@@ -33,7 +33,7 @@ internal static class ReportViewCommands
         {
             var file = ReportInputs.LoadConfig(parse.GetValue(config));
             await using var store = await ReportInputs.OpenStoreAsync(parse, file, ct);
-            ReportState? wanted = ReportOperations.TryParseState(parse.GetValue(state), out var s) ? s : null;
+            ReportState? wanted = ReportNames.TryParseState(parse.GetValue(state), out var s) ? s : null;
             var reports = await store.Reports.ListReportsAsync(wanted, parse.GetValue(after), parse.GetValue(limit), ct);
             if (parse.GetValue(format) == "json")
             {
@@ -42,7 +42,7 @@ internal static class ReportViewCommands
             }
             if (reports.Count == 0)
             {
-                output.WriteLine(wanted is { } only ? $"no {ReportOperations.Name(only)} reports" : "no reports");
+                output.WriteLine(wanted is { } only ? $"no {ReportNames.Name(only)} reports" : "no reports");
                 return ExitCodes.Success;
             }
             output.WriteLine(ReportText.Header);

@@ -47,7 +47,7 @@ internal static class ReportWorkCommands
                     output.WriteLine($"case {report.CaseId} is reported already: NCMEC report {report.HotlineReportId}");
                     return ExitCodes.Success;
                 case ReportState.Failed or ReportState.Retracted:
-                    error.WriteLine($"error: report {report.Id} is {ReportOperations.Name(report.State)}" + (report.LastError is { } last ? $": {last}" : "") +
+                    error.WriteLine($"error: report {report.Id} is {ReportNames.Name(report.State)}" + (report.LastError is { } last ? $": {last}" : "") +
                                     $"; 'vigil report retry {report.Id}' puts it back to work");
                     return ExitCodes.Failure;
             }
@@ -145,7 +145,7 @@ internal static class ReportWorkCommands
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             var now = await store.Reports.GetReportAsync(reportId, CancellationToken.None);
-            error.WriteLine($"stopped: report {reportId} is {(now is null ? "gone" : ReportOperations.Name(now.State))}; a running 'vigil serve' with reporting, " +
+            error.WriteLine($"stopped: report {reportId} is {(now is null ? "gone" : ReportNames.Name(now.State))}; a running 'vigil serve' with reporting, " +
                             "or 'vigil report send CASE_ID' again, goes on from there");
             return ExitCodes.Failure;
         }
@@ -159,7 +159,7 @@ internal static class ReportWorkCommands
                 error.WriteLine($"fix the cause, then 'vigil report retry {done.Id}'");
                 return ExitCodes.Failure;
             default:
-                error.WriteLine($"error: report {done.Id} is {ReportOperations.Name(done.State)}");
+                error.WriteLine($"error: report {done.Id} is {ReportNames.Name(done.State)}");
                 return ExitCodes.Failure;
         }
     }

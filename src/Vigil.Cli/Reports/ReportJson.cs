@@ -24,11 +24,8 @@ internal sealed record ReportJson(long Id, long CaseId, string State, int Attemp
     DateTimeOffset NextAttemptAt, int? LastCode, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? OpenedAt, DateTimeOffset? FinishedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ReportJson From(OutboxReport r) => new(r.Id, r.CaseId, ReportOperations.Name(r.State), r.Attempt, r.HotlineReportId,
-        DoneCount(r), r.Files.Count, r.Tries, r.NextAttemptAt, r.LastCode, r.LastError, r.CreatedAt, r.OpenedAt, r.FinishedAt, r.UpdatedAt);
-
-    /// <summary>Files NCMEC holds and has the details of.</summary>
-    public static int DoneCount(OutboxReport report) => report.Files.Count(f => f.State == ReportFileState.Described);
+    public static ReportJson From(OutboxReport r) => new(r.Id, r.CaseId, ReportNames.Name(r.State), r.Attempt, r.HotlineReportId,
+        r.FilesDone, r.Files.Count, r.Tries, r.NextAttemptAt, r.LastCode, r.LastError, r.CreatedAt, r.OpenedAt, r.FinishedAt, r.UpdatedAt);
 }
 
 /// <summary>One file of a report.</summary>

@@ -14,12 +14,12 @@ internal static class ReportText
     /// <summary>One report in a list.</summary>
     public static string Row(OutboxReport r) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{r.Id,-6}  {r.CaseId,-8}  {ReportOperations.Name(r.State),-10}  {r.Attempt,7}  {Hotline(r),-10}  {Files(r),5}  {TimeText.Utc(r.UpdatedAt)}  {Error(r)}").TrimEnd();
+            $"{r.Id,-6}  {r.CaseId,-8}  {ReportNames.Name(r.State),-10}  {r.Attempt,7}  {Hotline(r),-10}  {Files(r),5}  {TimeText.Utc(r.UpdatedAt)}  {Error(r)}").TrimEnd();
 
     /// <summary>A report in full: what it is, its times, its files, its history.</summary>
     public static void Write(TextWriter output, OutboxReport r, IReadOnlyList<ReportEvent> history)
     {
-        output.WriteLine($"report {r.Id} of case {r.CaseId}: {ReportOperations.Name(r.State)}" +
+        output.WriteLine($"report {r.Id} of case {r.CaseId}: {ReportNames.Name(r.State)}" +
                          (r.HotlineReportId is { } id ? $", NCMEC report {id}" : "") + $", attempt {r.Attempt}");
         output.WriteLine($"  queued {TimeText.Utc(r.CreatedAt)}" + (r.OpenedAt is { } opened ? $", opened {TimeText.Utc(opened)}" : "") +
                          (r.FinishedAt is { } finished ? $", finished {TimeText.Utc(finished)}" : "") + $", updated {TimeText.Utc(r.UpdatedAt)}" +
@@ -49,7 +49,7 @@ internal static class ReportText
 
     private static string Hotline(OutboxReport r) => r.HotlineReportId?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
-    private static string Files(OutboxReport r) => r.Files.Count == 0 ? "-" : $"{ReportJson.DoneCount(r)}/{r.Files.Count}";
+    private static string Files(OutboxReport r) => r.Files.Count == 0 ? "-" : $"{r.FilesDone}/{r.Files.Count}";
 
     private static string Error(OutboxReport r) =>
         r.LastError is null ? "" : r.LastCode is { } code ? string.Create(CultureInfo.InvariantCulture, $"{r.LastError} [code {code}]") : r.LastError;

@@ -52,7 +52,7 @@ public sealed class ReportOperations
                 await AuditAsync(actor, "report.queue", report!, null, cancellationToken);
                 return new(ReportOperationStatus.Done, report, $"case {caseId}: report {report!.Id} queued");
             case QueueReportResult.AlreadyQueued:
-                return new(ReportOperationStatus.Done, report, $"case {caseId} has report {report!.Id} already ({Name(report.State)})");
+                return new(ReportOperationStatus.Done, report, $"case {caseId} has report {report!.Id} already ({ReportNames.Name(report.State)})");
             case QueueReportResult.NoSuchCase:
                 return new(ReportOperationStatus.NotFound, null, $"no case {caseId}");
             default:
@@ -77,8 +77,8 @@ public sealed class ReportOperations
         try
         {
             var report = claim.Report;
-            if (report.State is not (ReportState.Failed or ReportState.Retracted))
-                return new(ReportOperationStatus.NotAllowed, report, $"report {reportId} is {Name(report.State)}; only a failed or retracted report is retried");
+            if (!report.CanRetry)
+                return new(ReportOperationStatus.NotAllowed, report, $"report {reportId} is {ReportNames.Name(report.State)}; only a failed or retracted report is retried");
             var now = _clock.GetUtcNow();
             bool gone = report.HotlineReportId is not null && (report.State == ReportState.Retracted || now >= ReportDelivery.Deadline(report)
                 || await LastFailedStepAsync(reportId, cancellationToken) == "restart");
@@ -110,7 +110,7 @@ public sealed class ReportOperations
                 return Busy(reportId, report);
             claim = saved;
             await AuditAsync(actor, "report.retry", saved.Report, report.HotlineReportId, cancellationToken);
-            return new(ReportOperationStatus.Done, saved.Report, $"report {reportId} of case {report.CaseId} is {Name(saved.Report.State)} again: {message}");
+            return new(ReportOperationStatus.Done, saved.Report, $"report {reportId} of case {report.CaseId} is {ReportNames.Name(saved.Report.State)} again: {message}");
         }
         finally
         {
@@ -204,24 +204,6 @@ public sealed class ReportOperations
         }
     }
 
-    /// <summary>The name of a state as the CLI, the UI and the JSON show it: <c>queued</c>, <c>submitting</c>, ... <c>retracted</c>.</summary>
-    public static string Name(ReportState state) => state.ToString().ToLowerInvariant();
-
-    /// <summary>Reads a state's name (<see cref="Name"/>).</summary>
-    public static bool TryParseState(string? text, out ReportState state)
-    {
-        foreach (var candidate in Enum.GetValues<ReportState>())
-        {
-            if (Name(candidate) == text)
-            {
-                state = candidate;
-                return true;
-            }
-        }
-        state = default;
-        return false;
-    }
-
     private async Task<(ClaimedReport? Claim, ReportOperationResult? Refused)> ClaimAsync(long reportId, CancellationToken cancellationToken)
     {
         var claim = await _store.Reports.ClaimReportAsync(reportId, _clock.GetUtcNow(), _lease, cancellationToken);
@@ -252,7 +234,7 @@ public sealed class ReportOperations
         {
             writer.WriteStartObject();
             writer.WriteNumber("case", report.CaseId);
-            writer.WriteString("state", Name(report.State));
+            writer.WriteString("state", ReportNames.Name(report.State));
             writer.WriteNumber("attempt", report.Attempt);
             if ((hotlineReportId ?? report.HotlineReportId) is { } id)
                 writer.WriteString("hotline_report_id", id.ToString(CultureInfo.InvariantCulture));

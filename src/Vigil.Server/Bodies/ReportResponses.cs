@@ -25,7 +25,7 @@ internal sealed record ReportJson(long Id, long CaseId, string State, int Attemp
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ReportJson From(OutboxReport r) => new(r.Id, r.CaseId, ReportNames.Name(r.State), r.Attempt, r.HotlineReportId, r.Files.Count,
-        ReportNames.FilesDone(r), r.Tries, r.NextAttemptAt, r.LastCode, r.LastError, r.OpenedAt, r.ChangedAt, r.FinishedAt, r.CreatedAt, r.UpdatedAt);
+        r.FilesDone, r.Tries, r.NextAttemptAt, r.LastCode, r.LastError, r.OpenedAt, r.ChangedAt, r.FinishedAt, r.CreatedAt, r.UpdatedAt);
 }
 
 /// <summary>One file of a report: which item's media, under what name, and what NCMEC answered for it.</summary>

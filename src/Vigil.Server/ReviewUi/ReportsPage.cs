@@ -134,7 +134,7 @@ internal static class ReportsPage
             return ReviewRefusals.NotFound(context, "report");
         var events = await store.Reports.ListReportEventsAsync(id, ct);
         bool resting = r.State is ReportState.Finished or ReportState.Failed or ReportState.Retracted;
-        var retry = viewer.IsAdmin && ReportNames.IsRetryable(r.State)
+        var retry = viewer.IsAdmin && r.CanRetry
             ? Html.Of($"""
                 <form method="post" action="/review/reports/{r.Id}/retry" class="retry">{viewer.CsrfField}
                 <button type="submit" class="primary">Retry</button>
@@ -223,7 +223,7 @@ internal static class ReportsPage
         r.HotlineReportId is { } hotline ? Html.Of($"{hotline}") : Html.Raw("<span class=\"muted\">—</span>");
 
     private static Html Files(OutboxReport r) =>
-        r.Files.Count == 0 ? Html.Raw("<span class=\"muted\">—</span>") : Html.Of($"{ReportNames.FilesDone(r)} of {r.Files.Count}");
+        r.Files.Count == 0 ? Html.Raw("<span class=\"muted\">—</span>") : Html.Of($"{r.FilesDone} of {r.Files.Count}");
 
     /// <summary>The last error, led by NCMEC's result code unless the message names it already.</summary>
     private static Html LastError(OutboxReport r)

@@ -113,6 +113,24 @@ public sealed record OutboxReport
 
     /// <summary>Its files in order (empty until the report is submitted).</summary>
     public IReadOnlyList<OutboxReportFile> Files { get; init; } = [];
+
+    /// <summary>Files whose fileDetails the hotline accepted (a file's last step).</summary>
+    public int FilesDone
+    {
+        get
+        {
+            int done = 0;
+            foreach (var file in Files)
+            {
+                if (file.State == ReportFileState.Described)
+                    done++;
+            }
+            return done;
+        }
+    }
+
+    /// <summary>Whether an operator may send it back to work: it failed, or was retracted.</summary>
+    public bool CanRetry => State is ReportState.Failed or ReportState.Retracted;
 }
 
 /// <summary>How a step of a report came out.</summary>

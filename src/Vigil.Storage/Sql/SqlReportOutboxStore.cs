@@ -265,66 +265,20 @@ internal sealed class SqlReportOutboxStore(SqlDatabase db) : IReportOutboxStore
 
     private static string? Truncate(string? text) => text is { Length: > 4000 } ? text[..4000] : text;
 
-    /// <summary>The state as stored.</summary>
-    internal static string StateName(ReportState state) => state switch
-    {
-        ReportState.Queued => "queued",
-        ReportState.Submitting => "submitting",
-        ReportState.Open => "open",
-        ReportState.Finishing => "finishing",
-        ReportState.Finished => "finished",
-        ReportState.Failed => "failed",
-        ReportState.Retracted => "retracted",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
+    private static string StateName(ReportState state) => ReportNames.Name(state);
 
-    private static ReportState ParseState(string name) => name switch
-    {
-        "queued" => ReportState.Queued,
-        "submitting" => ReportState.Submitting,
-        "open" => ReportState.Open,
-        "finishing" => ReportState.Finishing,
-        "finished" => ReportState.Finished,
-        "failed" => ReportState.Failed,
-        "retracted" => ReportState.Retracted,
-        _ => throw new StoreException($"a report has an unknown state '{name}'"),
-    };
+    private static string FileStateName(ReportFileState state) => ReportNames.Name(state);
 
-    private static string FileStateName(ReportFileState state) => state switch
-    {
-        ReportFileState.Pending => "pending",
-        ReportFileState.Uploading => "uploading",
-        ReportFileState.Uploaded => "uploaded",
-        ReportFileState.Described => "described",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
+    private static string OutcomeName(ReportOutcome outcome) => ReportNames.Name(outcome);
 
-    private static ReportFileState ParseFileState(string name) => name switch
-    {
-        "pending" => ReportFileState.Pending,
-        "uploading" => ReportFileState.Uploading,
-        "uploaded" => ReportFileState.Uploaded,
-        "described" => ReportFileState.Described,
-        _ => throw new StoreException($"a report file has an unknown state '{name}'"),
-    };
+    private static ReportState ParseState(string name) =>
+        ReportNames.TryParseState(name, out var state) ? state : throw new StoreException($"a report has an unknown state '{name}'");
 
-    private static string OutcomeName(ReportOutcome outcome) => outcome switch
-    {
-        ReportOutcome.Ok => "ok",
-        ReportOutcome.Retry => "retry",
-        ReportOutcome.Failed => "failed",
-        ReportOutcome.Note => "note",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
-    };
+    private static ReportFileState ParseFileState(string name) =>
+        ReportNames.TryParseFileState(name, out var state) ? state : throw new StoreException($"a report file has an unknown state '{name}'");
 
-    private static ReportOutcome ParseOutcome(string name) => name switch
-    {
-        "ok" => ReportOutcome.Ok,
-        "retry" => ReportOutcome.Retry,
-        "failed" => ReportOutcome.Failed,
-        "note" => ReportOutcome.Note,
-        _ => throw new StoreException($"a report event has an unknown outcome '{name}'"),
-    };
+    private static ReportOutcome ParseOutcome(string name) =>
+        ReportNames.TryParseOutcome(name, out var outcome) ? outcome : throw new StoreException($"a report event has an unknown outcome '{name}'");
 
     private static OutboxReportFile ReadFile(DbDataReader r, int first) => new()
     {

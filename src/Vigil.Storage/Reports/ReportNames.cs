@@ -1,9 +1,7 @@
-using Vigil.Storage;
+namespace Vigil.Storage;
 
-namespace Vigil.Server;
-
-/// <summary>The names the HTTP API and the reports page give a report's states, its files' states and its history's outcomes (as the store spells them).</summary>
-internal static class ReportNames
+/// <summary>The names a report's states, its files' states and its history's outcomes are stored and shown by (the store, the CLI, the HTTP API and the reports page).</summary>
+public static class ReportNames
 {
     /// <summary>Every report state, in the order a report moves through them (the filters of the reports page).</summary>
     public static readonly ReportState[] States =
@@ -25,19 +23,15 @@ internal static class ReportNames
     };
 
     /// <summary>Reads a state's name (exactly as <see cref="Name(ReportState)"/> writes it).</summary>
-    public static bool TryParseState(string? text, out ReportState state)
-    {
-        foreach (var candidate in States)
-        {
-            if (string.Equals(text, Name(candidate), StringComparison.Ordinal))
-            {
-                state = candidate;
-                return true;
-            }
-        }
-        state = default;
-        return false;
-    }
+    public static bool TryParseState(string? text, out ReportState state) => TryParse(text, States, Name, out state);
+
+    /// <summary>Reads a file state's name.</summary>
+    public static bool TryParseFileState(string? text, out ReportFileState state) =>
+        TryParse(text, [ReportFileState.Pending, ReportFileState.Uploading, ReportFileState.Uploaded, ReportFileState.Described], Name, out state);
+
+    /// <summary>Reads an outcome's name.</summary>
+    public static bool TryParseOutcome(string? text, out ReportOutcome outcome) =>
+        TryParse(text, [ReportOutcome.Ok, ReportOutcome.Retry, ReportOutcome.Failed, ReportOutcome.Note], Name, out outcome);
 
     /// <summary>A file state's name: <c>pending</c>, <c>uploading</c>, <c>uploaded</c> or <c>described</c>.</summary>
     public static string Name(ReportFileState state) => state switch
@@ -59,19 +53,17 @@ internal static class ReportNames
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 
-    /// <summary>Whether an operator may send the report back to work (<see cref="ReportRetry"/>): it failed, or was retracted.</summary>
-    public static bool IsRetryable(ReportState state) => state is ReportState.Failed or ReportState.Retracted;
-
-    /// <summary>Files whose fileDetails NCMEC accepted (the last step of a file).</summary>
-    public static int FilesDone(OutboxReport report)
+    private static bool TryParse<T>(string? text, T[] values, Func<T, string> name, out T value) where T : struct
     {
-        ArgumentNullException.ThrowIfNull(report);
-        int done = 0;
-        foreach (var file in report.Files)
+        foreach (var candidate in values)
         {
-            if (file.State == ReportFileState.Described)
-                done++;
+            if (string.Equals(text, name(candidate), StringComparison.Ordinal))
+            {
+                value = candidate;
+                return true;
+            }
         }
-        return done;
+        value = default;
+        return false;
     }
 }
