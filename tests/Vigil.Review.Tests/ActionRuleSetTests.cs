@@ -44,12 +44,15 @@ public sealed class ActionRuleSetTests : IDisposable
                   "verdict": "confirmed",
                   "then": {"webhook": {"url": "https://hooks.example.org/vigil/decisions", "secret_env": "HOOK_SECRET"}}
                 },
-                {"name": "filed", "when": "report_filed", "then": {"webhook": {"url": "https://hooks.example.org/vigil/reports", "secret_env": "HOOK_SECRET"}}}
+                {"name": "filed", "when": "report_filed", "then": {"webhook": {"url": "https://hooks.example.org/vigil/reports", "secret_env": "HOOK_SECRET"}}},
+                {"name": "report-alert", "when": "report_failed", "then": {"webhook": {"url": "https://hooks.example.org/vigil/alerts", "secret_env": "HOOK_SECRET"}}}
               ]
             }
             """);
         var rules = ActionRuleSet.Load(_dir.File("rules.json"), Allowed, Env);
-        Assert.Equal(["matches-to-trust-team", "confirmed", "filed"], rules.Rules.Select(r => r.Name));
+        Assert.Equal(["matches-to-trust-team", "confirmed", "filed", "report-alert"], rules.Rules.Select(r => r.Name));
+        Assert.Equal("report-alert", Assert.Single(rules.For(ActionTrigger.ReportFailed).ToArray()).Name);
+        Assert.Equal("filed", Assert.Single(rules.For(ActionTrigger.ReportFiled).ToArray()).Name);
         var match = Assert.Single(rules.For(ActionTrigger.Match).ToArray());
         Assert.Equal(["exchange-x"], match.MustHaveLabels);
         Assert.Equal(["test"], match.MustNotHaveLabels);
@@ -85,7 +88,7 @@ public sealed class ActionRuleSetTests : IDisposable
     [InlineData(""" "when": "match", """ + Hook, "rules[0]: name is required")]
     [InlineData(""" "name": "has space", "when": "match", """ + Hook, "name may have only")]
     [InlineData(""" "name": "a", """ + Hook, "rule 'a': when is required")]
-    [InlineData(""" "name": "a", "when": "decided", """ + Hook, "when must be match, decision or report_filed, not 'decided'")]
+    [InlineData(""" "name": "a", "when": "decided", """ + Hook, "when must be match, decision, report_filed or report_failed, not 'decided'")]
     [InlineData(""" "name": "a", "when": "match", "verdict": "confirmed", """ + Hook, "verdict is for 'when: decision' rules only")]
     [InlineData(""" "name": "a", "when": "decision", "verdict": "maybe", """ + Hook, "verdict must be one of")]
     [InlineData(""" "name": "a", "when": "match", "if": {"classification": ["C9"]}, """ + Hook, "if.classification: 'C9' is not one of A1, A2, B1, B2")]
@@ -142,5 +145,26 @@ public sealed class ActionRuleSetTests : IDisposable
     {
         string path = _dir.File("nope.json");
         Assert.StartsWith($"actions file {path}: ", Assert.Throws<ActionRulesException>(() => ActionRuleSet.Load(path, Allowed, Env)).Message);
+    }
+}
+
+/// <summary>The webhook body of the reporting events: <c>report_filed</c> says until when to preserve, <c>report_failed</c> what went wrong.</summary>
+public class ReportEventBodyTests
+{
+    [Fact]
+    public void Report_events_carry_preserve_until_and_the_error_and_nothing_empty()
+    {
+        var at = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+        var filed = new ActionEvent { Trigger = ActionTrigger.ReportFiled, OccurredAt = at, Source = "api", CaseId = 4, ReportId = "1000001", PreserveUntil = at.AddDays(365) };
+        string body = System.Text.Json.JsonSerializer.Serialize(ActionWebhookBody.From(filed, "filed", "e1"), ActionWebhookJsonContext.Default.ActionWebhookBody);
+        Assert.Contains("\"trigger\":\"report_filed\"", body);
+        Assert.Contains("\"preserve_until\":\"2027-12-07T10:00:00+00:00\"", body);
+        Assert.DoesNotContain("\"error\"", body);
+
+        var failed = filed with { Trigger = ActionTrigger.ReportFailed, PreserveUntil = null, Error = "NCMEC refused submit (4100: bad)" };
+        body = System.Text.Json.JsonSerializer.Serialize(ActionWebhookBody.From(failed, "alert", "e2"), ActionWebhookJsonContext.Default.ActionWebhookBody);
+        Assert.Contains("\"trigger\":\"report_failed\"", body);
+        Assert.Contains("\"error\":\"NCMEC refused submit (4100: bad)\"", body);
+        Assert.DoesNotContain("preserve_until", body);
     }
 }
