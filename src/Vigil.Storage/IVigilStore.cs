@@ -26,4 +26,7 @@ public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeF
 
     /// <summary>The report outbox: one report per case decided report, each step saved before the next (see <see cref="IReportOutboxStore"/>).</summary>
     IReportOutboxStore Reports { get; }
+
+    /// <summary>Hash exchanges: their configuration, checkpoints and fetch results (see <see cref="IExchangeStore"/>).</summary>
+    IExchangeStore Exchanges { get; }
 }

@@ -34,6 +34,7 @@ public abstract class VigilStore : IVigilStore
         _privateMatching = new SqlPrivateMatchingStore(db, cases);
         _actions = new SqlActionOutboxStore(db);
         Reports = new SqlReportOutboxStore(db);
+        Exchanges = new SqlExchangeStore(db);
     }
 
     private protected SqlDatabase Database { get; }
@@ -49,6 +50,9 @@ public abstract class VigilStore : IVigilStore
 
     /// <inheritdoc/>
     public IReportOutboxStore Reports { get; }
+
+    /// <inheritdoc/>
+    public IExchangeStore Exchanges { get; }
 
     /// <summary>Closes the pooled connections.</summary>
     public abstract ValueTask DisposeAsync();

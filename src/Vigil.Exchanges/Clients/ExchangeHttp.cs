@@ -101,7 +101,7 @@ public sealed class ExchangeHttp
                 throw new ExchangeAuthException($"{_exchange}: {what} was refused (HTTP {status}): check the credentials");
             if (IsTransient(response.StatusCode))
                 throw new ExchangeUnavailableException($"{_exchange}: {what} failed through every retry (HTTP {status})");
-            if (!response.IsSuccessStatusCode)
+            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
                 throw new ExchangeProtocolException($"{_exchange}: {what} answered HTTP {status}: {Start(body)}");
             return new ExchangeAnswer(response.StatusCode, body, response.Headers.ETag?.Tag, response.Content.Headers.LastModified);
         }

@@ -18,6 +18,7 @@ internal static class VigilSchema
         ReviewSchema.Steps,
         ActionSchema.Steps,
         ReportSchema.Steps,
+        ExchangeSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>
@@ -31,6 +32,7 @@ internal static class VigilSchema
         ("api key expiry", "api key expiry"),
         ("review and actions", "review and actions"),
         ("report outbox", "report outbox"),
+        ("hash exchanges", "hash exchanges"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

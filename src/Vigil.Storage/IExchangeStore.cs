@@ -1,0 +1,49 @@
+namespace Vigil.Storage;
+
+/// <summary>
+/// Hash exchanges: their configuration (never their secrets: a credentials file's path at most),
+/// their checkpoints and how their fetches went. A fetch holds its exchange by a lease, so exactly one
+/// fetcher (one replica, one process) fetches an exchange at a time on either engine.
+/// </summary>
+/// <remarks>At <see cref="IVigilStore.Exchanges"/>; an implementation is safe to use from several threads at once.</remarks>
+public interface IExchangeStore
+{
+    /// <summary>Adds an exchange.</summary>
+    /// <exception cref="ArgumentException">A name, type or interval that is not allowed (the message says which).</exception>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    /// <exception cref="ExchangeExistsException">An exchange has that name already.</exception>
+    Task<Exchange> AddExchangeAsync(NewExchange exchange, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>One exchange by name, or null.</summary>
+    Task<Exchange?> GetExchangeAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every exchange, by name.</summary>
+    Task<IReadOnlyList<Exchange>> ListExchangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an exchange (its entries stay in the bank); false when there is none of that name.</summary>
+    Task<bool> RemoveExchangeAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Holds an exchange for a fetch until <paramref name="now"/> + <paramref name="lease"/>, or null when another fetcher holds it.</summary>
+    Task<ExchangeLease?> TakeExchangeAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the checkpoint after a committed page and renews the hold; false when the hold is no longer the holder's.</summary>
+    Task<bool> SaveCheckpointAsync(ExchangeLease lease, string checkpoint, DateTimeOffset checkpointAt, ExchangeCounts soFar, DateTimeOffset now,
+        TimeSpan renewFor, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears the checkpoint (the next fetch starts from the beginning), under the hold.</summary>
+    Task<bool> ClearCheckpointAsync(ExchangeLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Records how the fetch ended (adding its counts to the totals) and lets the exchange go.</summary>
+    Task FinishFetchAsync(ExchangeLease lease, ExchangeRunStatus status, string? error, ExchangeCounts counts, DateTimeOffset now,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The source ids of a bank's entries from one source, in order, after <paramref name="after"/> (a list's snapshot compares with them).</summary>
+    Task<IReadOnlyList<string>> ListSourceIdsAsync(string bank, string source, string? after, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An exchange of that name exists already.</summary>
+public sealed class ExchangeExistsException(string name) : StoreException($"an exchange named '{name}' exists already")
+{
+    /// <summary>The name.</summary>
+    public string Name { get; } = name;
+}
