@@ -26,6 +26,7 @@ internal static class VigilApp
             DevCommand.Create(output, error),
             ReviewCommand.Create(output, error),
             ReportCommand.Create(output, error),
+            ExchangeCommand.Create(output, error),
         };
         root.Options.Add(StoreOption.Db);
         root.Options.Add(StoreOption.Postgres);

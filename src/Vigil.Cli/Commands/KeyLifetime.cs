@@ -13,7 +13,7 @@ internal static class KeyLifetime
     public const int MaxDays = 36_500;
 
     /// <summary>Parses a lifetime; false with a message for people when <paramref name="text"/> is not one.</summary>
-    public static bool TryParse(string text, out TimeSpan lifetime, out string error)
+    public static bool TryParse(string text, out TimeSpan lifetime, out string error, string option = "--expires-in")
     {
         lifetime = default;
         error = "";
@@ -23,17 +23,17 @@ internal static class KeyLifetime
         string digits = negative ? number[1..] : number;
         if (unit == default || digits.Length == 0 || !digits.All(char.IsAsciiDigit))
         {
-            error = $"--expires-in must be a whole number followed by s, m, h or d (seconds, minutes, hours, days), e.g. 12h or 90d; not '{text}'";
+            error = $"{option} must be a whole number followed by s, m, h or d (seconds, minutes, hours, days), e.g. 12h or 90d; not '{text}'";
             return false;
         }
         if (negative || digits.All(c => c == '0'))
         {
-            error = $"--expires-in must be more than zero, not '{text}' (leave the option out for a key that does not expire)";
+            error = $"{option} must be more than zero, not '{text}' (leave the option out for a key that does not expire)";
             return false;
         }
         if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count > TimeSpan.FromDays(MaxDays) / unit)
         {
-            error = $"--expires-in must be at most {MaxDays}d (100 years), not '{text}' (leave the option out for a key that does not expire)";
+            error = $"{option} must be at most {MaxDays}d (100 years), not '{text}' (leave the option out for a key that does not expire)";
             return false;
         }
         lifetime = count * unit;

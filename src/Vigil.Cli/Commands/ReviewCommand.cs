@@ -253,6 +253,6 @@ internal static class ReviewCommand
     }
 
     private static TimeSpan Duration(string text, string option) =>
-        KeyLifetime.TryParse(text, out var span, out string why) ? span : throw new ArgumentException($"{option}: {why}");
+        KeyLifetime.TryParse(text, out var span, out string why, option) ? span : throw new ArgumentException(why);
 
 }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using Vigil.Cli.Exchanges;
+using Vigil.Exchanges.Sync;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil exchange fetch NAME</c>: one fetch to the end, with what it added, removed and skipped.</summary>
+internal static class ExchangeFetchCommand
+{
+    /// <summary>Environment variable with URL prefixes (comma-separated) a <c>url</c> exchange may be fetched from.</summary>
+    public const string UrlAllowListVariable = "VIGIL_EXCHANGE_URL_ALLOW_LIST";
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var name = new Argument<string>("NAME") { Description = "The exchange to fetch" };
+        var allow = new Option<string[]>("--allow-url")
+        {
+            Description = $"A URL prefix a url exchange may be fetched from (repeat it; also ${UrlAllowListVariable}, comma-separated)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var format = ExchangeCommand.Format();
+        var command = new Command("fetch", "Fetch one exchange now, to the end, from its checkpoint; prints what it added, removed and skipped")
+        {
+            name, allow, format,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var exchange = await ExchangeCommand.Find(store, parse.GetValue(name)!, ct);
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var context = new ExchangeClientContext(http, Environment.GetEnvironmentVariable, AllowList(parse.GetValue(allow), Environment.GetEnvironmentVariable));
+            var client = ExchangeClientFactory.Create(exchange, context);
+            var fetcher = new ExchangeFetcher(store, new FetchLimits { MaxRunTime = null });
+            var progress = new Progress<ExchangeCounts>(c => error.WriteLine($"  {exchange.Name}: added {c.Added}, removed {c.Removed}, skipped {c.Skipped} so far"));
+            var result = await fetcher.FetchAsync(exchange.Name, client, progress, ct)
+                ?? throw new StoreException($"exchange {exchange.Name} is being fetched by another process right now (a server?); try again when it is done");
+            if (parse.GetValue(format) == "json")
+                output.WriteLine(JsonSerializer.Serialize(new FetchJson(result.Exchange, ExchangeText.Status(result.Status), result.Counts.Added,
+                    result.Counts.Removed, result.Counts.Skipped, result.Complete, result.Error), ExchangeJsonContext.Default.FetchJson));
+            else
+                output.WriteLine($"{result.Exchange}: {ExchangeText.Status(result.Status)}: added {result.Counts.Added}, removed {result.Counts.Removed}, " +
+                    $"skipped {result.Counts.Skipped}" + (result.Error is { } e ? $"; {e}" : ""));
+            return result.Status == ExchangeRunStatus.Ok ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    /// <summary>The URL allow-list from the flags and the environment.</summary>
+    internal static IReadOnlyList<string> AllowList(string[]? flags, Func<string, string?> environment)
+    {
+        var list = new List<string>(flags ?? []);
+        if (environment(UrlAllowListVariable) is { Length: > 0 } text)
+            list.AddRange(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return list;
+    }
+}

@@ -1,0 +1,42 @@
+using Vigil.Cli.Interaction;
+using Vigil.Storage;
+
+namespace Vigil.Cli.Exchanges;
+
+/// <summary>Exchanges as <c>vigil exchange</c> prints them in text.</summary>
+internal static class ExchangeText
+{
+    public static string Status(ExchangeRunStatus status) => status switch
+    {
+        ExchangeRunStatus.Never => "never",
+        ExchangeRunStatus.Ok => "ok",
+        ExchangeRunStatus.Error => "error",
+        ExchangeRunStatus.AuthFailed => "auth_failed",
+        _ => status.ToString(),
+    };
+
+    public const string Header = "NAME                  TYPE            BANK                  EVERY   LAST      ADDED      REMOVED  ";
+
+    public static string Row(Exchange e) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{e.Name,-20}  {e.Type,-14}  {e.Bank,-20}  {Every(e.Interval),-6}  {Status(e.LastStatus),-8}  {e.Total.Added,9}  {e.Total.Removed,9}").TrimEnd();
+
+    public static void Show(Exchange e, TextWriter output)
+    {
+        output.WriteLine($"exchange {e.Name}: {e.Type} into bank {e.Bank}, every {Every(e.Interval)}{(e.Enabled ? "" : " (disabled)")}");
+        if (e.BaseUrl is { } url)
+            output.WriteLine($"  base url:     {url}");
+        if (e.OptionsJson != "{}")
+            output.WriteLine($"  options:      {e.OptionsJson}");
+        output.WriteLine($"  credentials:  {(e.CredentialsFile is { } file ? "file " + file : "from the environment")}");
+        output.WriteLine($"  checkpoint:   {(e.CheckpointAt is { } at ? "data as of " + TimeText.Utc(at) : "none (the next fetch starts from the beginning)")}");
+        output.WriteLine($"  last fetch:   {Status(e.LastStatus)}{(e.LastFinishedAt is { } end ? ", ended " + TimeText.Utc(end) : "")}" +
+            $"{(e.LastStatus == ExchangeRunStatus.Never ? "" : $": added {e.Last.Added}, removed {e.Last.Removed}, skipped {e.Last.Skipped}")}");
+        if (e.LastError is { } error)
+            output.WriteLine($"  last error:   {error}");
+        output.WriteLine($"  in total:     added {e.Total.Added}, removed {e.Total.Removed}, skipped {e.Total.Skipped}");
+    }
+
+    public static string Every(TimeSpan interval) => interval.TotalSeconds % 3600 == 0 && interval.TotalSeconds >= 3600
+        ? $"{interval.TotalHours:0}h"
+        : interval.TotalSeconds % 60 == 0 && interval.TotalSeconds >= 60 ? $"{interval.TotalMinutes:0}m" : $"{interval.TotalSeconds:0}s";
+}
