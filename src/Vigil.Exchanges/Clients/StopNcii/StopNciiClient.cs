@@ -90,6 +90,8 @@ public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
                 Say($"StopNCII refused the stored page token ({e.Message}); reading again from startTimestamp {position.StartTimestamp}");
                 position = position with { NextPageToken = null };
                 tokenFromCheckpoint = false;
+                // A full fetch read again from its start now names every hash in this one fetch.
+                readsEverything = position.InFullFetch && position.StartTimestamp == StopNciiOptions.FullFetchStartTimestamp;
                 continue;
             }
             tokenFromCheckpoint = false;
