@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Vigil.Exchanges.Clients;
+using Vigil.Exchanges.Clients.Ncmec;
+using Vigil.Exchanges.Clients.StopNcii;
 using Vigil.Exchanges.Clients.Url;
 using Vigil.Exchanges.Fetching;
 using Vigil.Storage;
@@ -39,6 +41,25 @@ public static class ExchangeClientFactory
                     : null,
                 AllowList = context.UrlAllowList,
             }, context.HttpOptions),
+            "ncmec" => new NcmecHashClient(context.Http,
+                exchange.CredentialsFile is { } ncmecFile
+                    ? NcmecCredentials.FromFile(ncmecFile)
+                    : NcmecCredentials.FromEnvironment(context.Environment)
+                      ?? throw new ArgumentException($"exchange {exchange.Name}: no credentials: give --credentials-file or set ${NcmecCredentials.UserVariable} and ${NcmecCredentials.PasswordVariable}"),
+                new NcmecOptions
+                {
+                    BaseUrl = exchange.BaseUrl is { } ncmecBase ? new Uri(ncmecBase) : null,
+                    Environment = Text(root, "environment") is { } env
+                        ? NcmecEnvironments.TryParse(env, out var parsed) ? parsed : throw new ArgumentException($"exchange {exchange.Name}: unknown NCMEC environment '{env}'")
+                        : NcmecEnvironment.Industry,
+                }, context.HttpOptions),
+            "stopncii" => new StopNciiClient(context.Http,
+                exchange.CredentialsFile is { } stopFile ? StopNciiCredentials.FromFile(stopFile) : StopNciiCredentials.FromEnvironment(context.Environment),
+                new StopNciiOptions
+                {
+                    BaseUrl = exchange.BaseUrl is { } stopBase ? new Uri(stopBase.EndsWith('/') ? stopBase : stopBase + "/") : new Uri(StopNciiOptions.DefaultBaseUrl),
+                    Http = context.HttpOptions,
+                }),
             _ => throw new ArgumentException($"exchange {exchange.Name}: the {exchange.Type} client is not built into this version yet"),
         };
     }

@@ -127,6 +127,15 @@ public sealed record ServerSettings
     /// <summary>How webhooks are retried, timed out and given up (see <see cref="Vigil.Review.Actions.ActionDeliveryPolicy"/>).</summary>
     public Vigil.Review.Actions.ActionDeliveryPolicy ActionPolicy { get; init; } = new();
 
+    /// <summary>Whether this server fetches the hash exchanges in its store on their intervals. Default true (replicas share the work: each exchange is held by one at a time).</summary>
+    public bool FetchExchanges { get; init; } = true;
+
+    /// <summary>URL prefixes a <c>url</c> exchange may be fetched from (none: url exchanges are refused).</summary>
+    public IReadOnlyList<string> ExchangeUrlAllowList { get; init; } = [];
+
+    /// <summary>How the exchanges are fetched: the tick, each run's batch and time cap.</summary>
+    public Vigil.Exchanges.Sync.ExchangeScheduleOptions ExchangeSchedule { get; init; } = new();
+
     /// <summary>Reporting to NCMEC's CyberTipline: when set (it needs <see cref="EvidenceVault"/>), a worker files every case decided <c>report</c>.</summary>
     public ReportingSettings? Reporting { get; init; }
 }

@@ -76,6 +76,7 @@ public static class VigilServer
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
+        AddExchanges(builder.Services, store, settings);
         builder.Services.AddSingleton(services => new Vigil.Reporting.Delivery.ReportOperations(store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PsiRevealer>();
@@ -177,6 +178,21 @@ public static class VigilServer
             WorkerNamed(reporting.Worker, settings.Urls), provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<Vigil.Reporting.Delivery.ReportWorker>>()));
         services.AddHostedService(provider => new ReportingHost(provider.GetRequiredService<Vigil.Reporting.Delivery.ReportWorker>()));
+    }
+
+    /// <summary>The exchange schedule: each due exchange fetched through the client its stored configuration makes.</summary>
+    private static void AddExchanges(IServiceCollection services, IVigilStore store, ServerSettings settings)
+    {
+        if (!settings.FetchExchanges)
+            return;
+        services.AddSingleton(provider =>
+        {
+            var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var context = new Vigil.Exchanges.Sync.ExchangeClientContext(http, Environment.GetEnvironmentVariable, settings.ExchangeUrlAllowList);
+            return new Vigil.Exchanges.Sync.ExchangeSchedule(store, exchange => Vigil.Exchanges.Sync.ExchangeClientFactory.Create(exchange, context),
+                settings.ExchangeSchedule, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Exchanges.Sync.ExchangeSchedule>>());
+        });
+        services.AddHostedService(provider => new ExchangeHost(provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeSchedule>()));
     }
 
     /// <summary>The worker's options with a name when it has none: this machine and the addresses it serves on (two servers

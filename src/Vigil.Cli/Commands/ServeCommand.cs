@@ -112,6 +112,13 @@ internal static partial class ServeCommand
                 },
             },
         };
+        var allowExchangeUrl = new Option<string[]>("--allow-exchange-url")
+        {
+            Description = $"Let url exchanges be fetched under this prefix (repeatable; also ${ExchangeFetchCommand.UrlAllowListVariable}, comma-separated). Default: none",
+            AllowMultipleArgumentsPerToken = false,
+            HelpName = "PREFIX",
+        };
+        var noExchanges = new Option<bool>("--no-exchanges") { Description = "Do not fetch the hash exchanges (another replica does; each exchange is fetched by one at a time anyway)" };
         var config = new Option<string?>("--config")
         {
             Description = "Read the serve settings from this JSON file (sections store, server, metrics, audit, review, reporting, actions; see --print-config); VIGIL_* environment variables, then options, override it",
@@ -142,7 +149,7 @@ internal static partial class ServeCommand
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, cybertipline, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, noExchanges, cybertipline, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -308,7 +315,13 @@ internal static partial class ServeCommand
             IVigilStore store = await StoreOption.OpenAsync(effective.Store.Db, effective.Store.Postgres, _ => null, ct);
             await using (store)
             {
-                var settings = ServeConfigResolver.ToSettings(effective, list, rules) with { EvidenceVault = vault, Reporting = reporting };
+                var settings = ServeConfigResolver.ToSettings(effective, list, rules) with
+                {
+                    EvidenceVault = vault,
+                    Reporting = reporting,
+                    FetchExchanges = !parse.GetValue(noExchanges),
+                    ExchangeUrlAllowList = ExchangeFetchCommand.AllowList(parse.GetValue(allowExchangeUrl), Environment.GetEnvironmentVariable),
+                };
                 // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
                 bool started = false;
                 var app = VigilServer.Build(store, settings, logging =>
