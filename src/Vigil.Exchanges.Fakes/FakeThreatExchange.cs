@@ -87,6 +87,17 @@ public sealed class FakeThreatExchange : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets every indicator, deletion record and reaction (one fake, many property-test cases).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _updates.Clear();
+            _reactions.Clear();
+            _reactionLog.Clear();
+        }
+    }
+
     /// <summary>The indicators now in the group (deleted ones left out), by id.</summary>
     public IReadOnlyDictionary<string, FakeThreatExchangeUpdate> Live
     {
