@@ -20,6 +20,7 @@ public sealed class FakeThreatExchange : IAsyncDisposable
     private readonly Dictionary<string, HashSet<string>> _reactions = new(StringComparer.Ordinal);
     private readonly List<FakeThreatExchangeReaction> _reactionLog = [];
     private readonly string _accessToken;
+    private int _cursorGeneration;
 
     private FakeThreatExchange(string accessToken, string privacyGroupId, string apiVersion)
     {
@@ -48,6 +49,12 @@ public sealed class FakeThreatExchange : IAsyncDisposable
 
     /// <summary>True (default) to give tags as a Graph edge (<c>{"data": [{"id", "text"}]}</c>), false as a list of texts.</summary>
     public bool TagsAsEdge { get; set; } = true;
+
+    /// <summary>The status a wrong token gets: 401 (default), or 400 as the real Graph API mostly answers (the body says <c>OAuthException</c>, code 190, either way).</summary>
+    public int InvalidTokenStatus { get; set; } = 401;
+
+    /// <summary>Makes every cursor handed out so far invalid (the next request with one gets a 400), as cursors do expire.</summary>
+    public void ExpireCursors() => Interlocked.Increment(ref _cursorGeneration);
 
     /// <summary>Starts a fake on 127.0.0.1 that accepts <paramref name="accessToken"/> (<c>APP_ID|SECRET</c>) only.</summary>
     public static async Task<FakeThreatExchange> StartAsync(string accessToken, string privacyGroupId = "1234567890", string apiVersion = "v22.0",
@@ -150,7 +157,7 @@ public sealed class FakeThreatExchange : IAsyncDisposable
     {
         string? token = context.Request.Query["access_token"].FirstOrDefault() ?? form?["access_token"].FirstOrDefault();
         if (token is null || !string.Equals(token, _accessToken, StringComparison.Ordinal))
-            return Error(401, "Invalid OAuth access token - Cannot parse access token", "OAuthException", 190);
+            return Error(InvalidTokenStatus, "Invalid OAuth access token - Cannot parse access token", "OAuthException", 190);
         if (version != ApiVersion)
             return Error(400, $"Unknown path components: /{version}", "OAuthException", 2500);
         return answer();
@@ -328,16 +335,20 @@ public sealed class FakeThreatExchange : IAsyncDisposable
         return c != 0 ? c : string.CompareOrdinal(update.Id, cursor.Id);
     }
 
-    private static string EncodeCursor(FakeThreatExchangeUpdate update) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{update.LastUpdated}:{update.Id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private string EncodeCursor(FakeThreatExchangeUpdate update) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Volatile.Read(ref _cursorGeneration)}:{update.LastUpdated}:{update.Id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static (long Time, string Id)? DecodeCursor(string cursor)
+    private (long Time, string Id)? DecodeCursor(string cursor)
     {
         try
         {
             string base64 = cursor.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
             string text = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            string generation = Volatile.Read(ref _cursorGeneration).ToString(CultureInfo.InvariantCulture) + ":";
+            if (!text.StartsWith(generation, StringComparison.Ordinal))
+                return null;
+            text = text[generation.Length..];
             int colon = text.IndexOf(':', StringComparison.Ordinal);
             return colon > 0 && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out long time) && colon < text.Length - 1
                 ? (time, text[(colon + 1)..])

@@ -64,6 +64,19 @@ public class ThreatExchangeFailureTests
     }
 
     [Fact]
+    public async Task A_token_refused_with_400_and_an_oauth_error_as_graph_answers_is_an_auth_failure_too()
+    {
+        await using var fake = await StartAsync();
+        fake.InvalidTokenStatus = 400;
+        Seed(fake, 2);
+
+        var e = await Assert.ThrowsAsync<ExchangeAuthException>(() => ReadAllAsync(Client(fake, token: "1000000001|expired-synthetic-secret")));
+
+        Assert.Equal(1, fake.UpdateRequests);
+        Assert.DoesNotContain("expired-synthetic-secret", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_fake_answers_a_wrong_token_with_a_graph_oauth_error()
     {
         await using var fake = await StartAsync();

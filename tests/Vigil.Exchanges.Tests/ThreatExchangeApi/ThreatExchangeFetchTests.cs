@@ -100,6 +100,21 @@ public class ThreatExchangeFetchTests
     }
 
     [Fact]
+    public async Task A_resume_whose_cursor_expired_continues_from_the_newest_second_without_loss_or_repeats()
+    {
+        await using var fake = await StartAsync();
+        Seed(fake, 9, perSecond: 3);
+        var head = await ReadAllAsync(Client(fake, pageSize: 2), stopAfter: 2);
+        fake.ExpireCursors();
+
+        var rest = await ReadAllAsync(Client(fake, pageSize: 2), head[^1].Checkpoint);
+
+        Assert.Equal(Enumerable.Range(0, 9).Select(IndicatorId), head.Concat(rest).SelectMany(p => p.Entries).Select(e => e.SourceId));
+        Assert.Contains(fake.Host.Requests, r => r.Contains("start_time=" + (T0 + 1), StringComparison.Ordinal));
+        Assert.All(rest, p => Assert.False(p.EndsSnapshot));
+    }
+
+    [Fact]
     public async Task Updates_in_the_newest_second_after_a_sync_are_read_once()
     {
         await using var fake = await StartAsync();

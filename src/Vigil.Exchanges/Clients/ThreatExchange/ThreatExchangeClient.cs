@@ -57,7 +57,8 @@ public sealed class ThreatExchangeClient : IExchangeClient, IExchangeFeedback
         // The query this call runs: a whole-group read, the rest of an interrupted one (its cursor), or the updates since the newest time read.
         long? startTime = state is null ? null : state.After is not null ? state.StartTime : state.UpdateTime;
         string? after = state?.After;
-        var alreadyRead = state is { After: null, Edge: { } edgeKeys } ? new HashSet<string>(edgeKeys, StringComparer.Ordinal) : [];
+        var alreadyRead = state is { After: null } ? EdgeSet(state) : [];
+        bool resumingCursor = after is not null;
         long skipTime = state?.UpdateTime ?? -1;
 
         long newest = state?.UpdateTime ?? 0;
@@ -65,7 +66,21 @@ public sealed class ThreatExchangeClient : IExchangeClient, IExchangeFeedback
         while (true)
         {
             var requestedAt = clock.GetUtcNow();
-            var answer = await SendAsync("reading threat_updates", () => new HttpRequestMessage(HttpMethod.Get, UpdatesUri(startTime, after)), cancellationToken);
+            ExchangeAnswer answer;
+            try
+            {
+                answer = await ReadUpdatesAsync(startTime, after, cancellationToken);
+            }
+            catch (ExchangeProtocolException) when (resumingCursor)
+            {
+                // The cursor was refused (cursors expire): what is not read yet is all at or after the newest time read,
+                // and the updates read at that second are the checkpoint's edge, so a query from that second loses nothing.
+                startTime = state!.UpdateTime;
+                after = null;
+                alreadyRead = EdgeSet(state);
+                answer = await ReadUpdatesAsync(startTime, after, cancellationToken);
+            }
+            resumingCursor = false;
             var page = ThreatUpdatesPage.Read(answer.Body);
             var entries = new List<HashListEntry>(page.Updates.Count);
             int skipped = page.Malformed;
@@ -104,6 +119,11 @@ public sealed class ThreatExchangeClient : IExchangeClient, IExchangeFeedback
             after = page.After;
         }
     }
+
+    private Task<ExchangeAnswer> ReadUpdatesAsync(long? startTime, string? after, CancellationToken cancellationToken) =>
+        SendAsync("reading threat_updates", () => new HttpRequestMessage(HttpMethod.Get, UpdatesUri(startTime, after)), cancellationToken);
+
+    private static HashSet<string> EdgeSet(ThreatExchangeCheckpoint state) => new(state.Edge ?? [], StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public bool Accepts(ExchangeOpinion opinion) =>
@@ -201,6 +221,11 @@ public sealed class ThreatExchangeClient : IExchangeClient, IExchangeFeedback
         {
             return await _http.SendAsync(what, create, cancellationToken);
         }
+        catch (ExchangeProtocolException e) when (IsRefusedToken(e.Message))
+        {
+            // The Graph API mostly answers a bad or expired token with HTTP 400 and an OAuthException (code 190), not 401.
+            throw new ExchangeAuthException(_credentials.Redact(e.Message) + " (the access token was refused: check the credentials)");
+        }
         catch (ExchangeException e) when (Leaks(e))
         {
             string message = _credentials.Redact(e.Message);
@@ -212,6 +237,10 @@ public sealed class ThreatExchangeClient : IExchangeClient, IExchangeFeedback
             };
         }
     }
+
+    private static bool IsRefusedToken(string message) =>
+        message.Contains("OAuthException", StringComparison.Ordinal)
+        && (message.Contains("\"code\":190", StringComparison.Ordinal) || message.Contains("access token", StringComparison.OrdinalIgnoreCase));
 
     private bool Leaks(Exception e)
     {
