@@ -91,7 +91,7 @@ public sealed class FakeExchangeHost : IAsyncDisposable
     private async Task InjectAsync(HttpContext context, RequestDelegate next)
     {
         string path = context.Request.Path.Value ?? "/";
-        _requests.Enqueue($"{context.Request.Method} {path}{context.Request.QueryString}");
+        _requests.Enqueue($"{context.Request.Method} {path}{WithoutCredentials(context.Request.QueryString.Value)}");
         foreach (var (prefix, queue) in _failures)
         {
             if (!path.StartsWith(prefix, StringComparison.Ordinal) || !queue.TryDequeue(out var failure) || failure is null)
@@ -114,6 +114,20 @@ public sealed class FakeExchangeHost : IAsyncDisposable
             }
         }
         await next(context);
+    }
+
+    /// <summary>The query string with the value of an <c>access_token</c> parameter (the Graph API's credential) masked.</summary>
+    private static string WithoutCredentials(string? query)
+    {
+        if (string.IsNullOrEmpty(query) || !query.Contains("access_token=", StringComparison.Ordinal))
+            return query ?? "";
+        var parts = query.TrimStart('?').Split('&');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].StartsWith("access_token=", StringComparison.Ordinal))
+                parts[i] = "access_token=***";
+        }
+        return "?" + string.Join('&', parts);
     }
 
     /// <inheritdoc/>
