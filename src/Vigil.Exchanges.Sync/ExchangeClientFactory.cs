@@ -2,6 +2,7 @@ using System.Text.Json;
 using Vigil.Exchanges.Clients;
 using Vigil.Exchanges.Clients.Ncmec;
 using Vigil.Exchanges.Clients.StopNcii;
+using Vigil.Exchanges.Clients.ThreatExchange;
 using Vigil.Exchanges.Clients.Url;
 using Vigil.Exchanges.Fetching;
 using Vigil.Storage;
@@ -31,38 +32,66 @@ public static class ExchangeClientFactory
         var root = options.RootElement;
         return exchange.Type switch
         {
-            "url" => new UrlListClient(context.Http, new UrlListOptions
-            {
-                Url = Uri.TryCreate(exchange.BaseUrl ?? Text(root, "url"), UriKind.Absolute, out var url)
-                    ? url
-                    : throw new ArgumentException($"exchange {exchange.Name}: a url exchange needs its list's URL (--url)"),
-                Format = Text(root, "format") is { } name
-                    ? HashListFormats.Parse(name) ?? throw new ArgumentException($"exchange {exchange.Name}: unknown list format '{name}'")
-                    : null,
-                AllowList = context.UrlAllowList,
-            }, context.HttpOptions),
-            "ncmec" => new NcmecHashClient(context.Http,
-                exchange.CredentialsFile is { } ncmecFile
-                    ? NcmecCredentials.FromFile(ncmecFile)
-                    : NcmecCredentials.FromEnvironment(context.Environment)
-                      ?? throw new ArgumentException($"exchange {exchange.Name}: no credentials: give --credentials-file or set ${NcmecCredentials.UserVariable} and ${NcmecCredentials.PasswordVariable}"),
-                new NcmecOptions
-                {
-                    BaseUrl = exchange.BaseUrl is { } ncmecBase ? new Uri(ncmecBase) : null,
-                    Environment = Text(root, "environment") is { } env
-                        ? NcmecEnvironments.TryParse(env, out var parsed) ? parsed : throw new ArgumentException($"exchange {exchange.Name}: unknown NCMEC environment '{env}'")
-                        : NcmecEnvironment.Industry,
-                }, context.HttpOptions),
-            "stopncii" => new StopNciiClient(context.Http,
-                exchange.CredentialsFile is { } stopFile ? StopNciiCredentials.FromFile(stopFile) : StopNciiCredentials.FromEnvironment(context.Environment),
-                new StopNciiOptions
-                {
-                    BaseUrl = exchange.BaseUrl is { } stopBase ? new Uri(stopBase.EndsWith('/') ? stopBase : stopBase + "/") : new Uri(StopNciiOptions.DefaultBaseUrl),
-                    Http = context.HttpOptions,
-                }),
-            _ => throw new ArgumentException($"exchange {exchange.Name}: the {exchange.Type} client is not built into this version yet"),
+            "url" => Url(exchange, root, context),
+            "ncmec" => Ncmec(exchange, root, context),
+            "stopncii" => StopNcii(exchange, context),
+            "threatexchange" => ThreatExchange(exchange, root, context),
+            _ => throw new ArgumentException($"exchange {exchange.Name}: unknown type '{exchange.Type}'"),
         };
     }
+
+    private static UrlListClient Url(Exchange exchange, JsonElement root, ExchangeClientContext context) => new(context.Http, new UrlListOptions
+    {
+        Url = Uri.TryCreate(exchange.BaseUrl ?? Text(root, "url"), UriKind.Absolute, out var url)
+            ? url
+            : throw new ArgumentException($"exchange {exchange.Name}: a url exchange needs its list's URL (--url)"),
+        Format = Text(root, "format") is { } name
+            ? HashListFormats.Parse(name) ?? throw new ArgumentException($"exchange {exchange.Name}: unknown list format '{name}'")
+            : null,
+        AllowList = context.UrlAllowList,
+    }, context.HttpOptions);
+
+    private static NcmecHashClient Ncmec(Exchange exchange, JsonElement root, ExchangeClientContext context)
+    {
+        var credentials = exchange.CredentialsFile is { } file
+            ? NcmecCredentials.FromFile(file)
+            : NcmecCredentials.FromEnvironment(context.Environment)
+              ?? throw new ArgumentException($"exchange {exchange.Name}: no credentials: give --credentials-file or set ${NcmecCredentials.UserVariable} and ${NcmecCredentials.PasswordVariable}");
+        var environment = NcmecEnvironment.Industry;
+        if (Text(root, "environment") is { } name && !NcmecEnvironments.TryParse(name, out environment))
+            throw new ArgumentException($"exchange {exchange.Name}: unknown NCMEC environment '{name}'");
+        return new NcmecHashClient(context.Http, credentials,
+            new NcmecOptions { Environment = environment, BaseUrl = exchange.BaseUrl is { } baseUrl ? new Uri(baseUrl) : null }, context.HttpOptions);
+    }
+
+    private static StopNciiClient StopNcii(Exchange exchange, ExchangeClientContext context)
+    {
+        var credentials = exchange.CredentialsFile is { } file ? StopNciiCredentials.FromFile(file) : StopNciiCredentials.FromEnvironment(context.Environment);
+        var options = new StopNciiOptions { Http = context.HttpOptions };
+        if (exchange.BaseUrl is { } baseUrl)
+            options = options with { BaseUrl = WithSlash(baseUrl) };
+        return new StopNciiClient(context.Http, credentials, options);
+    }
+
+    private static ThreatExchangeClient ThreatExchange(Exchange exchange, JsonElement root, ExchangeClientContext context)
+    {
+        var options = new ThreatExchangeOptions
+        {
+            PrivacyGroupId = Text(root, "privacy_group")
+                ?? throw new ArgumentException($"exchange {exchange.Name}: a threatexchange exchange needs its privacy group (--privacy-group)"),
+            Http = context.HttpOptions,
+        };
+        if (exchange.BaseUrl is { } baseUrl)
+            options = options with { BaseUrl = WithSlash(baseUrl) };
+        var credentials = exchange.CredentialsFile is { } file
+            ? ThreatExchangeCredentials.FromFile(file)
+            : context.Environment(ThreatExchangeCredentials.DefaultEnvironmentVariable) is { Length: > 0 } token
+                ? new ThreatExchangeCredentials(token)
+                : throw new ArgumentException($"exchange {exchange.Name}: no credentials: give --credentials-file or set ${ThreatExchangeCredentials.DefaultEnvironmentVariable}");
+        return new ThreatExchangeClient(context.Http, options, credentials);
+    }
+
+    private static Uri WithSlash(string url) => new(url.EndsWith('/') ? url : url + "/");
 
     /// <summary>A string option, or null.</summary>
     internal static string? Text(JsonElement root, string name) =>

@@ -24,11 +24,13 @@ public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = nul
     /// <param name="client">Its client.</param>
     /// <param name="progress">Told the counts after every commit.</param>
     /// <param name="cancellationToken">Stops the fetch (what was committed stays, with its checkpoint).</param>
+    /// <param name="holder">The fetcher's name in the hold (a server's, so that it frees its own holds when it restarts), or null.</param>
+    /// <param name="takeOver">Take the exchange even when another fetcher holds it (the operator knows that one is gone).</param>
     public async Task<FetchResult?> FetchAsync(string name, IExchangeClient client, IProgress<ExchangeCounts>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? holder = null, bool takeOver = false)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var lease = await _store.Exchanges.TakeExchangeAsync(name, _clock.GetUtcNow(), _limits.Lease, cancellationToken);
+        var lease = await _store.Exchanges.TakeExchangeAsync(name, _clock.GetUtcNow(), _limits.Lease, cancellationToken, holder, takeOver);
         if (lease is null)
             return null;
         var run = new Run(this, lease, progress);

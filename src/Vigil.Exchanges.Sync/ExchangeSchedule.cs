@@ -13,6 +13,10 @@ public sealed record ExchangeScheduleOptions
     /// <summary>How one fetch runs (its batch, commit interval and time cap: 5 min by default, so one exchange cannot starve the others).</summary>
     public FetchLimits Limits { get; init; } = new();
 
+    /// <summary>The schedule's name in its holds, the same across restarts (a server uses its machine and address), or null.
+    /// A named schedule frees its own holds when it starts, so a crashed server's exchanges go on at once.</summary>
+    public string? Name { get; init; }
+
     /// <summary>How long an exchange whose credentials were refused waits before it is tried again when nothing shows they changed. Default 1 h.</summary>
     public TimeSpan AuthRetry { get; init; } = TimeSpan.FromHours(1);
 }
@@ -39,6 +43,19 @@ public sealed class ExchangeSchedule(IVigilStore store, Func<Exchange, Fetching.
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var fetcher = new ExchangeFetcher(store, _options.Limits, _clock, _logger);
+        if (_options.Name is { } name)
+        {
+            try
+            {
+                int freed = await store.Exchanges.ReleaseHeldExchangesAsync(name, cancellationToken);
+                if (freed > 0)
+                    _logger.LogWarning("Exchange schedule {Name} took back {Count} exchange(s) its previous run held", name, freed);
+            }
+            catch (Exception e) when (e is StoreException or System.Data.Common.DbException)
+            {
+                _logger.LogError(e, "The exchange schedule could not free its previous run's holds; they lapse on their own");
+            }
+        }
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -86,7 +103,7 @@ public sealed class ExchangeSchedule(IVigilStore store, Func<Exchange, Fetching.
                 _logger.LogError("Exchange {Exchange} cannot be fetched: {Error}", exchange.Name, e.Message);
                 continue;
             }
-            if (await fetcher.FetchAsync(exchange.Name, client, cancellationToken: cancellationToken) is not null)
+            if (await fetcher.FetchAsync(exchange.Name, client, cancellationToken: cancellationToken, holder: _options.Name) is not null)
             {
                 ran++;
                 Interlocked.Increment(ref _runs);

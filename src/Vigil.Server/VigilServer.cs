@@ -190,7 +190,8 @@ public static class VigilServer
             var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var context = new Vigil.Exchanges.Sync.ExchangeClientContext(http, Environment.GetEnvironmentVariable, settings.ExchangeUrlAllowList);
             return new Vigil.Exchanges.Sync.ExchangeSchedule(store, exchange => Vigil.Exchanges.Sync.ExchangeClientFactory.Create(exchange, context),
-                settings.ExchangeSchedule, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Exchanges.Sync.ExchangeSchedule>>());
+                settings.ExchangeSchedule.Name is null ? settings.ExchangeSchedule with { Name = $"{Environment.MachineName}:{settings.Urls}" } : settings.ExchangeSchedule,
+                provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Exchanges.Sync.ExchangeSchedule>>());
         });
         services.AddHostedService(provider => new ExchangeHost(provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeSchedule>()));
     }

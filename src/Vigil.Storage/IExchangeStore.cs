@@ -23,8 +23,16 @@ public interface IExchangeStore
     /// <summary>Removes an exchange (its entries stay in the bank); false when there is none of that name.</summary>
     Task<bool> RemoveExchangeAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Holds an exchange for a fetch until <paramref name="now"/> + <paramref name="lease"/>, or null when another fetcher holds it.</summary>
-    Task<ExchangeLease?> TakeExchangeAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Holds an exchange for a fetch until <paramref name="now"/> + <paramref name="lease"/>, or null when another fetcher holds it;
+    /// <paramref name="holder"/> names the fetcher in the hold (see <see cref="ReleaseHeldExchangesAsync"/>), and
+    /// <paramref name="takeOver"/> takes it even from another holder (an operator's choice when that fetcher is known to be gone).
+    /// </summary>
+    Task<ExchangeLease?> TakeExchangeAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default,
+        string? holder = null, bool takeOver = false);
+
+    /// <summary>Frees every exchange <paramref name="holder"/> holds (a restarted server's previous run); returns how many.</summary>
+    Task<int> ReleaseHeldExchangesAsync(string holder, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the checkpoint after a committed page and renews the hold; false when the hold is no longer the holder's.</summary>
     Task<bool> SaveCheckpointAsync(ExchangeLease lease, string checkpoint, DateTimeOffset checkpointAt, ExchangeCounts soFar, DateTimeOffset now,

@@ -20,10 +20,14 @@ internal static class ExchangeFetchCommand
             Description = $"A URL prefix a url exchange may be fetched from (repeat it; also ${UrlAllowListVariable}, comma-separated)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var takeOver = new Option<bool>("--take-over")
+        {
+            Description = "Fetch even when another fetcher holds the exchange (only when that one is gone, e.g. killed; its hold would lapse in 10 min)",
+        };
         var format = ExchangeCommand.Format();
         var command = new Command("fetch", "Fetch one exchange now, to the end, from its checkpoint; prints what it added, removed and skipped")
         {
-            name, allow, format,
+            name, allow, takeOver, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,8 +38,9 @@ internal static class ExchangeFetchCommand
             var client = ExchangeClientFactory.Create(exchange, context);
             var fetcher = new ExchangeFetcher(store, new FetchLimits { MaxRunTime = null });
             var progress = new Progress<ExchangeCounts>(c => error.WriteLine($"  {exchange.Name}: added {c.Added}, removed {c.Removed}, skipped {c.Skipped} so far"));
-            var result = await fetcher.FetchAsync(exchange.Name, client, progress, ct)
-                ?? throw new StoreException($"exchange {exchange.Name} is being fetched by another process right now (a server?); try again when it is done");
+            var result = await fetcher.FetchAsync(exchange.Name, client, progress, ct, takeOver: parse.GetValue(takeOver))
+                ?? throw new StoreException($"exchange {exchange.Name} is being fetched by another process right now (a server?); try again when it is done, " +
+                    "or --take-over if that process is gone");
             if (parse.GetValue(format) == "json")
                 output.WriteLine(JsonSerializer.Serialize(new FetchJson(result.Exchange, ExchangeText.Status(result.Status), result.Counts.Added,
                     result.Counts.Removed, result.Counts.Skipped, result.Complete, result.Error), ExchangeJsonContext.Default.FetchJson));

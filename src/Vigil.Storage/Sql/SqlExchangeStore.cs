@@ -80,23 +80,35 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
     }
 
     /// <inheritdoc/>
-    public async Task<ExchangeLease?> TakeExchangeAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<ExchangeLease?> TakeExchangeAsync(string name, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default,
+        string? holder = null, bool takeOver = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        string token = Guid.NewGuid().ToString("N");
+        string token = holder is null ? Guid.NewGuid().ToString("N") : holder + "/" + Guid.NewGuid().ToString("N");
         var until = now + lease;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // One statement takes the hold, so two fetchers (replicas, or the CLI beside a server) never both get it.
         await using (var take = db.Command(connection, """
             UPDATE exchanges SET lease_token = $2, lease_until = $3, last_started_at = $4
-            WHERE name = $1 AND (lease_until IS NULL OR lease_until <= $4)
-            """).With(name).With(token).WithTime(until).WithTime(now))
+            WHERE name = $1 AND ($5 OR lease_until IS NULL OR lease_until <= $4)
+            """).With(name).With(token).WithTime(until).WithTime(now).With(takeOver))
         {
             if (await take.ExecuteAsync(cancellationToken) != 1)
                 return null;
         }
         var exchange = await GetExchangeAsync(name, cancellationToken);
         return exchange is null ? null : new ExchangeLease(exchange, token, until);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> ReleaseHeldExchangesAsync(string holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Command(connection, """
+            UPDATE exchanges SET lease_token = NULL, lease_until = NULL WHERE substr(lease_token, 1, length($1)) = $1
+            """).With(holder + "/");
+        return await command.ExecuteAsync(cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Exchanges.Fakes;
+using Vigil.Storage.Sqlite;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary><c>vigil exchange</c> against the fake exchanges on 127.0.0.1: configuration without secrets, a fetch to the end,
+/// nothing twice on a second fetch, a real kill mid-fetch, refused credentials, bad input.</summary>
+public class ExchangeCommandTests
+{
+    private static async Task<(TestDb Db, FakeStopNcii Fake, string Credentials)> StopNciiAsync(int records)
+    {
+        var db = new TestDb();
+        db.Ok("bank", "create", "STOPNCII");
+        var fake = await FakeStopNcii.StartAsync();
+        fake.AddSynthetic(records);
+        string credentials = db.WriteFile("stopncii.json", JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["subscription_key"] = FakeStopNcii.DefaultSubscriptionKey,
+            ["fetch_function_key"] = FakeStopNcii.DefaultFetchFunctionKey,
+        }));
+        db.Ok("exchange", "add", "stopncii-test", "--type", "stopncii", "--bank", "STOPNCII", "--base-url", fake.BaseUrl.AbsoluteUri,
+            "--credentials-file", credentials, "--interval", "5m");
+        return (db, fake, credentials);
+    }
+
+    private static async Task<long> CountAsync(TestDb db, string bank)
+    {
+        await using var store = await SqliteVigilStore.OpenAsync(db.Path);
+        long n = await store.CountContentAsync(bank);
+        await store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return n;
+    }
+
+    [Fact]
+    public async Task An_exchange_is_added_shown_fetched_to_the_end_and_a_second_fetch_adds_nothing()
+    {
+        var (db, fake, credentials) = await StopNciiAsync(1200);
+        using (db)
+        await using (fake)
+        {
+            var list = db.Ok("exchange", "list").Output;
+            Assert.Matches(@"stopncii-test\s+stopncii\s+STOPNCII\s+5m\s+never", list);
+            var shown = db.Ok("exchange", "show", "stopncii-test").Output;
+            Assert.Contains("credentials:  file " + credentials, shown);
+            Assert.DoesNotContain(FakeStopNcii.DefaultFetchFunctionKey, shown);
+
+            var fetched = db.Ok("exchange", "fetch", "stopncii-test");
+            Assert.Contains("stopncii-test: ok: added 1200, removed 0, skipped 0", fetched.Output);
+            Assert.Equal(1200, await CountAsync(db, "STOPNCII"));
+            Assert.DoesNotContain(FakeStopNcii.DefaultSubscriptionKey, fetched.Output + fetched.Error);
+
+            // Withdrawn at the exchange: removed here; nothing else changes.
+            fake.Withdraw(FakeStopNcii.SyntheticPdq(7));
+            using var again = JsonDocument.Parse(db.Ok("exchange", "fetch", "stopncii-test", "--format", "json").Output);
+            Assert.Equal(("ok", 0L, 1L), (again.RootElement.GetProperty("status").GetString(), again.RootElement.GetProperty("added").GetInt64(),
+                again.RootElement.GetProperty("removed").GetInt64()));
+            Assert.Equal(1199, await CountAsync(db, "STOPNCII"));
+
+            using var status = JsonDocument.Parse(db.Ok("exchange", "status", "--format", "json").Output);
+            var row = Assert.Single(status.RootElement.EnumerateArray().ToList());
+            Assert.Equal(1200, row.GetProperty("total").GetProperty("added").GetInt64());
+            Assert.Equal(1, row.GetProperty("total").GetProperty("removed").GetInt64());
+            Assert.False(row.TryGetProperty("subscription_key", out _));
+
+            db.Ok("exchange", "remove", "stopncii-test");
+            Assert.Contains("no exchanges", db.Ok("exchange", "list").Output);
+            Assert.Equal(1199, await CountAsync(db, "STOPNCII"));
+        }
+    }
+
+    [Fact]
+    public async Task A_fetch_killed_mid_way_resumes_from_its_checkpoint_with_nothing_lost_or_added_twice()
+    {
+        const int Records = 40_000;
+        var (db, fake, _) = await StopNciiAsync(Records);
+        using (db)
+        await using (fake)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "--db", db.Path, "exchange", "fetch", "stopncii-test" })
+                start.ArgumentList.Add(a);
+            using (var process = Process.Start(start)!)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                // Killed once the first batch of 5,000 is committed (the fetch prints its progress after every commit).
+                var clock = Stopwatch.StartNew();
+                string? line;
+                while ((line = await process.StandardError.ReadLineAsync()) is not null && !line.Contains("so far", StringComparison.Ordinal))
+                    Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no commit within 2 minutes");
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            long partial = await CountAsync(db, "STOPNCII");
+            Assert.InRange(partial, 1, Records - 1);
+
+            // The killed process still holds the exchange (for 10 minutes): an operator takes it over.
+            Assert.Contains("--take-over", db.Run("exchange", "fetch", "stopncii-test").Error);
+            var resumed = db.Ok("exchange", "fetch", "stopncii-test", "--take-over");
+            Assert.Contains("stopncii-test: ok", resumed.Output);
+            Assert.Equal(Records, await CountAsync(db, "STOPNCII"));
+            // The second run asked only for what came after the first run's last checkpoint.
+            Assert.True(fake.Host.RequestCount(FakeStopNcii.FetchPath) < 2 * (Records / 800) + 2, "the resumed fetch started over");
+        }
+    }
+
+    [Fact]
+    public async Task Refused_credentials_stop_the_exchange_and_show_why()
+    {
+        var (db, fake, _) = await StopNciiAsync(10);
+        using (db)
+        await using (fake)
+        {
+            string wrong = db.WriteFile("wrong.json", """{"subscription_key": "nope", "fetch_function_key": "nope-either"}""");
+            db.Ok("exchange", "add", "wrong-keys", "--type", "stopncii", "--bank", "STOPNCII", "--base-url", fake.BaseUrl.AbsoluteUri, "--credentials-file", wrong);
+            var refused = db.Run("exchange", "fetch", "wrong-keys");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("wrong-keys: auth_failed", refused.Output);
+            Assert.Contains("401", refused.Output);
+            Assert.DoesNotContain("nope-either", refused.Output + refused.Error);
+            Assert.Equal(1, fake.Refused);
+            var status = db.Run("exchange", "status");
+            Assert.Equal(1, status.ExitCode);
+            Assert.Contains("wrong-keys: auth_failed", status.Output);
+        }
+    }
+
+    [Fact]
+    public void Bad_input_is_a_clear_error()
+    {
+        using var db = new TestDb();
+        db.Ok("bank", "create", "B");
+        Assert.Contains("--type url needs --url", db.Run("exchange", "add", "x", "--type", "url", "--bank", "B").Error);
+        Assert.Contains("--privacy-group", db.Run("exchange", "add", "x", "--type", "threatexchange", "--bank", "B").Error);
+        Assert.Contains("--url is for --type url", db.Run("exchange", "add", "x", "--type", "ncmec", "--bank", "B", "--url", "https://example.org/l.csv").Error);
+        Assert.Contains("bank 'NOPE' not found", db.Run("exchange", "add", "x", "--type", "ncmec", "--bank", "NOPE").Error);
+        Assert.Contains("no such file", db.Run("exchange", "add", "x", "--type", "ncmec", "--bank", "B", "--credentials-file", "/no/such.json").Error);
+        Assert.Contains("--interval must be", db.Run("exchange", "add", "x", "--type", "ncmec", "--bank", "B", "--interval", "often").Error);
+        Assert.Equal(2, db.Run("exchange", "add", "x", "--type", "ftp", "--bank", "B").ExitCode);
+        Assert.Contains("no exchange named 'nope'", db.Run("exchange", "fetch", "nope").Error);
+        Assert.Contains("no exchange named 'nope'", db.Run("exchange", "show", "nope").Error);
+        db.Ok("exchange", "add", "list", "--type", "url", "--bank", "B", "--url", "https://lists.example.org/l.csv");
+        Assert.Contains("not under the URL allow-list", db.Run("exchange", "fetch", "list").Error);
+        Assert.Contains("exists already", db.Run("exchange", "add", "list", "--type", "url", "--bank", "B", "--url", "https://lists.example.org/l.csv").Error);
+    }
+}
