@@ -41,7 +41,7 @@ internal static class LoadClient
     /// <param name="maxDuration">Stop after this long.</param>
     /// <param name="concurrency">Connections, each with one request in flight.</param>
     /// <param name="ratePerSecond">Total pace (0: as fast as the server answers).</param>
-    /// <param name="ct">Cancels the run.</param>
+    /// <param name="ct">Ends the run early: the result is what was measured until then.</param>
     public static async Task<LoadResult> RunAsync(Uri address, byte[][] requests, long maxRequests, TimeSpan maxDuration,
         int concurrency, double ratePerSecond, CancellationToken ct)
     {
@@ -97,11 +97,15 @@ internal static class LoadClient
                         }
                     }
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Stopped by the caller: what was measured so far is the result.
+                }
                 finally
                 {
                     connection?.Dispose();
                 }
-            }, ct);
+            }, CancellationToken.None);
         }
         await Task.WhenAll(workers);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -26,6 +26,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateReviewSubmit(output, error));
         bench.Subcommands.Add(CreateReviewQueue(output, error));
         bench.Subcommands.Add(CreateReport(output, error));
+        bench.Subcommands.Add(CreateBackfill(output, error));
         return bench;
     }
 
@@ -62,6 +63,21 @@ internal static class BenchCommand
             await using var store = await StoreOption.OpenAsync(parse, ct);
             return await ReviewBenchmark.QueueAsync(store, parse.GetValue(cases), parse.GetValue(samples), output, error, ct);
         });
+        return command;
+    }
+
+    private static Command CreateBackfill(TextWriter output, TextWriter error)
+    {
+        var entries = PositiveInt("--entries", "Entries the fake NCMEC holds (synthetic counters)", 1_000_000);
+        var bank = PositiveInt("--bank-size", "Random hashes already in the bank the lookups hit", 100_000);
+        var rate = PositiveInt("--lookup-rate", "Lookups per second during the backfill", 500);
+        var connections = PositiveInt("--concurrency", "Lookup connections", 4);
+        var command = new Command("exchange-backfill", "The real server backfills N entries from a fake NCMEC through its exchange schedule while lookups run: lookup p99 during it, and how soon committed entries match; prints one JSON line")
+        {
+            entries, bank, rate, connections,
+        };
+        command.SetAction((parse, ct) => BackfillBenchmark.RunAsync(parse.GetValue(entries), parse.GetValue(bank), parse.GetValue(rate), parse.GetValue(connections),
+            output, error, ct));
         return command;
     }
 
