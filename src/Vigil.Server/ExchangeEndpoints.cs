@@ -98,6 +98,9 @@ public static class ExchangeEndpoints
             return Problems.Result(400, "Field `bank` is required", "send {\"bank\": \"MY_EXCHANGE\", \"api\": \"ncmec\", \"api_json\": {...}}; the exchange and the bank it fills take that name");
         if (!BankName.TryValidate(name, out string? why))
             return Problems.Result(400, BadBank, why);
+        // The exchange takes the bank's name, and exchange names are shorter: refused before the bank is made.
+        if (name.Length > 100)
+            return Problems.Result(400, BadBank, $"an exchange's bank name is at most 100 characters (it names the exchange too); got {name.Length}");
         if (body.CredentialJson is { } credentials && !IsEmpty(credentials))
             return CredentialsRefused();
         // HMA's words: it asks for `api_type` although the field is `api`.

@@ -214,6 +214,8 @@ public sealed class ExchangeEndpointTests : LiveServerTest
     [InlineData("""{"bank": "X_FEED", "api": "stop_ncii", "credential_json": {"subscription_key": "k", "fetch_function_key": "f"}}""", "credentials are not taken over HTTP")]
     [InlineData("""{"bank": "X_FEED", "api": "ncmec", "api_json": {"base_url": "https://collector.example.test/"}}""", "base_url is not taken over HTTP")]
     [InlineData("""{"bank": "X_FEED", "api": "ncmec", "api_json": {"credentials_file": "/etc/vigil/ncmec.json"}}""", "credentials_file is not taken over HTTP")]
+    [InlineData("{\"bank\": \"X_FEED" + "_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG_NAME_LONG\", \"api\": \"ncmec\"}",
+        "Field `bank` must match /^[A-Z0-9_]+$/")]
     [InlineData("[1]", "Request input was not a dict")]
     [InlineData("{", "invalid JSON")]
     public async Task Bad_create_bodies_are_400_and_create_nothing(string body, string title)
