@@ -126,6 +126,7 @@ public static class VigilServer
         StatusEndpoint.Map(app);
         MapMatching(app);
         CurationEndpoints.Map(app);
+        ExchangeEndpoints.Map(app);
         MatchingEndpoints.Map(app);
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);

@@ -20,6 +20,10 @@ public interface IExchangeStore
     /// <summary>Every exchange, by name.</summary>
     Task<IReadOnlyList<Exchange>> ListExchangesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Changes whether the server fetches an exchange and how often; null when there is none of that name.</summary>
+    /// <exception cref="ArgumentException">An interval that is not allowed.</exception>
+    Task<Exchange?> UpdateExchangeAsync(string name, ExchangeUpdate update, CancellationToken cancellationToken = default);
+
     /// <summary>Removes an exchange (its entries stay in the bank); false when there is none of that name.</summary>
     Task<bool> RemoveExchangeAsync(string name, CancellationToken cancellationToken = default);
 

@@ -38,12 +38,20 @@ public class FuzzCorpusTests : LiveServerTest
         "{\"enabled_ratio\":1e999}", "{\"matching_enabled_ratio\":\"half\"}", "{\"signal_type\":\"pdq\",\"signal\":null}",
         "{\"a\":" + new string('[', 5000) + new string(']', 5000) + "}", "{\"tags\":[" + string.Join(',', Enumerable.Repeat("\"t\"", 3000)) + "]}",
         "{\"name\":\"SAMPLES\",\"name\":\"OTHER\"}", "{'name':'single quotes'}", "{\"x\":1,}", "\uFEFF{}", "{\"signals\":[{\"signal_type\":\"md5\",\"signal\":\"zz\"}]}",
+        // The exchange bodies (POST /c/exchanges, PUT /c/exchange/NAME, POST /c/exchanges/api/NAME).
+        "{\"bank\":\"FUZZ_FEED\",\"api\":\"fb_threatexchange\",\"api_json\":{\"privacy_group\":1e999}}",
+        "{\"bank\":\"FUZZ_FEED\",\"api\":\"ncmec\",\"api_json\":{\"only_esp_ids\":{\"a\":[null]},\"environment\":\"\\ud800\"}}",
+        "{\"bank\":\"FUZZ_FEED\",\"api\":\"url\",\"api_json\":{\"url\":\"file:///etc/passwd\",\"format\":7}}",
+        "{\"bank\":\"" + new string('A', 300) + "\",\"api\":\"stop_ncii\",\"interval_seconds\":-99999999999999999999}",
+        "{\"enabled\":null,\"interval_seconds\":1.5}", "{\"credential_json\":[1,2]}", "{\"credential_json\":\"x\"}",
     ];
 
     [Fact]
     public async Task Malformed_requests_over_every_route_never_get_a_5xx_or_hang()
     {
         string admin = await KeyAsync(ApiKeyRole.Admin);
+        // An exchange for the exchange routes to find (their names are SAMPLES a third of the time).
+        await Store.Exchanges.AddExchangeAsync(new NewExchange("SAMPLES", "stopncii", "SAMPLES"), DateTimeOffset.UtcNow);
         var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         var routes = new List<(string Method, string Pattern)>();
         foreach (var endpoint in endpoints)
@@ -142,6 +150,8 @@ public class FuzzCorpusTests : LiveServerTest
         {
             "documentName" => random.Next(2) == 0 ? "v1" : PathValues[random.Next(PathValues.Length)],
             "bank_name" when random.Next(3) == 0 => "SAMPLES",
+            "exchange_name" when random.Next(3) == 0 => "SAMPLES",
+            "api_name" when random.Next(3) == 0 => "stop_ncii",
             _ => PathValues[random.Next(PathValues.Length)],
         });
 

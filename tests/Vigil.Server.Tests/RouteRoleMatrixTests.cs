@@ -28,6 +28,7 @@ public class RouteRoleMatrixTests : LiveServerTest
     {
         var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.True(endpoints.Count >= 25, $"only {endpoints.Count} endpoints found");
+        await Store.Exchanges.AddExchangeAsync(new NewExchange("SAMPLES", "stopncii", "SAMPLES"), DateTimeOffset.UtcNow);
         var keys = new Dictionary<ApiKeyRole, string>();
         foreach (var role in Enum.GetValues<ApiKeyRole>())
             keys[role] = await KeyAsync(role);
@@ -110,6 +111,30 @@ public class RouteRoleMatrixTests : LiveServerTest
         }
     }
 
+    [Fact]
+    public void The_exchange_routes_are_in_the_matrix_for_curators_only()
+    {
+        var endpoints = Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var expected = new (string Route, string Method)[]
+        {
+            ("/c/exchanges", "GET"),
+            ("/c/exchanges", "POST"),
+            ("/c/exchange/{exchange_name}", "GET"),
+            ("/c/exchange/{exchange_name}", "PUT"),
+            ("/c/exchange/{exchange_name}", "DELETE"),
+            ("/c/exchange/{exchange_name}/status", "GET"),
+            ("/c/exchanges/apis", "GET"),
+            ("/c/exchanges/api/{api_name}", "GET"),
+            ("/c/exchanges/api/{api_name}", "POST"),
+        };
+        foreach (var (route, method) in expected)
+        {
+            var endpoint = Assert.Single(endpoints, e => "/" + e.RoutePattern.RawText!.TrimStart('/') == route
+                && (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Contains(method));
+            Assert.Equal([ApiKeyRole.Curator], endpoint.Metadata.GetMetadata<RequiresRole>()!.Roles);
+        }
+    }
+
     private string Fill(string pattern) =>
         System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*?([a-zA-Z_]+)[^}]*\}", m => m.Groups[1].Value switch
         {
@@ -117,6 +142,9 @@ public class RouteRoleMatrixTests : LiveServerTest
             "content_id" => BridgeId.ToString(),
             "id" or "item" => "1",
             "documentName" => "v1",
+            // An exchange the role matrix adds, so that its routes reach their handlers.
+            "exchange_name" => "SAMPLES",
+            "api_name" => "ncmec",
             _ => "probe",
         });
 }

@@ -19,6 +19,16 @@ public sealed record NewExchange(string Name, string Type, string Bank)
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
 }
 
+/// <summary>What to change of an exchange; null leaves a setting as it is.</summary>
+public sealed record ExchangeUpdate
+{
+    /// <summary>Whether the server fetches it.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>How often the server fetches it (1 s to 7 days).</summary>
+    public TimeSpan? Interval { get; init; }
+}
+
 /// <summary>How an exchange's last fetch ended.</summary>
 public enum ExchangeRunStatus
 {

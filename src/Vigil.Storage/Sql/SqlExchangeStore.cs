@@ -29,8 +29,7 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
             throw new ArgumentException($"exchange name '{exchange.Name}': use 1-100 letters, digits, '_', '-' or '.', starting with a letter or digit", nameof(exchange));
         if (Array.IndexOf(Types, exchange.Type) < 0)
             throw new ArgumentException($"exchange type '{exchange.Type}': use one of {string.Join(", ", Types)}", nameof(exchange));
-        if (exchange.Interval < TimeSpan.FromSeconds(1) || exchange.Interval > TimeSpan.FromDays(7))
-            throw new ArgumentException("the fetch interval must be between 1 s and 7 days", nameof(exchange));
+        CheckInterval(exchange.Interval, nameof(exchange));
         InputValidation.ValidateMetadata(exchange.OptionsJson);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         long? bankId;
@@ -69,6 +68,30 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var command = db.Command(connection, $"SELECT {Columns} FROM {From} ORDER BY e.name");
         return await command.ListAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Exchange?> UpdateExchangeAsync(string name, ExchangeUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.Interval is { } interval)
+            CheckInterval(interval, nameof(update));
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            // One statement, so a fetch's hold and checkpoint (other columns) are never overwritten.
+            await using var command = db.Command(connection, """
+                UPDATE exchanges SET enabled = COALESCE($2, enabled), interval_seconds = COALESCE($3, interval_seconds) WHERE name = $1
+                """).With(name).With(update.Enabled).With(update.Interval is { } every ? (long)every.TotalSeconds : (long?)null);
+            if (await command.ExecuteAsync(cancellationToken) != 1)
+                return null;
+        }
+        return await GetExchangeAsync(name, cancellationToken);
+    }
+
+    private static void CheckInterval(TimeSpan interval, string parameter)
+    {
+        if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(7))
+            throw new ArgumentException("the fetch interval must be between 1 s and 7 days", parameter);
     }
 
     /// <inheritdoc/>
