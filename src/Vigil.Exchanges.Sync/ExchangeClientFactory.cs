@@ -46,7 +46,7 @@ public static class ExchangeClientFactory
             ? url
             : throw new ArgumentException($"exchange {exchange.Name}: a url exchange needs its list's URL (--url)"),
         Format = Text(root, "format") is { } name
-            ? HashListFormats.Parse(name) ?? throw new ArgumentException($"exchange {exchange.Name}: unknown list format '{name}'")
+            ? HashListFormats.TryParse(name, out var format, out string? why) ? format : throw new ArgumentException($"exchange {exchange.Name}: {why}")
             : null,
         AllowList = context.UrlAllowList,
     }, context.HttpOptions);

@@ -45,6 +45,7 @@ internal static class ExchangeCommand
         var interval = new Option<string>("--interval") { Description = "How often 'vigil serve' fetches it (e.g. 60s, 5m, 1h)", DefaultValueFactory = _ => "60s" };
         var url = new Option<string?>("--url") { Description = "url: the list's URL (https)" };
         var listFormat = new Option<string?>("--list-format") { Description = "url: te, csv, ncmec-xml or stopncii-json (default: detected)" };
+        listFormat.AcceptOnlyFromAmong([.. Vigil.Exchanges.HashListFormats.All.Select(f => Vigil.Exchanges.HashListFormats.GetName(f)), Vigil.Exchanges.HashListFormats.AutoName]);
         var privacyGroup = new Option<string?>("--privacy-group") { Description = "threatexchange: the privacy group's id" };
         var environment = new Option<string?>("--environment") { Description = "ncmec: which NCMEC environment (see docs/exchanges.md)" };
         var format = Format();
