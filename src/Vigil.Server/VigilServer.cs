@@ -73,7 +73,8 @@ public static class VigilServer
         builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
-            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
+            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives,
+            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.ExchangeFeedback)));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
         AddExchanges(builder.Services, store, settings);
