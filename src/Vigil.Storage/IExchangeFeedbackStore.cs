@@ -33,6 +33,12 @@ public interface IExchangeFeedbackStore
     /// <summary>Every piece of feedback on one entry of one exchange, by id.</summary>
     Task<IReadOnlyList<ExchangeFeedbackItem>> ListForEntryAsync(string exchange, string entryId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends one exchange's dead feedback again (once its credentials are fixed, say): pending and due at
+    /// <paramref name="now"/>, its attempts and last error kept. Returns how many.
+    /// </summary>
+    Task<int> RetryDeadAsync(string exchange, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>One piece, or null.</summary>
     Task<ExchangeFeedbackItem?> GetAsync(long id, CancellationToken cancellationToken = default);
 }

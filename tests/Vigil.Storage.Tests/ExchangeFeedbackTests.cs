@@ -115,6 +115,28 @@ public abstract class ExchangeFeedbackTests(IStoreBackend backend) : StoreContra
     }
 
     [Fact]
+    public async Task OneExchangesDeadFeedbackIsSentAgainOnlyWhenAskedAndOnlyThatExchanges()
+    {
+        await using var test = await CreateStoreAsync();
+        var feedback = test.Store.ExchangeFeedback;
+        long dead = (await feedback.EnqueueAsync(Feedback(1)))!.Value;
+        long sent = (await feedback.EnqueueAsync(Feedback(2)))!.Value;
+        long other = (await feedback.EnqueueAsync(Feedback(3, exchange: "ncmec-test")))!.Value;
+        foreach (var claim in await feedback.ClaimDueAsync(T0, Lease, 10))
+        {
+            var status = claim.Feedback.Id == sent ? ExchangeFeedbackStatus.Sent : ExchangeFeedbackStatus.Dead;
+            Assert.True(await feedback.RecordAttemptAsync(claim, new ExchangeFeedbackAttempt(status, T0, status == ExchangeFeedbackStatus.Dead ? "HTTP 401" : null)));
+        }
+        Assert.Equal(1, await feedback.RetryDeadAsync("stopncii-test", T0.AddHours(1)));
+        Assert.Equal(0, await feedback.RetryDeadAsync("nothing", T0.AddHours(1)));
+        var retried = (await feedback.GetAsync(dead))!;
+        Assert.Equal((ExchangeFeedbackStatus.Pending, 1, "HTTP 401", T0.AddHours(1)), (retried.Status, retried.Attempts, retried.LastError, retried.NextAttemptAt));
+        Assert.Equal(ExchangeFeedbackStatus.Sent, (await feedback.GetAsync(sent))!.Status);
+        Assert.Equal(ExchangeFeedbackStatus.Dead, (await feedback.GetAsync(other))!.Status);
+        Assert.Equal([dead], (await feedback.ClaimDueAsync(T0.AddHours(1), Lease, 10)).Select(c => c.Feedback.Id));
+    }
+
+    [Fact]
     public async Task TwoReplicasClaimingAtOnceNeverClaimOnePieceTwice()
     {
         await using var test = await CreateStoreAsync();

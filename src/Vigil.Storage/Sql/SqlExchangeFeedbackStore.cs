@@ -103,6 +103,18 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
     }
 
     /// <inheritdoc/>
+    public async Task<int> RetryDeadAsync(string exchange, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Command(connection, """
+            UPDATE exchange_feedback SET status = 'pending', next_attempt_at = $2, lease_token = NULL, lease_until = NULL
+            WHERE exchange_name = $1 AND status = 'dead'
+            """).With(exchange).WithTime(now);
+        return await command.ExecuteAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public async Task<ExchangeFeedbackItem?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
