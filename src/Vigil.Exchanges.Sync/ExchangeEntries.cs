@@ -7,7 +7,7 @@ namespace Vigil.Exchanges.Sync;
 public static class ExchangeEntries
 {
     /// <summary>The bank content source of every entry an exchange adds: <c>exchange:NAME</c> (its id for the entry is the source id).</summary>
-    public static string SourceOf(string exchange) => "exchange:" + exchange;
+    public static string SourceOf(string exchange) => ExchangeSources.Of(exchange);
 
     /// <summary>The bank change for <paramref name="entry"/> from <paramref name="exchange"/>.</summary>
     public static ImportItem ToImportItem(string exchange, HashListEntry entry)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Vigil.Hashing.Signals;
 using Vigil.Review.Actions;
 using Vigil.Review.Evidence;
+using Vigil.Review.Exchanges;
 using Vigil.Review.Wellness;
 using Vigil.Storage;
 
@@ -26,12 +27,14 @@ public sealed class ReviewService
     private readonly TimeProvider _clock;
     private readonly IMediaVault? _vault;
     private readonly IReviewDerivatives? _derivatives;
+    private readonly IExchangeFeedbackSink _exchangeFeedback;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>Creates the service; <paramref name="exchangeFeedback"/> is where decisions on matches of exchange entries are queued to be sent back (default: nowhere).</summary>
     /// <exception cref="ArgumentException">The options are not valid (see <see cref="ReviewOptions.Problem"/>).</exception>
     public ReviewService(ICaseStore cases, IBankStore banks, IContentStore content, IReviewAudit audit, IActionSink actions, ReviewOptions options,
-        TimeProvider clock, IMediaVault? vault = null, IReviewDerivatives? derivatives = null)
+        TimeProvider clock, IMediaVault? vault = null, IReviewDerivatives? derivatives = null, IExchangeFeedbackSink? exchangeFeedback = null)
     {
+        _exchangeFeedback = exchangeFeedback ?? NoExchangeFeedback.Instance;
         ArgumentNullException.ThrowIfNull(options);
         if (options.Problem() is { } problem)
             throw new ArgumentException(problem, nameof(options));
@@ -103,7 +106,8 @@ public sealed class ReviewService
     /// <summary>
     /// Records an item verdict and applies its effects: a confirmed item's signals go into the
     /// confirmed bank (with the case and reviewer as provenance), a false positive's query signals
-    /// into the false-positive bank (and each matched entry's false-positive count rises).
+    /// into the false-positive bank (and each matched entry's false-positive count rises). Either verdict on a match
+    /// whose entry came from an exchange is queued to be sent back to it (see <see cref="IExchangeFeedbackSink"/>).
     /// </summary>
     public async Task<CaseChange> DecideItemAsync(long caseId, long itemId, Reviewer reviewer, ItemVerdict verdict, IndustryClassification? classification,
         CancellationToken cancellationToken = default)
@@ -136,6 +140,9 @@ public sealed class ReviewService
                 Verdict = CaseNames.Name(verdict),
                 Classification = classification?.ToString(),
             }, cancellationToken);
+            // Last: the decision, its bank effects and its audit entry stand whatever the queue does.
+            if (verdict is ItemVerdict.Confirmed or ItemVerdict.NotAbuse && item.Details.Matches.Count > 0)
+                await _exchangeFeedback.DecidedAsync(new ReviewedMatches(verdict, item.Details.Matches, _clock.GetUtcNow()), cancellationToken);
         }
         return change;
     }

@@ -136,6 +136,9 @@ public sealed record ServerSettings
     /// <summary>How the exchanges are fetched: the tick, each run's batch and time cap.</summary>
     public Vigil.Exchanges.Sync.ExchangeScheduleOptions ExchangeSchedule { get; init; } = new();
 
+    /// <summary>How review decisions on exchange entries are sent back: the tick, batch, backoff and last attempt (sent only when <see cref="FetchExchanges"/> is on).</summary>
+    public Vigil.Exchanges.Sync.ExchangeFeedbackSenderOptions ExchangeFeedback { get; init; } = new();
+
     /// <summary>Reporting to NCMEC's CyberTipline: when set (it needs <see cref="EvidenceVault"/>), a worker files every case decided <c>report</c>.</summary>
     public ReportingSettings? Reporting { get; init; }
 }

@@ -73,7 +73,8 @@ public static class VigilServer
         builder.Services.AddSingleton<Vigil.Review.IReviewAudit, ServerReviewAudit>();
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
-            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives));
+            services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives,
+            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.ExchangeFeedback)));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
         AddExchanges(builder.Services, store, settings);
@@ -181,20 +182,32 @@ public static class VigilServer
         services.AddHostedService(provider => new ReportingHost(provider.GetRequiredService<Vigil.Reporting.Delivery.ReportWorker>()));
     }
 
-    /// <summary>The exchange schedule: each due exchange fetched through the client its stored configuration makes.</summary>
+    /// <summary>
+    /// The exchange schedule and the feedback sender: each due exchange fetched, and each queued review decision
+    /// sent back, through the client its stored configuration makes.
+    /// </summary>
     private static void AddExchanges(IServiceCollection services, IVigilStore store, ServerSettings settings)
     {
         if (!settings.FetchExchanges)
             return;
+        services.AddSingleton(_ => new Vigil.Exchanges.Sync.ExchangeClientContext(new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
+            Environment.GetEnvironmentVariable, settings.ExchangeUrlAllowList));
         services.AddSingleton(provider =>
         {
-            var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            var context = new Vigil.Exchanges.Sync.ExchangeClientContext(http, Environment.GetEnvironmentVariable, settings.ExchangeUrlAllowList);
+            var context = provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeClientContext>();
             return new Vigil.Exchanges.Sync.ExchangeSchedule(store, exchange => Vigil.Exchanges.Sync.ExchangeClientFactory.Create(exchange, context),
                 settings.ExchangeSchedule.Name is null ? settings.ExchangeSchedule with { Name = $"{Environment.MachineName}:{settings.Urls}" } : settings.ExchangeSchedule,
                 provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Vigil.Exchanges.Sync.ExchangeSchedule>>());
         });
         services.AddHostedService(provider => new ExchangeHost(provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeSchedule>()));
+        services.AddSingleton(provider =>
+        {
+            var context = provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeClientContext>();
+            return new Vigil.Exchanges.Sync.ExchangeFeedbackSender(store, exchange => Vigil.Exchanges.Sync.ExchangeClientFactory.Create(exchange, context),
+                settings.ExchangeFeedback, provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<Vigil.Exchanges.Sync.ExchangeFeedbackSender>>());
+        });
+        services.AddHostedService(provider => new ExchangeFeedbackHost(provider.GetRequiredService<Vigil.Exchanges.Sync.ExchangeFeedbackSender>()));
     }
 
     /// <summary>The worker's options with a name when it has none: this machine and the addresses it serves on (two servers

@@ -29,4 +29,7 @@ public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeF
 
     /// <summary>Hash exchanges: their configuration, checkpoints and fetch results (see <see cref="IExchangeStore"/>).</summary>
     IExchangeStore Exchanges { get; }
+
+    /// <summary>The exchange feedback queue: review decisions on exchange entries, waiting to be sent back (see <see cref="IExchangeFeedbackStore"/>).</summary>
+    IExchangeFeedbackStore ExchangeFeedback { get; }
 }

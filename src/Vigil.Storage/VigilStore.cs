@@ -35,6 +35,7 @@ public abstract class VigilStore : IVigilStore
         _actions = new SqlActionOutboxStore(db);
         Reports = new SqlReportOutboxStore(db);
         Exchanges = new SqlExchangeStore(db);
+        ExchangeFeedback = new SqlExchangeFeedbackStore(db);
     }
 
     private protected SqlDatabase Database { get; }
@@ -53,6 +54,9 @@ public abstract class VigilStore : IVigilStore
 
     /// <inheritdoc/>
     public IExchangeStore Exchanges { get; }
+
+    /// <inheritdoc/>
+    public IExchangeFeedbackStore ExchangeFeedback { get; }
 
     /// <summary>Closes the pooled connections.</summary>
     public abstract ValueTask DisposeAsync();

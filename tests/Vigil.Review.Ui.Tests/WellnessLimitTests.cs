@@ -44,9 +44,10 @@ public class DailyCapTests(SharedBrowser shared) : ReviewServer
         int status = await page.EvaluateAsync<int>($"() => fetch('/review/cases/{caseId}/items/{itemId}/media?view=blurred').then(r => r.status)");
         Assert.Equal(403, status);
         // Deciding from the evidence still works.
+        // The claim button (the keyboard's "c" is the walkthrough's): a navigation Playwright waits for as a whole.
         await page.GotoAsync(BaseUrl + "/review/queue");
-        await page.Keyboard.PressAsync("c");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await page.ClickAsync("form.claim button");
+        await page.WaitForURLAsync($"**/review/cases/{caseId}", new() { Timeout = 60_000 });
         Assert.Contains("today's limit", await page.TextContentAsync(".media.capped"), StringComparison.Ordinal);
 
         // The admin's summary shows the reviewer at the limit.

@@ -8,7 +8,7 @@ using Vigil.Storage;
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil exchange add|list|show|fetch|status|remove</c>: where banks are filled from (NCMEC hash
+/// <c>vigil exchange add|list|show|fetch|status|remove|feedback</c>: where banks are filled from (NCMEC hash
 /// sharing, StopNCII, ThreatExchange, a list URL). Credentials come from <c>--credentials-file</c> (its
 /// path is stored, never its content) or the environment; nothing prints them.
 /// </summary>
@@ -16,13 +16,14 @@ internal static class ExchangeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("exchange", "Hash exchanges that fill banks: add, list, show, fetch one now, status of all, remove");
+        var command = new Command("exchange", "Hash exchanges that fill banks: add, list, show, fetch one now, status of all, remove, feedback sent back");
         command.Subcommands.Add(CreateAdd(output));
         command.Subcommands.Add(CreateList(output));
         command.Subcommands.Add(CreateShow(output));
         command.Subcommands.Add(ExchangeFetchCommand.Create(output, error));
         command.Subcommands.Add(CreateStatus(output));
         command.Subcommands.Add(CreateRemove(output));
+        command.Subcommands.Add(ExchangeFeedbackCommand.Create(output));
         return command;
     }
 

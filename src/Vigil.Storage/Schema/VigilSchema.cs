@@ -19,6 +19,7 @@ internal static class VigilSchema
         ActionSchema.Steps,
         ReportSchema.Steps,
         ExchangeSchema.Steps,
+        ExchangeFeedbackSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>
@@ -33,6 +34,7 @@ internal static class VigilSchema
         ("review and actions", "review and actions"),
         ("report outbox", "report outbox"),
         ("hash exchanges", "hash exchanges"),
+        ("exchange feedback", "exchange feedback"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>
