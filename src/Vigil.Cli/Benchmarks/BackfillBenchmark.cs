@@ -24,9 +24,12 @@ internal static class BackfillBenchmark
         var day0 = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < entries; i++)
         {
-            // Counters in hex, spread over a year: no real hash.
+            // Digests of a counter, spread over a year: uniformly random-looking like real hashes (the store keys signals by their
+            // first 16 hex digits), and no real hash.
+            byte[] seed = System.Text.Encoding.UTF8.GetBytes("vigil-synthetic-backfill-" + i.ToString(CultureInfo.InvariantCulture));
             fake.Add(new FakeNcmecEntry(42, "e" + i.ToString(CultureInfo.InvariantCulture), day0.AddSeconds(i * (365.0 * 86400 / entries)),
-                Classification: "A1", Fingerprints: [new("pdq", i.ToString("x64", CultureInfo.InvariantCulture)), new("md5", i.ToString("x32", CultureInfo.InvariantCulture))]));
+                Classification: "A1", Fingerprints: [new("pdq", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(seed))),
+                    new("md5", Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(seed)))]));
         }
         string credentials = Path.Combine(Path.GetDirectoryName(bench.DatabasePath)!, "ncmec.json");
         await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = fake.User, ["password"] = fake.Password }), ct);
