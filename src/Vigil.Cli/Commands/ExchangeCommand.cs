@@ -97,19 +97,9 @@ internal static class ExchangeCommand
         return command;
     }
 
-    private static Command CreateList(TextWriter output)
-    {
-        var format = Format();
-        var command = new Command("list", "List the exchanges: type, bank, interval, last fetch, entries added and removed") { format };
-        command.SetAction(async (parse, ct) =>
+    private static Command CreateList(TextWriter output) =>
+        ListCommand("list", "List the exchanges: type, bank, interval, last fetch, entries added and removed", output, exchanges =>
         {
-            await using var store = await StoreOption.OpenAsync(parse, ct);
-            var exchanges = await store.Exchanges.ListExchangesAsync(ct);
-            if (parse.GetValue(format) == "json")
-            {
-                output.WriteLine(JsonSerializer.Serialize(exchanges.Select(ExchangeJson.From).ToList(), ExchangeJsonContext.Default.ListExchangeJson));
-                return ExitCodes.Success;
-            }
             if (exchanges.Count == 0)
             {
                 output.WriteLine("no exchanges (add one with 'vigil exchange add NAME --type TYPE --bank BANK')");
@@ -120,8 +110,6 @@ internal static class ExchangeCommand
                 output.WriteLine(ExchangeText.Row(e));
             return ExitCodes.Success;
         });
-        return command;
-    }
 
     private static Command CreateShow(TextWriter output)
     {
@@ -141,19 +129,9 @@ internal static class ExchangeCommand
         return command;
     }
 
-    private static Command CreateStatus(TextWriter output)
-    {
-        var format = Format();
-        var command = new Command("status", "How every exchange's fetching stands: last fetch, its result, the checkpoint's age, the last error") { format };
-        command.SetAction(async (parse, ct) =>
+    private static Command CreateStatus(TextWriter output) =>
+        ListCommand("status", "How every exchange's fetching stands: last fetch, its result, the checkpoint's age, the last error", output, exchanges =>
         {
-            await using var store = await StoreOption.OpenAsync(parse, ct);
-            var exchanges = await store.Exchanges.ListExchangesAsync(ct);
-            if (parse.GetValue(format) == "json")
-            {
-                output.WriteLine(JsonSerializer.Serialize(exchanges.Select(ExchangeJson.From).ToList(), ExchangeJsonContext.Default.ListExchangeJson));
-                return ExitCodes.Success;
-            }
             if (exchanges.Count == 0)
                 output.WriteLine("no exchanges");
             int failing = 0;
@@ -165,6 +143,24 @@ internal static class ExchangeCommand
                     failing++;
             }
             return failing == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        }, failWhenOneFails: true);
+
+    /// <summary>A command over every exchange: the same JSON for all, its own text.</summary>
+    private static Command ListCommand(string name, string description, TextWriter output, Func<IReadOnlyList<Exchange>, int> text,
+        bool failWhenOneFails = false)
+    {
+        var format = Format();
+        var command = new Command(name, description) { format };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await StoreOption.OpenAsync(parse, ct);
+            var exchanges = await store.Exchanges.ListExchangesAsync(ct);
+            if (parse.GetValue(format) != "json")
+                return text(exchanges);
+            output.WriteLine(JsonSerializer.Serialize(exchanges.Select(ExchangeJson.From).ToList(), ExchangeJsonContext.Default.ListExchangeJson));
+            return failWhenOneFails && exchanges.Any(e => e.LastStatus is ExchangeRunStatus.Error or ExchangeRunStatus.AuthFailed)
+                ? ExitCodes.Failure
+                : ExitCodes.Success;
         });
         return command;
     }
