@@ -60,8 +60,15 @@ public static class ExchangeClientFactory
         var environment = NcmecEnvironment.Industry;
         if (Text(root, "environment") is { } name && !NcmecEnvironments.TryParse(name, out environment))
             throw new ArgumentException($"exchange {exchange.Name}: unknown NCMEC environment '{name}'");
-        return new NcmecHashClient(context.Http, credentials,
-            new NcmecOptions { Environment = environment, BaseUrl = exchange.BaseUrl is { } baseUrl ? new Uri(baseUrl) : null }, context.HttpOptions);
+        var options = new NcmecOptions { Environment = environment, BaseUrl = exchange.BaseUrl is { } baseUrl ? new Uri(baseUrl) : null };
+        if (Text(root, "start") is { } start)
+        {
+            // Where a backfill begins (NCMEC's default: the year 2000, read range by range).
+            if (!DateTimeOffset.TryParse(start, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from))
+                throw new ArgumentException($"exchange {exchange.Name}: start '{start}' is not a date (e.g. 2024-01-01)");
+            options = options with { BackfillStart = from.ToUniversalTime() };
+        }
+        return new NcmecHashClient(context.Http, credentials, options, context.HttpOptions);
     }
 
     private static StopNciiClient StopNcii(Exchange exchange, ExchangeClientContext context)

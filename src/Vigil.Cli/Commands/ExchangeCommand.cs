@@ -49,10 +49,11 @@ internal static class ExchangeCommand
         listFormat.AcceptOnlyFromAmong([.. Vigil.Exchanges.HashListFormats.All.Select(f => Vigil.Exchanges.HashListFormats.GetName(f)), Vigil.Exchanges.HashListFormats.AutoName]);
         var privacyGroup = new Option<string?>("--privacy-group") { Description = "threatexchange: the privacy group's id" };
         var environment = new Option<string?>("--environment") { Description = "ncmec: which NCMEC environment (see docs/exchanges.md)" };
+        var start = new Option<string?>("--start") { Description = "ncmec: where the first fetch's backfill begins (a date, e.g. 2024-01-01; default: 2000-01-01)" };
         var format = Format();
         var command = new Command("add", "Add an exchange that fills a bank")
         {
-            name, type, bank, baseUrl, credentials, interval, url, listFormat, privacyGroup, environment, format,
+            name, type, bank, baseUrl, credentials, interval, url, listFormat, privacyGroup, environment, start, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,6 +73,7 @@ internal static class ExchangeCommand
             Put("format", parse.GetValue(listFormat), "url", "--list-format");
             Put("privacy_group", parse.GetValue(privacyGroup), "threatexchange", "--privacy-group");
             Put("environment", parse.GetValue(environment), "ncmec", "--environment");
+            Put("start", parse.GetValue(start), "ncmec", "--start");
             if (kind == "url" && options["url"] is null && parse.GetValue(baseUrl) is null)
                 throw new ArgumentException("--type url needs --url (the list's https URL)");
             if (kind == "threatexchange" && options["privacy_group"] is null)
