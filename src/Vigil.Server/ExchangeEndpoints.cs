@@ -419,13 +419,7 @@ public static class ExchangeEndpoints
             ["last_fetch_time"] = Unix(exchange.LastStartedAt) ?? 0,
             ["checkpoint_time"] = Unix(exchange.CheckpointAt) ?? 0,
             ["success"] = exchange.LastStatus is not (ExchangeRunStatus.Error or ExchangeRunStatus.AuthFailed),
-            ["status"] = exchange.LastStatus switch
-            {
-                ExchangeRunStatus.Never => "never",
-                ExchangeRunStatus.Ok => "ok",
-                ExchangeRunStatus.Error => "error",
-                _ => "auth_failed",
-            },
+            ["status"] = ExchangeNames.Name(exchange.LastStatus),
             ["last_error"] = exchange.LastError,
             ["checkpoint_age_seconds"] = exchange.CheckpointAt is { } at ? (long)Math.Max(0, (now - at).TotalSeconds) : null,
             ["enabled"] = exchange.Enabled,

@@ -18,18 +18,11 @@ internal sealed record ExchangeFeedbackJson(
     [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt)
 {
     public static ExchangeFeedbackJson From(ExchangeFeedbackItem f) => new(f.Id, f.Exchange, f.EntryId, f.ContentId, OpinionName(f.Opinion),
-        StatusName(f.Status), f.Attempts, f.Status == ExchangeFeedbackStatus.Pending ? f.NextAttemptAt : null, f.LastError, f.CreatedAt, f.SentAt);
+        ExchangeNames.Name(f.Status), f.Attempts, f.Status == ExchangeFeedbackStatus.Pending ? f.NextAttemptAt : null, f.LastError, f.CreatedAt, f.SentAt);
 
     /// <summary><c>confirmed</c> or <c>false_positive</c>.</summary>
     public static string OpinionName(ExchangeFeedbackOpinion opinion) => opinion == ExchangeFeedbackOpinion.Confirmed ? "confirmed" : "false_positive";
 
-    /// <summary><c>pending</c>, <c>sent</c> or <c>dead</c>.</summary>
-    public static string StatusName(ExchangeFeedbackStatus status) => status switch
-    {
-        ExchangeFeedbackStatus.Pending => "pending",
-        ExchangeFeedbackStatus.Sent => "sent",
-        _ => "dead",
-    };
 }
 
 [JsonSourceGenerationOptions(WriteIndented = false)]

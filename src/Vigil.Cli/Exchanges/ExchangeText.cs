@@ -6,14 +6,7 @@ namespace Vigil.Cli.Exchanges;
 /// <summary>Exchanges as <c>vigil exchange</c> prints them in text.</summary>
 internal static class ExchangeText
 {
-    public static string Status(ExchangeRunStatus status) => status switch
-    {
-        ExchangeRunStatus.Never => "never",
-        ExchangeRunStatus.Ok => "ok",
-        ExchangeRunStatus.Error => "error",
-        ExchangeRunStatus.AuthFailed => "auth_failed",
-        _ => status.ToString(),
-    };
+    public static string Status(ExchangeRunStatus status) => ExchangeNames.Name(status);
 
     public const string Header = "NAME                  TYPE            BANK                  EVERY   LAST      ADDED      REMOVED  ";
 

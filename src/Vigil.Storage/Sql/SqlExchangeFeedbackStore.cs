@@ -131,13 +131,7 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
     };
 
     /// <summary>The status as stored.</summary>
-    internal static string StatusName(ExchangeFeedbackStatus status) => status switch
-    {
-        ExchangeFeedbackStatus.Pending => "pending",
-        ExchangeFeedbackStatus.Sent => "sent",
-        ExchangeFeedbackStatus.Dead => "dead",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
+    internal static string StatusName(ExchangeFeedbackStatus status) => ExchangeNames.Name(status);
 
     /// <summary>The signals as stored: a JSON array of <c>{"type", "value"}</c> objects.</summary>
     internal static string SignalsJson(IReadOnlyList<Signal> signals)

@@ -194,24 +194,10 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
         return await command.ListAsync(r => r.GetString(0), cancellationToken);
     }
 
-    /// <summary>The status as stored.</summary>
-    internal static string StatusName(ExchangeRunStatus status) => status switch
-    {
-        ExchangeRunStatus.Never => "never",
-        ExchangeRunStatus.Ok => "ok",
-        ExchangeRunStatus.Error => "error",
-        ExchangeRunStatus.AuthFailed => "auth_failed",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
+    private static string StatusName(ExchangeRunStatus status) => ExchangeNames.Name(status);
 
-    private static ExchangeRunStatus ParseStatus(string name) => name switch
-    {
-        "never" => ExchangeRunStatus.Never,
-        "ok" => ExchangeRunStatus.Ok,
-        "error" => ExchangeRunStatus.Error,
-        "auth_failed" => ExchangeRunStatus.AuthFailed,
-        _ => throw new StoreException($"an exchange has an unknown status '{name}'"),
-    };
+    private static ExchangeRunStatus ParseStatus(string name) =>
+        ExchangeNames.TryParseRunStatus(name, out var status) ? status : throw new StoreException($"an exchange has an unknown status '{name}'");
 
     private static long Long(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
 

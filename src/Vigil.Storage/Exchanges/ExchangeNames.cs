@@ -1,0 +1,39 @@
+namespace Vigil.Storage;
+
+/// <summary>The names an exchange's last-fetch status and a feedback row's status are stored and shown by (the store, the CLI, the HTTP API).</summary>
+public static class ExchangeNames
+{
+    /// <summary><c>never</c>, <c>ok</c>, <c>error</c> or <c>auth_failed</c>.</summary>
+    public static string Name(ExchangeRunStatus status) => status switch
+    {
+        ExchangeRunStatus.Never => "never",
+        ExchangeRunStatus.Ok => "ok",
+        ExchangeRunStatus.Error => "error",
+        ExchangeRunStatus.AuthFailed => "auth_failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    /// <summary>Reads a last-fetch status's name (exactly as <see cref="Name(ExchangeRunStatus)"/> writes it).</summary>
+    public static bool TryParseRunStatus(string? text, out ExchangeRunStatus status)
+    {
+        foreach (var candidate in (ExchangeRunStatus[])[ExchangeRunStatus.Never, ExchangeRunStatus.Ok, ExchangeRunStatus.Error, ExchangeRunStatus.AuthFailed])
+        {
+            if (string.Equals(text, Name(candidate), StringComparison.Ordinal))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    /// <summary><c>pending</c>, <c>sent</c> or <c>dead</c>.</summary>
+    public static string Name(ExchangeFeedbackStatus status) => status switch
+    {
+        ExchangeFeedbackStatus.Pending => "pending",
+        ExchangeFeedbackStatus.Sent => "sent",
+        ExchangeFeedbackStatus.Dead => "dead",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+}
