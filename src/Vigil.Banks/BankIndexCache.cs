@@ -139,6 +139,10 @@ internal static class BankIndexCache
     private static async Task<long> ApplyAsync(IChangeFeed feed, PdqIndex index, long after, long upTo, Follower? follower, CancellationToken ct)
     {
         long applied = 0;
+        // Additions go in as runs (one AddRange each, not one copy of the index's tail per hash: that
+        // made a backfill allocate hundreds of MB/s and the GC's pauses stalled lookups); a removal
+        // first flushes the run before it, so the changes still apply in their order.
+        var adds = new PendingAdds(index, follower);
         while (after < upTo)
         {
             var changes = await feed.ReadChangesAsync(after, ChangePage, ct);
@@ -148,10 +152,9 @@ internal static class BankIndexCache
             {
                 if (change.Seq > upTo)
                     break;
-                after = change.Seq;
                 if (change.Signal.Type == SignalType.Pdq)
                 {
-                    Apply(index, PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation);
+                    adds.Apply(PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation, change.Seq);
                     applied++;
                 }
                 else if (change.Signal.Type == SignalType.Vpdq)
@@ -159,12 +162,14 @@ internal static class BankIndexCache
                     // A video's matchable frames, under its video key (as the feed gives them).
                     int key = VideoKey(change.ContentId);
                     foreach (var frame in VpdqSignal.MatchableHashes(change.Signal.Value))
-                        Apply(index, frame, key, change.Operation);
+                        adds.Apply(frame, key, change.Operation, change.Seq);
                     applied++;
                 }
-                if (follower is not null)
-                    follower.IndexSeq = after;
+                after = change.Seq;
             }
+            adds.Flush();
+            if (follower is not null)
+                follower.IndexSeq = after;
             if (changes[^1].Seq > upTo)
                 break;
         }
@@ -173,17 +178,43 @@ internal static class BankIndexCache
         return applied;
     }
 
-    private static void Apply(PdqIndex index, in PdqHash hash, int key, ChangeOperation operation)
+    /// <summary>
+    /// The run of additions not yet in the index (applied at a removal, and at the end of each page of
+    /// changes). The follower learns each change's sequence number only once it is in the index, so a
+    /// replay cut short resumes after what was applied.
+    /// </summary>
+    private sealed class PendingAdds(PdqIndex index, Follower? follower)
     {
-        if (operation == ChangeOperation.Add)
+        private readonly List<PdqHash> _hashes = [];
+        private readonly List<int> _keys = [];
+        private long _lastSeq;
+
+        public void Apply(in PdqHash hash, int key, ChangeOperation operation, long seq)
         {
-            index.Add(hash, key);
-        }
-        else
-        {
+            if (operation == ChangeOperation.Add)
+            {
+                _hashes.Add(hash);
+                _keys.Add(key);
+                _lastSeq = seq;
+                return;
+            }
+            Flush();
             while (index.Remove(hash, key))
             {
             }
+            if (follower is not null)
+                follower.IndexSeq = seq;
+        }
+
+        public void Flush()
+        {
+            if (_hashes.Count == 0)
+                return;
+            index.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hashes), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys));
+            _hashes.Clear();
+            _keys.Clear();
+            if (follower is not null)
+                follower.IndexSeq = _lastSeq;
         }
     }
 

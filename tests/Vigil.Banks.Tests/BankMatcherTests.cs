@@ -50,6 +50,51 @@ public sealed class BankMatcherTests : SqliteStoreTest
         Assert.Equal(await writer.GetLatestChangeSeqAsync(), matcher.AppliedSeq);
     }
 
+    /// <summary>
+    /// Catch-up applies a page of additions as one run, flushed before each removal: a hash added,
+    /// removed and added again (as new content) within one catch-up, and removals of content added in
+    /// the same catch-up, must end as the store does, and as a matcher loaded from the rows.
+    /// </summary>
+    [Fact]
+    public async Task One_catch_up_applies_interleaved_additions_and_removals_in_their_order()
+    {
+        var rng = new Random(11);
+        await using var writer = await SqliteVigilStore.OpenAsync(DbPath);
+        await using var reader = await SqliteVigilStore.OpenAsync(DbPath);
+        string[] banks = ["KNOWN", "OTHER"];
+        foreach (string bank in banks)
+            await writer.CreateBankAsync(new NewBank(bank));
+        var matcher = await BankMatcher.LoadAsync(reader, [], null, default);
+        var hashes = Enumerable.Range(0, 20).Select(_ => RandomHash(rng)).ToArray();
+        var live = new Dictionary<long, (int Bank, PdqHash Hash)>();
+        for (int step = 0; step < 600; step++)
+        {
+            // Few distinct hashes in two banks (a bank holds a hash once): the same hash is added,
+            // removed and added again, under new content ids, many times over.
+            int bank = rng.Next(banks.Length);
+            var hash = hashes[rng.Next(hashes.Length)];
+            long? held = live.Where(kv => kv.Value == (bank, hash)).Select(kv => (long?)kv.Key).FirstOrDefault();
+            if (held is { } id)
+            {
+                Assert.True(await writer.RemoveContentAsync(id));
+                live.Remove(id);
+            }
+            else
+            {
+                live[(await writer.AddContentAsync(banks[bank], Content(hash))).Id] = (bank, hash);
+            }
+        }
+        Assert.True(await matcher.CatchUpAsync(default) >= 600);
+        var loaded = await BankMatcher.LoadAsync(reader, [], null, default);
+        foreach (var hash in hashes)
+        {
+            var expected = live.Where(kv => kv.Value.Hash.Equals(hash)).Select(kv => kv.Key).Order().ToArray();
+            Assert.Equal(expected, (await matcher.MatchAsync([hash], 0, null, default)).Matches.Select(m => m.ContentId).Order().ToArray());
+            Assert.Equal(expected, (await loaded.MatchAsync([hash], 0, null, default)).Matches.Select(m => m.ContentId).Order().ToArray());
+        }
+        Assert.Equal(live.Count, matcher.HashCount);
+    }
+
     [Fact]
     public async Task Without_content_rows_the_decisions_are_the_same_and_disabled_content_is_followed()
     {
