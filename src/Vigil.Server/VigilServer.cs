@@ -39,6 +39,7 @@ public static class VigilServer
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.FailedKeysPerSecondPerAddress < 1 || settings.FailedKeyBurstPerAddress < 1)
             throw new ArgumentException("FailedKeysPerSecondPerAddress and FailedKeyBurstPerAddress must be at least 1", nameof(settings));
+        ThreadPoolFloor.Ensure();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(settings.Urls);
         builder.Logging.ClearProviders();
