@@ -10,7 +10,9 @@ namespace Vigil.Exchanges.Sync;
 /// client's pages from the stored checkpoint, commits the entries in batches (5,000, or every 60 s)
 /// and saves the newest safe checkpoint after each commit. Adding by source id and removing are
 /// idempotent, so a fetch killed anywhere goes on from the last saved checkpoint with nothing lost
-/// and nothing added twice. A run stops at its time cap and the next goes on.
+/// and nothing added twice. A run stops at its time cap and the next goes on. Between full batches
+/// a backfill rests, so that it keeps the server busy for at most <see cref="FetchLimits.BackfillShare"/>
+/// of the time and lookups keep their latency.
 /// </summary>
 public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = null, TimeProvider? clock = null, ILogger? logger = null)
 {
@@ -68,6 +70,7 @@ public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = nul
         private readonly HashSet<string> _named = new(StringComparer.Ordinal);
         private ExchangeCheckpoint? _pending;
         private DateTimeOffset _lastCommit;
+        private DateTimeOffset _workStarted;
         private bool _snapshot;
 
         public ExchangeCounts Counts { get; private set; } = ExchangeCounts.Zero;
@@ -81,6 +84,7 @@ public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = nul
         {
             var started = fetcher._clock.GetUtcNow();
             _lastCommit = started;
+            _workStarted = started;
             var from = lease.Exchange.Checkpoint is { } value ? new ExchangeCheckpoint(value, lease.Exchange.CheckpointAt ?? started) : null;
             await foreach (var page in client.FetchAsync(from, cancellationToken))
             {
@@ -102,7 +106,12 @@ public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = nul
                     _named.Clear();
                     _snapshot = false;
                 }
-                else if (_batch.Count >= fetcher._limits.BatchSize || now - _lastCommit >= fetcher._limits.CommitEvery)
+                else if (_batch.Count >= fetcher._limits.BatchSize)
+                {
+                    await CommitAsync(cancellationToken);
+                    await RestAsync(cancellationToken);
+                }
+                else if (now - _lastCommit >= fetcher._limits.CommitEvery)
                     await CommitAsync(cancellationToken);
                 if (fetcher._limits.MaxRunTime is { } cap && fetcher._clock.GetUtcNow() - started >= cap && !_snapshot)
                 {
@@ -112,6 +121,16 @@ public sealed class ExchangeFetcher(IVigilStore store, FetchLimits? limits = nul
             }
             await CommitAsync(cancellationToken);
             return true;
+        }
+
+        /// <summary>After a full batch: rests long enough that the work since the last rest was at most the backfill share of the time.</summary>
+        private async Task RestAsync(CancellationToken cancellationToken)
+        {
+            double share = fetcher._limits.BackfillShare;
+            var worked = fetcher._clock.GetUtcNow() - _workStarted;
+            if (share < 1 && worked > TimeSpan.Zero)
+                await Task.Delay(worked * ((1 - share) / share), fetcher._clock, cancellationToken);
+            _workStarted = fetcher._clock.GetUtcNow();
         }
 
         private async Task CommitAsync(CancellationToken cancellationToken)

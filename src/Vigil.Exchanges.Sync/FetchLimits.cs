@@ -12,6 +12,23 @@ public sealed record FetchLimits
     /// <summary>The longest one run may take, so one exchange cannot starve the others (the next run goes on from the checkpoint); null for none. Default 5 min.</summary>
     public TimeSpan? MaxRunTime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The share of wall time a backfill may keep the server busy (0.05 to 1). Between the full batches
+    /// of a long fetch the fetcher rests, so that reading, parsing and committing a batch take at most
+    /// this share: on a small machine a backfill at full speed takes the cores that lookups need (on 2
+    /// cores it pushed lookup p99 from 1 ms to 40 ms). A fetch that fits in one batch never rests.
+    /// Default 0.5; 1 for no rest.
+    /// </summary>
+    public double BackfillShare
+    {
+        get => _backfillShare;
+        init => _backfillShare = value is >= 0.05 and <= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BackfillShare), value, "the backfill share is 0.05 to 1");
+    }
+
+    private readonly double _backfillShare = 0.5;
+
     /// <summary>How long a fetch holds its exchange between commits (a fetcher that dies frees it after this). Default 10 min.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -34,6 +34,17 @@ public class ExchangeCommandTests
         return n;
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    [InlineData("-0.5")]
+    public void Serve_refuses_a_backfill_share_outside_its_range_before_it_starts(string share)
+    {
+        var result = CliRunner.Run("serve", "--urls", "http://127.0.0.1:0", "--backfill-share", share);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--backfill-share is 0.05 to 1", result.Error);
+    }
+
     [Fact]
     public async Task An_exchange_is_added_shown_fetched_to_the_end_and_a_second_fetch_adds_nothing()
     {

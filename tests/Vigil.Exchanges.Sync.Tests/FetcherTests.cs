@@ -89,6 +89,35 @@ public abstract class FetcherTests : StoreTest
         Assert.Equal(Expected, await BankAsync());
     }
 
+    /// <summary>
+    /// A backfill rests after each full batch so that its work is at most its share of the time: each
+    /// page here takes 3 s; at a share of 0.25 one page of work earns a 9 s rest, two pages 18 s. A fetch
+    /// that never fills a batch, or a share of 1, never rests. Nothing is lost or doubled by resting.
+    /// </summary>
+    [Theory]
+    [InlineData(0.25, 2, new[] { 9, 18, 9 })]
+    [InlineData(0.5, 2, new[] { 3, 6, 3 })]
+    [InlineData(1.0, 2, new int[0])]
+    [InlineData(0.25, 100, new int[0])]
+    public async Task A_backfill_rests_between_full_batches_for_its_share_of_the_time(double share, int batch, int[] rests)
+    {
+        await AddExchangeAsync();
+        var clock = new RestRecordingClock(_clock);
+        var client = new ScriptedClient(Script()) { OnPage = () => _clock.Advance(TimeSpan.FromSeconds(3)) };
+        var result = await new ExchangeFetcher(Store, new FetchLimits { BatchSize = batch, BackfillShare = share }, clock).FetchAsync("partner", client);
+        Assert.True(result!.Complete);
+        Assert.Equal(rests, clock.Rests.Select(r => (int)r.TotalSeconds).ToArray());
+        Assert.Equal(Expected, await BankAsync());
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.04)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void A_backfill_share_outside_its_range_is_refused(double share) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FetchLimits { BackfillShare = share });
+
     [Fact]
     public async Task Refused_credentials_are_recorded_and_shown()
     {
@@ -154,6 +183,34 @@ public abstract class FetcherTests : StoreTest
         await foreach (var content in Store.StreamContentAsync("EXCHANGED"))
             list.Add(content);
         return list;
+    }
+
+    /// <summary>The test's clock, whose timers (the fetcher's rests) move it on at once and are recorded.</summary>
+    private sealed class RestRecordingClock(ManualClock clock) : TimeProvider
+    {
+        public List<TimeSpan> Rests { get; } = [];
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (Rests)
+                Rests.Add(dueTime);
+            clock.Advance(dueTime);
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new SpentTimer();
+        }
+
+        private sealed class SpentTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>A clock that moves on by <paramref name="step"/> every time it is read (a slow exchange).</summary>

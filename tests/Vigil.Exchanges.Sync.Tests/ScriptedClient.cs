@@ -17,6 +17,9 @@ internal sealed class ScriptedClient(IReadOnlyList<ExchangePage> pages) : IExcha
 
     public int PagesServed { get; private set; }
 
+    /// <summary>Runs before each page is handed over (a test's clock moving on as a slow exchange would).</summary>
+    public Action? OnPage { get; set; }
+
     public List<string?> StartedFrom { get; } = [];
 
     public async IAsyncEnumerable<ExchangePage> FetchAsync(ExchangeCheckpoint? checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -41,6 +44,7 @@ internal sealed class ScriptedClient(IReadOnlyList<ExchangePage> pages) : IExcha
             }
             await Task.Yield();
             cancellationToken.ThrowIfCancellationRequested();
+            OnPage?.Invoke();
             PagesServed++;
             served++;
             yield return pages[i];

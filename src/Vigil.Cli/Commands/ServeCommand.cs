@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vigil.Media;
 using Vigil.Server;
 using Vigil.Storage;
+using Vigil.Exchanges.Sync;
 using Vigil.Cli.Serve;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -118,6 +119,13 @@ internal static partial class ServeCommand
             AllowMultipleArgumentsPerToken = false,
             HelpName = "PREFIX",
         };
+        var backfillShare = new Option<double>("--backfill-share")
+        {
+            Description = "Share of the time a long exchange fetch (a backfill) may keep the server busy, 0.05 to 1: it rests between batches so lookups keep their latency (default 0.5; 1 for full speed)",
+            DefaultValueFactory = _ => 0.5,
+            HelpName = "SHARE",
+            Validators = { r => { if (r.GetValueOrDefault<double>() is < 0.05 or > 1) r.AddError("--backfill-share is 0.05 to 1"); } },
+        };
         var noExchanges = new Option<bool>("--no-exchanges") { Description = "Do not fetch the hash exchanges (another replica does; each exchange is fetched by one at a time anyway)" };
         var config = new Option<string?>("--config")
         {
@@ -149,7 +157,7 @@ internal static partial class ServeCommand
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, noExchanges, cybertipline, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -320,6 +328,7 @@ internal static partial class ServeCommand
                     EvidenceVault = vault,
                     Reporting = reporting,
                     FetchExchanges = !parse.GetValue(noExchanges),
+                    ExchangeSchedule = new ExchangeScheduleOptions { Limits = new FetchLimits { BackfillShare = parse.GetValue(backfillShare) } },
                     ExchangeUrlAllowList = ExchangeFetchCommand.AllowList(parse.GetValue(allowExchangeUrl), Environment.GetEnvironmentVariable),
                 };
                 // Until the service listens, the host's own report of a failed start is left out: the one error line below says it.
