@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Vigil.Exchanges.Fakes;
 using Vigil.Hashing.Signals;
 using Vigil.Storage;
 using Vigil.Storage.Sqlite;
@@ -16,23 +14,12 @@ namespace Vigil.Cli.Benchmarks;
 /// </summary>
 internal static class BackfillBenchmark
 {
-    public static async Task<int> RunAsync(int entries, int bankSize, double lookupRate, int concurrency, TextWriter output, TextWriter log, CancellationToken ct)
+    public static async Task<int> RunAsync(int entries, int bankSize, double lookupRate, int concurrency, double backfillShare, TextWriter output, TextWriter log, CancellationToken ct)
     {
         using var bench = await BenchStore.CreateAsync(bankSize, log, ct);
-        log.WriteLine($"making {entries:N0} synthetic entries in a fake NCMEC...");
-        await using var fake = await FakeNcmec.StartAsync(cancellationToken: ct);
-        var day0 = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        for (int i = 0; i < entries; i++)
-        {
-            // Digests of a counter, spread over a year: uniformly random-looking like real hashes (the store keys signals by their
-            // first 16 hex digits), and no real hash.
-            byte[] seed = System.Text.Encoding.UTF8.GetBytes("vigil-synthetic-backfill-" + i.ToString(CultureInfo.InvariantCulture));
-            fake.Add(new FakeNcmecEntry(42, "e" + i.ToString(CultureInfo.InvariantCulture), day0.AddSeconds(i * (365.0 * 86400 / entries)),
-                Classification: "A1", Fingerprints: [new("pdq", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(seed))),
-                    new("md5", Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(seed)))]));
-        }
+        log.WriteLine($"making {entries:N0} synthetic entries in a fake NCMEC (its own process)...");
         string credentials = Path.Combine(Path.GetDirectoryName(bench.DatabasePath)!, "ncmec.json");
-        await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = fake.User, ["password"] = fake.Password }), ct);
+        await using var fake = await FakeNcmecProcess.StartAsync(entries, credentials, ct);
         await using (var store = await SqliteVigilStore.OpenAsync(bench.DatabasePath, ct))
         {
             await store.CreateBankAsync(new NewBank("NCMEC"), ct);
@@ -45,7 +32,8 @@ internal static class BackfillBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         log.WriteLine("starting the server (its own process); its schedule starts the backfill...");
-        await using var server = await ServerProcess.StartAsync(bench.DatabasePath, TimeSpan.FromMinutes(5), ct);
+        await using var server = await ServerProcess.StartAsync(bench.DatabasePath, TimeSpan.FromMinutes(5), ct,
+            "--backfill-share", backfillShare.ToString(CultureInfo.InvariantCulture));
         var lookups = LoadClient.Prepare(server.Address, bench.MatcherKey, bench.LookupPaths(200_000));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clock = Stopwatch.StartNew();
@@ -59,7 +47,7 @@ internal static class BackfillBenchmark
         double p50 = delays.Count == 0 ? double.NaN : delays[delays.Count / 2];
         double max = delays.Count == 0 ? double.NaN : delays[^1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"entries\":{entries},\"backfill_seconds\":{backfillSeconds:F1},\"entries_per_s\":{entries / backfillSeconds:F0},"
+            $"{{\"entries\":{entries},\"backfill_share\":{backfillShare},\"backfill_seconds\":{backfillSeconds:F1},\"entries_per_s\":{entries / backfillSeconds:F0},"
             + $"\"lookups\":{result.Requests},\"lookups_per_s\":{result.RequestsPerSecond:F0},\"lookup_errors\":{result.Errors},"
             + $"\"lookup_p50_ms\":{result.Latency.Milliseconds(0.5):F2},\"lookup_p99_ms\":{result.Latency.Milliseconds(0.99):F2},\"lookup_max_ms\":{result.Latency.Milliseconds(1.0):F2},"
             + $"\"probes\":{delays.Count},\"matchable_p50_s\":{p50:F2},\"matchable_max_s\":{max:F2}}}"));

@@ -131,7 +131,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The same build of vigil as this one: its apphost when present, else <c>dotnet exec vigil.dll</c>.</summary>
-    private static ProcessStartInfo StartInfo()
+    internal static ProcessStartInfo StartInfo()
     {
         string apphost = Path.Combine(AppContext.BaseDirectory, "vigil");
         var start = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet") { ArgumentList = { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll") } };

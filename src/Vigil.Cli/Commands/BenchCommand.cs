@@ -27,6 +27,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateReviewQueue(output, error));
         bench.Subcommands.Add(CreateReport(output, error));
         bench.Subcommands.Add(CreateBackfill(output, error));
+        bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
     }
 
@@ -72,12 +73,32 @@ internal static class BenchCommand
         var bank = PositiveInt("--bank-size", "Random hashes already in the bank the lookups hit", 100_000);
         var rate = PositiveInt("--lookup-rate", "Lookups per second during the backfill", 500);
         var connections = PositiveInt("--concurrency", "Lookup connections", 4);
+        var share = new Option<double>("--backfill-share")
+        {
+            Description = "The server's --backfill-share: the share of the time the backfill may keep it busy (default 0.5; 1 for full speed)",
+            DefaultValueFactory = _ => 0.5,
+            Validators = { r => { if (r.GetValueOrDefault<double>() is < 0.05 or > 1) r.AddError("--backfill-share is 0.05 to 1"); } },
+        };
         var command = new Command("exchange-backfill", "The real server backfills N entries from a fake NCMEC through its exchange schedule while lookups run: lookup p99 during it, and how soon committed entries match; prints one JSON line")
         {
-            entries, bank, rate, connections,
+            entries, bank, rate, connections, share,
         };
         command.SetAction((parse, ct) => BackfillBenchmark.RunAsync(parse.GetValue(entries), parse.GetValue(bank), parse.GetValue(rate), parse.GetValue(connections),
-            output, error, ct));
+            parse.GetValue(share), output, error, ct));
+        return command;
+    }
+
+    /// <summary>The backfill benchmark's fake NCMEC in its own process (hidden: the benchmark starts it).</summary>
+    private static Command CreateFakeNcmec(TextWriter output)
+    {
+        var entries = PositiveInt("--entries", "Synthetic entries", 1_000_000);
+        var credentials = new Option<string>("--credentials-out") { Description = "Where the fake's credentials file goes", Required = true };
+        var command = new Command("fake-ncmec", "Serve a fake NCMEC with synthetic entries on 127.0.0.1 until standard input closes (the backfill benchmark's)")
+        {
+            entries, credentials,
+        };
+        command.Hidden = true;
+        command.SetAction((parse, ct) => FakeNcmecProcess.ServeAsync(parse.GetValue(entries), parse.GetValue(credentials)!, output, ct));
         return command;
     }
 
