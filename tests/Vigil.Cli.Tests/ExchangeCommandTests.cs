@@ -38,11 +38,14 @@ public class ExchangeCommandTests
     [InlineData("0")]
     [InlineData("1.5")]
     [InlineData("-0.5")]
-    public void Serve_refuses_a_backfill_share_outside_its_range_before_it_starts(string share)
+    public void Serve_and_fetch_refuse_a_backfill_share_outside_its_range_before_they_start(string share)
     {
-        var result = CliRunner.Run("serve", "--urls", "http://127.0.0.1:0", "--backfill-share", share);
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("--backfill-share is 0.05 to 1", result.Error);
+        foreach (string[] command in new[] { new[] { "serve", "--urls", "http://127.0.0.1:0" }, new[] { "exchange", "fetch", "anything" } })
+        {
+            var result = CliRunner.Run([.. command, "--backfill-share", share]);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("--backfill-share is 0.05 to 1", result.Error);
+        }
     }
 
     [Fact]

@@ -73,12 +73,7 @@ internal static class BenchCommand
         var bank = PositiveInt("--bank-size", "Random hashes already in the bank the lookups hit", 100_000);
         var rate = PositiveInt("--lookup-rate", "Lookups per second during the backfill", 500);
         var connections = PositiveInt("--concurrency", "Lookup connections", 4);
-        var share = new Option<double>("--backfill-share")
-        {
-            Description = "The server's --backfill-share: the share of the time the backfill may keep it busy (default 0.5; 1 for full speed)",
-            DefaultValueFactory = _ => 0.5,
-            Validators = { r => { if (r.GetValueOrDefault<double>() is < 0.05 or > 1) r.AddError("--backfill-share is 0.05 to 1"); } },
-        };
+        var share = ExchangeFetchCommand.BackfillShareOption();
         var command = new Command("exchange-backfill", "The real server backfills N entries from a fake NCMEC through its exchange schedule while lookups run: lookup p99 during it, and how soon committed entries match; prints one JSON line")
         {
             entries, bank, rate, connections, share,

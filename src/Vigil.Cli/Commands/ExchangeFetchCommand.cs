@@ -12,9 +12,22 @@ internal static class ExchangeFetchCommand
     /// <summary>Environment variable with URL prefixes (comma-separated) a <c>url</c> exchange may be fetched from.</summary>
     public const string UrlAllowListVariable = "VIGIL_EXCHANGE_URL_ALLOW_LIST";
 
+    /// <summary>
+    /// <c>--backfill-share</c>: the share of the time a long fetch may keep the machine busy (serve,
+    /// exchange fetch and the backfill benchmark take it).
+    /// </summary>
+    internal static Option<double> BackfillShareOption() => new("--backfill-share")
+    {
+        Description = "Share of the time a long fetch (a backfill) may keep the machine busy, 0.05 to 1: it rests between batches so lookups keep their latency (default 0.5; 1 for full speed)",
+        DefaultValueFactory = _ => 0.5,
+        HelpName = "SHARE",
+        Validators = { r => { if (r.GetValueOrDefault<double>() is not (>= 0.05 and <= 1)) r.AddError("--backfill-share is 0.05 to 1"); } },
+    };
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var name = new Argument<string>("NAME") { Description = "The exchange to fetch" };
+        var share = BackfillShareOption();
         var allow = new Option<string[]>("--allow-url")
         {
             Description = $"A URL prefix a url exchange may be fetched from (repeat it; also ${UrlAllowListVariable}, comma-separated)",
@@ -27,7 +40,7 @@ internal static class ExchangeFetchCommand
         var format = ExchangeCommand.Format();
         var command = new Command("fetch", "Fetch one exchange now, to the end, from its checkpoint; prints what it added, removed and skipped")
         {
-            name, allow, takeOver, format,
+            name, allow, takeOver, share, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,7 +49,7 @@ internal static class ExchangeFetchCommand
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var context = new ExchangeClientContext(http, Environment.GetEnvironmentVariable, AllowList(parse.GetValue(allow), Environment.GetEnvironmentVariable));
             var client = ExchangeClientFactory.Create(exchange, context);
-            var fetcher = new ExchangeFetcher(store, new FetchLimits { MaxRunTime = null });
+            var fetcher = new ExchangeFetcher(store, new FetchLimits { MaxRunTime = null, BackfillShare = parse.GetValue(share) });
             var progress = new Progress<ExchangeCounts>(c => error.WriteLine($"  {exchange.Name}: added {c.Added}, removed {c.Removed}, skipped {c.Skipped} so far"));
             var result = await fetcher.FetchAsync(exchange.Name, client, progress, ct, takeOver: parse.GetValue(takeOver))
                 ?? throw new StoreException($"exchange {exchange.Name} is being fetched by another process right now (a server?); try again when it is done, " +

@@ -119,13 +119,7 @@ internal static partial class ServeCommand
             AllowMultipleArgumentsPerToken = false,
             HelpName = "PREFIX",
         };
-        var backfillShare = new Option<double>("--backfill-share")
-        {
-            Description = "Share of the time a long exchange fetch (a backfill) may keep the server busy, 0.05 to 1: it rests between batches so lookups keep their latency (default 0.5; 1 for full speed)",
-            DefaultValueFactory = _ => 0.5,
-            HelpName = "SHARE",
-            Validators = { r => { if (r.GetValueOrDefault<double>() is < 0.05 or > 1) r.AddError("--backfill-share is 0.05 to 1"); } },
-        };
+        var backfillShare = ExchangeFetchCommand.BackfillShareOption();
         var noExchanges = new Option<bool>("--no-exchanges") { Description = "Do not fetch the hash exchanges (another replica does; each exchange is fetched by one at a time anyway)" };
         var config = new Option<string?>("--config")
         {
