@@ -22,10 +22,13 @@ public sealed record FetchLimits
     public double BackfillShare
     {
         get => _backfillShare;
-        init => _backfillShare = value is >= 0.05 and <= 1
+        init => _backfillShare = IsBackfillShare(value)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(BackfillShare), value, "the backfill share is 0.05 to 1");
     }
+
+    /// <summary>Whether <paramref name="share"/> is a valid <see cref="BackfillShare"/> (0.05 to 1; NaN is not).</summary>
+    public static bool IsBackfillShare(double share) => share is >= 0.05 and <= 1;
 
     private readonly double _backfillShare = 0.5;
 

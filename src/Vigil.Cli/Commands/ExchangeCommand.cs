@@ -140,7 +140,7 @@ internal static class ExchangeCommand
             foreach (var e in exchanges)
             {
                 string age = e.CheckpointAt is { } at ? $"data as of {Interaction.TimeText.Utc(at)}" : "no checkpoint";
-                output.WriteLine($"{e.Name}: {ExchangeText.Status(e.LastStatus)}, {age}" + (e.LastError is { } last ? $"; {last}" : ""));
+                output.WriteLine($"{e.Name}: {ExchangeNames.Name(e.LastStatus)}, {age}" + (e.LastError is { } last ? $"; {last}" : ""));
                 if (e.LastStatus is ExchangeRunStatus.Error or ExchangeRunStatus.AuthFailed)
                     failing++;
             }

@@ -21,7 +21,7 @@ internal static class ExchangeFetchCommand
         Description = "Share of the time a long fetch (a backfill) may keep the machine busy, 0.05 to 1: it rests between batches so lookups keep their latency (default 0.5; 1 for full speed)",
         DefaultValueFactory = _ => 0.5,
         HelpName = "SHARE",
-        Validators = { r => { if (r.GetValueOrDefault<double>() is not (>= 0.05 and <= 1)) r.AddError("--backfill-share is 0.05 to 1"); } },
+        Validators = { r => { if (!FetchLimits.IsBackfillShare(r.GetValueOrDefault<double>())) r.AddError("--backfill-share is 0.05 to 1"); } },
     };
 
     public static Command Create(TextWriter output, TextWriter error)
@@ -55,10 +55,10 @@ internal static class ExchangeFetchCommand
                 ?? throw new StoreException($"exchange {exchange.Name} is being fetched by another process right now (a server?); try again when it is done, " +
                     "or --take-over if that process is gone");
             if (parse.GetValue(format) == "json")
-                output.WriteLine(JsonSerializer.Serialize(new FetchJson(result.Exchange, ExchangeText.Status(result.Status), result.Counts.Added,
+                output.WriteLine(JsonSerializer.Serialize(new FetchJson(result.Exchange, ExchangeNames.Name(result.Status), result.Counts.Added,
                     result.Counts.Removed, result.Counts.Skipped, result.Complete, result.Error), ExchangeJsonContext.Default.FetchJson));
             else
-                output.WriteLine($"{result.Exchange}: {ExchangeText.Status(result.Status)}: added {result.Counts.Added}, removed {result.Counts.Removed}, " +
+                output.WriteLine($"{result.Exchange}: {ExchangeNames.Name(result.Status)}: added {result.Counts.Added}, removed {result.Counts.Removed}, " +
                     $"skipped {result.Counts.Skipped}" + (result.Error is { } e ? $"; {e}" : ""));
             return result.Status == ExchangeRunStatus.Ok ? ExitCodes.Success : ExitCodes.Failure;
         });

@@ -25,7 +25,7 @@ internal sealed record ExchangeJson(
     {
         using var options = System.Text.Json.JsonDocument.Parse(e.OptionsJson);
         return new(e.Name, e.Type, e.Bank, e.BaseUrl, options.RootElement.Clone(), e.CredentialsFile, (long)e.Interval.TotalSeconds, e.Enabled,
-            e.CheckpointAt, ExchangeText.Status(e.LastStatus), e.LastError, e.LastStartedAt, e.LastFinishedAt, CountsJson.From(e.Last), CountsJson.From(e.Total));
+            e.CheckpointAt, ExchangeNames.Name(e.LastStatus), e.LastError, e.LastStartedAt, e.LastFinishedAt, CountsJson.From(e.Last), CountsJson.From(e.Total));
     }
 }
 

@@ -6,12 +6,10 @@ namespace Vigil.Cli.Exchanges;
 /// <summary>Exchanges as <c>vigil exchange</c> prints them in text.</summary>
 internal static class ExchangeText
 {
-    public static string Status(ExchangeRunStatus status) => ExchangeNames.Name(status);
-
     public const string Header = "NAME                  TYPE            BANK                  EVERY   LAST      ADDED      REMOVED  ";
 
     public static string Row(Exchange e) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{e.Name,-20}  {e.Type,-14}  {e.Bank,-20}  {Every(e.Interval),-6}  {Status(e.LastStatus),-8}  {e.Total.Added,9}  {e.Total.Removed,9}").TrimEnd();
+        $"{e.Name,-20}  {e.Type,-14}  {e.Bank,-20}  {Every(e.Interval),-6}  {ExchangeNames.Name(e.LastStatus),-8}  {e.Total.Added,9}  {e.Total.Removed,9}").TrimEnd();
 
     public static void Show(Exchange e, TextWriter output)
     {
@@ -22,7 +20,7 @@ internal static class ExchangeText
             output.WriteLine($"  options:      {e.OptionsJson}");
         output.WriteLine($"  credentials:  {(e.CredentialsFile is { } file ? "file " + file : "from the environment")}");
         output.WriteLine($"  checkpoint:   {(e.CheckpointAt is { } at ? "data as of " + TimeText.Utc(at) : "none (the next fetch starts from the beginning)")}");
-        output.WriteLine($"  last fetch:   {Status(e.LastStatus)}{(e.LastFinishedAt is { } end ? ", ended " + TimeText.Utc(end) : "")}" +
+        output.WriteLine($"  last fetch:   {ExchangeNames.Name(e.LastStatus)}{(e.LastFinishedAt is { } end ? ", ended " + TimeText.Utc(end) : "")}" +
             $"{(e.LastStatus == ExchangeRunStatus.Never ? "" : $": added {e.Last.Added}, removed {e.Last.Removed}, skipped {e.Last.Skipped}")}");
         if (e.LastError is { } error)
             output.WriteLine($"  last error:   {error}");

@@ -32,44 +32,16 @@ public static class CaseNames
     };
 
     /// <summary>Parses a case status name; false for anything else.</summary>
-    public static bool TryParseStatus(string? name, out CaseStatus status)
-    {
-        (bool ok, status) = name switch
-        {
-            "open" => (true, CaseStatus.Open),
-            "decided" => (true, CaseStatus.Decided),
-            "reported" => (true, CaseStatus.Reported),
-            _ => (false, default(CaseStatus)),
-        };
-        return ok;
-    }
+    public static bool TryParseStatus(string? name, out CaseStatus status) =>
+        NameTable.TryParse(name, [CaseStatus.Open, CaseStatus.Decided, CaseStatus.Reported], Name, out status);
 
     /// <summary>Parses an item verdict name; false for anything else.</summary>
-    public static bool TryParseItemVerdict(string? name, out ItemVerdict verdict)
-    {
-        (bool ok, verdict) = name switch
-        {
-            "confirmed" => (true, ItemVerdict.Confirmed),
-            "not_abuse" => (true, ItemVerdict.NotAbuse),
-            "escalate" => (true, ItemVerdict.Escalate),
-            "skip" => (true, ItemVerdict.Skip),
-            _ => (false, default(ItemVerdict)),
-        };
-        return ok;
-    }
+    public static bool TryParseItemVerdict(string? name, out ItemVerdict verdict) =>
+        NameTable.TryParse(name, [ItemVerdict.Confirmed, ItemVerdict.NotAbuse, ItemVerdict.Escalate, ItemVerdict.Skip], Name, out verdict);
 
     /// <summary>Parses a case verdict name; false for anything else.</summary>
-    public static bool TryParseCaseVerdict(string? name, out CaseVerdict verdict)
-    {
-        (bool ok, verdict) = name switch
-        {
-            "report" => (true, CaseVerdict.Report),
-            "no_report" => (true, CaseVerdict.NoReport),
-            "escalate" => (true, CaseVerdict.Escalate),
-            _ => (false, default(CaseVerdict)),
-        };
-        return ok;
-    }
+    public static bool TryParseCaseVerdict(string? name, out CaseVerdict verdict) =>
+        NameTable.TryParse(name, [CaseVerdict.Report, CaseVerdict.NoReport, CaseVerdict.Escalate], Name, out verdict);
 
     /// <summary>Parses a classification (A1, A2, B1, B2, exactly); false for anything else.</summary>
     public static bool TryParseClassification(string? name, out IndustryClassification classification)

@@ -14,19 +14,8 @@ public static class ExchangeNames
     };
 
     /// <summary>Reads a last-fetch status's name (exactly as <see cref="Name(ExchangeRunStatus)"/> writes it).</summary>
-    public static bool TryParseRunStatus(string? text, out ExchangeRunStatus status)
-    {
-        foreach (var candidate in (ExchangeRunStatus[])[ExchangeRunStatus.Never, ExchangeRunStatus.Ok, ExchangeRunStatus.Error, ExchangeRunStatus.AuthFailed])
-        {
-            if (string.Equals(text, Name(candidate), StringComparison.Ordinal))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParseRunStatus(string? text, out ExchangeRunStatus status) =>
+        NameTable.TryParse(text, [ExchangeRunStatus.Never, ExchangeRunStatus.Ok, ExchangeRunStatus.Error, ExchangeRunStatus.AuthFailed], Name, out status);
 
     /// <summary><c>pending</c>, <c>sent</c> or <c>dead</c>.</summary>
     public static string Name(ExchangeFeedbackStatus status) => status switch

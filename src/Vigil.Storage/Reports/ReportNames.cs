@@ -23,15 +23,15 @@ public static class ReportNames
     };
 
     /// <summary>Reads a state's name (exactly as <see cref="Name(ReportState)"/> writes it).</summary>
-    public static bool TryParseState(string? text, out ReportState state) => TryParse(text, States, Name, out state);
+    public static bool TryParseState(string? text, out ReportState state) => NameTable.TryParse(text, States, Name, out state);
 
     /// <summary>Reads a file state's name.</summary>
     public static bool TryParseFileState(string? text, out ReportFileState state) =>
-        TryParse(text, [ReportFileState.Pending, ReportFileState.Uploading, ReportFileState.Uploaded, ReportFileState.Described], Name, out state);
+        NameTable.TryParse(text, [ReportFileState.Pending, ReportFileState.Uploading, ReportFileState.Uploaded, ReportFileState.Described], Name, out state);
 
     /// <summary>Reads an outcome's name.</summary>
     public static bool TryParseOutcome(string? text, out ReportOutcome outcome) =>
-        TryParse(text, [ReportOutcome.Ok, ReportOutcome.Retry, ReportOutcome.Failed, ReportOutcome.Note], Name, out outcome);
+        NameTable.TryParse(text, [ReportOutcome.Ok, ReportOutcome.Retry, ReportOutcome.Failed, ReportOutcome.Note], Name, out outcome);
 
     /// <summary>A file state's name: <c>pending</c>, <c>uploading</c>, <c>uploaded</c> or <c>described</c>.</summary>
     public static string Name(ReportFileState state) => state switch
@@ -52,18 +52,4 @@ public static class ReportNames
         ReportOutcome.Note => "note",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
-
-    private static bool TryParse<T>(string? text, T[] values, Func<T, string> name, out T value) where T : struct
-    {
-        foreach (var candidate in values)
-        {
-            if (string.Equals(text, name(candidate), StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-        value = default;
-        return false;
-    }
 }

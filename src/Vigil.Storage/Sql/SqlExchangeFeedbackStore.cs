@@ -71,7 +71,7 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
                 lease_token = NULL, lease_until = NULL
             WHERE id = $1 AND lease_token = $2 AND status = 'pending'
             """)
-            .With(claim.Feedback.Id).With(claim.Lease).With(StatusName(attempt.Status))
+            .With(claim.Feedback.Id).With(claim.Lease).With(ExchangeNames.Name(attempt.Status))
             .With(attempt.Error is { Length: > 2000 } longError ? longError[..2000] : attempt.Error)
             .WithTime(attempt.Status == ExchangeFeedbackStatus.Pending ? attempt.NextAttemptAt : null)
             .WithTime(attempt.Status == ExchangeFeedbackStatus.Sent ? attempt.At : null);
@@ -129,9 +129,6 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
         ExchangeFeedbackOpinion.FalsePositive => "false_positive",
         _ => throw new ArgumentOutOfRangeException(nameof(opinion)),
     };
-
-    /// <summary>The status as stored.</summary>
-    internal static string StatusName(ExchangeFeedbackStatus status) => ExchangeNames.Name(status);
 
     /// <summary>The signals as stored: a JSON array of <c>{"type", "value"}</c> objects.</summary>
     internal static string SignalsJson(IReadOnlyList<Signal> signals)

@@ -175,7 +175,7 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
                 lease_token = NULL, lease_until = NULL
             WHERE id = $1 AND lease_token = $2
             """)
-            .With(lease.Exchange.Id).With(lease.Token).With(StatusName(status)).With(error is { Length: > 2000 } e ? e[..2000] : error).WithTime(now)
+            .With(lease.Exchange.Id).With(lease.Token).With(ExchangeNames.Name(status)).With(error is { Length: > 2000 } e ? e[..2000] : error).WithTime(now)
             .With(counts.Added).With(counts.Removed).With(counts.Skipped);
         await command.ExecuteAsync(cancellationToken);
     }
@@ -193,8 +193,6 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
             .With(bank).With(source).With(after).With((long)limit);
         return await command.ListAsync(r => r.GetString(0), cancellationToken);
     }
-
-    private static string StatusName(ExchangeRunStatus status) => ExchangeNames.Name(status);
 
     private static ExchangeRunStatus ParseStatus(string name) =>
         ExchangeNames.TryParseRunStatus(name, out var status) ? status : throw new StoreException($"an exchange has an unknown status '{name}'");
