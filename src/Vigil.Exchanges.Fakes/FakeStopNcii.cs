@@ -11,7 +11,9 @@ namespace Vigil.Exchanges.Fakes;
 /// python-threatexchange's StopNCII client: <c>GET /v1/FetchHashes?startTimestamp=&amp;pageSize=&amp;nextPageToken=</c>
 /// answers <c>{"count","nextPageToken","nextSetTimestamp","hasMoreRecords","hashRecords"}</c> with the records changed at
 /// or after <c>startTimestamp</c>, oldest change first; <c>POST /v1/SubmitFeedback</c> takes
-/// <c>{"count","hashFeedbacks":[{"hashValue","feedbackValue","tags"}]}</c> and records it. Both need the subscription key
+/// <c>{"count","hashFeedbacks":[{"hashValue","feedbackValue","tags"}]}</c> and records it; <c>POST /v1/SubmitHashes</c> takes
+/// <c>{"count","hashRecords":[{"lastModtimestamp","signalType","hashValue","CSPFeedbacks"}]}</c>, records it and lists each
+/// hash as an active record (StopNCII shares what platforms submit). Each needs the subscription key
 /// (<c>Ocp-Apim-Subscription-Key</c>) and the endpoint's function key (<c>x-functions-key</c>), else 401.
 /// </summary>
 /// <remarks>
@@ -28,6 +30,9 @@ public sealed class FakeStopNcii : IAsyncDisposable
     /// <summary>The feedback endpoint's path.</summary>
     public const string FeedbackPath = "/v1/SubmitFeedback";
 
+    /// <summary>The submission endpoint's path.</summary>
+    public const string SubmitPath = "/v1/SubmitHashes";
+
     /// <summary>The subscription key the fake takes unless told another (a test value, not a secret).</summary>
     public const string DefaultSubscriptionKey = "fake-stopncii-subscription-key";
 
@@ -40,15 +45,18 @@ public sealed class FakeStopNcii : IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<(string Type, string Hash), FakeStopNciiRecord> _records = [];
     private readonly List<FakeStopNciiFeedback> _feedback = [];
+    private readonly List<FakeStopNciiSubmission> _submissions = [];
     private readonly string _subscriptionKey;
     private readonly string _fetchKey;
     private readonly string _feedbackKey;
+    private readonly string _submitKey;
     private long _lastStamp = 1_700_000_000;
     private int _tokenGeneration;
     private FakeExchangeHost _host = null!;
 
-    private FakeStopNcii(string subscriptionKey, string fetchKey, string feedbackKey)
+    private FakeStopNcii(string subscriptionKey, string fetchKey, string feedbackKey, string submitKey)
     {
+        _submitKey = submitKey;
         _subscriptionKey = subscriptionKey;
         _fetchKey = fetchKey;
         _feedbackKey = feedbackKey;
@@ -70,6 +78,16 @@ public sealed class FakeStopNcii : IAsyncDisposable
         }
     }
 
+    /// <summary>The hashes submitted through <c>SubmitHashes</c>, in order.</summary>
+    public IReadOnlyList<FakeStopNciiSubmission> Submissions
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _submissions];
+        }
+    }
+
     /// <summary>The feedback received, in order.</summary>
     public IReadOnlyList<FakeStopNciiFeedback> Feedback
     {
@@ -84,17 +102,18 @@ public sealed class FakeStopNcii : IAsyncDisposable
     public int Refused { get; private set; }
 
     /// <summary>
-    /// Starts a fake taking these keys; SubmitFeedback takes <paramref name="feedbackFunctionKey"/>, or the fetch key when
-    /// it is null (as when StopNCII issues one function key for every endpoint).
+    /// Starts a fake taking these keys; SubmitFeedback takes <paramref name="feedbackFunctionKey"/> and SubmitHashes
+    /// <paramref name="submitFunctionKey"/>, or the fetch key when null (as when StopNCII issues one function key for every endpoint).
     /// </summary>
     public static async Task<FakeStopNcii> StartAsync(string subscriptionKey = DefaultSubscriptionKey, string fetchFunctionKey = DefaultFetchFunctionKey,
-        string? feedbackFunctionKey = null, CancellationToken cancellationToken = default)
+        string? feedbackFunctionKey = null, CancellationToken cancellationToken = default, string? submitFunctionKey = null)
     {
-        var fake = new FakeStopNcii(subscriptionKey, fetchFunctionKey, feedbackFunctionKey ?? fetchFunctionKey);
+        var fake = new FakeStopNcii(subscriptionKey, fetchFunctionKey, feedbackFunctionKey ?? fetchFunctionKey, submitFunctionKey ?? fetchFunctionKey);
         fake._host = await FakeExchangeHost.StartAsync((app, _) =>
         {
             app.Map(FetchPath, fake.FetchAsync);
             app.Map(FeedbackPath, fake.SubmitFeedbackAsync);
+            app.Map(SubmitPath, fake.SubmitHashesAsync);
         }, cancellationToken: cancellationToken);
         return fake;
     }
@@ -368,6 +387,59 @@ public sealed class FakeStopNcii : IAsyncDisposable
         }
         lock (_lock)
             _feedback.AddRange(received);
+        await AnswerAsync(context, 200, json =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("count", received.Count);
+            json.WriteEndObject();
+        });
+    }
+
+    private async Task SubmitHashesAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await ErrorAsync(context, 405, "SubmitHashes is a POST");
+            return;
+        }
+        if (!Authorized(context, _submitKey))
+        {
+            await ErrorAsync(context, 401, "Access denied: a valid subscription key and function key are required");
+            return;
+        }
+        var received = new List<FakeStopNciiSubmission>();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body);
+            var root = document.RootElement;
+            var records = root.GetProperty("hashRecords");
+            if (root.GetProperty("count").GetInt32() != records.GetArrayLength() || records.GetArrayLength() == 0)
+                throw new FormatException("count is not the number of hashRecords, or there are none");
+            foreach (var record in records.EnumerateArray())
+            {
+                string type = record.GetProperty("signalType").GetString() ?? throw new FormatException("signalType is null");
+                if (type is not ("ImagePDQ" or "VideoMD5"))
+                    throw new FormatException($"unsupported signalType {type}");
+                string hash = record.GetProperty("hashValue").GetString() ?? throw new FormatException("hashValue is null");
+                if (hash.Length != (type == "ImagePDQ" ? 64 : 32) || !hash.All(Uri.IsHexDigit))
+                    throw new FormatException($"hashValue of a {type} must be {(type == "ImagePDQ" ? 64 : 32)} hex digits");
+                long stamp = record.GetProperty("lastModtimestamp").GetInt64();
+                var feedbacks = record.GetProperty("CSPFeedbacks");
+                string value = feedbacks.GetArrayLength() == 1 ? feedbacks[0].GetProperty("feedbackValue").GetString() ?? "" : "";
+                if (!s_feedbackValues.Contains(value))
+                    throw new FormatException("CSPFeedbacks must hold one feedback with a known feedbackValue");
+                received.Add(new FakeStopNciiSubmission(type, hash, value, stamp));
+            }
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            await ErrorAsync(context, 400, $"the body is not a SubmitHashes request: {e.Message}");
+            return;
+        }
+        lock (_lock)
+            _submissions.AddRange(received);
+        foreach (var submission in received)
+            Put(submission.SignalType, submission.HashValue);
         await AnswerAsync(context, 200, json =>
         {
             json.WriteStartObject();

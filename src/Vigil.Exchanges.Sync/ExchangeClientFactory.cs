@@ -22,6 +22,9 @@ public sealed record ExchangeClientContext(HttpClient Http, Func<string, string?
 /// <summary>The client of a stored exchange, from its type, base URL, options and credentials.</summary>
 public static class ExchangeClientFactory
 {
+    /// <summary>Whether clients of this exchange type take the platform's own hashes (<see cref="IExchangeSubmissions"/>): StopNCII's do.</summary>
+    public static bool TakesSubmissions(string type) => type == "stopncii";
+
     /// <summary>The client for <paramref name="exchange"/>.</summary>
     /// <exception cref="ArgumentException">Its configuration cannot make a client (a missing option, missing credentials, a URL not allowed); the message says which.</exception>
     public static IExchangeClient Create(Exchange exchange, ExchangeClientContext context)

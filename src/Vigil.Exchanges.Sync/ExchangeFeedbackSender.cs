@@ -39,10 +39,11 @@ public sealed record ExchangeFeedbackRound(int Sent, int Retrying, int Dead)
 
 /// <summary>
 /// Sends the exchange feedback queue: each round claims due feedback (with a lease, so replicas never send one
-/// piece at once), makes each exchange's client from its stored configuration, and sends. An exchange that is
+/// piece at once), makes each exchange's client from its stored configuration, and sends: an opinion through
+/// <see cref="IExchangeFeedback"/>, a share of the platform's own content through <see cref="IExchangeSubmissions"/>. An exchange that is
 /// unavailable (<see cref="ExchangeUnavailableException"/>, after the client's own retries) is tried again with
 /// backoff; refused credentials (<see cref="ExchangeAuthException"/>), an exchange gone from the store, a client
-/// that takes no feedback, or one that takes no such opinion make the piece dead with the reason (an operator can
+/// that takes no feedback (or no submissions), or one that takes no such opinion make the piece dead with the reason (an operator can
 /// send an exchange's dead feedback again: <see cref="IExchangeFeedbackStore.RetryDeadAsync"/>).
 /// </summary>
 public sealed class ExchangeFeedbackSender(IVigilStore store, Func<Exchange, IExchangeClient> clients, ExchangeFeedbackSenderOptions? options = null,
@@ -122,14 +123,14 @@ public sealed class ExchangeFeedbackSender(IVigilStore store, Func<Exchange, IEx
         return new ExchangeFeedbackRound(sent, retrying, dead);
     }
 
-    /// <summary>An exchange's feedback client, or why there is none: <paramref name="Final"/> when no later attempt can change it.</summary>
-    private sealed record Target(IExchangeFeedback? Client, string? Problem, bool Final);
+    /// <summary>An exchange's client, or why there is none: <paramref name="Final"/> when no later attempt can change it.</summary>
+    private sealed record Target(IExchangeClient? Client, string Type, string? Problem, bool Final);
 
     private async Task<Target> ResolveAsync(string name, CancellationToken cancellationToken)
     {
         var exchange = await store.Exchanges.GetExchangeAsync(name, cancellationToken);
         if (exchange is null)
-            return new Target(null, $"exchange '{name}' is not configured any more", Final: true);
+            return new Target(null, "", $"exchange '{name}' is not configured any more", Final: true);
         IExchangeClient client;
         try
         {
@@ -138,23 +139,36 @@ public sealed class ExchangeFeedbackSender(IVigilStore store, Func<Exchange, IEx
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException or UriFormatException)
         {
             // A configuration an operator can fix (credentials, options): tried again later.
-            return new Target(null, $"no client for exchange '{name}': {e.Message}", Final: false);
+            return new Target(null, exchange.Type, $"no client for exchange '{name}': {e.Message}", Final: false);
         }
-        return client is IExchangeFeedback feedback
-            ? new Target(feedback, null, Final: false)
-            : new Target(null, $"exchange '{name}' (type {exchange.Type}) takes no feedback", Final: true);
+        return new Target(client, exchange.Type, null, Final: false);
     }
 
     private async Task<ExchangeFeedbackAttempt> AttemptAsync(Target target, ExchangeFeedbackItem feedback, CancellationToken cancellationToken)
     {
         if (target.Client is not { } client)
             return target.Final ? Dead(target.Problem!) : Retry(feedback, target.Problem!);
-        var opinion = feedback.Opinion == ExchangeFeedbackOpinion.Confirmed ? ExchangeOpinion.Confirmed : ExchangeOpinion.FalsePositive;
-        if (!client.Accepts(opinion))
-            return Dead($"exchange '{feedback.Exchange}' takes no {(opinion == ExchangeOpinion.Confirmed ? "confirmation" : "false-positive")} feedback");
+        Func<Task> send;
+        if (feedback.Opinion == ExchangeFeedbackOpinion.Share)
+        {
+            if (client is not IExchangeSubmissions submissions)
+                return Dead($"exchange '{feedback.Exchange}' (type {target.Type}) takes no submissions");
+            var submission = new ExchangeSubmission(feedback.EntryId, feedback.Signals, _clock.GetUtcNow());
+            send = () => submissions.SubmitAsync(submission, cancellationToken);
+        }
+        else
+        {
+            if (client is not IExchangeFeedback taker)
+                return Dead($"exchange '{feedback.Exchange}' (type {target.Type}) takes no feedback");
+            var opinion = feedback.Opinion == ExchangeFeedbackOpinion.Confirmed ? ExchangeOpinion.Confirmed : ExchangeOpinion.FalsePositive;
+            if (!taker.Accepts(opinion))
+                return Dead($"exchange '{feedback.Exchange}' takes no {(opinion == ExchangeOpinion.Confirmed ? "confirmation" : "false-positive")} feedback");
+            var piece = new ExchangeFeedback(feedback.EntryId, opinion, feedback.Signals);
+            send = () => taker.SendFeedbackAsync(piece, cancellationToken);
+        }
         try
         {
-            await client.SendFeedbackAsync(new ExchangeFeedback(feedback.EntryId, opinion, feedback.Signals), cancellationToken);
+            await send();
             return new ExchangeFeedbackAttempt(ExchangeFeedbackStatus.Sent, _clock.GetUtcNow(), null);
         }
         catch (ExchangeAuthException e)

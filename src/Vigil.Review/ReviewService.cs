@@ -107,7 +107,8 @@ public sealed class ReviewService
     /// Records an item verdict and applies its effects: a confirmed item's signals go into the
     /// confirmed bank (with the case and reviewer as provenance), a false positive's query signals
     /// into the false-positive bank (and each matched entry's false-positive count rises). Either verdict on a match
-    /// whose entry came from an exchange is queued to be sent back to it (see <see cref="IExchangeFeedbackSink"/>).
+    /// whose entry came from an exchange is queued to be sent back to it, and confirmed content is shared to the exchanges an admin
+    /// shares the confirmed bank to (see <see cref="IExchangeFeedbackSink"/>).
     /// </summary>
     public async Task<CaseChange> DecideItemAsync(long caseId, long itemId, Reviewer reviewer, ItemVerdict verdict, IndustryClassification? classification,
         CancellationToken cancellationToken = default)
@@ -141,8 +142,9 @@ public sealed class ReviewService
                 Classification = classification?.ToString(),
             }, cancellationToken);
             // Last: the decision, its bank effects and its audit entry stand whatever the queue does.
-            if (verdict is ItemVerdict.Confirmed or ItemVerdict.NotAbuse && item.Details.Matches.Count > 0)
-                await _exchangeFeedback.DecidedAsync(new ReviewedMatches(verdict, item.Details.Matches, _clock.GetUtcNow()), cancellationToken);
+            var confirmedInto = verdict == ItemVerdict.Confirmed && fedBank is not null ? new ConfirmedContent(fedBank, fedContent!.Value) : null;
+            if (verdict is ItemVerdict.Confirmed or ItemVerdict.NotAbuse && (item.Details.Matches.Count > 0 || confirmedInto is not null))
+                await _exchangeFeedback.DecidedAsync(new ReviewedItem(verdict, item.Details.Matches, _clock.GetUtcNow(), confirmedInto), cancellationToken);
         }
         return change;
     }

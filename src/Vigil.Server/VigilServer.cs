@@ -75,7 +75,7 @@ public static class VigilServer
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives,
-            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.ExchangeFeedback)));
+            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.Exchanges, store.ExchangeFeedback)));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
         AddExchanges(builder.Services, store, settings);

@@ -49,12 +49,30 @@ public interface IExchangeStore
     Task FinishFetchAsync(ExchangeLease lease, ExchangeRunStatus status, string? error, ExchangeCounts counts, DateTimeOffset now,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Turns sharing a bank's review-confirmed content to an exchange on (<paramref name="share"/>, recording
+    /// <paramref name="actor"/> and <paramref name="now"/>) or off; false when it already was so.
+    /// </summary>
+    /// <exception cref="ExchangeNotFoundException">No exchange has that name.</exception>
+    /// <exception cref="BankNotFoundException">No bank has that name.</exception>
+    Task<bool> SetSharingAsync(string exchange, string bank, bool share, string actor, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>The banks shared to exchanges, by exchange then bank: all, or only one exchange's or one bank's (a null filter takes every one).</summary>
+    Task<IReadOnlyList<ExchangeShare>> ListSharesAsync(string? exchange = null, string? bank = null, CancellationToken cancellationToken = default);
+
     /// <summary>The source ids of a bank's entries from one source, in order, after <paramref name="after"/> (a list's snapshot compares with them).</summary>
     Task<IReadOnlyList<string>> ListSourceIdsAsync(string bank, string source, string? after, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An exchange of that name exists already.</summary>
 public sealed class ExchangeExistsException(string name) : StoreException($"an exchange named '{name}' exists already")
+{
+    /// <summary>The name.</summary>
+    public string Name { get; } = name;
+}
+
+/// <summary>No exchange has that name.</summary>
+public sealed class ExchangeNotFoundException(string name) : StoreException($"exchange '{name}' not found")
 {
     /// <summary>The name.</summary>
     public string Name { get; } = name;

@@ -159,4 +159,79 @@ public class ExchangeCommandTests
         Assert.Contains("not under the URL allow-list", db.Run("exchange", "fetch", "list").Error);
         Assert.Contains("exists already", db.Run("exchange", "add", "list", "--type", "url", "--bank", "B", "--url", "https://lists.example.org/l.csv").Error);
     }
+
+    private static async Task<List<Vigil.Storage.AuditEntry>> AuditAsync(TestDb db)
+    {
+        var entries = new List<Vigil.Storage.AuditEntry>();
+        await using (var store = await SqliteVigilStore.OpenAsync(db.Path))
+        {
+            await foreach (var entry in store.ReadAuditAsync())
+                entries.Add(entry);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return entries;
+    }
+
+    [Fact]
+    public async Task Sharing_a_bank_is_off_until_an_admin_turns_it_on_shows_on_the_exchange_and_is_audited()
+    {
+        var (db, fake, _) = await StopNciiAsync(records: 0);
+        using (db)
+        await using (fake)
+        {
+            db.Ok("bank", "create", "CONFIRMED");
+            db.Ok("bank", "create", "NCMEC");
+            db.Ok("exchange", "add", "ncmec-test", "--type", "ncmec", "--bank", "NCMEC");
+            Assert.Empty(JsonDocument.Parse(db.Ok("exchange", "show", "stopncii-test", "--format", "json").Output).RootElement.GetProperty("shared_banks").EnumerateArray());
+
+            Assert.Contains("now sharing bank CONFIRMED to exchange stopncii-test", db.Ok("exchange", "share", "stopncii-test", "--bank", "CONFIRMED").Output);
+            Assert.Contains("already sharing", db.Ok("exchange", "share", "stopncii-test", "--bank", "CONFIRMED").Output);
+            Assert.Contains("shares:       confirmed content of bank CONFIRMED (turned on by cli:", db.Ok("exchange", "show", "stopncii-test").Output);
+            var listed = JsonDocument.Parse(db.Ok("exchange", "list", "--format", "json").Output).RootElement;
+            Assert.Equal(["[]", "[\"CONFIRMED\"]"], listed.EnumerateArray().Select(e => e.GetProperty("shared_banks").GetRawText()));
+
+            // What cannot be shared is refused, naming why.
+            Assert.Contains("exchange ncmec-test (ncmec) takes no submissions", db.Run("exchange", "share", "ncmec-test", "--bank", "CONFIRMED").Error);
+            Assert.Contains("is the one exchange stopncii-test fills", db.Run("exchange", "share", "stopncii-test", "--bank", "STOPNCII").Error);
+            Assert.Contains("bank 'NOPE' not found", db.Run("exchange", "share", "stopncii-test", "--bank", "NOPE").Error);
+            Assert.Contains("no exchange named 'nope'", db.Run("exchange", "share", "nope", "--bank", "CONFIRMED").Error);
+
+            Assert.Contains("stopped sharing bank CONFIRMED", db.Ok("exchange", "share", "stopncii-test", "--bank", "CONFIRMED", "--off").Output);
+            Assert.Contains("was not sharing", db.Ok("exchange", "share", "stopncii-test", "--bank", "CONFIRMED", "--off").Output);
+            Assert.DoesNotContain("shares:", db.Ok("exchange", "show", "stopncii-test").Output);
+
+            var audit = (await AuditAsync(db)).Where(e => e.Action.StartsWith("exchange.", StringComparison.Ordinal)).ToList();
+            Assert.Equal(
+                [("exchange.add", "stopncii-test", 0), ("exchange.add", "ncmec-test", 0), ("exchange.share", "stopncii-test", 0), ("exchange.share", "stopncii-test", 0),
+                 ("exchange.share", "ncmec-test", 1), ("exchange.share", "stopncii-test", 1), ("exchange.share", "stopncii-test", 1), ("exchange.share", "nope", 1),
+                 ("exchange.unshare", "stopncii-test", 0), ("exchange.unshare", "stopncii-test", 0)],
+                audit.Select(e => (e.Action, e.Subject, JsonDocument.Parse(e.DetailJson!).RootElement.GetProperty("status").GetInt32())));
+            Assert.All(audit, e => Assert.StartsWith("cli:", e.Actor));
+            var first = JsonDocument.Parse(audit[2].DetailJson!).RootElement.GetProperty("outcome");
+            Assert.Equal(("CONFIRMED", true), (first.GetProperty("bank").GetString(), first.GetProperty("changed").GetBoolean()));
+            Assert.False(JsonDocument.Parse(audit[3].DetailJson!).RootElement.GetProperty("outcome").GetProperty("changed").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task Set_turns_fetching_off_and_on_and_changes_the_interval()
+    {
+        var (db, fake, _) = await StopNciiAsync(records: 0);
+        using (db)
+        await using (fake)
+        {
+            Assert.Equal("exchange stopncii-test: not fetched (disabled), every 5m\n", db.Ok("exchange", "set", "stopncii-test", "--disable").Output);
+            var json = JsonDocument.Parse(db.Ok("exchange", "set", "stopncii-test", "--enable", "--interval", "2h", "--format", "json").Output).RootElement;
+            Assert.Equal((true, 7200L), (json.GetProperty("enabled").GetBoolean(), json.GetProperty("interval_seconds").GetInt64()));
+            Assert.Contains("every 2h", db.Ok("exchange", "show", "stopncii-test").Output);
+
+            Assert.Contains("nothing to change", db.Run("exchange", "set", "stopncii-test").Error);
+            Assert.Contains("contradict", db.Run("exchange", "set", "stopncii-test", "--enable", "--disable").Error);
+            Assert.Contains("between 1 s and 7 days", db.Run("exchange", "set", "stopncii-test", "--interval", "30d").Error);
+            Assert.Contains("--interval must be", db.Run("exchange", "set", "stopncii-test", "--interval", "often").Error);
+            Assert.Contains("no exchange named 'nope'", db.Run("exchange", "set", "nope", "--disable").Error);
+            var updates = (await AuditAsync(db)).Where(e => e.Action == "exchange.update").ToList();
+            Assert.Equal(4, updates.Count); // two done, the bad interval and the unknown exchange failed; the rest never reached the store
+        }
+    }
 }

@@ -252,6 +252,69 @@ public sealed class FeedbackSenderTests : StoreTest
         Assert.Equal(0, picky.Sent);
     }
 
+    private static NewExchangeFeedback ShareOf(string exchange, long contentId, params Signal[] signals) =>
+        new(exchange, contentId, ExchangeFeedbackIds.Shared(contentId), ExchangeFeedbackOpinion.Share, signals, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task A_share_reaches_StopNCII_through_SubmitHashes_once_as_a_blocked_record()
+    {
+        await using var fake = await StopNciiAsync("stopncii-test", records: 0);
+        string pdq = FakeStopNcii.SyntheticPdq(40);
+        await Store.ExchangeFeedback.EnqueueAsync(ShareOf("stopncii-test", 7, new Signal(SignalType.Pdq, pdq), new Signal(SignalType.Md5, new string('7', 32))));
+        var sender = Sender();
+        Assert.Equal(new ExchangeFeedbackRound(1, 0, 0), await sender.SendDueAsync(CancellationToken.None));
+        Assert.Equal(0, (await sender.SendDueAsync(CancellationToken.None)).Claimed);
+
+        var submitted = Assert.Single(fake.Submissions);
+        Assert.Equal(("ImagePDQ", pdq, "Blocked", _clock.GetUtcNow().ToUnixTimeSeconds()),
+            (submitted.SignalType, submitted.HashValue, submitted.FeedbackValue, submitted.LastModTimestamp));
+        Assert.Empty(fake.Feedback);
+        var sent = Assert.Single(await QueueOfAsync("stopncii-test"));
+        Assert.Equal((ExchangeFeedbackStatus.Sent, "content:7"), (sent.Status, sent.EntryId));
+    }
+
+    [Fact]
+    public async Task A_share_to_an_exchange_that_takes_no_submissions_or_with_no_hash_it_takes_is_dead_with_the_reason()
+    {
+        await using var fake = await StopNciiAsync("stopncii-test", records: 0);
+        await Store.Exchanges.AddExchangeAsync(new NewExchange("ncmec-test", "ncmec", "EXCHANGED")
+        {
+            CredentialsFile = Credentials(new() { ["user"] = "synthetic-user", ["password"] = "synthetic-password" }),
+        }, _clock.GetUtcNow());
+        await Store.ExchangeFeedback.EnqueueAsync(ShareOf("ncmec-test", 8, new Signal(SignalType.Pdq, FakeStopNcii.SyntheticPdq(8))));
+        await Store.ExchangeFeedback.EnqueueAsync(ShareOf("stopncii-test", 9, new Signal(SignalType.Md5, new string('9', 32))));
+
+        Assert.Equal(new ExchangeFeedbackRound(0, 0, 2), await Sender().SendDueAsync(CancellationToken.None));
+        Assert.Equal("exchange 'ncmec-test' (type ncmec) takes no submissions", Assert.Single(await QueueOfAsync("ncmec-test")).LastError);
+        Assert.Equal("content:9 has no hash StopNCII takes (it takes pdq and video_md5)",
+            Assert.Single(await QueueOfAsync("stopncii-test")).LastError);
+        Assert.DoesNotContain(fake.Host.Requests, r => r.Contains("Submit", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("stopncii")]
+    [InlineData("ncmec")]
+    [InlineData("threatexchange")]
+    [InlineData("url")]
+    public async Task Which_types_take_submissions_is_what_their_clients_do(string type)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["VIGIL_STOPNCII_SUBSCRIPTION_KEY"] = "synthetic-s",
+            ["VIGIL_STOPNCII_FETCH_FUNCTION_KEY"] = "synthetic-f",
+            ["VIGIL_NCMEC_USER"] = "synthetic-user",
+            ["VIGIL_NCMEC_PASSWORD"] = "synthetic-password",
+            ["TX_ACCESS_TOKEN"] = "1234|syntheticsecret",
+        };
+        var exchange = await Store.Exchanges.AddExchangeAsync(new NewExchange("x-" + type, type, "EXCHANGED")
+        {
+            BaseUrl = type == "url" ? "https://lists.example.org/list.csv" : null,
+            OptionsJson = type == "threatexchange" ? """{"privacy_group":"42"}""" : "{}",
+        }, _clock.GetUtcNow());
+        var client = ExchangeClientFactory.Create(exchange, new ExchangeClientContext(_http, v => variables.GetValueOrDefault(v), ["https://lists.example.org/"]));
+        Assert.Equal(ExchangeClientFactory.TakesSubmissions(type), client is IExchangeSubmissions);
+    }
+
     /// <summary>A client that takes only false positives (as ThreatExchange does for some setups).</summary>
     private sealed class PickyClient : IExchangeClient, IExchangeFeedback
     {

@@ -8,7 +8,7 @@ using Vigil.Storage;
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil exchange add|list|show|fetch|status|remove|feedback</c>: where banks are filled from (NCMEC hash
+/// <c>vigil exchange add|list|show|fetch|status|set|share|remove|feedback</c>: where banks are filled from (NCMEC hash
 /// sharing, StopNCII, ThreatExchange, a list URL). Credentials come from <c>--credentials-file</c> (its
 /// path is stored, never its content) or the environment; nothing prints them.
 /// </summary>
@@ -16,18 +16,21 @@ internal static class ExchangeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("exchange", "Hash exchanges that fill banks: add, list, show, fetch one now, status of all, remove, feedback sent back");
+        var command = new Command("exchange",
+            "Hash exchanges that fill banks: add, list, show, fetch one now, status of all, change, share a bank to one, remove, feedback sent back");
         command.Subcommands.Add(CreateAdd(output));
         command.Subcommands.Add(CreateList(output));
         command.Subcommands.Add(CreateShow(output));
         command.Subcommands.Add(ExchangeFetchCommand.Create(output, error));
         command.Subcommands.Add(CreateStatus(output));
+        command.Subcommands.Add(ExchangeSettingsCommand.CreateSet(output));
+        command.Subcommands.Add(ExchangeSettingsCommand.CreateShare(output));
         command.Subcommands.Add(CreateRemove(output));
         command.Subcommands.Add(ExchangeFeedbackCommand.Create(output));
         return command;
     }
 
-    private static Argument<string> NameArgument() => new("NAME") { Description = "The exchange's name" };
+    internal static Argument<string> NameArgument() => new("NAME") { Description = "The exchange's name" };
 
     internal static Option<string> Format() => new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" }
         .AcceptOnlyFromAmong("text", "json");
@@ -82,19 +85,22 @@ internal static class ExchangeCommand
             if (file is not null && !File.Exists(file))
                 throw new ArgumentException($"--credentials-file {file}: no such file");
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var added = await store.Exchanges.AddExchangeAsync(new NewExchange(parse.GetValue(name)!, kind, parse.GetValue(bank)!)
+            return await CliAuditor.RunAsync(store, "exchange.add", parse.GetValue(name)!, async outcome =>
             {
-                BaseUrl = parse.GetValue(baseUrl),
-                OptionsJson = options.ToJsonString(),
-                CredentialsFile = file,
-                Interval = every,
-            }, DateTimeOffset.UtcNow, ct);
-            await store.AppendAuditAsync("cli", "exchange.add", "exchange/" + added.Name, null, ct);
-            if (parse.GetValue(format) == "json")
-                output.WriteLine(JsonSerializer.Serialize(ExchangeJson.From(added), ExchangeJsonContext.Default.ExchangeJson));
-            else
-                output.WriteLine($"added exchange {added.Name}: {added.Type} into bank {added.Bank}, every {ExchangeText.Every(added.Interval)}; fetch it now with 'vigil exchange fetch {added.Name}'");
-            return ExitCodes.Success;
+                var added = await store.Exchanges.AddExchangeAsync(new NewExchange(parse.GetValue(name)!, kind, parse.GetValue(bank)!)
+                {
+                    BaseUrl = parse.GetValue(baseUrl),
+                    OptionsJson = options.ToJsonString(),
+                    CredentialsFile = file,
+                    Interval = every,
+                }, DateTimeOffset.UtcNow, ct);
+                (outcome["type"], outcome["bank"], outcome["interval_seconds"]) = (added.Type, added.Bank, (long)added.Interval.TotalSeconds);
+                if (parse.GetValue(format) == "json")
+                    output.WriteLine(JsonSerializer.Serialize(ExchangeJson.From(added, []), ExchangeJsonContext.Default.ExchangeJson));
+                else
+                    output.WriteLine($"added exchange {added.Name}: {added.Type} into bank {added.Bank}, every {ExchangeText.Every(added.Interval)}; fetch it now with 'vigil exchange fetch {added.Name}'");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
@@ -122,10 +128,11 @@ internal static class ExchangeCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var exchange = await Find(store, parse.GetValue(name)!, ct);
+            var shares = await store.Exchanges.ListSharesAsync(exchange.Name, cancellationToken: ct);
             if (parse.GetValue(format) == "json")
-                output.WriteLine(JsonSerializer.Serialize(ExchangeJson.From(exchange), ExchangeJsonContext.Default.ExchangeJson));
+                output.WriteLine(JsonSerializer.Serialize(ExchangeJson.From(exchange, shares), ExchangeJsonContext.Default.ExchangeJson));
             else
-                ExchangeText.Show(exchange, output);
+                ExchangeText.Show(exchange, shares, output);
             return ExitCodes.Success;
         });
         return command;
@@ -159,7 +166,8 @@ internal static class ExchangeCommand
             var exchanges = await store.Exchanges.ListExchangesAsync(ct);
             if (parse.GetValue(format) != "json")
                 return text(exchanges);
-            output.WriteLine(JsonSerializer.Serialize(exchanges.Select(ExchangeJson.From).ToList(), ExchangeJsonContext.Default.ListExchangeJson));
+            var shares = await store.Exchanges.ListSharesAsync(cancellationToken: ct);
+            output.WriteLine(JsonSerializer.Serialize(exchanges.Select(e => ExchangeJson.From(e, shares)).ToList(), ExchangeJsonContext.Default.ListExchangeJson));
             return failWhenOneFails && exchanges.Any(e => e.LastStatus is ExchangeRunStatus.Error or ExchangeRunStatus.AuthFailed)
                 ? ExitCodes.Failure
                 : ExitCodes.Success;
@@ -175,11 +183,13 @@ internal static class ExchangeCommand
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
             string exchange = parse.GetValue(name)!;
-            if (!await store.Exchanges.RemoveExchangeAsync(exchange, ct))
-                throw new StoreException($"no exchange named '{exchange}' (see 'vigil exchange list')");
-            await store.AppendAuditAsync("cli", "exchange.remove", "exchange/" + exchange, null, ct);
-            output.WriteLine($"removed exchange {exchange}; the entries it added stay in its bank");
-            return ExitCodes.Success;
+            return await CliAuditor.RunAsync(store, "exchange.remove", exchange, async _ =>
+            {
+                if (!await store.Exchanges.RemoveExchangeAsync(exchange, ct))
+                    throw new StoreException($"no exchange named '{exchange}' (see 'vigil exchange list')");
+                output.WriteLine($"removed exchange {exchange}; the entries it added stay in its bank");
+                return ExitCodes.Success;
+            });
         });
         return command;
     }

@@ -31,11 +31,15 @@ internal static class ExchangeFeedbackCommand
             {
                 if (exchange is null)
                     throw new ArgumentException("--retry-dead needs the exchange's NAME");
-                await ExchangeCommand.Find(store, exchange, ct);
-                int retried = await store.ExchangeFeedback.RetryDeadAsync(exchange, DateTimeOffset.UtcNow, ct);
-                await store.AppendAuditAsync("cli", "exchange.feedback.retry", "exchange/" + exchange, $$"""{"retried":{{retried}}}""", ct);
-                if (parse.GetValue(format) != "json")
-                    output.WriteLine($"{exchange}: {retried} dead feedback queued again; 'vigil serve' sends it");
+                await CliAuditor.RunAsync(store, "exchange.feedback.retry", exchange, async outcome =>
+                {
+                    await ExchangeCommand.Find(store, exchange, ct);
+                    int retried = await store.ExchangeFeedback.RetryDeadAsync(exchange, DateTimeOffset.UtcNow, ct);
+                    outcome["retried"] = retried;
+                    if (parse.GetValue(format) != "json")
+                        output.WriteLine($"{exchange}: {retried} dead feedback queued again; 'vigil serve' sends it");
+                    return ExitCodes.Success;
+                });
             }
             var rows = new List<ExchangeFeedbackJson>();
             for (long after = 0; ;)

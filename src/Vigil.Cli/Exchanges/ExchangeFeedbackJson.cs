@@ -17,12 +17,8 @@ internal sealed record ExchangeFeedbackJson(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt)
 {
-    public static ExchangeFeedbackJson From(ExchangeFeedbackItem f) => new(f.Id, f.Exchange, f.EntryId, f.ContentId, OpinionName(f.Opinion),
+    public static ExchangeFeedbackJson From(ExchangeFeedbackItem f) => new(f.Id, f.Exchange, f.EntryId, f.ContentId, ExchangeNames.Name(f.Opinion),
         ExchangeNames.Name(f.Status), f.Attempts, f.Status == ExchangeFeedbackStatus.Pending ? f.NextAttemptAt : null, f.LastError, f.CreatedAt, f.SentAt);
-
-    /// <summary><c>confirmed</c> or <c>false_positive</c>.</summary>
-    public static string OpinionName(ExchangeFeedbackOpinion opinion) => opinion == ExchangeFeedbackOpinion.Confirmed ? "confirmed" : "false_positive";
-
 }
 
 [JsonSourceGenerationOptions(WriteIndented = false)]

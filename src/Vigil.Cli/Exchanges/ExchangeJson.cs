@@ -3,7 +3,7 @@ using Vigil.Storage;
 
 namespace Vigil.Cli.Exchanges;
 
-/// <summary>An exchange as <c>vigil exchange list|show|status --format json</c> prints it (never a credential: at most the file's path).</summary>
+/// <summary>An exchange as <c>vigil exchange list|show|status|set --format json</c> prints it (never a credential: at most the file's path).</summary>
 internal sealed record ExchangeJson(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("type")] string Type,
@@ -19,13 +19,16 @@ internal sealed record ExchangeJson(
     [property: JsonPropertyName("last_started_at")] DateTimeOffset? LastStartedAt,
     [property: JsonPropertyName("last_finished_at")] DateTimeOffset? LastFinishedAt,
     [property: JsonPropertyName("last")] CountsJson Last,
-    [property: JsonPropertyName("total")] CountsJson Total)
+    [property: JsonPropertyName("total")] CountsJson Total,
+    [property: JsonPropertyName("shared_banks")] IReadOnlyList<string> SharedBanks)
 {
-    public static ExchangeJson From(Exchange e)
+    /// <summary>The exchange, with the banks whose confirmed content is shared to it among <paramref name="shares"/>.</summary>
+    public static ExchangeJson From(Exchange e, IReadOnlyList<ExchangeShare> shares)
     {
         using var options = System.Text.Json.JsonDocument.Parse(e.OptionsJson);
         return new(e.Name, e.Type, e.Bank, e.BaseUrl, options.RootElement.Clone(), e.CredentialsFile, (long)e.Interval.TotalSeconds, e.Enabled,
-            e.CheckpointAt, ExchangeNames.Name(e.LastStatus), e.LastError, e.LastStartedAt, e.LastFinishedAt, CountsJson.From(e.Last), CountsJson.From(e.Total));
+            e.CheckpointAt, ExchangeNames.Name(e.LastStatus), e.LastError, e.LastStartedAt, e.LastFinishedAt, CountsJson.From(e.Last), CountsJson.From(e.Total),
+            [.. shares.Where(s => s.Exchange == e.Name).Select(s => s.Bank)]);
     }
 }
 

@@ -11,7 +11,7 @@ internal static class ExchangeText
     public static string Row(Exchange e) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{e.Name,-20}  {e.Type,-14}  {e.Bank,-20}  {Every(e.Interval),-6}  {ExchangeNames.Name(e.LastStatus),-8}  {e.Total.Added,9}  {e.Total.Removed,9}").TrimEnd();
 
-    public static void Show(Exchange e, TextWriter output)
+    public static void Show(Exchange e, IReadOnlyList<ExchangeShare> shares, TextWriter output)
     {
         output.WriteLine($"exchange {e.Name}: {e.Type} into bank {e.Bank}, every {Every(e.Interval)}{(e.Enabled ? "" : " (disabled)")}");
         if (e.BaseUrl is { } url)
@@ -25,6 +25,11 @@ internal static class ExchangeText
         if (e.LastError is { } error)
             output.WriteLine($"  last error:   {error}");
         output.WriteLine($"  in total:     added {e.Total.Added}, removed {e.Total.Removed}, skipped {e.Total.Skipped}");
+        foreach (var share in shares)
+        {
+            if (share.Exchange == e.Name)
+                output.WriteLine($"  shares:       confirmed content of bank {share.Bank} (turned on by {share.EnabledBy}, {TimeText.Utc(share.EnabledAt)})");
+        }
     }
 
     public static string Every(TimeSpan interval) => interval.TotalSeconds % 3600 == 0 && interval.TotalSeconds >= 3600

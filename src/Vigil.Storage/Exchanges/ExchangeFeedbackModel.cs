@@ -2,7 +2,7 @@ using Vigil.Hashing.Signals;
 
 namespace Vigil.Storage;
 
-/// <summary>What a review decision says of an exchange's entry, as the feedback queue keeps it.</summary>
+/// <summary>What the queue sends an exchange: a review decision on one of its entries, or a hash of the platform's own to share.</summary>
 public enum ExchangeFeedbackOpinion
 {
     /// <summary>A reviewer confirmed content that matched the entry (stored <c>confirmed</c>).</summary>
@@ -10,6 +10,19 @@ public enum ExchangeFeedbackOpinion
 
     /// <summary>A reviewer found content that matched the entry not to be abuse (stored <c>false_positive</c>).</summary>
     FalsePositive,
+
+    /// <summary>
+    /// Content a reviewer confirmed into a bank an admin shares to the exchange, submitted as a new hash (stored <c>share</c>);
+    /// its entry id is <see cref="ExchangeFeedbackIds.Shared"/> of the content, as the exchange gives the platform's own hashes no id.
+    /// </summary>
+    Share,
+}
+
+/// <summary>The entry ids the feedback queue keeps for what has no id at the exchange.</summary>
+public static class ExchangeFeedbackIds
+{
+    /// <summary>The entry id of a share of bank content <paramref name="contentId"/>: <c>content:ID</c> (one share per exchange and content).</summary>
+    public static string Shared(long contentId) => "content:" + contentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Where a piece of exchange feedback stands.</summary>
@@ -25,7 +38,7 @@ public enum ExchangeFeedbackStatus
     Dead,
 }
 
-/// <summary>Feedback to queue: one opinion on one entry of one exchange.</summary>
+/// <summary>Feedback to queue: one opinion on one entry of one exchange (or one share of the platform's own content).</summary>
 /// <param name="Exchange">The exchange's name (the entry's source is <c>exchange:NAME</c>).</param>
 /// <param name="ContentId">The bank content the entry became.</param>
 /// <param name="EntryId">The exchange's id for the entry (the content's source id).</param>

@@ -122,3 +122,11 @@ public sealed record ExchangeCounts(long Added, long Removed, long Skipped)
 /// <param name="Token">The hold's token.</param>
 /// <param name="Until">When the hold lapses.</param>
 public sealed record ExchangeLease(Exchange Exchange, string Token, DateTimeOffset Until);
+
+/// <summary>A bank whose review-confirmed content an admin shares to an exchange.</summary>
+/// <param name="Exchange">The exchange's name.</param>
+/// <param name="ExchangeType">The exchange's type.</param>
+/// <param name="Bank">The bank's name.</param>
+/// <param name="EnabledBy">Who turned it on.</param>
+/// <param name="EnabledAt">When.</param>
+public sealed record ExchangeShare(string Exchange, string ExchangeType, string Bank, string EnabledBy, DateTimeOffset EnabledAt);

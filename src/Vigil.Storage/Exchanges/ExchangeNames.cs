@@ -1,6 +1,6 @@
 namespace Vigil.Storage;
 
-/// <summary>The names an exchange's last-fetch status and a feedback row's status are stored and shown by (the store, the CLI, the HTTP API).</summary>
+/// <summary>The names an exchange's last-fetch status and a feedback row's opinion and status are stored and shown by (the store, the CLI, the HTTP API).</summary>
 public static class ExchangeNames
 {
     /// <summary><c>never</c>, <c>ok</c>, <c>error</c> or <c>auth_failed</c>.</summary>
@@ -25,4 +25,21 @@ public static class ExchangeNames
         ExchangeFeedbackStatus.Dead => "dead",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
+
+    /// <summary>Reads a feedback status's name (exactly as <see cref="Name(ExchangeFeedbackStatus)"/> writes it).</summary>
+    public static bool TryParseFeedbackStatus(string? text, out ExchangeFeedbackStatus status) =>
+        NameTable.TryParse(text, [ExchangeFeedbackStatus.Pending, ExchangeFeedbackStatus.Sent, ExchangeFeedbackStatus.Dead], Name, out status);
+
+    /// <summary><c>confirmed</c>, <c>false_positive</c> or <c>share</c>.</summary>
+    public static string Name(ExchangeFeedbackOpinion opinion) => opinion switch
+    {
+        ExchangeFeedbackOpinion.Confirmed => "confirmed",
+        ExchangeFeedbackOpinion.FalsePositive => "false_positive",
+        ExchangeFeedbackOpinion.Share => "share",
+        _ => throw new ArgumentOutOfRangeException(nameof(opinion)),
+    };
+
+    /// <summary>Reads an opinion's name (exactly as <see cref="Name(ExchangeFeedbackOpinion)"/> writes it).</summary>
+    public static bool TryParseOpinion(string? text, out ExchangeFeedbackOpinion opinion) =>
+        NameTable.TryParse(text, [ExchangeFeedbackOpinion.Confirmed, ExchangeFeedbackOpinion.FalsePositive, ExchangeFeedbackOpinion.Share], Name, out opinion);
 }

@@ -1,6 +1,6 @@
 namespace Vigil.Storage.Schema;
 
-/// <summary>The exchange feedback queue (step 10). Released steps are never edited.</summary>
+/// <summary>The exchange feedback queue (step 10; step 11 lets it carry shares). Released steps are never edited.</summary>
 internal static class ExchangeFeedbackSchema
 {
     public static IReadOnlyList<SchemaStep> Steps { get; } =
@@ -52,6 +52,42 @@ internal static class ExchangeFeedbackSchema
             );
             CREATE INDEX exchange_feedback_due ON exchange_feedback (next_attempt_at) WHERE status = 'pending';
             CREATE INDEX exchange_feedback_content ON exchange_feedback (content_id);
+            """),
+        new(11,
+            Sqlite: """
+            -- The queue also carries shares of the platform's own confirmed content ('share'). SQLite cannot change a
+            -- CHECK in place: the table is rebuilt with every row and id kept (AUTOINCREMENT's counter moves with the rename).
+            CREATE TABLE exchange_feedback_v11 (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                exchange_name   TEXT    NOT NULL,
+                content_id      INTEGER NOT NULL,
+                entry_id        TEXT    NOT NULL,
+                opinion         TEXT    NOT NULL CHECK (opinion IN ('confirmed', 'false_positive', 'share')),
+                signals_json    TEXT    NOT NULL,
+                status          TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error      TEXT,
+                created_at      INTEGER NOT NULL,
+                sent_at         INTEGER,
+                lease_token     TEXT,
+                lease_until     INTEGER,
+                UNIQUE (exchange_name, entry_id, opinion)
+            );
+            INSERT INTO exchange_feedback_v11 (id, exchange_name, content_id, entry_id, opinion, signals_json, status, attempts,
+                next_attempt_at, last_error, created_at, sent_at, lease_token, lease_until)
+            SELECT id, exchange_name, content_id, entry_id, opinion, signals_json, status, attempts,
+                next_attempt_at, last_error, created_at, sent_at, lease_token, lease_until FROM exchange_feedback;
+            DROP TABLE exchange_feedback;
+            ALTER TABLE exchange_feedback_v11 RENAME TO exchange_feedback;
+            CREATE INDEX exchange_feedback_due ON exchange_feedback (next_attempt_at) WHERE status = 'pending';
+            CREATE INDEX exchange_feedback_content ON exchange_feedback (content_id);
+            """,
+            Postgres: """
+            -- The queue also carries shares of the platform's own confirmed content ('share').
+            ALTER TABLE exchange_feedback DROP CONSTRAINT exchange_feedback_opinion_check;
+            ALTER TABLE exchange_feedback ADD CONSTRAINT exchange_feedback_opinion_check
+                CHECK (opinion IN ('confirmed', 'false_positive', 'share'));
             """),
     ];
 }

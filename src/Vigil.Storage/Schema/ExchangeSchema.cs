@@ -65,5 +65,29 @@ internal static class ExchangeSchema
                 lease_until      timestamptz
             );
             """),
+        new(11,
+            Sqlite: """
+            -- Banks whose review-confirmed content is shared to an exchange that takes submissions: off unless an admin
+            -- adds a row (who and when kept), gone with the exchange or the bank.
+            CREATE TABLE exchange_shares (
+                exchange_id INTEGER NOT NULL REFERENCES exchanges (id) ON DELETE CASCADE,
+                bank_id     INTEGER NOT NULL REFERENCES banks (id) ON DELETE CASCADE,
+                enabled_by  TEXT    NOT NULL,
+                enabled_at  INTEGER NOT NULL,
+                PRIMARY KEY (exchange_id, bank_id)
+            );
+            CREATE INDEX exchange_shares_bank ON exchange_shares (bank_id);
+            """,
+            Postgres: """
+            -- As in SQLite: banks whose review-confirmed content is shared to an exchange, only when an admin says so.
+            CREATE TABLE exchange_shares (
+                exchange_id bigint      NOT NULL REFERENCES exchanges (id) ON DELETE CASCADE,
+                bank_id     bigint      NOT NULL REFERENCES banks (id) ON DELETE CASCADE,
+                enabled_by  text        NOT NULL,
+                enabled_at  timestamptz NOT NULL,
+                PRIMARY KEY (exchange_id, bank_id)
+            );
+            CREATE INDEX exchange_shares_bank ON exchange_shares (bank_id);
+            """),
     ];
 }

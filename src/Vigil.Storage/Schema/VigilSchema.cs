@@ -35,6 +35,7 @@ internal static class VigilSchema
         ("report outbox", "report outbox"),
         ("hash exchanges", "hash exchanges"),
         ("exchange feedback", "exchange feedback"),
+        ("sharing to exchanges", "sharing to exchanges"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

@@ -26,7 +26,7 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
             ON CONFLICT (exchange_name, entry_id, opinion) DO NOTHING
             RETURNING id
             """)
-            .With(feedback.Exchange).With(feedback.ContentId).With(feedback.EntryId).With(OpinionName(feedback.Opinion))
+            .With(feedback.Exchange).With(feedback.ContentId).With(feedback.EntryId).With(ExchangeNames.Name(feedback.Opinion))
             .With(SignalsJson(feedback.Signals)).WithTime(feedback.CreatedAt);
         return await command.Int64Async(cancellationToken);
     }
@@ -122,14 +122,6 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
         return await command.FirstOrNullAsync(Read, cancellationToken);
     }
 
-    /// <summary>The opinion as stored.</summary>
-    internal static string OpinionName(ExchangeFeedbackOpinion opinion) => opinion switch
-    {
-        ExchangeFeedbackOpinion.Confirmed => "confirmed",
-        ExchangeFeedbackOpinion.FalsePositive => "false_positive",
-        _ => throw new ArgumentOutOfRangeException(nameof(opinion)),
-    };
-
     /// <summary>The signals as stored: a JSON array of <c>{"type", "value"}</c> objects.</summary>
     internal static string SignalsJson(IReadOnlyList<Signal> signals)
     {
@@ -172,20 +164,11 @@ internal sealed class SqlExchangeFeedbackStore(SqlDatabase db) : IExchangeFeedba
             Exchange = reader.GetString(1),
             ContentId = reader.GetInt64(2),
             EntryId = reader.GetString(3),
-            Opinion = reader.GetString(4) switch
-            {
-                "confirmed" => ExchangeFeedbackOpinion.Confirmed,
-                "false_positive" => ExchangeFeedbackOpinion.FalsePositive,
-                string other => throw new StoreException($"exchange feedback {id} has an unknown opinion '{other}'"),
-            },
+            Opinion = ExchangeNames.TryParseOpinion(reader.GetString(4), out var opinion) ? opinion
+                : throw new StoreException($"exchange feedback {id} has an unknown opinion '{reader.GetString(4)}'"),
             Signals = ParseSignals(id, reader.GetString(5)),
-            Status = reader.GetString(6) switch
-            {
-                "pending" => ExchangeFeedbackStatus.Pending,
-                "sent" => ExchangeFeedbackStatus.Sent,
-                "dead" => ExchangeFeedbackStatus.Dead,
-                string other => throw new StoreException($"exchange feedback {id} has an unknown status '{other}'"),
-            },
+            Status = ExchangeNames.TryParseFeedbackStatus(reader.GetString(6), out var status) ? status
+                : throw new StoreException($"exchange feedback {id} has an unknown status '{reader.GetString(6)}'"),
             Attempts = Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture),
             NextAttemptAt = db.Dialect.ReadTime(reader, 8),
             LastError = reader.IsDBNull(9) ? null : reader.GetString(9),

@@ -194,6 +194,40 @@ internal sealed partial class SqlExchangeStore(SqlDatabase db) : IExchangeStore
         return await command.ListAsync(r => r.GetString(0), cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public async Task<bool> SetSharingAsync(string exchange, string bank, bool share, string actor, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        long exchangeId, bankId;
+        await using (var find = db.Command(connection, "SELECT id FROM exchanges WHERE name = $1").With(exchange))
+            exchangeId = await find.Int64Async(cancellationToken) ?? throw new ExchangeNotFoundException(exchange);
+        await using (var find = db.Command(connection, "SELECT id FROM banks WHERE name = $1").With(bank))
+            bankId = await find.Int64Async(cancellationToken) ?? throw new BankNotFoundException(bank);
+        await using var command = share
+            ? db.Command(connection, """
+                INSERT INTO exchange_shares (exchange_id, bank_id, enabled_by, enabled_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (exchange_id, bank_id) DO NOTHING
+                """).With(exchangeId).With(bankId).With(actor).WithTime(now)
+            : db.Command(connection, "DELETE FROM exchange_shares WHERE exchange_id = $1 AND bank_id = $2").With(exchangeId).With(bankId);
+        return await command.ExecuteAsync(cancellationToken) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ExchangeShare>> ListSharesAsync(string? exchange = null, string? bank = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Command(connection, $"""
+            SELECT e.name, e.type, b.name, s.enabled_by, s.enabled_at
+            FROM exchange_shares s JOIN exchanges e ON e.id = s.exchange_id JOIN banks b ON b.id = s.bank_id
+            WHERE (CAST($1 AS text) IS NULL OR e.name = $1) AND (CAST($2 AS text) IS NULL OR b.name = $2)
+            ORDER BY e.name{db.Dialect.BinaryCollation}, b.name{db.Dialect.BinaryCollation}
+            """).With(exchange).With(bank);
+        return await command.ListAsync(r => new ExchangeShare(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), db.Dialect.ReadTime(r, 4)),
+            cancellationToken);
+    }
+
     private static ExchangeRunStatus ParseStatus(string name) =>
         ExchangeNames.TryParseRunStatus(name, out var status) ? status : throw new StoreException($"an exchange has an unknown status '{name}'");
 

@@ -11,6 +11,7 @@ public class StopNciiCredentialsTests
     private const string Subscription = "synthetic-SUBSCRIPTION-6a1f";
     private const string Fetch = "synthetic-FETCH-93c2";
     private const string Feedback = "synthetic-FEEDBACK-07d4";
+    private const string Submit = "synthetic-SUBMIT-5be1";
 
     [Fact]
     public void ReadsAFileWithExactlyTheKeys()
@@ -27,6 +28,10 @@ public class StopNciiCredentialsTests
 
         File.WriteAllText(path, $"{{\"subscription_key\": \"{Subscription}\", \"fetch_function_key\": \"{Fetch}\", \"feedback_function_key\": \"{Feedback}\"}}");
         Assert.Equal(Feedback, StopNciiCredentials.FromFile(path).FeedbackFunctionKey);
+
+        File.WriteAllText(path, $"{{\"subscription_key\": \"{Subscription}\", \"fetch_function_key\": \"{Fetch}\", \"submit_function_key\": \"{Submit}\"}}");
+        var withSubmit = StopNciiCredentials.FromFile(path);
+        Assert.Equal((Submit, (string?)null), (withSubmit.SubmitFunctionKey, withSubmit.FeedbackFunctionKey));
     }
 
     [Theory]
@@ -63,6 +68,8 @@ public class StopNciiCredentialsTests
 
         variables[StopNciiCredentials.FeedbackFunctionKeyVariable] = Feedback;
         Assert.Equal(Feedback, StopNciiCredentials.FromEnvironment(name => variables.GetValueOrDefault(name)).FeedbackFunctionKey);
+        variables[StopNciiCredentials.SubmitFunctionKeyVariable] = Submit;
+        Assert.Equal(Submit, StopNciiCredentials.FromEnvironment(name => variables.GetValueOrDefault(name)).SubmitFunctionKey);
 
         variables.Remove(StopNciiCredentials.FetchFunctionKeyVariable);
         var e = Assert.Throws<InvalidOperationException>(() => StopNciiCredentials.FromEnvironment(name => variables.GetValueOrDefault(name)));
@@ -73,7 +80,7 @@ public class StopNciiCredentialsTests
     [Fact]
     public void ToStringMasksEveryKey()
     {
-        string text = new StopNciiCredentials(Subscription, Fetch, Feedback).ToString();
+        string text = new StopNciiCredentials(Subscription, Fetch, Feedback, Submit).ToString();
         AssertNoKey(text);
         Assert.Contains("subscription_key = ***", text);
         AssertNoKey(new StopNciiCredentials(Subscription, Fetch).ToString());
@@ -121,5 +128,6 @@ public class StopNciiCredentialsTests
         Assert.DoesNotContain("SUBSCRIPTION-6a1f", text);
         Assert.DoesNotContain("FETCH-93c2", text);
         Assert.DoesNotContain("FEEDBACK-07d4", text);
+        Assert.DoesNotContain("SUBMIT-5be1", text);
     }
 }

@@ -8,7 +8,8 @@ namespace Vigil.Server.Tests.Review;
 
 /// <summary>
 /// The whole path in a running server: the schedule fetches the fake StopNCII into a bank, a submission matches one of
-/// its entries, the reviewer decides it not_abuse, and the server's feedback loop sends the false positive to the fake.
+/// its entries, the reviewer decides it not_abuse, and the server's feedback loop sends the false positive to the fake;
+/// and new content a reviewer confirms into a bank an admin shares to StopNCII is submitted to it.
 /// </summary>
 public sealed class ExchangeFeedbackEndToEndTests : LiveServerTest
 {
@@ -39,8 +40,7 @@ public sealed class ExchangeFeedbackEndToEndTests : LiveServerTest
         }
     }
 
-    [Fact]
-    public async Task Not_abuse_on_a_match_of_a_fetched_StopNCII_entry_reaches_StopNCII_as_NotBlocked_once()
+    private async Task AddStopNciiAsync()
     {
         string credentials = Path.Combine(Path.GetDirectoryName(DatabasePath)!, "stopncii.json");
         await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(new Dictionary<string, string>
@@ -54,6 +54,38 @@ public sealed class ExchangeFeedbackEndToEndTests : LiveServerTest
             BaseUrl = _fake.BaseUrl.AbsoluteUri,
             CredentialsFile = credentials,
         }, DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task New_content_confirmed_into_a_bank_shared_to_StopNCII_is_submitted_to_it()
+    {
+        await AddStopNciiAsync();
+        await Store.CreateBankAsync(new NewBank("CONFIRMED"));
+        Assert.True(await Store.Exchanges.SetSharingAsync("stopncii-test", "CONFIRMED", true, "admin", DateTimeOffset.UtcNow));
+        string fresh = FakeStopNcii.SyntheticPdq(900);
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        var opened = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter, JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["subject"] = "user-c",
+            ["reason"] = "user_report",
+            ["signals"] = new Dictionary<string, string> { ["pdq"] = fresh },
+        })));
+        Assert.Empty(opened.GetProperty("matches").EnumerateArray());
+        long caseId = (await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}"))).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/v1/cases/{caseId}/items/{opened.GetProperty("item_id").GetInt64()}/decision",
+            reviewer, """{"verdict":"confirmed","classification":"A1"}""")).StatusCode);
+
+        await WaitAsync(async () => (await Store.ExchangeFeedback.ListAsync("stopncii-test", 0, 10)) is [{ Status: ExchangeFeedbackStatus.Sent, Opinion: ExchangeFeedbackOpinion.Share }],
+            "the share was not sent");
+        var submitted = Assert.Single(_fake.Submissions);
+        Assert.Equal(("ImagePDQ", fresh, "Blocked"), (submitted.SignalType, submitted.HashValue, submitted.FeedbackValue));
+        Assert.Empty(_fake.Feedback);
+    }
+
+    [Fact]
+    public async Task Not_abuse_on_a_match_of_a_fetched_StopNCII_entry_reaches_StopNCII_as_NotBlocked_once()
+    {
+        await AddStopNciiAsync();
         string hash = FakeStopNcii.SyntheticPdq(1);
         string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer), matcher = await KeyAsync(ApiKeyRole.Matcher);
         await WaitAsync(async () => (await JsonAsync(await SendAsync(HttpMethod.Get, $"/m/lookup?signal_type=pdq&signal={hash}", matcher)))

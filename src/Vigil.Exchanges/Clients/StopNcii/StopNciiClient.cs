@@ -9,7 +9,8 @@ namespace Vigil.Exchanges.Clients.StopNcii;
 
 /// <summary>
 /// StopNCII.org's hash API: <c>GET FetchHashes?startTimestamp=&amp;pageSize=&amp;nextPageToken=</c> read
-/// page by page into <see cref="ExchangePage"/>s, and <c>POST SubmitFeedback</c> for review decisions.
+/// page by page into <see cref="ExchangePage"/>s, <c>POST SubmitFeedback</c> for review decisions, and
+/// <c>POST SubmitHashes</c> for the platform's own confirmed hashes (only for banks an admin shares).
 /// Every call carries the subscription key (<c>Ocp-Apim-Subscription-Key</c>) and the endpoint's
 /// function key (<c>x-functions-key</c>), and goes through <see cref="ExchangeHttp"/> (retries on
 /// 429/5xx and network errors; 401/403 stop).
@@ -30,7 +31,7 @@ namespace Vigil.Exchanges.Clients.StopNcii;
 /// a fetch read from the start in one go ends a snapshot (<see cref="ExchangePage.EndsSnapshot"/>):
 /// hashes StopNCII no longer lists at all leave the bank too.</para>
 /// </remarks>
-public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
+public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback, IExchangeSubmissions
 {
     /// <summary>The exchange's name in errors.</summary>
     public const string ExchangeName = "StopNCII";
@@ -43,6 +44,7 @@ public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
     private readonly StopNciiOptions _options;
     private readonly Uri _fetchHashes;
     private readonly Uri _submitFeedback;
+    private readonly Uri _submitHashes;
 
     /// <summary>A client calling through <paramref name="http"/> (its Timeout should be infinite: attempts are timed by <see cref="StopNciiOptions.Http"/>).</summary>
     public StopNciiClient(HttpClient http, StopNciiCredentials credentials, StopNciiOptions? options = null)
@@ -61,6 +63,7 @@ public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
             root = new Uri(root.AbsoluteUri + "/");
         _fetchHashes = new Uri(root, "FetchHashes");
         _submitFeedback = new Uri(root, "SubmitFeedback");
+        _submitHashes = new Uri(root, "SubmitHashes");
         _http = new ExchangeHttp(http, ExchangeName, _options.Http);
     }
 
@@ -152,6 +155,37 @@ public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
         }, cancellationToken);
     }
 
+    /// <summary>StopNCII takes PDQ (<c>ImagePDQ</c>) and video MD5 (<c>VideoMD5</c>) hashes.</summary>
+    public bool Takes(SignalType type) => SubmittedName(type) is not null;
+
+    /// <summary>
+    /// Posts <c>{"count":N,"hashRecords":[{"lastModtimestamp":T,"signalType":"ImagePDQ"|"VideoMD5","hashValue":H,"CSPFeedbacks":[{"feedbackValue":"Blocked","tags":[]}]}]}</c>
+    /// to <c>SubmitHashes</c>: one record per signal StopNCII takes, each marked blocked by the platform (a reviewer confirmed it).
+    /// </summary>
+    public async Task SubmitAsync(ExchangeSubmission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var records = new List<(string Type, string Value)>(submission.Signals.Count);
+        foreach (var signal in submission.Signals)
+        {
+            if (SubmittedName(signal.Type) is { } name)
+                records.Add((name, signal.Value));
+        }
+        if (records.Count == 0)
+            throw new ArgumentException($"{submission.Id} has no hash StopNCII takes (it takes pdq and video_md5)");
+        byte[] body = SubmitBody(records, submission.SubmittedAt.ToUnixTimeSeconds());
+        await _http.SendAsync("SubmitHashes", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, _submitHashes) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            Authorize(request, _credentials.SubmitKey);
+            return request;
+        }, cancellationToken);
+    }
+
+    private static string? SubmittedName(SignalType type) =>
+        type == SignalType.Pdq ? "ImagePDQ" : type == SignalType.VideoMd5 ? "VideoMD5" : null;
+
     private StopNciiCheckpoint Resume(ExchangeCheckpoint? checkpoint)
     {
         StartedOverBecause = null;
@@ -234,6 +268,35 @@ public sealed class StopNciiClient : IExchangeClient, IExchangeFeedback
             json.WriteStartArray("tags");
             json.WriteEndArray();
             json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static byte[] SubmitBody(List<(string Type, string Value)> records, long timestamp)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("count", records.Count);
+            json.WriteStartArray("hashRecords");
+            foreach (var (type, value) in records)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("lastModtimestamp", timestamp);
+                json.WriteString("signalType", type);
+                json.WriteString("hashValue", value);
+                json.WriteStartArray("CSPFeedbacks");
+                json.WriteStartObject();
+                json.WriteString("feedbackValue", "Blocked");
+                json.WriteStartArray("tags");
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
             json.WriteEndArray();
             json.WriteEndObject();
         }
