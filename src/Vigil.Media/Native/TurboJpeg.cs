@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 namespace Vigil.Media.Native;
 
 /// <summary>P/Invoke declarations for the parts of libjpeg-turbo's TurboJPEG 2.x API that Vigil uses.</summary>
+/// <remarks>TurboJPEG's <c>unsigned long</c> sizes are 32 bits on Windows and 64 on Linux and macOS: the
+/// compressor's size, passed by pointer, is a <see cref="CULong"/> so that it has the right width everywhere.</remarks>
 internal static unsafe partial class TurboJpeg
 {
     static TurboJpeg() => NativeLibraries.Register();
@@ -10,6 +12,9 @@ internal static unsafe partial class TurboJpeg
     // TJPF pixel formats.
     internal const int PixelFormatRgb = 0;
     internal const int PixelFormatCmyk = 11;
+
+    // TJSAMP chroma subsampling.
+    internal const int Subsampling420 = 2;
 
     // TJCS JPEG colour spaces.
     internal const int ColorspaceRgb = 0;
@@ -42,6 +47,19 @@ internal static unsafe partial class TurboJpeg
     [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjDecompress2")]
     internal static partial int Decompress2(
         IntPtr handle, byte* jpegBuf, nuint jpegSize, byte* dstBuf, int width, int pitch, int height, int pixelFormat, int flags);
+
+    [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjInitCompress")]
+    internal static partial IntPtr InitCompress();
+
+    /// <summary>With <paramref name="jpegBuf"/> pointing at null and flags without TJFLAG_NOREALLOC, TurboJPEG
+    /// allocates the output itself; release it with <see cref="Free"/>.</summary>
+    [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjCompress2")]
+    internal static partial int Compress2(
+        IntPtr handle, byte* srcBuf, int width, int pitch, int height, int pixelFormat, byte** jpegBuf, CULong* jpegSize,
+        int jpegSubsamp, int jpegQual, int flags);
+
+    [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjFree")]
+    internal static partial void Free(byte* buffer);
 
     [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjGetErrorStr2")]
     internal static partial IntPtr GetErrorStr2(IntPtr handle);
