@@ -7,13 +7,13 @@ namespace Vigil.Media.Processing;
 public static class BorderTrimmer
 {
     /// <summary>Rows and columns are judged on at most this many evenly spaced pixels.</summary>
-    private const int MaxSamplesPerLine = 256;
+    private const int MaxSamplesPerLine = 128;
 
     /// <summary>The most lines measured in one pass (columns are read row by row, a block of them at a time).</summary>
     private const int MaxBlockLines = 32;
 
     /// <summary>Borders are first walked in steps of the image's depth over this (see <c>CoarseStep</c>).</summary>
-    private const int CoarseLines = 256;
+    private const int CoarseLines = 128;
 
     private const int MaxRounds = 6;
 
@@ -27,8 +27,8 @@ public static class BorderTrimmer
     /// </summary>
     /// <remarks>
     /// <para>Each side is trimmed on its own, from the image's edge inwards, a row (top, bottom) or column (left,
-    /// right) at a time, each line judged on at most 256 evenly spaced pixels of it (in images over 256 pixels deep
-    /// every few lines first, then line by line near the end, so a feature thinner than 1/256 of the image inside a
+    /// right) at a time, each line judged on at most 128 evenly spaced pixels of it (in images 256 or more pixels deep
+    /// every few lines first, then line by line near the end, so a feature thinner than 1/128 of the image inside a
     /// border is passed over):</para>
     /// <list type="bullet">
     /// <item>The side's border colour is the per-channel median of its outermost line, which must be flat: at
@@ -241,15 +241,29 @@ public static class BorderTrimmer
             Span<LineStats> block = stackalloc LineStats[MaxBlockLines];
             var lastBorder = from - 1;
             var depth = from;
-            for (; depth < limit; depth += step)
+
+            // Coarse lines a block at a time (so that one read of a row serves many columns), the blocks growing
+            // from one line so that a side without a border costs one line.
+            for (var size = 1; depth < limit; size = Math.Min(MaxBlockLines, size * 2))
             {
-                Measure(side, depth, block[..1], colour, start, end);
-                if (!IsBorder(block[0], colour) || (depth == from && !IsFlat(block[0])))
+                var count = Math.Min(size, ((limit - depth - 1) / step) + 1);
+                Measure(side, depth, block[..count], colour, start, end, step);
+                var i = 0;
+                while (i < count && IsBorder(block[i], colour) && (depth + i > from || IsFlat(block[i])))
+                {
+                    i++;
+                }
+
+                if (i > 0)
+                {
+                    lastBorder = depth + ((i - 1) * step);
+                }
+
+                depth += i * step;
+                if (i < count)
                 {
                     break;
                 }
-
-                lastBorder = depth;
             }
 
             depth = Math.Min(depth, limit);
@@ -269,7 +283,7 @@ public static class BorderTrimmer
             return depth;
         }
 
-        /// <summary>Borders are walked every this many lines (1 up to 256 lines deep), then refined line by line.</summary>
+        /// <summary>Borders are walked every this many lines (1 in images under 256 lines deep), then refined line by line.</summary>
         private int CoarseStep(int side) => Math.Max(1, Depth(side) / CoarseLines);
 
         private bool IsBorder(in LineStats line, Rgb colour)
@@ -347,8 +361,11 @@ public static class BorderTrimmer
             return 255;
         }
 
-        /// <summary>Statistics of lines <paramref name="depth"/> onwards (one per element of <paramref name="lines"/>) against a colour.</summary>
-        private void Measure(int side, int depth, Span<LineStats> lines, Rgb colour, int start, int end)
+        /// <summary>
+        /// Statistics against a colour of lines <paramref name="depth"/>, <paramref name="depth"/> +
+        /// <paramref name="lineStep"/>, ... (one per element of <paramref name="lines"/>).
+        /// </summary>
+        private void Measure(int side, int depth, Span<LineStats> lines, Rgb colour, int start, int end, int lineStep = 1)
         {
             var pixels = _pixels;
             int tolerance = _tolerance, edgeDeviation = _edgeDeviation;
@@ -360,7 +377,7 @@ public static class BorderTrimmer
                 for (var i = 0; i < lines.Length; i++)
                 {
                     int samples = 0, matching = 0, differing = 0, sumR = 0, sumG = 0, sumB = 0;
-                    var offset = Offset(side, depth + i, first);
+                    var offset = Offset(side, depth + (i * lineStep), first);
                     for (var position = first; position < end; position += step, offset += step * 3)
                     {
                         int r = pixels[offset], g = pixels[offset + 1], b = pixels[offset + 2];
@@ -381,7 +398,7 @@ public static class BorderTrimmer
 
             // Columns: read each sampled row once for the whole block, so memory is read along rows.
             lines.Clear();
-            var direction = side == Left ? 3 : -3;
+            var direction = (side == Left ? 3 : -3) * lineStep;
             var rowOffset = Offset(side, depth, first);
             for (var position = first; position < end; position += step, rowOffset += step * _width * 3)
             {
@@ -418,7 +435,7 @@ public static class BorderTrimmer
 
     private readonly record struct Rgb(int R, int G, int B);
 
-    /// <summary>One line's sampled pixels against a border colour (sums fit: at most 256 samples of 255).</summary>
+    /// <summary>One line's sampled pixels against a border colour (sums fit: at most 128 samples of 255).</summary>
     private struct LineStats
     {
         public int Samples;
