@@ -29,8 +29,8 @@ public static class ContentRegionFinder
     /// <summary>At least this share of the picture must be busy.</summary>
     private const double MinBusyInside = 0.4;
 
-    /// <summary>At least this share of the rest of the image must be canvas (the remainder is text, icons, rules).</summary>
-    private const double MinCanvasOutside = 0.8;
+    /// <summary>At least this share of the rest of the image must be canvas (the remainder is text, icons, other collage cells).</summary>
+    private const double MinCanvasOutside = 0.5;
 
     private const int MaxIterations = 4;
 
@@ -54,8 +54,9 @@ public static class ContentRegionFinder
     /// <item>The result must be picture-like: at least <see cref="RegionFindOptions.MinPicturePixels"/> a side,
     /// <see cref="RegionFindOptions.MinAreaShare"/> to <see cref="RegionFindOptions.MaxAreaShare"/> of the image,
     /// at most <see cref="RegionFindOptions.MaxAspectRatio"/> long, at least 40% busy inside; and the rest of the
-    /// image must be a plain canvas: at least 80% of it within the tolerance of the canvas colour and, on average,
-    /// within a third of the tolerance (a sky or a wall that only resembles a canvas varies more).</item>
+    /// image must be a plain canvas: at least half of it within the tolerance of the canvas colour (the rest being
+    /// text, icons or other collage cells) and that part, on average, within a third of the tolerance (a sky or a
+    /// wall that only resembles a canvas varies more).</item>
     /// </list>
     /// <para>The work is about a quarter of a million sampled pixels, whatever the image's size.</para>
     /// </remarks>
