@@ -75,19 +75,18 @@ internal static class SyntheticImages
 
     /// <summary>
     /// <see cref="Picture"/> from the first seed (from <paramref name="seed"/> on) whose outer two lines on every side
-    /// are at least 60% and whose whole is at least 60% clearly (more than 24) away from <paramref name="colour"/>:
-    /// a picture that a border or canvas of that colour can be told from at all.
+    /// are at least 60%, and whose whole is at least 60%, clearly (more than 24) away from each of
+    /// <paramref name="colours"/>: a picture that a border or canvas of that colour can be told from at all.
+    /// With <paramref name="everyLine"/>, also every row and column at least 30% (a line of canvas colour right
+    /// across a picture on a canvas cuts it in two).
     /// </summary>
-    public static Pixels PictureStandingOut(int width, int height, int seed, params Colour[] colours)
+    public static Pixels PictureStandingOut(int width, int height, int seed, Colour colour, bool everyLine = false)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var picture = Picture(width, height, seed + (attempt * 7919));
-            var standsOut = true;
-            foreach (var colour in colours)
-            {
-                standsOut &= EdgeShareAway(picture, colour) >= 0.6 && ShareAway(picture, colour) >= 0.6;
-            }
+            var standsOut = EdgeShareAway(picture, colour) >= 0.6 && ShareAway(picture, colour) >= 0.6
+                && (!everyLine || LeastLineShareAway(picture, colour) >= 0.3);
 
             if (standsOut)
             {
@@ -95,7 +94,7 @@ internal static class SyntheticImages
             }
         }
 
-        throw new InvalidOperationException($"no {width}x{height} picture stands out from {string.Join(", ", colours)}");
+        throw new InvalidOperationException($"no {width}x{height} picture stands out from {colour}");
     }
 
     public static Colour RandomColour(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
@@ -248,6 +247,26 @@ internal static class SyntheticImages
         }
 
         return least;
+    }
+
+    /// <summary>The least, over all rows and columns, share of a line's pixels more than <paramref name="tolerance"/> from the colour.</summary>
+    public static double LeastLineShareAway(Pixels picture, Colour colour, int tolerance = 24)
+    {
+        var rows = new int[picture.Height];
+        var columns = new int[picture.Width];
+        for (var y = 0; y < picture.Height; y++)
+        {
+            for (var x = 0; x < picture.Width; x++)
+            {
+                if (Distance(picture.Rgb, ((y * picture.Width) + x) * 3, colour) > tolerance)
+                {
+                    rows[y]++;
+                    columns[x]++;
+                }
+            }
+        }
+
+        return Math.Min((double)rows.Min() / picture.Width, (double)columns.Min() / picture.Height);
     }
 
     public static int Distance(byte[] rgb, int offset, Colour colour) =>
