@@ -32,6 +32,13 @@ public static class ContentRegionFinder
     /// <summary>At least this share of the rest of the image must be canvas (the remainder is text, icons, other collage cells).</summary>
     private const double MinCanvasOutside = 0.5;
 
+    /// <summary>
+    /// At least this share of the canvas points outside the picture must have canvas as the next point along the
+    /// row too: a plain background is solid, while a dithered or finely textured area only scatters canvas-coloured
+    /// pixels.
+    /// </summary>
+    private const double MinSolidCanvas = 0.8;
+
     private const int MaxIterations = 4;
 
     /// <summary>
@@ -55,8 +62,9 @@ public static class ContentRegionFinder
     /// <see cref="RegionFindOptions.MinAreaShare"/> to <see cref="RegionFindOptions.MaxAreaShare"/> of the image,
     /// at most <see cref="RegionFindOptions.MaxAspectRatio"/> long, at least 40% busy inside; and the rest of the
     /// image must be a plain canvas: at least half of it within the tolerance of the canvas colour (the rest being
-    /// text, icons or other collage cells) and that part, on average, within a third of the tolerance (a sky or a
-    /// wall that only resembles a canvas varies more).</item>
+    /// text, icons or other collage cells), that part on average within a third of the tolerance (a sky or a wall
+    /// that only resembles a canvas varies more), and solid: at least 80% of its sampled points followed along the
+    /// row by canvas again (a dithered or finely textured photo only scatters pixels of one colour).</item>
     /// </list>
     /// <para>The work is about a quarter of a million sampled pixels, whatever the image's size.</para>
     /// </remarks>
@@ -440,7 +448,7 @@ public static class ContentRegionFinder
                 return false;
             }
 
-            long inside = 0, insideBusy = 0, outside = 0, outsideCanvas = 0, outsideDeviation = 0;
+            long inside = 0, insideBusy = 0, outside = 0, outsideCanvas = 0, outsideDeviation = 0, solidCanvas = 0;
             var tolerance = _options.Tolerance;
             for (var gy = 0; gy < _gridHeight; gy++)
             {
@@ -462,13 +470,15 @@ public static class ContentRegionFinder
                     {
                         outsideCanvas++;
                         outsideDeviation += deviation;
+                        solidCanvas += gx + 1 == _gridWidth || _busy[(gy * _gridWidth) + gx + 1] == 0 ? 1 : 0;
                     }
                 }
             }
 
             return inside > 0 && insideBusy >= MinBusyInside * inside
                 && outside > 0 && outsideCanvas >= MinCanvasOutside * outside
-                && outsideDeviation * 3 <= (long)tolerance * outsideCanvas;
+                && outsideDeviation * 3 <= (long)tolerance * outsideCanvas
+                && solidCanvas >= MinSolidCanvas * outsideCanvas;
         }
     }
 
