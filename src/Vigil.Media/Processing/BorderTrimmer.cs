@@ -41,7 +41,9 @@ public static class BorderTrimmer
     /// row's colour.</item>
     /// <item>The uniform part ends at the first line that is not border. The picture starts at the first line
     /// from there, within the next 1% of lines (at least 3), of which at least half the pixels are more than half
-    /// the tolerance from the border colour; the trim goes up to that line, through any JPEG ringing or colour
+    /// the tolerance from the border colour, or which steps away from the line before it: its median pixel changes
+    /// by more than a quarter of the tolerance and more than twice as much as between the border's last two lines
+    /// (a dark picture inside black bars). The trim goes up to that line, through any JPEG ringing or colour
     /// bleeding between. With no such line the side is not trimmed: a smooth gradient, or a sky with a tree
     /// poking into it, has no edge.</item>
     /// <item>A border thinner than <see cref="BorderTrimOptions.MinTrimPixels"/> or
@@ -303,13 +305,20 @@ public static class BorderTrimmer
         private bool IsFlat(in LineStats line) => line.Samples - line.Differing >= _options.MinMatchingShare * line.Samples;
 
         /// <summary>
-        /// The first line, from <paramref name="depth"/> and within the next 1% of lines, of which most is clearly not
-        /// the border colour; -1 if there is none.
+        /// The first line, from <paramref name="depth"/> and within the next 1% of lines, where the picture starts:
+        /// most of it is clearly (over half the tolerance) not the border colour, or most of it steps away from the
+        /// line before by more than the border's own noise; -1 if there is none.
         /// </summary>
         private int PictureStart(int side, int depth, Rgb colour, int start, int end)
         {
+            // A step: the median pixel changes by over a quarter of the tolerance, and by over twice what it does
+            // between the border's last two lines. A drifting sky changes little from line to line, and a tree
+            // poking into it changes only a few pixels.
+            var noise = depth >= 2 ? MedianChange(side, depth - 1, start, end) : 0;
+            var step = Math.Max(_maxDrift, (2 * noise) + 1);
             var last = Math.Min(Depth(side), depth + Math.Max(3, (int)Math.Ceiling(Depth(side) * 0.01)));
             Span<LineStats> block = stackalloc LineStats[MaxBlockLines];
+            var firstStep = -1;
             for (var from = depth; from < last; from += MaxBlockLines)
             {
                 var count = Math.Min(MaxBlockLines, last - from);
@@ -320,10 +329,33 @@ public static class BorderTrimmer
                     {
                         return from + i;
                     }
+
+                    if (firstStep < 0 && from + i > 0 && MedianChange(side, from + i, start, end) > step)
+                    {
+                        firstStep = from + i;
+                    }
                 }
             }
 
-            return -1;
+            return firstStep;
+        }
+
+        /// <summary>The median, over a line's samples, of the largest channel change from the same pixel of the line before.</summary>
+        private int MedianChange(int side, int depth, int start, int end)
+        {
+            Span<byte> changes = stackalloc byte[MaxSamplesPerLine];
+            var step = Step(end - start);
+            var count = 0;
+            for (var position = start + (step / 2); position < end; position += step)
+            {
+                int here = Offset(side, depth, position), before = Offset(side, depth - 1, position);
+                changes[count++] = (byte)Math.Max(
+                    Math.Abs(_pixels[here] - _pixels[before]),
+                    Math.Max(Math.Abs(_pixels[here + 1] - _pixels[before + 1]), Math.Abs(_pixels[here + 2] - _pixels[before + 2])));
+            }
+
+            changes[..count].Sort();
+            return count == 0 ? 0 : changes[count / 2];
         }
 
         /// <summary>Per-channel median of a line's sampled pixels.</summary>

@@ -29,8 +29,15 @@ public static class ContentRegionFinder
     /// <summary>At least this share of the picture must be busy.</summary>
     private const double MinBusyInside = 0.4;
 
-    /// <summary>At least this share of the rest of the image must be canvas (the remainder is text, icons, rules).</summary>
-    private const double MinCanvasOutside = 0.8;
+    /// <summary>At least this share of the rest of the image must be canvas (the remainder is text, icons, other collage cells).</summary>
+    private const double MinCanvasOutside = 0.5;
+
+    /// <summary>
+    /// At least this share of the canvas points outside the picture must have canvas as the next point along the
+    /// row too: a plain background is solid, while a dithered or finely textured area only scatters canvas-coloured
+    /// pixels.
+    /// </summary>
+    private const double MinSolidCanvas = 0.8;
 
     private const int MaxIterations = 4;
 
@@ -54,10 +61,12 @@ public static class ContentRegionFinder
     /// <item>The result must be picture-like: at least <see cref="RegionFindOptions.MinPicturePixels"/> a side,
     /// <see cref="RegionFindOptions.MinAreaShare"/> to <see cref="RegionFindOptions.MaxAreaShare"/> of the image,
     /// at most <see cref="RegionFindOptions.MaxAspectRatio"/> long, at least 40% busy inside; and the rest of the
-    /// image must be a plain canvas: at least 80% of it within the tolerance of the canvas colour and, on average,
-    /// within a third of the tolerance (a sky or a wall that only resembles a canvas varies more).</item>
+    /// image must be a plain canvas: at least half of it within the tolerance of the canvas colour (the rest being
+    /// text, icons or other collage cells), that part on average within a third of the tolerance (a sky or a wall
+    /// that only resembles a canvas varies more), and solid: at least 80% of its sampled points followed along the
+    /// row by canvas again (a dithered or finely textured photo only scatters pixels of one colour).</item>
     /// </list>
-    /// <para>The work is about a quarter of a million sampled pixels, whatever the image's size.</para>
+    /// <para>The work is about half a million sampled pixels (the grid twice), whatever the image's size.</para>
     /// </remarks>
     /// <param name="image">The image; it is only read.</param>
     /// <param name="options">Thresholds; null for <see cref="RegionFindOptions.Default"/>.</param>
@@ -439,7 +448,7 @@ public static class ContentRegionFinder
                 return false;
             }
 
-            long inside = 0, insideBusy = 0, outside = 0, outsideCanvas = 0, outsideDeviation = 0;
+            long inside = 0, insideBusy = 0, outside = 0, outsideCanvas = 0, outsideDeviation = 0, solidCanvas = 0;
             var tolerance = _options.Tolerance;
             for (var gy = 0; gy < _gridHeight; gy++)
             {
@@ -461,13 +470,15 @@ public static class ContentRegionFinder
                     {
                         outsideCanvas++;
                         outsideDeviation += deviation;
+                        solidCanvas += gx + 1 == _gridWidth || _busy[(gy * _gridWidth) + gx + 1] == 0 ? 1 : 0;
                     }
                 }
             }
 
             return inside > 0 && insideBusy >= MinBusyInside * inside
                 && outside > 0 && outsideCanvas >= MinCanvasOutside * outside
-                && outsideDeviation * 3 <= (long)tolerance * outsideCanvas;
+                && outsideDeviation * 3 <= (long)tolerance * outsideCanvas
+                && solidCanvas >= MinSolidCanvas * outsideCanvas;
         }
     }
 
