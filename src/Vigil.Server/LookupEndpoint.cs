@@ -63,14 +63,21 @@ internal sealed record LookupOptions(HashSet<string>? Banks, double Flip, bool W
 /// <summary>HMA's lookup answer: <c>{"BANK": [{"bank_content_id": 1, "distance": "0"}]}</c>, banks in name order.</summary>
 internal static class LookupResponse
 {
-    /// <summary>Groups a query's matches by bank after the coin flip and the bank filter.</summary>
-    public static SortedDictionary<string, List<Dictionary<string, object?>>> Group(QueryOutcome outcome, LookupOptions options)
+    /// <summary>
+    /// Groups a query's matches by bank after the coin flip and the bank filter; for a robust query (<paramref name="variantNames"/>
+    /// given) each PDQ match says which of the query's hashes found it (<c>variant</c>: <c>pdq</c>, <c>rotate90</c>, <c>trimmed</c>, ...).
+    /// </summary>
+    public static SortedDictionary<string, List<Dictionary<string, object?>>> Group(QueryOutcome outcome, LookupOptions options,
+        IReadOnlyList<string>? variantNames = null)
     {
         var byBank = new SortedDictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
         foreach (var match in outcome.Matches)
         {
-            if (options.Answers(match.Bank))
-                Add(byBank, match.Bank, match.ContentId, match.Distance.ToString(CultureInfo.InvariantCulture), match.Content, match.Signal, options);
+            if (!options.Answers(match.Bank))
+                continue;
+            var item = Add(byBank, match.Bank, match.ContentId, match.Distance.ToString(CultureInfo.InvariantCulture), match.Content, match.Signal, options);
+            if (variantNames is not null && match.Signal == SignalType.Pdq)
+                item["variant"] = variantNames[match.QueryIndex];
         }
         return byBank;
     }

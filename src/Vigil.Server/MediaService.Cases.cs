@@ -89,7 +89,7 @@ internal sealed partial class MediaService
             else
             {
                 // A photo that does not decode can still match by its MD5; only when nothing matches is the decoder's problem the answer.
-                (hashed, undecodable) = Hash(media, dihedral: false);
+                (hashed, undecodable) = Hash(media);
                 if (hashed is not null)
                 {
                     context.Response.Headers[QualityHeader] = hashed.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -31,6 +31,8 @@ internal sealed partial class MediaService
     {
         if (IsTrue(query.Dihedral))
             return (null, Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true"));
+        if (IsTrue(query.Robust))
+            return (null, Problems.Result(400, "robust applies to photos", "videos are matched by their frames as they are; leave out robust=true"));
         IReadOnlyList<VpdqFrame> frames = [];
         if ((wanted & Types.Vpdq) != 0)
         {

@@ -15,6 +15,7 @@ using Microsoft.Net.Http.Headers;
 using Vigil.Banks;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
+using Vigil.ImageHashing;
 using Vigil.Matching;
 using Vigil.Media;
 using Vigil.Storage;
@@ -165,18 +166,23 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         if (kind == ContentKind.Video)
             return await LookupVideoAsync(context, matcher, bytes, query, choice, wanted, ct);
 
-        bool dihedral = IsTrue(query.Dihedral);
+        var mode = IsTrue(query.Robust) ? QueryMode.Robust : IsTrue(query.Dihedral) ? QueryMode.Dihedral : QueryMode.Plain;
         PdqHash[] variants = [];
+        string[]? variantNames = null;
+        PdqHash? plain = null;
         string? md5 = null;
         if ((wanted & Types.Pdq) != 0)
         {
-            var (image, hashError) = Hash(bytes, dihedral);
+            var (image, hashError) = Hash(bytes, mode);
             if (hashError is not null)
                 return (null, hashError);
             context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
-            // As vigil match: a PDQ under the trusted quality is not matched; the MD5 still is.
-            if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
-                variants = dihedral ? image.Variants! : [image.Pdq.Hash];
+            plain = image.Pdq.Hash;
+            // As vigil match: a PDQ under the trusted quality is not matched (a robust query: each hash by its own quality); the MD5 still is.
+            if (mode == QueryMode.Robust)
+                (variants, variantNames) = image.Query!.Trusted(PdqResult.MinimumTrustedQuality);
+            else if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
+                variants = mode == QueryMode.Dihedral ? [.. image.Query!.Hashes] : [image.Pdq.Hash];
         }
         if ((wanted & Types.Md5) != 0)
             md5 = bytes.Md5Hex();
@@ -192,7 +198,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         var parts = new List<(SignalType, ByBank)>(2);
         if ((wanted & Types.Pdq) != 0)
         {
-            var grouped = LookupResponse.Group(new QueryOutcome(byPdq, outcome.SuppressedBy), options);
+            var grouped = LookupResponse.Group(new QueryOutcome(byPdq, outcome.SuppressedBy), options, variantNames);
             result[SignalType.Pdq.Name] = grouped;
             parts.Add((SignalType.Pdq, grouped));
         }
@@ -207,8 +213,8 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         if (options.ActionMatches is { Count: > 0 } matches)
         {
             var signals = new Dictionary<string, string>(2, StringComparer.Ordinal);
-            if (variants.Length > 0)
-                signals[SignalType.Pdq.Name] = variants[0].ToString();
+            if (variants.Length > 0 && plain is { } hash)
+                signals[SignalType.Pdq.Name] = hash.ToString();
             if (md5 is not null)
                 signals[SignalType.Md5.Name] = md5;
             await LookupActions.RaiseAsync(context, matches, signals, ct);
@@ -280,7 +286,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
             }
             else if ((wanted & Types.Pdq) != 0)
             {
-                var (image, hashError) = Hash(bytes!, dihedral: false);
+                var (image, hashError) = Hash(bytes!);
                 if (hashError is not null)
                     return hashError;
                 context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
@@ -335,7 +341,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         var json = new Dictionary<string, string>(2, StringComparer.Ordinal);
         if ((wanted & Types.Pdq) != 0)
         {
-            var (image, error) = Hash(bytes, dihedral: false);
+            var (image, error) = Hash(bytes);
             if (error is not null)
                 return error;
             context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
@@ -690,23 +696,26 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
     // ---- decoding and hashing ----
 
-    /// <summary>A decoded and hashed image: its plain PDQ and quality, and with dihedral all eight variants (index 0 the plain hash).</summary>
-    private sealed record HashedImage(PdqResult Pdq, PdqHash[]? Variants, int Width, int Height);
+    /// <summary>
+    /// A decoded and hashed image: its plain PDQ and quality, and for a dihedral or robust query every hash it is matched by
+    /// (index 0 the plain hash), with their names.
+    /// </summary>
+    private sealed record HashedImage(PdqResult Pdq, QueryHashes? Query, int Width, int Height);
 
     /// <summary>One decoder and hasher; neither is thread-safe, so each request takes one from the pool.</summary>
     private sealed class MediaWorker(DecodeCompat compat) : IDisposable
     {
         public ImageDecoder Decoder { get; } = new(new DecodeOptions { Compat = compat });
 
-        public PdqHasher Pdq { get; } = new();
+        public QueryHasher Hasher { get; } = new();
 
         public void Dispose() => Decoder.Dispose();
     }
 
-    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, bool dihedral)
+    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain)
     {
         var key = RecentPhotoHashes.KeyOf(bytes.Span);
-        if (!dihedral && _recent.TryGet(key, out var known))
+        if (mode == QueryMode.Plain && _recent.TryGet(key, out var known))
             return (new HashedImage(known.Pdq, null, known.Width, known.Height), null);
         MediaWorker? worker = null;
         bool healthy = false;
@@ -717,26 +726,8 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
             HashedImage hashed;
             using (var image = worker.Decoder.Decode(bytes.Span))
             {
-                var pixels = image.Pixels;
-                var wide = image.WideGrey; // set only by the pytx pipeline, for 16-bit grey
-                if (!dihedral)
-                {
-                    var pdq = wide.IsEmpty ? worker.Pdq.HashRgb(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16(wide, image.Width, image.Height);
-                    hashed = new HashedImage(pdq, null, image.Width, image.Height);
-                }
-                else
-                {
-                    var all = wide.IsEmpty ? worker.Pdq.HashRgbDihedral(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16Dihedral(wide, image.Width, image.Height);
-                    // As vigil match: the reference's plain hash skips the filter on exactly 64x64 inputs (its dihedral pass does not).
-                    var plain = image.Width == 64 && image.Height == 64
-                        ? (wide.IsEmpty ? worker.Pdq.HashRgb(pixels, image.Width, image.Height) : worker.Pdq.HashGrey16(wide, image.Width, image.Height))
-                        : new PdqResult(all[DihedralVariant.Original], all.Quality);
-                    var variants = new PdqHash[PdqDihedralHashes.Count];
-                    for (int v = 0; v < variants.Length; v++)
-                        variants[v] = all[(DihedralVariant)v];
-                    variants[0] = plain.Hash;
-                    hashed = new HashedImage(plain, variants, image.Width, image.Height);
-                }
+                var query = worker.Hasher.Hash(image, mode);
+                hashed = new HashedImage(new PdqResult(query.Hashes[0], query.Qualities[0]), mode == QueryMode.Plain ? null : query, image.Width, image.Height);
             }
             healthy = true;
             _recent.Add(key, new RecentPhotoHashes.Entry(hashed.Pdq, hashed.Width, hashed.Height));

@@ -154,6 +154,27 @@ public sealed class MediaEndpointTests : LiveServerTest
     }
 
     [Fact]
+    public async Task Robust_lookup_finds_a_letterboxed_copy_that_plain_and_dihedral_miss_and_says_how()
+    {
+        string key = await KeyAsync(ApiKeyRole.Matcher);
+        byte[] letterboxed;
+        using (var decoder = new Vigil.Media.ImageDecoder())
+        using (var bridge = decoder.Decode(MediaFixtures.Bytes(MediaFixtures.Bridge)))
+        using (var framed = Vigil.Media.Processing.ImageEdits.Letterbox(bridge, 0.125, Vigil.Media.Processing.Rgb.Black))
+            letterboxed = Vigil.Media.Encoders.RgbPngEncoder.Encode(framed.Pixels, framed.Width, framed.Height);
+
+        foreach (string plain in new[] { Lookup, $"{Lookup}?dihedral=true", $"{Lookup}?robust=false" })
+            Assert.Equal("""{"pdq":{}}""", await (await SendContentAsync(HttpMethod.Post, plain, key, MediaFixtures.Form(letterboxed, fileName: "upload.png"))).Content.ReadAsStringAsync());
+
+        var response = await SendContentAsync(HttpMethod.Post, $"{Lookup}?robust=true", key, MediaFixtures.Form(letterboxed, fileName: "upload.png"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var match = Assert.Single((await JsonAsync(response)).GetProperty("pdq").GetProperty("SAMPLES").EnumerateArray());
+        Assert.Equal(BridgeId, match.GetProperty("bank_content_id").GetInt64());
+        Assert.Equal("trimmed", match.GetProperty("variant").GetString());
+        Assert.True(int.Parse(match.GetProperty("distance").GetString()!) <= PdqIndex.DefaultMaxDistance);
+    }
+
+    [Fact]
     public async Task A_low_quality_photo_is_not_matched_by_pdq_but_its_md5_still_is()
     {
         string key = await KeyAsync(ApiKeyRole.Matcher);

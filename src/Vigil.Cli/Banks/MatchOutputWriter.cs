@@ -16,6 +16,13 @@ internal sealed record QueryResult(string Query, PdqHash? Pdq, int? Quality, Que
     /// <summary>The decoder's warnings about damage in the file (empty when clean or for a hash query).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>For a robust query: the name of each hash it was matched by (a match's <see cref="BankMatch.QueryIndex"/> indexes it); else null.</summary>
+    public IReadOnlyList<string>? VariantNames { get; init; }
+
+    /// <summary>How the hash that found <paramref name="match"/> was made (<c>pdq</c>, <c>rotate90</c>, <c>trimmed</c>, ...), or null when only plain hashes were matched.</summary>
+    public string? VariantOf(BankMatch match, bool dihedral) =>
+        VariantNames is { } names ? names[match.QueryIndex] : dihedral ? PdqDihedralHashes.Names[match.QueryIndex] : null;
+
     public static string StatusName(QueryStatus status) => status switch
     {
         QueryStatus.Matched => "matched",
@@ -75,7 +82,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
                 foreach (var m in result.Outcome.Matches)
                 {
                     string label = m.Content!.Classification is { Length: > 0 } c ? $"  label {c}" : "";
-                    string variant = dihedral && m.QueryIndex != 0 ? $"  ({PdqDihedralHashes.Names[m.QueryIndex]})" : "";
+                    string variant = m.QueryIndex != 0 && result.VariantOf(m, dihedral) is { } name ? $"  ({name})" : "";
                     string how = Describe(m);
                     output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.ContentId} {how}{label}{FileName(m)}{variant}");
                 }
@@ -113,10 +120,10 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
             ["status"] = QueryResult.StatusName(result.Status),
             ["pdq"] = result.Pdq?.ToString(),
             ["quality"] = result.Quality,
-            ["matches"] = result.Outcome.Matches.Select(m => MatchJson(m, dihedral)).ToList(),
+            ["matches"] = result.Outcome.Matches.Select(m => MatchJson(m, result.VariantOf(m, dihedral))).ToList(),
         };
         if (result.Outcome.SuppressedBy.Count > 0)
-            json["suppressed_by"] = result.Outcome.SuppressedBy.Select(m => MatchJson(m, dihedral)).ToList();
+            json["suppressed_by"] = result.Outcome.SuppressedBy.Select(m => MatchJson(m, result.VariantOf(m, dihedral))).ToList();
         if (result.Error is not null)
             json["error"] = result.Error;
         if (result.Warnings.Count > 0)
@@ -124,7 +131,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
         return json;
     }
 
-    private static Dictionary<string, object?> MatchJson(BankMatch m, bool dihedral)
+    private static Dictionary<string, object?> MatchJson(BankMatch m, string? variant)
     {
         var json = new Dictionary<string, object?>
         {
@@ -134,8 +141,8 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
             ["distance"] = m.Distance,
             ["label"] = m.Content!.Classification,
         };
-        if (dihedral)
-            json["variant"] = PdqDihedralHashes.Names[m.QueryIndex];
+        if (variant is not null)
+            json["variant"] = variant;
         return json;
     }
 }

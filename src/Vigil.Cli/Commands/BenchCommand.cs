@@ -27,6 +27,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateReviewQueue(output, error));
         bench.Subcommands.Add(CreateReport(output, error));
         bench.Subcommands.Add(CreateBackfill(output, error));
+        bench.Subcommands.Add(Quality.QualityCommand.Create(output, error));
         bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
     }

@@ -55,6 +55,8 @@ internal static class MatchCommand
                 r.AddError("give image or video files or --hash HEX, one or the other");
             if (anyHash && r.GetValue(options.Dihedral))
                 r.AddError("--dihedral needs image files: the rotated hashes come from the image, not from its hash");
+            if (anyHash && r.GetValue(options.Robust))
+                r.AddError("--robust needs image files: the trimmed and embedded pictures come from the image, not from its hash");
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -63,7 +65,8 @@ internal static class MatchCommand
             if (images.Count > 0 && !CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
+            var settings = options.Read(parse);
+            var (banks, dihedral, maxDistance, minQuality) = settings;
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             var writer = new MatchOutputWriter(output, parse.GetValue(format)!, dihedral, minQuality);
             if (videos.Count > 0 && parse.GetValue(format) == "csv")
@@ -71,7 +74,7 @@ internal static class MatchCommand
             else
                 writer.WriteHeader();
             if (videos.Count > 0 && dihedral)
-                error.WriteLine("warning: --dihedral applies to images only; videos are matched by their frames as they are");
+                error.WriteLine($"warning: {(settings.Robust ? "--robust" : "--dihedral")} applies to images only; videos are matched by their frames as they are");
             if (matcher.HashCount == 0)
                 error.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes: only exact MD5 matches are possible");
 
@@ -88,7 +91,7 @@ internal static class MatchCommand
                 var records = new List<HashRecord>();
                 var progress = new CommandProgress(error, "images hashed", inputs.Count, plainLines: inputs.Count >= CommandProgress.PlainLinesFromFiles);
                 OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }),
+                    () => new FileHasher(HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }, settings.Robust),
                     record =>
                     {
                         records.Add(record);

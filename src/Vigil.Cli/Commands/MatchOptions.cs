@@ -27,6 +27,11 @@ internal sealed class MatchOptions
         Description = "Also match rotated and flipped copies (all eight dihedral variants of each image)",
     };
 
+    public Option<bool> Robust { get; } = new("--robust")
+    {
+        Description = "Also match the picture inside bars, borders and plain canvases (letterboxed, framed, screenshot copies); implies --dihedral",
+    };
+
     public Option<int> MinQuality { get; } = new("--min-quality")
     {
         Description = $"Images whose PDQ quality is below this are reported, not matched (default {PdqResult.MinimumTrustedQuality})",
@@ -39,14 +44,21 @@ internal sealed class MatchOptions
         command.Options.Add(Banks);
         command.Options.Add(MaxDistance);
         command.Options.Add(Dihedral);
+        command.Options.Add(Robust);
         command.Options.Add(MinQuality);
     }
 
     /// <summary>The values given on the command line.</summary>
     public MatchSettings Read(ParseResult parse) => new(
-        parse.GetValue(Banks) ?? [], parse.GetValue(Dihedral), parse.GetValue(MaxDistance), parse.GetValue(MinQuality));
+        parse.GetValue(Banks) ?? [], parse.GetValue(Dihedral) || parse.GetValue(Robust), parse.GetValue(MaxDistance), parse.GetValue(MinQuality))
+    {
+        Robust = parse.GetValue(Robust),
+    };
 
-    /// <summary>Matches one hashed file: its PDQ (unless the quality is too low) and its MD5.</summary>
+    /// <summary>
+    /// Matches one hashed file: its PDQ (unless the quality is too low) and its MD5; a file hashed robustly
+    /// (<see cref="HashRecord.Query"/>) by every hash of good enough quality, each match saying which one found it.
+    /// </summary>
     public static async Task<QueryResult> EvaluateAsync(HashRecord record, BankMatcher matcher, bool dihedral, int maxDistance, int minQuality, CancellationToken ct)
     {
         if (record.Error is not null)
@@ -63,7 +75,13 @@ internal sealed class MatchOptions
         var pdq = record.Pdq;
         bool trusted = pdq.Quality >= minQuality;
         PdqHash[] variants;
-        if (!trusted)
+        string[]? names = null;
+        if (record.Query is { } query)
+        {
+            (variants, names) = query.Trusted(minQuality);
+            trusted = variants.Length > 0;
+        }
+        else if (!trusted)
         {
             variants = [];
         }
@@ -82,7 +100,7 @@ internal sealed class MatchOptions
         var status = StatusOf(outcome);
         if (status == QueryStatus.NoMatch && !trusted)
             status = QueryStatus.LowQuality;
-        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, status, outcome) { Warnings = record.Warnings };
+        return new QueryResult(record.Path, pdq.Hash, pdq.Quality, status, outcome) { Warnings = record.Warnings, VariantNames = names };
     }
 
     public static QueryStatus StatusOf(QueryOutcome outcome) =>
@@ -92,4 +110,8 @@ internal sealed class MatchOptions
 }
 
 /// <summary>How to match: which banks, whether rotations and flips count, how near, how good an image must be.</summary>
-internal sealed record MatchSettings(string[] Banks, bool Dihedral, int MaxDistance, int MinQuality);
+internal sealed record MatchSettings(string[] Banks, bool Dihedral, int MaxDistance, int MinQuality)
+{
+    /// <summary>Whether the pictures inside each image are matched too (<c>--robust</c>; <see cref="Dihedral"/> is then true).</summary>
+    public bool Robust { get; init; }
+}

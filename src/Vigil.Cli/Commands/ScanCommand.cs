@@ -82,11 +82,12 @@ internal static class ScanCommand
                 throw new ArgumentException("--vault-key and --url-prefix are about the cases --open-cases opens: give --open-cases too");
             using var vaultWrapper = parse.GetValue(vaultKey) is { } keyFile ? Vigil.Review.Evidence.KeyFileWrapper.Load(keyFile) : null;
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var (banks, dihedral, maxDistance, minQuality) = options.Read(parse);
+            var settings = options.Read(parse);
+            var (banks, dihedral, maxDistance, minQuality) = settings;
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
             string root = parse.GetValue(directory)!.FullName;
             var inputs = InputFiles.Expand([root], imagesOnly: true, warnings: error);
-            error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(dihedral ? ", all eight rotations and flips" : "")}");
+            error.WriteLine($"scanning {inputs.Count:N0} images under {root} against {matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s), distance <= {maxDistance}{(settings.Robust ? ", robust (rotations, flips, and the pictures inside borders and canvases)" : dihedral ? ", all eight rotations and flips" : "")}");
 
             int matched = 0, failed = 0;
             var progress = new CommandProgress(error, "images", inputs.Count, () => $", {matched:N0} matched, {failed:N0} failed");
@@ -94,7 +95,7 @@ internal static class ScanCommand
             var results = new List<QueryResult>(inputs.Count);
             var clock = Stopwatch.StartNew();
             OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }),
+                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }, settings.Robust),
                 record =>
                 {
                     var result = MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct).GetAwaiter().GetResult();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Vigil.Hashing.Pdq;
+using Vigil.ImageHashing;
 using Vigil.Media;
 
 namespace Vigil.Cli.Hashing;
@@ -12,27 +13,31 @@ namespace Vigil.Cli.Hashing;
 internal sealed class FileHasher : IDisposable
 {
     private readonly HashAlgorithmKind _algorithm;
-    private readonly bool _dihedral;
+    private readonly QueryMode _mode;
     private readonly ImageDecoder? _decoder;
-    private readonly PdqHasher? _pdq;
+    private readonly QueryHasher? _query;
     private readonly byte[] _buffer = new byte[1 << 16];
     private long _decodeTicks;
 
-    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions)
+    /// <param name="algorithm">What to hash.</param>
+    /// <param name="dihedral">Also the eight rotations and flips of each image.</param>
+    /// <param name="decodeOptions">How to decode.</param>
+    /// <param name="robust">Also the pictures inside each image (trimmed borders, a picture in a plain canvas), with theirs: <see cref="HashRecord.Query"/>.</param>
+    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions, bool robust = false)
     {
         _algorithm = algorithm;
-        _dihedral = dihedral;
+        _mode = robust ? QueryMode.Robust : dihedral ? QueryMode.Dihedral : QueryMode.Plain;
         if (algorithm == HashAlgorithmKind.Pdq)
         {
             _decoder = new ImageDecoder(decodeOptions);
-            _pdq = new PdqHasher();
+            _query = new QueryHasher();
         }
     }
 
     /// <summary>Stopwatch ticks spent reading and decoding files.</summary>
     public long DecodeTicks => _decodeTicks;
 
-    public PdqStageTimings PdqTimings => _pdq?.Timings ?? default;
+    public PdqStageTimings PdqTimings => _query?.Pdq.Timings ?? default;
 
     public HashRecord Hash(InputFile input)
     {
@@ -58,30 +63,17 @@ internal sealed class FileHasher : IDisposable
         using var image = _decoder!.DecodeFile(path);
         _decodeTicks += Stopwatch.GetTimestamp() - start;
 
-        if (!_dihedral)
+        var query = _query!.Hash(image, _mode);
+        return new HashRecord
         {
-            var plain = Plain(image);
-            return new HashRecord { Path = path, Pdq = plain, Width = image.Width, Height = image.Height, Warnings = image.Warnings };
-        }
-        var wide = image.WideGrey;
-        var all = wide.IsEmpty
-            ? _pdq!.HashRgbDihedral(image.Pixels, image.Width, image.Height)
-            : _pdq!.HashGrey16Dihedral(wide, image.Width, image.Height);
-        // The dihedral pass's original is the plain hash, except that the reference's plain hash
-        // skips the filter on exactly 64x64 inputs (its dihedral path does not).
-        var original = image.Width == 64 && image.Height == 64
-            ? Plain(image)
-            : new PdqResult(all[DihedralVariant.Original], all.Quality);
-        return new HashRecord { Path = path, Pdq = original, Dihedral = all, Width = image.Width, Height = image.Height, Warnings = image.Warnings };
-    }
-
-    /// <summary>The PDQ of the pixels, or of the full-value grey samples when the python-threatexchange pipeline kept them.</summary>
-    private PdqResult Plain(RgbImage image)
-    {
-        var wide = image.WideGrey;
-        return wide.IsEmpty
-            ? _pdq!.HashRgb(image.Pixels, image.Width, image.Height)
-            : _pdq!.HashGrey16(wide, image.Width, image.Height);
+            Path = path,
+            Pdq = new PdqResult(query.Hashes[0], query.Qualities[0]),
+            Dihedral = query.Whole,
+            Query = _mode == QueryMode.Robust ? query : null,
+            Width = image.Width,
+            Height = image.Height,
+            Warnings = image.Warnings,
+        };
     }
 
     private HashRecord HashExact(string path)

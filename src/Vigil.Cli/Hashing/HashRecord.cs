@@ -11,6 +11,8 @@ internal sealed class HashRecord
     public string? ExactHex { get; init; }
     public PdqResult Pdq { get; init; }
     public PdqDihedralHashes Dihedral { get; init; }
+    /// <summary>With <c>--robust</c>: every hash the image is matched by (the dihedral variants, then the pictures inside it), with their names.</summary>
+    public Vigil.ImageHashing.QueryHashes? Query { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
     /// <summary>What the decoder reported about damage it decoded past (<see cref="Vigil.Media.RgbImage.Warnings"/>); empty when clean.</summary>

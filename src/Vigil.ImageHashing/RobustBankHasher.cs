@@ -1,0 +1,68 @@
+using Vigil.Hashing.Pdq;
+using Vigil.Media;
+
+namespace Vigil.ImageHashing;
+
+/// <summary>One extra hash of a bank image: which variant it is and its PDQ with quality.</summary>
+/// <param name="Variant">The variant's name (<see cref="BankVariant.Name"/>).</param>
+/// <param name="Pdq">Its hash and quality.</param>
+public readonly record struct BankVariantHash(string Variant, PdqResult Pdq);
+
+/// <summary>
+/// The bank side of robust matching, where the bank has the media (<c>vigil bank add</c>, confirmed review items):
+/// the hashes of a few crops of each image and of it with a caption band greyed out, stored as signals of the same content so that a copy
+/// cropped or turned that way matches it. Which variants: <see cref="DefaultVariants"/>, chosen by measurement
+/// (docs/quality.md). Not thread-safe: one per worker.
+/// </summary>
+public sealed class RobustBankHasher
+{
+    private readonly PdqHasher _pdq;
+    private readonly IReadOnlyList<BankVariant> _variants;
+
+    /// <summary>
+    /// The variants hashed by default: centre crops of 5% and 10%, crops keeping each corner at 5% and 10%, and the
+    /// picture with its top or bottom caption band greyed out. Chosen by measurement (docs/quality.md): small rotations
+    /// were left out because their hashes matched only copies turned by the same angle with the same corner fill, and
+    /// their black corners made unrelated rotated pictures match each other.
+    /// </summary>
+    public static IReadOnlyList<BankVariant> DefaultVariants { get; } =
+    [
+        BankVariant.CentreCrop(5),
+        BankVariant.CentreCrop(10),
+        BankVariant.Corner(5, "topleft"),
+        BankVariant.Corner(5, "topright"),
+        BankVariant.Corner(5, "bottomleft"),
+        BankVariant.Corner(5, "bottomright"),
+        BankVariant.Corner(10, "topleft"),
+        BankVariant.Corner(10, "topright"),
+        BankVariant.Corner(10, "bottomleft"),
+        BankVariant.Corner(10, "bottomright"),
+        BankVariant.MaskedBand(top: true),
+        BankVariant.MaskedBand(top: false),
+    ];
+
+    /// <summary>A hasher of <paramref name="variants"/> (<see cref="DefaultVariants"/> when null) using <paramref name="pdq"/> (a new one when null).</summary>
+    public RobustBankHasher(PdqHasher? pdq = null, IReadOnlyList<BankVariant>? variants = null)
+    {
+        _pdq = pdq ?? new PdqHasher();
+        _variants = variants ?? DefaultVariants;
+    }
+
+    /// <summary>The variants this hasher makes.</summary>
+    public IReadOnlyList<BankVariant> Variants => _variants;
+
+    /// <summary>The hash of each variant of <paramref name="image"/>, in <see cref="Variants"/> order; a variant too small to hash is left out.</summary>
+    public IReadOnlyList<BankVariantHash> Hash(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var hashes = new List<BankVariantHash>(_variants.Count);
+        foreach (var variant in _variants)
+        {
+            using var picture = variant.Make(image);
+            if (picture.Width < PdqHasher.MinimumDimension || picture.Height < PdqHasher.MinimumDimension)
+                continue;
+            hashes.Add(new BankVariantHash(variant.Name, _pdq.HashRgb(picture.Pixels, picture.Width, picture.Height)));
+        }
+        return hashes;
+    }
+}
