@@ -18,20 +18,7 @@ internal sealed record QualityMode(string Name, string Description, bool Dihedra
     ];
 
     /// <summary>The modes named in <paramref name="list"/> (comma-separated), or every one.</summary>
-    public static IReadOnlyList<QualityMode> Select(string? list)
-    {
-        if (string.IsNullOrWhiteSpace(list))
-            return All;
-        var chosen = new List<QualityMode>();
-        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var mode = All.FirstOrDefault(m => m.Name == raw)
-                ?? throw new ArgumentException($"--modes: unknown mode '{raw}' (known: {string.Join(", ", All.Select(m => m.Name))})");
-            if (!chosen.Contains(mode))
-                chosen.Add(mode);
-        }
-        return chosen;
-    }
+    public static IReadOnlyList<QualityMode> Select(string? list) => NamedChoices.Select(list, All, All, m => m.Name, "--modes", "mode");
 
     /// <summary>Whether the query hash at <paramref name="index"/> of a robust query (8 whole-image variants, then the inner pictures') takes part.</summary>
     public bool Uses(int index) => index == 0 || (Dihedral && index < 8) || QuerySide;

@@ -99,6 +99,8 @@ internal static class QualityStudy
     /// <summary>One thread's decoder and hashers.</summary>
     private sealed class Worker(QualityStudyOptions options) : IDisposable
     {
+        private readonly bool _bankSide = options.Modes.Any(m => m.BankSide);
+        private readonly QueryMode _queryMode = options.Modes.Any(m => m.QuerySide) ? QueryMode.Robust : QueryMode.Dihedral;
         private readonly ImageDecoder _decoder = new(new DecodeOptions());
         private readonly PdqHasher _pdq = new();
         private QueryHasher? _query;
@@ -111,10 +113,10 @@ internal static class QualityStudy
         public QualityOriginal HashImage(string path, int index, bool impostor, ConcurrentBag<QualityQuery> queries)
         {
             using var decoded = _decoder.DecodeFile(path);
-            using var image = Shrink(decoded, options.MaxSide);
+            using var shrunk = Shrink(decoded, options.MaxSide);
+            var image = shrunk ?? decoded;
             var plain = _pdq.HashRgb(image.Pixels, image.Width, image.Height);
-            bool bankSide = options.Modes.Any(m => m.BankSide);
-            var derived = bankSide ? Bank.Hash(image).Select(h => h.Pdq.Hash).ToArray() : [];
+            var derived = _bankSide ? Bank.Hash(image).Select(h => h.Pdq.Hash).ToArray() : [];
             if (impostor)
             {
                 queries.Add(QueryOf(image, index, -1));
@@ -133,7 +135,7 @@ internal static class QualityStudy
 
         private QualityQuery QueryOf(RgbImage image, int original, int transform)
         {
-            var hashes = Query.Hash(image, options.Modes.Any(m => m.QuerySide) ? QueryMode.Robust : QueryMode.Dihedral);
+            var hashes = Query.Hash(image, _queryMode);
             var all = new PdqHash[hashes.Count];
             var qualities = new int[hashes.Count];
             for (int i = 0; i < all.Length; i++)
@@ -153,11 +155,12 @@ internal static class QualityStudy
             return (int)(hash & int.MaxValue);
         }
 
-        private static RgbImage Shrink(RgbImage image, int maxSide)
+        /// <summary>The image shrunk to <paramref name="maxSide"/> on its long side, or null when it is no larger.</summary>
+        private static RgbImage? Shrink(RgbImage image, int maxSide)
         {
             int side = Math.Max(image.Width, image.Height);
             if (side <= maxSide)
-                return ImageEdits.Crop(image, 0, 0, image.Width, image.Height);
+                return null;
             double scale = (double)maxSide / side;
             return ImageEdits.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
         }

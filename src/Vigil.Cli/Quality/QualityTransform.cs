@@ -1,3 +1,4 @@
+using Vigil.ImageHashing;
 using Vigil.Media;
 using Vigil.Media.Processing;
 
@@ -54,8 +55,7 @@ internal sealed record QualityTransform(string Name, string Description, Func<Rg
         new("crop-7-centre", "7% of each side cropped away, the centre kept", (image, _) => ImageEdits.CropFraction(image, 0.07, CropAnchor.Centre)),
         new("crop-15-centre", "15% of each side cropped away, the centre kept", (image, _) => ImageEdits.CropFraction(image, 0.15, CropAnchor.Centre)),
         new("crop-7-corner", "7% of each side cropped away, the top-left corner kept", (image, _) => ImageEdits.CropFraction(image, 0.07, CropAnchor.TopLeft)),
-        new("crop-7-bottomright", "7% of each side cropped away, the bottom-right corner kept", (image, _) =>
-            ImageEdits.Crop(image, (int)Math.Round(image.Width * 0.07), (int)Math.Round(image.Height * 0.07), image.Width - (int)Math.Round(image.Width * 0.07), image.Height - (int)Math.Round(image.Height * 0.07))),
+        new("crop-7-bottomright", "7% of each side cropped away, the bottom-right corner kept", (image, _) => BankVariant.Corner(7, "bottomright").Make(image)),
         new("rotate-3", "rotated 3 degrees, the corners filled black", (image, _) => ImageEdits.Rotate(image, 3, Rgb.Black)),
         new("rotate-8", "rotated 8 degrees, the corners filled black", (image, _) => ImageEdits.Rotate(image, 8, Rgb.Black)),
         new("rotate-5-white", "rotated -5 degrees, the corners filled white", (image, _) => ImageEdits.Rotate(image, -5, Rgb.White)),
@@ -63,20 +63,8 @@ internal sealed record QualityTransform(string Name, string Description, Func<Rg
     ];
 
     /// <summary>The transforms named in <paramref name="list"/> (comma-separated; the default set's and <see cref="OffGrid"/>'s), or the default set; an unknown name is an error naming the known ones.</summary>
-    public static IReadOnlyList<QualityTransform> Select(string? list)
-    {
-        if (string.IsNullOrWhiteSpace(list))
-            return All;
-        var chosen = new List<QualityTransform>();
-        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var transform = All.Concat(OffGrid).FirstOrDefault(t => t.Name == raw)
-                ?? throw new ArgumentException($"--transforms: unknown transform '{raw}' (known: {string.Join(", ", All.Concat(OffGrid).Select(t => t.Name))})");
-            if (!chosen.Contains(transform))
-                chosen.Add(transform);
-        }
-        return chosen;
-    }
+    public static IReadOnlyList<QualityTransform> Select(string? list) =>
+        NamedChoices.Select(list, All, All.Concat(OffGrid), t => t.Name, "--transforms", "transform");
 
     private static RgbImage Scale(RgbImage image, double factor) =>
         ImageEdits.Resize(image, Math.Max(1, (int)Math.Round(image.Width * factor)), Math.Max(1, (int)Math.Round(image.Height * factor)));
