@@ -232,6 +232,7 @@ public sealed class FakeCyberTipline : IAsyncDisposable
             Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), Encoding.UTF8.GetBytes(_expectedAuth));
         FakeFailure? failure = null;
         int status = 0;
+        bool recorded = false;
         try
         {
             if (operation == "xsd" && HttpMethods.IsGet(context.Request.Method))
@@ -263,9 +264,14 @@ public sealed class FakeCyberTipline : IAsyncDisposable
                     context.Response.Headers.RetryAfter = "1";
                     return;
                 case FakeFailureKind.Hang:
+                    Record(context, operation, status, authorized, failure);
+                    recorded = true;
                     await HangAsync(context);
                     return;
                 case FakeFailureKind.DropConnection:
+                    // Recorded before the abort (and before a hang): the client sees either at once and may count requests before finally runs.
+                    Record(context, operation, status, authorized, failure);
+                    recorded = true;
                     context.Abort();
                     return;
                 case FakeFailureKind.ResultCode:
@@ -277,6 +283,8 @@ public sealed class FakeCyberTipline : IAsyncDisposable
             if (failure?.Kind == FakeFailureKind.AnswerLost)
             {
                 status = 0;
+                Record(context, operation, status, authorized, failure);
+                recorded = true;
                 await HangAsync(context);
                 return;
             }
@@ -286,9 +294,15 @@ public sealed class FakeCyberTipline : IAsyncDisposable
         }
         finally
         {
-            _requests.Enqueue(new FakeRequest(operation, status, authorized, failure?.Kind));
-            _options.RequestLog?.Invoke($"{context.Request.Method} /ispws/{operation} -> {(status == 0 ? "no answer" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}{(failure is null ? "" : $" (injected {failure.Kind})")}");
+            if (!recorded)
+                Record(context, operation, status, authorized, failure);
         }
+    }
+
+    private void Record(HttpContext context, string operation, int status, bool authorized, FakeFailure? failure)
+    {
+        _requests.Enqueue(new FakeRequest(operation, status, authorized, failure?.Kind));
+        _options.RequestLog?.Invoke($"{context.Request.Method} /ispws/{operation} -> {(status == 0 ? "no answer" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}{(failure is null ? "" : $" (injected {failure.Kind})")}");
     }
 
     /// <summary>Holds the request without an answer until the client gives up or the fake stops; <see cref="WaitForHangAsync"/> learns of it.</summary>
