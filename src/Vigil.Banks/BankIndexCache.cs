@@ -49,7 +49,12 @@ internal static class BankIndexCache
     /// <summary>How many changes after the stored snapshot make a new one worth saving: 10% of the index, at most <see cref="MaximumChangesBetweenSnapshots"/>.</summary>
     public static long SnapshotThreshold(int hashCount) => Math.Clamp(hashCount / 10, 1, MaximumChangesBetweenSnapshots);
 
-    public static async Task<(PdqIndex Index, long Seq)> LoadAsync(IChangeFeed feed, IIndexSnapshotStore snapshots, TextWriter? log, CancellationToken ct)
+    /// <summary>
+    /// Loads the index (from the snapshot when there is a usable one) and, beside it, the index of the banks' own
+    /// variants (<see cref="SignalType.PdqVariant"/>; never in the snapshot: only banks built from media have them, and
+    /// only robust queries search them), both reflecting the returned change.
+    /// </summary>
+    public static async Task<(PdqIndex Index, PdqIndex Variants, long Seq)> LoadAsync(IChangeFeed feed, IIndexSnapshotStore snapshots, TextWriter? log, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         bool replace = false;
@@ -59,12 +64,13 @@ internal static class BankIndexCache
             long tag = 0;
             if (await snapshots.TryLoadAsync(stream => cached = PdqIndex.Load(stream, out tag), ct))
             {
-                // Read after the snapshot: one that another replica stores meanwhile is then never "newer".
-                long latest = await feed.GetLatestChangeSeqAsync(ct);
+                // Read after the snapshot: one that another replica stores meanwhile is then never "newer". The
+                // variants are read as of the latest change, and the snapshot's hashes brought up to it.
+                var (variants, latest) = await ReadVariantsAsync(feed, ct);
                 if (tag <= latest)
                 {
                     double loadSeconds = clock.Elapsed.TotalSeconds;
-                    long applied = await ApplyAsync(feed, cached!, tag, latest, null, ct);
+                    long applied = await ApplyAsync(feed, cached!, null, tag, latest, null, ct);
                     BankIndexLog.Information(
                         $"loaded the index snapshot from {snapshots.Location}: {cached!.Count:N0} PDQ hashes at change {latest} " +
                         $"(snapshot of change {tag} in {loadSeconds:F1} s, then {applied:N0} PDQ changes applied)");
@@ -72,7 +78,7 @@ internal static class BankIndexCache
                     if (latest - tag >= SnapshotThreshold(cached.Count) && await TrySaveAsync(snapshots, cached, latest, log, ct))
                         snapshotSeq = latest;
                     s_followers.AddOrUpdate(cached, new Follower(snapshots, latest, snapshotSeq));
-                    return (cached, latest);
+                    return (cached, variants, latest);
                 }
                 log?.WriteLine($"warning: the index snapshot {snapshots.Location} is newer than the database (change {tag} > {latest}); rebuilding it");
                 replace = true;
@@ -87,14 +93,23 @@ internal static class BankIndexCache
         clock.Restart();
         var hashes = new List<PdqHash>();
         var keys = new List<int>();
+        var variantHashes = new List<PdqHash>();
+        var variantKeys = new List<int>();
         // Every bank's signals (the matcher applies the banks' settings at match time), read in one
         // snapshot with the change they reflect, so a bank created meanwhile is not missed.
         long seq = await feed.ReadPdqSignalsAsync(entry =>
         {
+            if (entry.IsBankVariant)
+            {
+                variantHashes.Add(entry.Hash);
+                variantKeys.Add(Key(entry.ContentId));
+                return;
+            }
             hashes.Add(entry.Hash);
             keys.Add(entry.IsVideoFrame ? VideoKey(entry.ContentId) : Key(entry.ContentId));
         }, ct);
         var index = PdqIndex.Build(CollectionsMarshal.AsSpan(hashes), CollectionsMarshal.AsSpan(keys));
+        var bankVariants = PdqIndex.Build(CollectionsMarshal.AsSpan(variantHashes), CollectionsMarshal.AsSpan(variantKeys));
         BankIndexLog.Information($"built the index from the store: {index.Count:N0} PDQ hashes at change {seq} in {clock.Elapsed.TotalSeconds:F1} s");
         long saved = 0;
         if (index.Count >= MinimumHashes)
@@ -109,23 +124,36 @@ internal static class BankIndexCache
             await TryDeleteAsync(snapshots, log, ct);
         }
         s_followers.AddOrUpdate(index, new Follower(snapshots, seq, saved));
-        return (index, seq);
+        return (index, bankVariants, seq);
+    }
+
+    /// <summary>The index of every pdq_variant signal, and the change it reflects.</summary>
+    private static async Task<(PdqIndex Variants, long Seq)> ReadVariantsAsync(IChangeFeed feed, CancellationToken ct)
+    {
+        var hashes = new List<PdqHash>();
+        var keys = new List<int>();
+        long seq = await feed.ReadPdqVariantSignalsAsync(entry =>
+        {
+            hashes.Add(entry.Hash);
+            keys.Add(Key(entry.ContentId));
+        }, ct);
+        return (PdqIndex.Build(CollectionsMarshal.AsSpan(hashes), CollectionsMarshal.AsSpan(keys)), seq);
     }
 
     /// <summary>
-    /// Applies the PDQ changes in (after, upTo] and returns how many there were. For an index from
-    /// <see cref="LoadAsync"/> it also remembers how far it got, so a replay cut short by an error is
-    /// resumed where it stopped, never applied twice; and it considers saving a snapshot in the
+    /// Applies the PDQ changes in (after, upTo] (pdq_variant ones to <paramref name="variants"/>) and returns how many
+    /// there were. For an index from <see cref="LoadAsync"/> it also remembers how far it got, so a replay cut short by
+    /// an error is resumed where it stopped, never applied twice; and it considers saving a snapshot in the
     /// background (see the class remarks).
     /// </summary>
-    public static async Task<long> ReplayAsync(IChangeFeed feed, PdqIndex index, long after, long upTo, CancellationToken ct)
+    public static async Task<long> ReplayAsync(IChangeFeed feed, PdqIndex index, PdqIndex variants, long after, long upTo, CancellationToken ct)
     {
         if (!s_followers.TryGetValue(index, out var follower))
-            return await ApplyAsync(feed, index, after, upTo, null, ct);
+            return await ApplyAsync(feed, index, variants, after, upTo, null, ct);
         await follower.Gate.WaitAsync(ct);
         try
         {
-            long applied = await ApplyAsync(feed, index, Math.Max(after, follower.IndexSeq), upTo, follower, ct);
+            long applied = await ApplyAsync(feed, index, variants, Math.Max(after, follower.IndexSeq), upTo, follower, ct);
             follower.ConsiderSnapshot(index);
             return applied;
         }
@@ -135,14 +163,17 @@ internal static class BankIndexCache
         }
     }
 
-    /// <summary>Applies the changes in (after, upTo]; records progress in <paramref name="follower"/> as it goes.</summary>
-    private static async Task<long> ApplyAsync(IChangeFeed feed, PdqIndex index, long after, long upTo, Follower? follower, CancellationToken ct)
+    /// <summary>
+    /// Applies the changes in (after, upTo], the pdq_variant ones to <paramref name="variants"/> (skipped when null: a
+    /// snapshot brought up to variants already read); records progress in <paramref name="follower"/> as it goes.
+    /// </summary>
+    private static async Task<long> ApplyAsync(IChangeFeed feed, PdqIndex index, PdqIndex? variants, long after, long upTo, Follower? follower, CancellationToken ct)
     {
         long applied = 0;
         // Additions go in as runs (one AddRange each, not one copy of the index's tail per hash: that
         // made a backfill allocate hundreds of MB/s and the GC's pauses stalled lookups); a removal
         // first flushes the run before it, so the changes still apply in their order.
-        var adds = new PendingAdds(index, follower);
+        var adds = new PendingAdds(index, variants, follower);
         while (after < upTo)
         {
             var changes = await feed.ReadChangesAsync(after, ChangePage, ct);
@@ -154,7 +185,12 @@ internal static class BankIndexCache
                     break;
                 if (change.Signal.Type == SignalType.Pdq)
                 {
-                    adds.Apply(PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation, change.Seq);
+                    adds.Apply(PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation, change.Seq, bankVariant: false);
+                    applied++;
+                }
+                else if (change.Signal.Type == SignalType.PdqVariant && variants is not null)
+                {
+                    adds.Apply(PdqHash.Parse(change.Signal.Value), Key(change.ContentId), change.Operation, change.Seq, bankVariant: true);
                     applied++;
                 }
                 else if (change.Signal.Type == SignalType.Vpdq)
@@ -162,7 +198,7 @@ internal static class BankIndexCache
                     // A video's matchable frames, under its video key (as the feed gives them).
                     int key = VideoKey(change.ContentId);
                     foreach (var frame in VpdqSignal.MatchableHashes(change.Signal.Value))
-                        adds.Apply(frame, key, change.Operation, change.Seq);
+                        adds.Apply(frame, key, change.Operation, change.Seq, bankVariant: false);
                     applied++;
                 }
                 after = change.Seq;
@@ -179,42 +215,65 @@ internal static class BankIndexCache
     }
 
     /// <summary>
-    /// The run of additions not yet in the index (applied at a removal, and at the end of each page of
-    /// changes). The follower learns each change's sequence number only once it is in the index, so a
+    /// The runs of additions not yet in the index and the variants' index (applied at a removal, and at the end of
+    /// each page of changes). The follower learns each change's sequence number only once it is in its index, so a
     /// replay cut short resumes after what was applied.
     /// </summary>
-    private sealed class PendingAdds(PdqIndex index, Follower? follower)
+    private sealed class PendingAdds(PdqIndex index, PdqIndex? variants, Follower? follower)
     {
-        private readonly List<PdqHash> _hashes = [];
-        private readonly List<int> _keys = [];
+        private readonly Run _index = new(index);
+        private readonly Run? _variants = variants is null ? null : new Run(variants);
         private long _lastSeq;
 
-        public void Apply(in PdqHash hash, int key, ChangeOperation operation, long seq)
+        public void Apply(in PdqHash hash, int key, ChangeOperation operation, long seq, bool bankVariant)
         {
+            var run = bankVariant ? _variants! : _index;
             if (operation == ChangeOperation.Add)
             {
-                _hashes.Add(hash);
-                _keys.Add(key);
+                run.Add(hash, key);
                 _lastSeq = seq;
                 return;
             }
             Flush();
-            while (index.Remove(hash, key))
-            {
-            }
+            run.Remove(hash, key);
             if (follower is not null)
                 follower.IndexSeq = seq;
         }
 
         public void Flush()
         {
-            if (_hashes.Count == 0)
-                return;
-            index.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hashes), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys));
-            _hashes.Clear();
-            _keys.Clear();
-            if (follower is not null)
+            bool any = _index.Flush() | (_variants?.Flush() ?? false);
+            if (any && follower is not null)
                 follower.IndexSeq = _lastSeq;
+        }
+
+        private sealed class Run(PdqIndex target)
+        {
+            private readonly List<PdqHash> _hashes = [];
+            private readonly List<int> _keys = [];
+
+            public void Add(in PdqHash hash, int key)
+            {
+                _hashes.Add(hash);
+                _keys.Add(key);
+            }
+
+            public void Remove(in PdqHash hash, int key)
+            {
+                while (target.Remove(hash, key))
+                {
+                }
+            }
+
+            public bool Flush()
+            {
+                if (_hashes.Count == 0)
+                    return false;
+                target.AddRange(CollectionsMarshal.AsSpan(_hashes), CollectionsMarshal.AsSpan(_keys));
+                _hashes.Clear();
+                _keys.Clear();
+                return true;
+            }
         }
     }
 

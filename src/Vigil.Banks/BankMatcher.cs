@@ -49,6 +49,8 @@ public sealed class BankMatcher
 {
     private readonly IVigilStore _store;
     private readonly PdqIndex _index;
+    // The banks' own variants (pdq_variant signals): searched by robust queries only, so plain answers never change.
+    private readonly PdqIndex _variants;
     private readonly HashSet<string>? _selected;
     private readonly ContentDirectory _contentBanks;
     // Content rows, read only for matches asked for with their content, kept briefly: classification
@@ -62,11 +64,12 @@ public sealed class BankMatcher
     private long _appliedSeq;
     private long _caughtUpAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    private BankMatcher(IVigilStore store, PdqIndex index, Dictionary<long, Bank> banks, HashSet<string>? selected, long appliedSeq,
+    private BankMatcher(IVigilStore store, PdqIndex index, PdqIndex variants, Dictionary<long, Bank> banks, HashSet<string>? selected, long appliedSeq,
         ContentDirectory contentBanks, Dictionary<long, DateTimeOffset> disabled)
     {
         _store = store;
         _index = index;
+        _variants = variants;
         _banks = banks;
         _selected = selected;
         _appliedSeq = appliedSeq;
@@ -74,8 +77,11 @@ public sealed class BankMatcher
         _disabled = disabled;
     }
 
-    /// <summary>Number of PDQ hashes indexed.</summary>
+    /// <summary>Number of PDQ hashes indexed (image hashes and video frames; not the banks' variants).</summary>
     public int HashCount => _index.Count;
+
+    /// <summary>Number of the banks' own variants indexed (<see cref="SignalType.PdqVariant"/>), which only robust queries search.</summary>
+    public int VariantCount => _variants.Count;
 
     /// <summary>
     /// Number of PDQ hashes (image hashes and video frames) in the banks whose matches can be
@@ -127,10 +133,10 @@ public sealed class BankMatcher
                 selected.Add(name);
             }
         }
-        var (index, seq) = await BankIndexCache.LoadAsync(store, store.IndexSnapshots, log, cancellationToken);
+        var (index, variants, seq) = await BankIndexCache.LoadAsync(store, store.IndexSnapshots, log, cancellationToken);
         var contentBanks = await ContentDirectory.LoadAsync(store, cancellationToken);
         var disabled = await ReadDisabledAsync(store, cancellationToken);
-        return new BankMatcher(store, index, banks, selected, seq, contentBanks, disabled);
+        return new BankMatcher(store, index, variants, banks, selected, seq, contentBanks, disabled);
     }
 
     private static async Task<Dictionary<long, DateTimeOffset>> ReadDisabledAsync(IContentStore store, CancellationToken cancellationToken)
@@ -167,7 +173,7 @@ public sealed class BankMatcher
             long applied = 0;
             if (latest > _appliedSeq)
             {
-                applied = await BankIndexCache.ReplayAsync(_store, _index, _appliedSeq, latest, cancellationToken);
+                applied = await BankIndexCache.ReplayAsync(_store, _index, _variants, _appliedSeq, latest, cancellationToken);
                 Interlocked.Exchange(ref _appliedSeq, latest);
             }
             _banks = await ReadBanksAsync(_store, cancellationToken);
@@ -229,24 +235,53 @@ public sealed class BankMatcher
     /// <param name="md5">The file's MD5 in lowercase hex, or null.</param>
     /// <param name="withContent">Whether each match needs its content row (labels, metadata).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, CancellationToken cancellationToken)
+    public Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, CancellationToken cancellationToken) =>
+        MatchAsync(variants, maxDistance, md5, withContent, bankVariantMaxDistance: -1, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MatchAsync(PdqHash[], int, string?, bool, CancellationToken)"/>, and, when
+    /// <paramref name="bankVariantMaxDistance"/> is 0 or more, the query's hashes are also matched against the banks' own
+    /// variants (<see cref="SignalType.PdqVariant"/>: crops of the banks' media and the like, stored by
+    /// <c>vigil bank add --robust</c>) within that distance: a robust query. Such a match says <c>pdq_variant</c>; a
+    /// content its own hash matched keeps that match; one matched only by its variants, the closest of them.
+    /// </summary>
+    /// <param name="variants">The query's PDQ hashes (one, the eight dihedral variants, or a robust query's; none to skip PDQ).</param>
+    /// <param name="maxDistance">Largest PDQ distance that matches the banks' hashes (0..63).</param>
+    /// <param name="md5">The file's MD5 in lowercase hex, or null.</param>
+    /// <param name="withContent">Whether each match needs its content row (labels, metadata).</param>
+    /// <param name="bankVariantMaxDistance">Largest distance that matches a bank's variant (0..63), or -1 not to search them.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, int bankVariantMaxDistance,
+        CancellationToken cancellationToken)
     {
         var found = new List<PdqMatch>();
+        var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>();
         if (variants.Length > 0)
         {
             var stats = new SearchStatistics();
             _index.Search(variants, maxDistance, found, ref stats);
-        }
-        var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>(found.Count);
-        foreach (var hit in found)
-        {
             // A video's frames are indexed under their own key: the match says vpdq.
-            long contentId = BankIndexCache.ContentIdOf(hit.Key, out bool videoFrame);
-            int seen = IndexOf(hits, contentId);
-            if (seen < 0)
-                hits.Add((contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq));
-            else if (hit.Distance < hits[seen].Distance)
-                hits[seen] = (contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
+            foreach (var hit in found)
+            {
+                long contentId = BankIndexCache.ContentIdOf(hit.Key, out bool videoFrame);
+                Keep(hits, contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
+            }
+            if (bankVariantMaxDistance >= 0 && _variants.Count > 0)
+            {
+                // A content its own hash matched keeps that match, however close a variant came: it is what the content is.
+                int own = hits.Count;
+                found.Clear();
+                _variants.Search(variants, bankVariantMaxDistance, found, ref stats);
+                foreach (var hit in found)
+                {
+                    long contentId = BankIndexCache.ContentIdOf(hit.Key, out _);
+                    int seen = IndexOf(hits, contentId);
+                    if (seen < 0)
+                        hits.Add((contentId, hit.Distance, hit.QueryIndex, SignalType.PdqVariant));
+                    else if (seen >= own && hit.Distance < hits[seen].Distance)
+                        hits[seen] = (contentId, hit.Distance, hit.QueryIndex, SignalType.PdqVariant);
+                }
+            }
         }
         if (md5 is not null)
             await AddExactHitsAsync(new Signal(SignalType.Md5, md5), hits, cancellationToken);
@@ -262,6 +297,16 @@ public sealed class BankMatcher
         var hits = new List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)>();
         await AddExactHitsAsync(signal, hits, cancellationToken);
         return await DecideAsync(hits, withContent, cancellationToken);
+    }
+
+    /// <summary>Adds a hit, or keeps the closer of it and the content's earlier one (the earlier on a tie).</summary>
+    private static void Keep(List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, long contentId, int distance, int queryIndex, SignalType signal)
+    {
+        int seen = IndexOf(hits, contentId);
+        if (seen < 0)
+            hits.Add((contentId, distance, queryIndex, signal));
+        else if (distance < hits[seen].Distance)
+            hits[seen] = (contentId, distance, queryIndex, signal);
     }
 
     private static int IndexOf(List<(long ContentId, int Distance, int QueryIndex, SignalType Signal)> hits, long contentId)

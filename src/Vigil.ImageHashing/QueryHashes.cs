@@ -73,6 +73,20 @@ public sealed class QueryHashes
         _names.Add(name);
     }
 
+    /// <summary>What a match against one of a bank's own variants (a <c>pdq_variant</c> signal) adds to the name of the query hash that found it.</summary>
+    public const string BankVariantName = "bank-variant";
+
+    /// <summary>
+    /// How a match was found, as answers report it: the name of the query hash that found it (<c>pdq</c>,
+    /// <c>trimmed</c>, <c>rotate90</c>, ...), and when it matched one of the bank's own variants rather than the
+    /// content's hash, <c>bank-variant</c> (the plain hash) or <c>NAME+bank-variant</c>.
+    /// </summary>
+    public static string HowFound(string queryHashName, bool bankVariant)
+    {
+        ArgumentNullException.ThrowIfNull(queryHashName);
+        return !bankVariant ? queryHashName : queryHashName == "pdq" ? BankVariantName : queryHashName + "+" + BankVariantName;
+    }
+
     /// <summary>
     /// The hashes whose quality is at least <paramref name="minQuality"/>, for an index search, with the name of each
     /// (a query image too poor to trust yields none; a trimmed picture can be good where the whole was not, and the reverse).

@@ -1,4 +1,5 @@
 using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
 using Vigil.Media;
 
 namespace Vigil.ImageHashing;
@@ -50,6 +51,29 @@ public sealed class RobustBankHasher
 
     /// <summary>The variants this hasher makes.</summary>
     public IReadOnlyList<BankVariant> Variants => _variants;
+
+    /// <summary>
+    /// Adds the variants of trusted quality to <paramref name="signals"/> as <see cref="SignalType.PdqVariant"/> signals, each
+    /// once and none equal to the image's own hash <paramref name="own"/> (a poor crop's hash would match what the crop
+    /// looks like, not the picture). Returns how many were added.
+    /// </summary>
+    public static int AddSignals(List<Signal> signals, PdqHash own, IReadOnlyList<BankVariantHash> variants)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(variants);
+        int added = 0;
+        foreach (var variant in variants)
+        {
+            if (variant.Pdq.Quality < PdqResult.MinimumTrustedQuality || variant.Pdq.Hash == own)
+                continue;
+            var signal = new Signal(SignalType.PdqVariant, variant.Pdq.Hash.ToString());
+            if (signals.Contains(signal))
+                continue;
+            signals.Add(signal);
+            added++;
+        }
+        return added;
+    }
 
     /// <summary>The hash of each variant of <paramref name="image"/>, in <see cref="Variants"/> order; a variant too small to hash is left out.</summary>
     public IReadOnlyList<BankVariantHash> Hash(RgbImage image)

@@ -389,7 +389,10 @@ public sealed class ReviewService
             matches.Add(new ActionMatch(match.Bank, match.ContentId, match.Distance, match.Labels, match.Classification));
         var signals = new Dictionary<string, string>(item.Signals.Count);
         foreach (var signal in item.Signals)
-            signals[signal.Type.Name] = signal.Value;
+        {
+            if (!signal.Type.IsDerived)
+                signals[signal.Type.Name] = signal.Value;
+        }
         return new ActionEvent
         {
             Trigger = trigger,

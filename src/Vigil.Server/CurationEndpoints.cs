@@ -51,7 +51,8 @@ public static class CurationEndpoints
         app.MapPut("/c/bank/{bank_name}/content/{content_id:long}", UpdateContentAsync).WithMetadata(Write);
         app.MapDelete("/c/bank/{bank_name}/content/{content_id:long}", DeleteContentAsync).WithMetadata(Write);
 
-        app.MapGet("/c/signal_type", () => Results.Json(SignalType.Known.Select(t => new Dictionary<string, object>
+        // What a bank holds and a client may send: a bank's own variants (pdq_variant) are made by Vigil from its media, never sent.
+        app.MapGet("/c/signal_type", () => Results.Json(SignalType.Known.Where(t => !t.IsDerived).Select(t => new Dictionary<string, object>
         {
             ["name"] = t.Name,
             ["enabled_ratio"] = 1.0,

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
 using Vigil.Hashing.Signals;
+using Vigil.ImageHashing;
 using Vigil.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
@@ -76,8 +77,8 @@ internal static class LookupResponse
             if (!options.Answers(match.Bank))
                 continue;
             var item = Add(byBank, match.Bank, match.ContentId, match.Distance.ToString(CultureInfo.InvariantCulture), match.Content, match.Signal, options);
-            if (variantNames is not null && match.Signal == SignalType.Pdq)
-                item["variant"] = variantNames[match.QueryIndex];
+            if (variantNames is not null && match.Signal.IsPdq)
+                item["variant"] = QueryHashes.HowFound(variantNames[match.QueryIndex], match.Signal == SignalType.PdqVariant);
         }
         return byBank;
     }

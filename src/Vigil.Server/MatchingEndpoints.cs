@@ -143,7 +143,8 @@ public static partial class MatchingEndpoints
     /// </summary>
     private static async Task<IResult> IndexStatusAsync(MatcherHost host, IContentStore contentStore, IChangeFeed feed, string? signal_type, CancellationToken ct)
     {
-        IEnumerable<SignalType> types = SignalType.Known;
+        // HMA's types and the video ones; the banks' own variants (pdq_variant) when asked for by name.
+        IEnumerable<SignalType> types = SignalType.Known.Where(t => !t.IsDerived);
         if (!string.IsNullOrEmpty(signal_type))
         {
             if (!SignalType.TryFromName(signal_type, out var type))
@@ -161,6 +162,8 @@ public static partial class MatchingEndpoints
                 result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, matcher.HashCount);
             else if (type == SignalType.Vpdq)
                 result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, await contentStore.CountSignalsAsync(type, ct));
+            else if (type == SignalType.PdqVariant)
+                result[type.Name] = new IndexStatusEntry(true, matcher.AppliedSeq, matcher.VariantCount);
             else
                 result[type.Name] = new IndexStatusEntry(true, latest ??= await feed.GetLatestChangeSeqAsync(ct), await contentStore.CountSignalsAsync(type, ct));
         }

@@ -4,6 +4,7 @@ using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
 using Vigil.Matching;
 using Vigil.Hashing.Vpdq;
+using Vigil.ImageHashing;
 using Vigil.Review;
 using Vigil.Review.Cases;
 using Vigil.Storage;
@@ -89,12 +90,16 @@ internal sealed partial class MediaService
             else
             {
                 // A photo that does not decode can still match by its MD5; only when nothing matches is the decoder's problem the answer.
-                (hashed, undecodable) = Hash(media);
+                // The bank's variants ride with the item, so that confirming it puts its crops in the bank too (the media stays in the vault).
+                (hashed, undecodable) = Hash(media, bankVariants: true);
                 if (hashed is not null)
                 {
                     context.Response.Headers[QualityHeader] = hashed.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     if (hashed.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
+                    {
                         signals.Add(new Signal(SignalType.Pdq, hashed.Pdq.Hash.ToString()));
+                        RobustBankHasher.AddSignals(signals, hashed.Pdq.Hash, hashed.BankVariants!);
+                    }
                 }
                 signals.Add(new Signal(SignalType.Md5, media.Md5Hex()));
             }

@@ -189,7 +189,9 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
         // Content rows are read only when their labels are asked for (or the action rules need them), as on GET /m/lookup.
-        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent, ct);
+        // A robust query also matches the banks' own variants (crops of their media): the Vigil addition asked for.
+        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent,
+            mode == QueryMode.Robust ? PdqIndex.DefaultMaxDistance : -1, ct);
         var byPdq = new List<BankMatch>(outcome.Matches.Count);
         var byMd5 = new List<BankMatch>();
         foreach (var match in outcome.Matches)
@@ -700,7 +702,11 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
     /// A decoded and hashed image: its plain PDQ and quality, and for a dihedral or robust query every hash it is matched by
     /// (index 0 the plain hash), with their names.
     /// </summary>
-    private sealed record HashedImage(PdqResult Pdq, QueryHashes? Query, int Width, int Height);
+    private sealed record HashedImage(PdqResult Pdq, QueryHashes? Query, int Width, int Height)
+    {
+        /// <summary>When asked for: the variants a bank stores beside the image's hash (a case item's media, so that a confirmed item's crops match too).</summary>
+        public IReadOnlyList<BankVariantHash>? BankVariants { get; init; }
+    }
 
     /// <summary>One decoder and hasher; neither is thread-safe, so each request takes one from the pool.</summary>
     private sealed class MediaWorker(DecodeCompat compat) : IDisposable
@@ -709,13 +715,17 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
         public QueryHasher Hasher { get; } = new();
 
+        private RobustBankHasher? _bankVariants;
+
+        public RobustBankHasher BankVariants => _bankVariants ??= new RobustBankHasher(Hasher.Pdq);
+
         public void Dispose() => Decoder.Dispose();
     }
 
-    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain)
+    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain, bool bankVariants = false)
     {
         var key = RecentPhotoHashes.KeyOf(bytes.Span);
-        if (mode == QueryMode.Plain && _recent.TryGet(key, out var known))
+        if (mode == QueryMode.Plain && !bankVariants && _recent.TryGet(key, out var known))
             return (new HashedImage(known.Pdq, null, known.Width, known.Height), null);
         MediaWorker? worker = null;
         bool healthy = false;
@@ -727,7 +737,10 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
             using (var image = worker.Decoder.Decode(bytes.Span))
             {
                 var query = worker.Hasher.Hash(image, mode);
-                hashed = new HashedImage(new PdqResult(query.Hashes[0], query.Qualities[0]), mode == QueryMode.Plain ? null : query, image.Width, image.Height);
+                hashed = new HashedImage(new PdqResult(query.Hashes[0], query.Qualities[0]), mode == QueryMode.Plain ? null : query, image.Width, image.Height)
+                {
+                    BankVariants = bankVariants ? worker.BankVariants.Hash(image) : null,
+                };
             }
             healthy = true;
             _recent.Add(key, new RecentPhotoHashes.Entry(hashed.Pdq, hashed.Width, hashed.Height));

@@ -16,6 +16,9 @@ public readonly record struct PdqFeedEntry(long SignalId, long ContentId, long B
 {
     /// <summary>True when the hash is a frame of a video's vpdq signal rather than an image's pdq signal.</summary>
     public bool IsVideoFrame { get; init; }
+
+    /// <summary>True when the hash is a <see cref="SignalType.PdqVariant"/>: a picture the bank made from an image's media, matched only by robust queries.</summary>
+    public bool IsBankVariant { get; init; }
 }
 
 /// <summary>Where an exact signal value was found.</summary>

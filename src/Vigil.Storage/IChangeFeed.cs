@@ -22,7 +22,8 @@ public interface IChangeFeed
     /// <summary>
     /// Reads every PDQ signal in the store, of every bank (enabled or not) and every content item
     /// (disabled or not), and every matchable frame of every vpdq signal (quality at least 50,
-    /// identical hashes once per signal; <see cref="PdqFeedEntry.IsVideoFrame"/> set), passing each
+    /// identical hashes once per signal; <see cref="PdqFeedEntry.IsVideoFrame"/> set), and every
+    /// pdq_variant signal (<see cref="PdqFeedEntry.IsBankVariant"/> set), passing each
     /// to <paramref name="onEntry"/>, and returns the sequence number
     /// of the latest change the read reflects: the signals and the number come from one consistent
     /// snapshot of the store, so every change up to the number is in what was read and none after
@@ -33,6 +34,14 @@ public interface IChangeFeed
     /// <param name="onEntry">Called for each signal, in no particular order.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="ReadPdqSignalsAsync"/> for the pdq_variant signals alone: what an index loaded from a snapshot of
+    /// the plain PDQ hashes reads beside it. Returns the sequence number of the latest change the read reflects.
+    /// </summary>
+    /// <param name="onEntry">Called for each signal, in no particular order.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<long> ReadPdqVariantSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The sequence number of the latest change, or 0 when nothing has changed yet. Every change with a

@@ -139,6 +139,10 @@ public abstract class VigilStore : IVigilStore
     public Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default) =>
         _feed.ReadPdqSignalsAsync(onEntry, cancellationToken);
 
+    /// <inheritdoc cref="IChangeFeed.ReadPdqVariantSignalsAsync"/>
+    public Task<long> ReadPdqVariantSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default) =>
+        _feed.ReadPdqVariantSignalsAsync(onEntry, cancellationToken);
+
     /// <inheritdoc cref="IChangeFeed.GetLatestChangeSeqAsync"/>
     public Task<long> GetLatestChangeSeqAsync(CancellationToken cancellationToken = default) => _feed.GetLatestChangeSeqAsync(cancellationToken);
 

@@ -14,16 +14,20 @@ public class DemoAndBenchTests
         var matches = result.OutputLines.Where(l => l.Contains(" MATCH ")).ToArray();
         var misses = result.OutputLines.Where(l => l.Contains(" no match ")).ToArray();
         // Every edited copy matches its own original; the three unrelated scenes match nothing.
-        Assert.Equal(6, matches.Length);
+        Assert.Equal(8, matches.Length);
         Assert.All(matches, m => Assert.StartsWith(m.Trim().Split('-')[0].Split('.')[0], m.Split("MATCH")[1].Trim()));
         Assert.Contains(matches, m => m.Contains("bridge-rotated.jpg") && m.Contains("rotated") && m.Contains("distance   0"));
         Assert.Contains(matches, m => m.Contains("bridge-mirrored.webp") && m.Contains("mirrored"));
         Assert.Contains(matches, m => m.Contains("scene-q0746-flipped.jpg") && m.Contains("flipped top to bottom"));
+        // Robust: the letterboxed copy by its trimmed picture, the cropped one by a crop the bank stored; the rest by their own hash.
+        Assert.Contains(matches, m => m.Contains("bridge-letterboxed.jpg") && m.Contains("has borders around the original"));
+        Assert.Contains(matches, m => m.Contains("pen-and-coaster-cropped.jpg") && m.Contains("matches a crop of the original that the bank stored"));
+        Assert.Single(matches, m => m.Contains("that the bank stored"));
         Assert.Equal(3, misses.Length);
         Assert.All(misses, m => Assert.Matches(@"scene-q(0122|0291|2821)\.jpg", m));
         // The matches become one review case, their media in the vault, and the demo says how to look.
-        Assert.Contains("4. Review: the 6 matches are items of case 1 (subject demo-uploader)", result.Output);
-        Assert.Contains("case 1  known match, 6 items, media sealed in the evidence vault", result.Output);
+        Assert.Contains("4. Review: the 8 matches are items of case 1 (subject demo-uploader)", result.Output);
+        Assert.Contains("case 1  known match, 8 items, media sealed in the evidence vault", result.Output);
         Assert.Contains("./vigil demo --review", result.Output);
     }
 

@@ -47,7 +47,7 @@ public class TeFormatTests
     [InlineData("000000000000000000000000000000000000000000000000000000000000000", "line 1: pdq value must be 64 hex digits, got 63 characters")]
     [InlineData("md5 0123456789abcdef0123456789abcdeZ", "line 1: md5 value contains 'Z', which is not a hex digit")]
     [InlineData("sha1 0123", "line 1: sha1 value must be 40 hex digits, got 4 characters")]
-    [InlineData("tmk 0123456789abcdef0123456789abcdef", "line 1: unknown signal type 'tmk' (known: pdq, md5, sha1, sha256, vpdq, video_md5)")]
+    [InlineData("tmk 0123456789abcdef0123456789abcdef", "line 1: unknown signal type 'tmk' (known: pdq, md5, sha1, sha256, vpdq, video_md5, pdq_variant)")]
     [InlineData("video_md5 0123456789abcdef0123456789abcdeZ", "line 1: video_md5 value contains 'Z', which is not a hex digit")]
     [InlineData("pdq", "line 1: missing value after 'pdq'")]
     [InlineData("hello", "line 1: expected 'SIGNAL_TYPE VALUE' or a bare 64-digit hex pdq hash, got 'hello'")]

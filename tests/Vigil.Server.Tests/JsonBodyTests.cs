@@ -243,7 +243,8 @@ public sealed class JsonBodyTests : LiveServerTest
     [Fact]
     public void The_signal_bodies_have_one_key_per_known_signal_type()
     {
-        string[] known = [.. SignalType.Known.Select(t => t.Name)];
+        // pdq_variant is made by Vigil from a bank's media, never sent.
+        string[] known = [.. SignalType.Known.Where(t => !t.IsDerived).Select(t => t.Name)];
         Assert.Equal(known, ServerJsonContext.Default.SignalsBody.Properties.Select(p => p.Name));
         Assert.Equal(known, ServerJsonContext.Default.CompareBody.Properties.Select(p => p.Name));
     }

@@ -3,6 +3,7 @@ using Vigil.Cli.Hashing;
 using Vigil.Cli.Interaction;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
+using Vigil.ImageHashing;
 using Vigil.Media;
 using Vigil.Storage;
 
@@ -18,13 +19,18 @@ internal static class BankFiles
     /// half a picture would match what the damage looks like rather than the picture. Allowed, it is added with
     /// the warnings in its metadata (<c>decoder_warnings</c>).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="robust"/> each image also gets the variants a bank stores for robust matching
+    /// (<see cref="RobustBankHasher.DefaultVariants"/>) as <c>pdq_variant</c> signals of the same content: those of
+    /// trusted quality that differ from the image's own hash.
+    /// </remarks>
     public static List<ImportItem> Hash(IReadOnlyList<InputFile> inputs, int threads, string? classification, string? note, bool allowDamaged, DecodeOptions decodeOptions,
-        TextWriter error, CommandProgress? progress, out int failures)
+        TextWriter error, CommandProgress? progress, out int failures, bool robust = false)
     {
         var items = new List<ImportItem>();
         int failed = 0;
         OrderedParallelHasher.Run(inputs, threads,
-            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: false, decodeOptions),
+            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: false, decodeOptions, bankVariants: robust),
             record =>
             {
                 progress?.Clear();
@@ -65,7 +71,10 @@ internal static class BankFiles
             fields["decoder_warnings"] = record.Warnings;
         if (decodeOptions.Compat == DecodeCompat.Pytx)
             fields["pdq_compat"] = "pytx";
-        return ImportItem.Add(new NewContent([new Signal(SignalType.Pdq, record.Pdq.Hash.ToString()), new Signal(SignalType.Md5, md5)])
+        var signals = new List<Signal> { new(SignalType.Pdq, record.Pdq.Hash.ToString()), new(SignalType.Md5, md5) };
+        if (record.BankVariants is { } variants)
+            fields["pdq_variants"] = RobustBankHasher.AddSignals(signals, record.Pdq.Hash, variants);
+        return ImportItem.Add(new NewContent(signals)
         {
             Metadata = JsonSerializer.Serialize(fields),
             Note = note,

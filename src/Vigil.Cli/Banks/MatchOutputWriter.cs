@@ -21,7 +21,8 @@ internal sealed record QueryResult(string Query, PdqHash? Pdq, int? Quality, Que
 
     /// <summary>How the hash that found <paramref name="match"/> was made (<c>pdq</c>, <c>rotate90</c>, <c>trimmed</c>, ...), or null when only plain hashes were matched.</summary>
     public string? VariantOf(BankMatch match, bool dihedral) =>
-        VariantNames is { } names ? names[match.QueryIndex] : dihedral ? PdqDihedralHashes.Names[match.QueryIndex] : null;
+        VariantNames is { } names ? Vigil.ImageHashing.QueryHashes.HowFound(names[match.QueryIndex], match.Signal == SignalType.PdqVariant)
+        : dihedral ? PdqDihedralHashes.Names[match.QueryIndex] : null;
 
     public static string StatusName(QueryStatus status) => status switch
     {
@@ -82,7 +83,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
                 foreach (var m in result.Outcome.Matches)
                 {
                     string label = m.Content!.Classification is { Length: > 0 } c ? $"  label {c}" : "";
-                    string variant = m.QueryIndex != 0 && result.VariantOf(m, dihedral) is { } name ? $"  ({name})" : "";
+                    string variant = (m.QueryIndex != 0 || m.Signal == SignalType.PdqVariant) && result.VariantOf(m, dihedral) is { } name ? $"  ({name})" : "";
                     string how = Describe(m);
                     output.WriteLine($"{result.Query}: MATCH {m.Bank.Name} content {m.ContentId} {how}{label}{FileName(m)}{variant}");
                 }
@@ -94,6 +95,7 @@ internal sealed class MatchOutputWriter(TextWriter output, string format, bool d
     internal static string Describe(BankMatch m) =>
         m.Signal == SignalType.Pdq ? $"at distance {m.Distance}"
         : m.Signal == SignalType.Vpdq ? $"(a frame of its video, vpdq) at distance {m.Distance}"
+        : m.Signal == SignalType.PdqVariant ? $"(a crop or masked copy the bank stored, pdq_variant) at distance {m.Distance}"
         : $"by exact {m.Signal.Name} (distance 0)";
 
     private static string FileName(BankMatch m)

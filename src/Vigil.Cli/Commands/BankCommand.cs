@@ -164,10 +164,15 @@ internal static class BankCommand
         var compat = CommonOptions.Compat();
         var threads = CommonOptions.Threads();
         var paths = CommonOptions.Paths();
+        var robust = new Option<bool>("--robust")
+        {
+            Description = "Also store hashes of crops of each image (5% and 10%, centre and corners) and of it with a caption band greyed out, " +
+                          "as pdq_variant signals of the same content, so that a cropped or captioned copy matches it (found by robust queries: match/scan --robust)",
+        };
         var command = new Command("add",
             "Hash image files (PDQ and MD5) or videos (vPDQ at one frame per second, and MD5) and add them to a bank; the file name is kept in the metadata. Damaged images are refused unless --allow-damaged")
         {
-            name, label, note, allowDamaged, compat, threads, paths,
+            name, label, note, allowDamaged, compat, threads, robust, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -181,10 +186,12 @@ internal static class BankCommand
                 _ = await store.GetBankAsync(bankName, ct) ?? throw new BankNotFoundException(bankName);
                 int total = inputs.Count + videos.Count;
                 outcome["files"] = total;
+                if (parse.GetValue(robust))
+                    outcome["robust"] = true;
                 var progress = new CommandProgress(error, "files hashed", total, plainLines: total >= CommandProgress.PlainLinesFromFiles);
                 var decodeOptions = new Vigil.Media.DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) };
                 var items = BankFiles.Hash(inputs, parse.GetValue(threads), parse.GetValue(label), parse.GetValue(note), parse.GetValue(allowDamaged), decodeOptions,
-                    error, progress, out int failures);
+                    error, progress, out int failures, parse.GetValue(robust));
                 if (videos.Count > 0)
                 {
                     var videoItems = await VideoFiles.HashForBankAsync(videos, parse.GetValue(label), parse.GetValue(note), error, progress, ct);

@@ -9,6 +9,7 @@ using Vigil.Hashing.Signals;
 using Vigil.Cli.Banks;
 using Vigil.Cli.Hashing;
 using Vigil.Hashing.Pdq;
+using Vigil.ImageHashing;
 using Vigil.Matching;
 using Vigil.Media;
 using Vigil.Storage;
@@ -77,9 +78,11 @@ internal static class DemoCommand
         // 1. The bank.
         await store.CreateBankAsync(new NewBank(BankName) { Labels = ["demo"] }, ct);
         var knownFiles = InputFiles.Expand([known], imagesOnly: true);
-        var items = BankFiles.Hash(knownFiles, Environment.ProcessorCount, "demo", null, allowDamaged: false, DecodeOptions.Default, error, progress: null, out int failures);
+        // As 'vigil bank add --robust': each image's crops and masked copies are stored too, so a cropped upload matches.
+        var items = BankFiles.Hash(knownFiles, Environment.ProcessorCount, "demo", null, allowDamaged: false, DecodeOptions.Default, error, progress: null, out int failures,
+            robust: true);
         var summary = await store.ImportAsync(BankName, items, cancellationToken: ct);
-        output.WriteLine($"1. Bank {BankName}: {summary.Added} known images (PDQ + MD5 each)");
+        output.WriteLine($"1. Bank {BankName}: {summary.Added} known images (PDQ + MD5 each, and the PDQ of crops and masked copies of each: --robust)");
         var names = new Dictionary<long, string>();
         await foreach (var content in store.StreamContentAsync(BankName, ct))
         {
@@ -89,13 +92,14 @@ internal static class DemoCommand
         }
         output.WriteLine();
 
-        // 2. The scan, with all eight rotations and flips of each upload.
+        // 2. The scan, robust: all eight rotations and flips of each upload, the picture inside borders, and the bank's crops.
         var matcher = await BankMatcher.LoadAsync(store, [], error, ct);
         var uploadFiles = InputFiles.Expand([uploads], imagesOnly: true);
-        output.WriteLine($"2. Scanning {uploadFiles.Count} uploads (edited copies and unrelated images), distance <= {PdqIndex.DefaultMaxDistance}, any rotation or flip:");
+        output.WriteLine($"2. Scanning {uploadFiles.Count} uploads (edited copies and unrelated images), distance <= {PdqIndex.DefaultMaxDistance}, "
+                         + "any rotation or flip, borders trimmed, crops (--robust):");
         var records = new List<HashRecord>();
         OrderedParallelHasher.Run(uploadFiles, Environment.ProcessorCount,
-            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: true, DecodeOptions.Default), records.Add);
+            () => new FileHasher(HashAlgorithmKind.Pdq, dihedral: true, DecodeOptions.Default, robust: true), records.Add);
         int width = Math.Max(10, uploadFiles.Max(f => Path.GetFileName(f.Path).Length));
         int matched = 0, closestUnmatched = int.MaxValue;
         var opener = new CaseOpener(store, vault);
@@ -120,7 +124,7 @@ internal static class DemoCommand
                 case QueryStatus.Matched:
                     matched++;
                     var m = result.Outcome.Matches[0];
-                    string how = m.QueryIndex == 0 ? "" : $"  (the upload {Describe((DihedralVariant)m.QueryIndex)})";
+                    string how = result.VariantOf(m, dihedral: true) is { } variant && variant != "pdq" ? $"  (the upload {Describe(variant)})" : "";
                     output.WriteLine($"     {file}  MATCH {names[m.ContentId],-20} distance {m.Distance,3}{how}");
                     break;
                 case QueryStatus.Failed:
@@ -237,15 +241,27 @@ internal static class DemoCommand
         return best;
     }
 
-    private static string Describe(DihedralVariant variant) => variant switch
+    /// <summary>In words, how a robust query found its match (<see cref="QueryHashes.HowFound"/>'s names).</summary>
+    private static string Describe(string variant)
     {
-        DihedralVariant.Rotate90 => "is the original rotated 270 degrees",
-        DihedralVariant.Rotate180 => "is the original rotated 180 degrees",
-        DihedralVariant.Rotate270 => "is the original rotated 90 degrees",
-        DihedralVariant.FlipX => "is flipped top to bottom",
-        DihedralVariant.FlipY => "is mirrored left to right",
-        DihedralVariant.FlipPlus1 => "is transposed",
-        DihedralVariant.FlipMinus1 => "is anti-transposed",
-        _ => "as is",
-    };
+        if (variant.EndsWith(QueryHashes.BankVariantName, StringComparison.Ordinal))
+            return "matches a crop of the original that the bank stored";
+        string picture = variant.StartsWith("trimmed", StringComparison.Ordinal) ? "has borders around the original"
+            : variant.StartsWith("region", StringComparison.Ordinal) ? "holds the original inside a larger page"
+            : variant.StartsWith("masked", StringComparison.Ordinal) ? "has a band over the original (a caption)"
+            : "";
+        int dash = variant.IndexOf('-', StringComparison.Ordinal);
+        string dihedral = (picture.Length == 0 ? variant : dash < 0 ? "" : variant[(dash + 1)..]) switch
+        {
+            "rotate90" => "is the original rotated 270 degrees",
+            "rotate180" => "is the original rotated 180 degrees",
+            "rotate270" => "is the original rotated 90 degrees",
+            "flipx" => "is flipped top to bottom",
+            "flipy" => "is mirrored left to right",
+            "flipplus1" => "is transposed",
+            "flipminus1" => "is anti-transposed",
+            _ => "",
+        };
+        return picture.Length > 0 && dihedral.Length > 0 ? $"{picture} and {dihedral}" : picture.Length > 0 ? picture : dihedral.Length > 0 ? dihedral : variant;
+    }
 }

@@ -96,7 +96,8 @@ internal sealed class MatchOptions
         {
             variants = [pdq.Hash];
         }
-        var outcome = await matcher.MatchAsync(variants, maxDistance, md5, ct);
+        // A robust query also matches the banks' own variants (crops of their media, from bank add --robust).
+        var outcome = await matcher.MatchAsync(variants, maxDistance, md5, withContent: true, bankVariantMaxDistance: record.Query is null ? -1 : maxDistance, ct);
         var status = StatusOf(outcome);
         if (status == QueryStatus.NoMatch && !trusted)
             status = QueryStatus.LowQuality;

@@ -16,6 +16,7 @@ internal sealed class FileHasher : IDisposable
     private readonly QueryMode _mode;
     private readonly ImageDecoder? _decoder;
     private readonly QueryHasher? _query;
+    private readonly RobustBankHasher? _bankVariants;
     private readonly byte[] _buffer = new byte[1 << 16];
     private long _decodeTicks;
 
@@ -23,7 +24,8 @@ internal sealed class FileHasher : IDisposable
     /// <param name="dihedral">Also the eight rotations and flips of each image.</param>
     /// <param name="decodeOptions">How to decode.</param>
     /// <param name="robust">Also the pictures inside each image (trimmed borders, a picture in a plain canvas), with theirs: <see cref="HashRecord.Query"/>.</param>
-    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions, bool robust = false)
+    /// <param name="bankVariants">Also the variants a bank stores beside the image's hash (<see cref="RobustBankHasher"/>): <see cref="HashRecord.BankVariants"/>.</param>
+    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions, bool robust = false, bool bankVariants = false)
     {
         _algorithm = algorithm;
         _mode = robust ? QueryMode.Robust : dihedral ? QueryMode.Dihedral : QueryMode.Plain;
@@ -31,6 +33,8 @@ internal sealed class FileHasher : IDisposable
         {
             _decoder = new ImageDecoder(decodeOptions);
             _query = new QueryHasher();
+            if (bankVariants)
+                _bankVariants = new RobustBankHasher(_query.Pdq);
         }
     }
 
@@ -70,6 +74,7 @@ internal sealed class FileHasher : IDisposable
             Pdq = new PdqResult(query.Hashes[0], query.Qualities[0]),
             Dihedral = query.Whole,
             Query = _mode == QueryMode.Robust ? query : null,
+            BankVariants = _bankVariants?.Hash(image),
             Width = image.Width,
             Height = image.Height,
             Warnings = image.Warnings,

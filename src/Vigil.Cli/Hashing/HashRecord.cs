@@ -13,6 +13,8 @@ internal sealed class HashRecord
     public PdqDihedralHashes Dihedral { get; init; }
     /// <summary>With <c>--robust</c>: every hash the image is matched by (the dihedral variants, then the pictures inside it), with their names.</summary>
     public Vigil.ImageHashing.QueryHashes? Query { get; init; }
+    /// <summary>With <c>bank add --robust</c>: the hashes of the variants a bank stores beside the image's (crops, a caption band greyed out).</summary>
+    public IReadOnlyList<Vigil.ImageHashing.BankVariantHash>? BankVariants { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
     /// <summary>What the decoder reported about damage it decoded past (<see cref="Vigil.Media.RgbImage.Warnings"/>); empty when clean.</summary>

@@ -77,6 +77,8 @@ internal sealed class CsvColumns
             else
                 problems.Add(error);
         }
+        int identifying = signals.Count;
+        AddVariants(Cell(fields, SignalType.PdqVariant.Name), signals, problems);
 
         var action = HashListAction.Add;
         var actionText = Cell(fields, Action);
@@ -88,6 +90,8 @@ internal sealed class CsvColumns
             problems.Add(metadataError);
 
         var sourceId = Cell(fields, SourceId);
+        if (problems.Count == 0 && identifying == 0 && signals.Count > 0)
+            problems.Add($"a row's pdq_variant hashes belong to its content: fill at least one of the {Text.KnownSignalTypes} columns");
         if (problems.Count == 0 && signals.Count == 0)
         {
             if (action == HashListAction.Add)
@@ -105,6 +109,20 @@ internal sealed class CsvColumns
             SourceId: sourceId,
             Note: Cell(fields, Note),
             MetadataJson: metadata));
+    }
+
+    /// <summary>The <c>pdq_variant</c> cell: the hashes a Vigil bank made from its media, separated by spaces (see <see cref="HashListWriter"/>).</summary>
+    private static void AddVariants(string? cell, List<Signal> signals, List<string> problems)
+    {
+        if (cell is null)
+            return;
+        foreach (var raw in cell.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (SignalType.PdqVariant.TryNormalize(raw, out var value, out var error))
+                signals.Add(new Signal(SignalType.PdqVariant, value));
+            else
+                problems.Add(error);
+        }
     }
 
     /// <summary>The trimmed cell of <paramref name="column"/>, or null when the column is absent or the cell empty.</summary>

@@ -34,6 +34,15 @@ public sealed class SignalType : IEquatable<SignalType>
     public static readonly SignalType VideoMd5 = new("video_md5", 32, isPerceptual: false, isVideo: true);
 
     /// <summary>
+    /// A PDQ hash of a picture the bank made from its own media (a crop of it, or it with a caption band greyed out),
+    /// stored beside the content's <see cref="Pdq"/> so that a copy edited that way matches the content: 64 hex digits,
+    /// matched by distance, and only by robust queries (plain matching never sees these). It is <see cref="IsDerived"/>:
+    /// not what the content is, so never used to find duplicates or removals. Written to hash lists with a marker that
+    /// other tools ignore.
+    /// </summary>
+    public static readonly SignalType PdqVariant = new("pdq_variant", PdqHash.HexLength, isPerceptual: true, isDerived: true);
+
+    /// <summary>
     /// The image and file signal types, in a stable order: the columns of the hash-list formats and
     /// what HMA's <c>/c/signal_type</c> lists. Video types are in <see cref="Video"/>; <see cref="Known"/> has both.
     /// </summary>
@@ -42,15 +51,16 @@ public sealed class SignalType : IEquatable<SignalType>
     /// <summary>The video signal types: <see cref="Vpdq"/> and <see cref="VideoMd5"/>.</summary>
     public static IReadOnlyList<SignalType> Video { get; } = [Vpdq, VideoMd5];
 
-    /// <summary>Every signal type a store can hold (<see cref="All"/>, then <see cref="Video"/>): what names are looked up in.</summary>
-    public static IReadOnlyList<SignalType> Known { get; } = [Pdq, Md5, Sha1, Sha256, Vpdq, VideoMd5];
+    /// <summary>Every signal type a store can hold (<see cref="All"/>, then <see cref="Video"/>, then <see cref="PdqVariant"/>): what names are looked up in.</summary>
+    public static IReadOnlyList<SignalType> Known { get; } = [Pdq, Md5, Sha1, Sha256, Vpdq, VideoMd5, PdqVariant];
 
-    private SignalType(string name, int hexLength, bool isPerceptual, bool isVideo = false)
+    private SignalType(string name, int hexLength, bool isPerceptual, bool isVideo = false, bool isDerived = false)
     {
         Name = name;
         HexLength = hexLength;
         IsPerceptual = isPerceptual;
         IsVideo = isVideo;
+        IsDerived = isDerived;
     }
 
     /// <summary>The lowercase name used in files, the database and the API.</summary>
@@ -67,6 +77,15 @@ public sealed class SignalType : IEquatable<SignalType>
 
     /// <summary>True when values are compared by distance rather than equality.</summary>
     public bool IsPerceptual { get; }
+
+    /// <summary>
+    /// True for a hash the bank derived from its own media (<see cref="PdqVariant"/>) rather than one that identifies
+    /// the content: it matches, but content is never found as a duplicate or removed by it.
+    /// </summary>
+    public bool IsDerived { get; }
+
+    /// <summary>True when values are PDQ hashes (<see cref="Pdq"/> and <see cref="PdqVariant"/>).</summary>
+    public bool IsPdq => ReferenceEquals(this, Pdq) || ReferenceEquals(this, PdqVariant);
 
     /// <summary>Finds a signal type by name, ignoring case (<c>PDQ</c>, <c>pdq</c>), among the <see cref="Known"/> ones.</summary>
     public static bool TryFromName(ReadOnlySpan<char> name, [NotNullWhen(true)] out SignalType? type)

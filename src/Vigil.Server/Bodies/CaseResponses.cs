@@ -39,8 +39,12 @@ internal sealed record CaseItemJson(long Id, string Source, string? Reason, int 
     public static CaseItemJson From(CaseItem i)
     {
         var signals = new Dictionary<string, string>(i.Details.Signals.Count, StringComparer.Ordinal);
+        // The bank's own variants (pdq_variant) ride with the item for the confirmed bank; they say nothing to a reader.
         foreach (var signal in i.Details.Signals)
-            signals[signal.Type.Name] = signal.Value;
+        {
+            if (!signal.Type.IsDerived)
+                signals[signal.Type.Name] = signal.Value;
+        }
         var c = i.Details.Context;
         return new(i.Id, i.Details.Source, i.Details.Reason, i.Details.Priority, signals, CaseMatchJson.From(i.Details.Matches),
             new ItemContextJson(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url), i.Details.Account, i.Details.VoucherId,

@@ -59,7 +59,10 @@ internal sealed class PostgresContentWriter : IBankContentWriter
         {
             var content = items[i].Content;
             foreach (var signal in content.Signals)
-                keys.Add(SignalKeys.Of(signal));
+            {
+                if (!signal.Type.IsDerived)
+                    keys.Add(SignalKeys.Of(signal));
+            }
             if (content.SourceId is not null)
             {
                 sources.Add(content.Source ?? "");
@@ -105,7 +108,7 @@ internal sealed class PostgresContentWriter : IBankContentWriter
             return bySource;
         foreach (var signal in content.Signals)
         {
-            if (Live(_bySignal.GetValueOrDefault(signal, long.MinValue)) is { } bySignal)
+            if (!signal.Type.IsDerived && Live(_bySignal.GetValueOrDefault(signal, long.MinValue)) is { } bySignal)
                 return bySignal;
         }
         return null;
@@ -121,7 +124,10 @@ internal sealed class PostgresContentWriter : IBankContentWriter
         if (content.SourceId is not null)
             _bySource[(content.Source ?? "", content.SourceId)] = placeholder;
         foreach (var signal in content.Signals)
-            _bySignal[signal] = placeholder;
+        {
+            if (!signal.Type.IsDerived)
+                _bySignal[signal] = placeholder;
+        }
     }
 
     /// <summary>
@@ -142,7 +148,7 @@ internal sealed class PostgresContentWriter : IBankContentWriter
         {
             foreach (var signal in removal.Signals)
             {
-                if (Live(_bySignal.GetValueOrDefault(signal, long.MinValue)) is { } id && !ids.Contains(id))
+                if (!signal.Type.IsDerived && Live(_bySignal.GetValueOrDefault(signal, long.MinValue)) is { } id && !ids.Contains(id))
                     ids.Add(id);
             }
         }
@@ -266,7 +272,7 @@ internal sealed class PostgresContentWriter : IBankContentWriter
                 types.Add(signal.Type.Name);
                 values.Add(signal.Value);
                 keys.Add(SignalKeys.Of(signal));
-                PdqHash? hash = signal.Type == SignalType.Pdq ? PdqHash.Parse(signal.Value) : null;
+                PdqHash? hash = signal.Type.IsPdq ? PdqHash.Parse(signal.Value) : null;
                 for (int limb = 0; limb < 4; limb++)
                     limbs[limb].Add(hash is { } h ? unchecked((long)h.GetLimb(limb)) : null);
             }

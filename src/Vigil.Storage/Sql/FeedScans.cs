@@ -56,12 +56,12 @@ internal class FeedScans
     public virtual async Task ScanAllAsync(SqlDatabase db, DbConnection connection, DbTransaction transaction, Action<PdqFeedEntry> onEntry,
         CancellationToken cancellationToken)
     {
-        // A vpdq row brings its text (column 7), a pdq row its limbs.
-        await using var command = db.Command(connection, """
+        // A vpdq row brings its text (column 7), a pdq or pdq_variant row its limbs (column 8 says which).
+        await using var command = db.Command(connection, $"""
             SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3,
-                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END
+                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END, {VariantColumn}
             FROM content_signals s
-            WHERE s.signal_type IN ('pdq', 'vpdq')
+            WHERE s.signal_type IN ({IndexedTypes})
             """, transaction);
         await using var reader = await command.ReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -69,8 +69,28 @@ internal class FeedScans
             if (!reader.IsDBNull(7))
                 VideoFeed.EmitFrames(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(7), onEntry);
             else
-                onEntry(ReadEntry(reader));
+                onEntry(ReadEntry(reader) with { IsBankVariant = reader.GetInt32(8) != 0 });
         }
+    }
+
+    /// <summary>The signal types the matching index holds.</summary>
+    protected const string IndexedTypes = "'pdq', 'vpdq', 'pdq_variant'";
+
+    /// <summary>1 for a pdq_variant row, else 0.</summary>
+    protected const string VariantColumn = "CASE WHEN s.signal_type = 'pdq_variant' THEN 1 ELSE 0 END";
+
+    /// <summary>Every pdq_variant signal (<see cref="PdqFeedEntry.IsBankVariant"/> set), inside the caller's snapshot transaction.</summary>
+    public virtual async Task ScanVariantsAsync(SqlDatabase db, DbConnection connection, DbTransaction transaction, Action<PdqFeedEntry> onEntry,
+        CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(connection, """
+            SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3
+            FROM content_signals s
+            WHERE s.signal_type = 'pdq_variant'
+            """, transaction);
+        await using var reader = await command.ReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            onEntry(ReadEntry(reader) with { IsBankVariant = true });
     }
 
     /// <summary>The ids of the named banks, or of every enabled bank when no names are given.</summary>

@@ -22,7 +22,15 @@ internal sealed class SqlChangeFeed(SqlDatabase db, FeedScans scans) : IChangeFe
     /// READ), so the latest change number and the signals agree while writers go on. Change numbers
     /// commit in order on both engines, so the snapshot holds exactly the changes up to that number.
     /// </remarks>
-    public async Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default)
+    public Task<long> ReadPdqSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default) =>
+        ReadInSnapshotAsync(onEntry, scans.ScanAllAsync, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<long> ReadPdqVariantSignalsAsync(Action<PdqFeedEntry> onEntry, CancellationToken cancellationToken = default) =>
+        ReadInSnapshotAsync(onEntry, scans.ScanVariantsAsync, cancellationToken);
+
+    private async Task<long> ReadInSnapshotAsync(Action<PdqFeedEntry> onEntry,
+        Func<SqlDatabase, DbConnection, DbTransaction, Action<PdqFeedEntry>, CancellationToken, Task> scan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onEntry);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -30,7 +38,7 @@ internal sealed class SqlChangeFeed(SqlDatabase db, FeedScans scans) : IChangeFe
         long seq;
         await using (var latest = db.Command(connection, "SELECT COALESCE(MAX(seq), 0) FROM changes", transaction))
             seq = (await latest.Int64Async(cancellationToken))!.Value;
-        await scans.ScanAllAsync(db, connection, transaction, onEntry, cancellationToken);
+        await scan(db, connection, transaction, onEntry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return seq;
     }

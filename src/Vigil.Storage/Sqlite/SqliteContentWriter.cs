@@ -75,7 +75,7 @@ internal sealed class SqliteContentWriter : IBankContentWriter
         var signals = content.Signals;
         for (int i = 0; i < signals.Count; i++)
         {
-            if (FindBySignal(signals[i]) is { } bySignal)
+            if (!signals[i].Type.IsDerived && FindBySignal(signals[i]) is { } bySignal)
                 return bySignal;
         }
         return null;
@@ -114,7 +114,7 @@ internal sealed class SqliteContentWriter : IBankContentWriter
         var signals = removal.Signals;
         for (int i = 0; i < signals.Count; i++)
         {
-            if (FindBySignal(signals[i]) is { } id && !_matches.Contains(id))
+            if (!signals[i].Type.IsDerived && FindBySignal(signals[i]) is { } id && !_matches.Contains(id))
                 _matches.Add(id);
         }
         int removed = 0;
@@ -163,7 +163,7 @@ internal sealed class SqliteContentWriter : IBankContentWriter
         _insertSignal.Bind(3, signal.Type.Name);
         _insertSignal.Bind(4, signal.Value);
         _insertSignal.Bind(5, SignalKeys.Of(signal));
-        if (signal.Type == SignalType.Pdq)
+        if (signal.Type.IsPdq)
         {
             var hash = PdqHash.Parse(signal.Value);
             for (int limb = 0; limb < 4; limb++)

@@ -75,12 +75,12 @@ internal sealed class SqliteFeedScans : FeedScans
     public override Task ScanAllAsync(SqlDatabase db, DbConnection connection, DbTransaction transaction, Action<PdqFeedEntry> onEntry,
         CancellationToken cancellationToken)
     {
-        // A vpdq row brings its text (column 7), a pdq row its limbs.
-        using var statement = new SqliteStatement((SqliteConnection)connection, """
+        // A vpdq row brings its text (column 7), a pdq or pdq_variant row its limbs (column 8 says which).
+        using var statement = new SqliteStatement((SqliteConnection)connection, $"""
             SELECT s.id, s.content_id, s.bank_id, s.pdq0, s.pdq1, s.pdq2, s.pdq3,
-                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END
+                   CASE WHEN s.signal_type = 'vpdq' THEN s.value END, {VariantColumn}
             FROM content_signals AS s NOT INDEXED
-            WHERE s.signal_type IN ('pdq', 'vpdq')
+            WHERE s.signal_type IN ({IndexedTypes})
             """);
         try
         {
@@ -91,7 +91,7 @@ internal sealed class SqliteFeedScans : FeedScans
                 if (statement.GetStringOrNull(7) is { } vpdq)
                     VideoFeed.EmitFrames(statement.GetInt64(0), statement.GetInt64(1), statement.GetInt64(2), vpdq, onEntry);
                 else
-                    onEntry(ReadEntry(statement));
+                    onEntry(ReadEntry(statement) with { IsBankVariant = statement.GetInt64(8) != 0 });
             }
         }
         finally
