@@ -236,22 +236,23 @@ public sealed class BankMatcher
     /// <param name="withContent">Whether each match needs its content row (labels, metadata).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     public Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, CancellationToken cancellationToken) =>
-        MatchAsync(variants, maxDistance, md5, withContent, bankVariantMaxDistance: -1, cancellationToken);
+        MatchAsync(variants, maxDistance, md5, withContent, robust: null, cancellationToken);
 
     /// <summary>
-    /// As <see cref="MatchAsync(PdqHash[], int, string?, bool, CancellationToken)"/>, and, when
-    /// <paramref name="bankVariantMaxDistance"/> is 0 or more, the query's hashes are also matched against the banks' own
-    /// variants (<see cref="SignalType.PdqVariant"/>: crops of the banks' media and the like, stored by
-    /// <c>vigil bank add --robust</c>) within that distance: a robust query. Such a match says <c>pdq_variant</c>; a
-    /// content its own hash matched keeps that match; one matched only by its variants, the closest of them.
+    /// As <see cref="MatchAsync(PdqHash[], int, string?, bool, CancellationToken)"/>, for a robust query when
+    /// <paramref name="robust"/> is given: the hashes after its <see cref="RobustSearch.OwnHashes"/> match only within its
+    /// <see cref="RobustSearch.ExtraMaxDistance"/>, and every hash is also matched, within that distance, against the
+    /// banks' own variants (<see cref="SignalType.PdqVariant"/>: crops of the banks' media and the like, stored by
+    /// <c>vigil bank add --robust</c>). Such a match says <c>pdq_variant</c>; a content its own hash matched keeps that
+    /// match; one matched only by its variants, the closest of them.
     /// </summary>
     /// <param name="variants">The query's PDQ hashes (one, the eight dihedral variants, or a robust query's; none to skip PDQ).</param>
     /// <param name="maxDistance">Largest PDQ distance that matches the banks' hashes (0..63).</param>
     /// <param name="md5">The file's MD5 in lowercase hex, or null.</param>
     /// <param name="withContent">Whether each match needs its content row (labels, metadata).</param>
-    /// <param name="bankVariantMaxDistance">Largest distance that matches a bank's variant (0..63), or -1 not to search them.</param>
+    /// <param name="robust">How a robust query is searched, or null for a plain or dihedral one.</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
-    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, int bankVariantMaxDistance,
+    public async Task<QueryOutcome> MatchAsync(PdqHash[] variants, int maxDistance, string? md5, bool withContent, RobustSearch? robust,
         CancellationToken cancellationToken)
     {
         var found = new List<PdqMatch>();
@@ -259,26 +260,31 @@ public sealed class BankMatcher
         if (variants.Length > 0)
         {
             var stats = new SearchStatistics();
-            _index.Search(variants, maxDistance, found, ref stats);
+            int own = robust is null ? variants.Length : Math.Clamp(robust.OwnHashes, 0, variants.Length);
+            _index.Search(variants.AsSpan(0, own), maxDistance, found, ref stats);
+            int extras = found.Count;
+            if (own < variants.Length)
+                _index.Search(variants.AsSpan(own), robust!.ExtraMaxDistance, found, ref stats);
             // A video's frames are indexed under their own key: the match says vpdq.
-            foreach (var hit in found)
+            for (int i = 0; i < found.Count; i++)
             {
+                var hit = found[i];
                 long contentId = BankIndexCache.ContentIdOf(hit.Key, out bool videoFrame);
-                Keep(hits, contentId, hit.Distance, hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
+                Keep(hits, contentId, hit.Distance, i < extras ? hit.QueryIndex : own + hit.QueryIndex, videoFrame ? SignalType.Vpdq : SignalType.Pdq);
             }
-            if (bankVariantMaxDistance >= 0 && _variants.Count > 0)
+            if (robust is not null && _variants.Count > 0)
             {
                 // A content its own hash matched keeps that match, however close a variant came: it is what the content is.
-                int own = hits.Count;
+                int matchedOwn = hits.Count;
                 found.Clear();
-                _variants.Search(variants, bankVariantMaxDistance, found, ref stats);
+                _variants.Search(variants, robust.ExtraMaxDistance, found, ref stats);
                 foreach (var hit in found)
                 {
                     long contentId = BankIndexCache.ContentIdOf(hit.Key, out _);
                     int seen = IndexOf(hits, contentId);
                     if (seen < 0)
                         hits.Add((contentId, hit.Distance, hit.QueryIndex, SignalType.PdqVariant));
-                    else if (seen >= own && hit.Distance < hits[seen].Distance)
+                    else if (seen >= matchedOwn && hit.Distance < hits[seen].Distance)
                         hits[seen] = (contentId, hit.Distance, hit.QueryIndex, SignalType.PdqVariant);
                 }
             }

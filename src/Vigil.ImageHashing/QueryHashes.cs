@@ -35,10 +35,25 @@ public sealed class QueryHashes
     /// <summary>The whole image's eight dihedral hashes as the hasher made them (default for a plain query).</summary>
     public PdqDihedralHashes Whole { get; private set; }
 
+    /// <summary>How many leading hashes are the whole image's (1 for a plain query, 8 for a dihedral or robust one); the rest are extras.</summary>
+    public int WholeCount { get; private set; }
+
+    /// <summary>How many of <see cref="Trusted"/>'s hashes for <paramref name="minQuality"/> are the whole image's (they come first).</summary>
+    public int TrustedWholeCount(int minQuality)
+    {
+        int n = 0;
+        for (int i = 0; i < WholeCount; i++)
+        {
+            if (_qualities[i] >= minQuality)
+                n++;
+        }
+        return n;
+    }
+
     /// <summary>Only the plain hash.</summary>
     public static QueryHashes Plain(PdqResult plain)
     {
-        var query = new QueryHashes(1);
+        var query = new QueryHashes(1) { WholeCount = 1 };
         query.Add(plain.Hash, plain.Quality, PdqDihedralHashes.Names[0]);
         return query;
     }
@@ -46,7 +61,7 @@ public sealed class QueryHashes
     /// <summary>The eight dihedral variants of the whole image; <paramref name="plain"/> stands first (the reference's plain hash can differ from the dihedral pass's original on 64x64 inputs).</summary>
     public static QueryHashes Dihedral(PdqResult plain, in PdqDihedralHashes whole, int capacity = PdqDihedralHashes.Count)
     {
-        var query = new QueryHashes(capacity) { Whole = whole };
+        var query = new QueryHashes(capacity) { Whole = whole, WholeCount = PdqDihedralHashes.Count };
         query.Add(plain.Hash, plain.Quality, PdqDihedralHashes.Names[0]);
         query.AddVariants(whole, prefix: null, skipOriginal: true);
         return query;

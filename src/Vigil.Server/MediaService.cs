@@ -169,6 +169,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         var mode = IsTrue(query.Robust) ? QueryMode.Robust : IsTrue(query.Dihedral) ? QueryMode.Dihedral : QueryMode.Plain;
         PdqHash[] variants = [];
         string[]? variantNames = null;
+        RobustSearch? robust = null;
         PdqHash? plain = null;
         string? md5 = null;
         if ((wanted & Types.Pdq) != 0)
@@ -180,7 +181,10 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
             plain = image.Pdq.Hash;
             // As vigil match: a PDQ under the trusted quality is not matched (a robust query: each hash by its own quality); the MD5 still is.
             if (mode == QueryMode.Robust)
+            {
                 (variants, variantNames) = image.Query!.Trusted(PdqResult.MinimumTrustedQuality);
+                robust = RobustSearch.For(PdqIndex.DefaultMaxDistance, image.Query.TrustedWholeCount(PdqResult.MinimumTrustedQuality));
+            }
             else if (image.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
                 variants = mode == QueryMode.Dihedral ? [.. image.Query!.Hashes] : [image.Pdq.Hash];
         }
@@ -189,9 +193,8 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
         // Content rows are read only when their labels are asked for (or the action rules need them), as on GET /m/lookup.
-        // A robust query also matches the banks' own variants (crops of their media): the Vigil addition asked for.
-        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent,
-            mode == QueryMode.Robust ? PdqIndex.DefaultMaxDistance : -1, ct);
+        // A robust query's extras match within half the distance, and it also matches the banks' own variants (crops of their media).
+        var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent, robust, ct);
         var byPdq = new List<BankMatch>(outcome.Matches.Count);
         var byMd5 = new List<BankMatch>();
         foreach (var match in outcome.Matches)

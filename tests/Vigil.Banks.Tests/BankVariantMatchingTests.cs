@@ -27,20 +27,39 @@ public sealed class BankVariantMatchingTests : SqliteStoreTest
         Assert.Equal((1, 1), (matcher.HashCount, matcher.VariantCount));
 
         Assert.Empty((await matcher.MatchAsync([Flip(crop, 4)], 31, null, default)).Matches);
-        Assert.Empty((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: true, bankVariantMaxDistance: -1, default)).Matches);
-        var match = Assert.Single((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: true, bankVariantMaxDistance: 31, default)).Matches);
+        Assert.Empty((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: true, robust: null, default)).Matches);
+        var match = Assert.Single((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: true, robust: new RobustSearch(1, 31), default)).Matches);
         Assert.Equal((content.Id, 4, SignalType.PdqVariant), (match.ContentId, match.Distance, match.Signal));
-        // A stricter distance for variants than for the content's own hashes applies to them alone.
-        Assert.Empty((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: false, bankVariantMaxDistance: 3, default)).Matches);
+        // The stricter distance of a robust query's extras applies to the variants too.
+        Assert.Empty((await matcher.MatchAsync([Flip(crop, 4)], 31, null, withContent: false, robust: new RobustSearch(1, 3), default)).Matches);
 
         // Matched by its own hash (distance 20) and by a variant (distance 2): the own hash is the answer.
         var between = Flip(own, 20);
         await store.AddContentAsync("MEDIA", WithVariants(RandomHash(rng)));
         var near = await store.AddContentAsync("MEDIA", WithVariants(RandomHash(rng), Flip(between, 2)));
         await matcher.CatchUpAsync(default);
-        var outcome = await matcher.MatchAsync([between], 31, null, withContent: false, bankVariantMaxDistance: 31, default);
+        var outcome = await matcher.MatchAsync([between], 31, null, withContent: false, robust: new RobustSearch(1, 31), default);
         Assert.Equal([(content.Id, 20, SignalType.Pdq), (near.Id, 2, SignalType.PdqVariant)],
             outcome.Matches.Select(m => (m.ContentId, m.Distance, m.Signal)).OrderBy(m => m.ContentId));
+    }
+
+    [Fact]
+    public async Task A_robust_querys_extras_match_only_within_their_stricter_distance_and_say_which_they_were()
+    {
+        var rng = new Random(23);
+        await using var store = await SqliteVigilStore.OpenAsync(DbPath);
+        await store.CreateBankAsync(new NewBank("LIST"));
+        PdqHash listed = RandomHash(rng);
+        var content = await store.AddContentAsync("LIST", WithVariants(listed));
+        var matcher = await BankMatcher.LoadAsync(store, [], null, default);
+        var unrelated = RandomHash(rng);
+
+        // The whole image's hash at 20 matches (its distance is the query's); an extra at 20 does not (16 for extras), at 12 it does.
+        Assert.Equal(20, Assert.Single((await matcher.MatchAsync([Flip(listed, 20), unrelated], 31, null, false, new RobustSearch(1, 16), default)).Matches).Distance);
+        Assert.Empty((await matcher.MatchAsync([unrelated, Flip(listed, 20)], 31, null, false, new RobustSearch(1, 16), default)).Matches);
+        var extra = Assert.Single((await matcher.MatchAsync([unrelated, RandomHash(rng), Flip(listed, 12)], 31, null, false, new RobustSearch(1, 16), default)).Matches);
+        Assert.Equal((content.Id, 12, 2), (extra.ContentId, extra.Distance, extra.QueryIndex));
+        Assert.Equal(16, RobustSearch.ExtraDistanceFor(31));
     }
 
     [Fact]
@@ -87,5 +106,5 @@ public sealed class BankVariantMatchingTests : SqliteStoreTest
     }
 
     private static Task<QueryOutcome> Robust(BankMatcher matcher, PdqHash hash) =>
-        matcher.MatchAsync([hash], 0, null, withContent: false, bankVariantMaxDistance: 0, default);
+        matcher.MatchAsync([hash], 0, null, withContent: false, robust: new RobustSearch(1, 0), default);
 }

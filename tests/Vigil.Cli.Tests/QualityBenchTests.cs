@@ -78,12 +78,32 @@ public class QualityBenchTests
     }
 
     [Fact]
+    public void A_robust_modes_extras_can_be_given_their_own_distance()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run("bench", "quality", "--transforms", "letterbox,caption", "--modes", "robust-list,robust-list@31,robust-list@0", "--format", "json", "--max-side", "256", PhotoDir(dir));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var modes = JsonDocument.Parse(result.Output).RootElement.GetProperty("modes").EnumerateArray().ToDictionary(m => m.GetProperty("mode").GetString()!);
+        Assert.Equal(["robust-list", "robust-list@31", "robust-list@0"], modes.Keys);
+        double Recall(string mode, int transform) => modes[mode].GetProperty("transforms")[transform].GetProperty("recall").GetDouble();
+        // A trimmed letterbox is the picture itself (found at any distance for extras); a masked caption band is only near it,
+        // so the stricter the extras' distance, the fewer captioned copies are found.
+        Assert.All(modes.Keys, m => Assert.Equal(1.0, Recall(m, 0)));
+        Assert.Equal(1.0, Recall("robust-list@31", 1));
+        Assert.True(Recall("robust-list@0", 1) < 1.0);
+        Assert.InRange(Recall("robust-list", 1), Recall("robust-list@0", 1), Recall("robust-list@31", 1));
+        Assert.Contains("within 0", modes["robust-list@0"].GetProperty("description").GetString());
+    }
+
+    [Fact]
     public void Bad_input_is_a_clear_error()
     {
         using var dir = new TempDirectory();
         string photos = PhotoDir(dir);
         Assert.Contains("unknown transform 'sepia'", CliRunner.Run("bench", "quality", "--transforms", "sepia", photos).Error);
         Assert.Contains("unknown mode 'fuzzy'", CliRunner.Run("bench", "quality", "--modes", "fuzzy", photos).Error);
+        Assert.Contains("'pdq@3' is not MODE@DISTANCE with a robust mode", CliRunner.Run("bench", "quality", "--modes", "pdq@3", photos).Error);
+        Assert.Contains("'robust@x' is not MODE@DISTANCE", CliRunner.Run("bench", "quality", "--modes", "robust@x", photos).Error);
         Assert.Contains("need at least 2 images", CliRunner.Run("bench", "quality", Path.Combine(photos, "q0122.jpg")).Error);
         Assert.Contains("no such file or directory", CliRunner.Run("bench", "quality", dir.File("missing")).Error);
         Assert.Contains("--max-side must be at least 64", CliRunner.Run("bench", "quality", "--max-side", "10", photos).Error);

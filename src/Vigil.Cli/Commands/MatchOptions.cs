@@ -97,7 +97,8 @@ internal sealed class MatchOptions
             variants = [pdq.Hash];
         }
         // A robust query also matches the banks' own variants (crops of their media, from bank add --robust).
-        var outcome = await matcher.MatchAsync(variants, maxDistance, md5, withContent: true, bankVariantMaxDistance: record.Query is null ? -1 : maxDistance, ct);
+        var robust = record.Query is { } asked ? RobustSearch.For(maxDistance, asked.TrustedWholeCount(minQuality)) : null;
+        var outcome = await matcher.MatchAsync(variants, maxDistance, md5, withContent: true, robust, ct);
         var status = StatusOf(outcome);
         if (status == QueryStatus.NoMatch && !trusted)
             status = QueryStatus.LowQuality;

@@ -20,9 +20,18 @@ internal static class QualityEvaluation
     {
         var originals = hashed.Originals;
         var queries = hashed.Queries;
+        // The copy's own hashes against the original's plain one, and the extras (inner pictures, the bank's variants)
+        // against all of it; with ExtraMaxDistance the extras' distance is shifted so one threshold decides both.
+        var own = new PdqHash[originals.Count][];
         var banks = new PdqHash[originals.Count][];
+        var derived = new PdqHash[originals.Count][];
         for (int o = 0; o < banks.Length; o++)
-            banks[o] = mode.BankSide ? [originals[o].Plain, .. originals[o].Derived] : [originals[o].Plain];
+        {
+            own[o] = [originals[o].Plain];
+            derived[o] = mode.BankSide ? [.. originals[o].Derived] : [];
+            banks[o] = [originals[o].Plain, .. derived[o]];
+        }
+        int penalty = options.MaxDistance - mode.ExtraDistance(options.MaxDistance);
 
         var genuine = new int[options.Transforms.Count][];
         var lowQuality = new int[options.Transforms.Count];
@@ -32,19 +41,21 @@ internal static class QualityEvaluation
         var impostor = new long[Buckets];
         object gate = new();
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
-            () => (Impostor: new long[Buckets], Usable: new List<PdqHash>(32)),
+            () => (Impostor: new long[Buckets], Own: new List<PdqHash>(8), Extra: new List<PdqHash>(32)),
             (q, _, local) =>
             {
                 var query = queries[q];
-                local.Usable.Clear();
+                local.Own.Clear();
+                local.Extra.Clear();
                 for (int i = 0; i < query.Hashes.Length; i++)
                 {
                     if (mode.Uses(i) && query.Qualities[i] >= options.MinQuality)
-                        local.Usable.Add(query.Hashes[i]);
+                        (QualityMode.IsOwn(i) ? local.Own : local.Extra).Add(query.Hashes[i]);
                 }
                 for (int o = 0; o < banks.Length; o++)
                 {
-                    int d = MinDistance(local.Usable, banks[o]);
+                    int extra = Math.Min(MinDistance(local.Extra, banks[o]), MinDistance(local.Own, derived[o]));
+                    int d = Math.Min(MinDistance(local.Own, own[o]), extra == PdqHash.BitCount ? extra : Math.Min(PdqHash.BitCount, Math.Max(0, extra + penalty)));
                     if (o == query.Original)
                     {
                         if (query.Transform < 0)
