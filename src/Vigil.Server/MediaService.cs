@@ -193,7 +193,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
         // Content rows are read only when their labels are asked for (or the action rules need them), as on GET /m/lookup.
-        // A robust query's extras match within half the distance, and it also matches the banks' own variants (crops of their media).
+        // A robust query's extras match within two thirds of the distance, and it also matches the banks' own variants (crops of their media).
         var outcome = await matcher.MatchAsync(variants, PdqIndex.DefaultMaxDistance, md5, options.NeedsContent, robust, ct);
         var byPdq = new List<BankMatch>(outcome.Matches.Count);
         var byMd5 = new List<BankMatch>();

@@ -59,7 +59,7 @@ public sealed class BankVariantMatchingTests : SqliteStoreTest
         Assert.Empty((await matcher.MatchAsync([unrelated, Flip(listed, 20)], 31, null, false, new RobustSearch(1, 16), default)).Matches);
         var extra = Assert.Single((await matcher.MatchAsync([unrelated, RandomHash(rng), Flip(listed, 12)], 31, null, false, new RobustSearch(1, 16), default)).Matches);
         Assert.Equal((content.Id, 12, 2), (extra.ContentId, extra.Distance, extra.QueryIndex));
-        Assert.Equal(16, RobustSearch.ExtraDistanceFor(31));
+        Assert.Equal(20, RobustSearch.ExtraDistanceFor(31));
     }
 
     [Fact]

@@ -22,8 +22,8 @@ internal sealed record QualityMode(string Name, string Description, bool Dihedra
     [
         new("pdq", "plain PDQ: the copy's hash against the original's (vigil match)", false, false, false),
         new("dihedral", "the copy's eight rotations and flips (vigil match --dihedral)", true, false, false),
-        new("robust-list", "--robust against a plain hash list: dihedral plus the trimmed and embedded pictures of the copy (these extras within half the distance)", true, true, false),
-        new("robust", "--robust against a bank built from media: robust-list plus the bank's crops and caption-masked copies (extras within half the distance)", true, true, true),
+        new("robust-list", "--robust against a plain hash list: dihedral plus the trimmed and embedded pictures of the copy (these extras within two thirds of the distance)", true, true, false),
+        new("robust", "--robust against a bank built from media: robust-list plus the bank's crops and caption-masked copies (extras within two thirds of the distance)", true, true, true),
     ];
 
     /// <summary>
