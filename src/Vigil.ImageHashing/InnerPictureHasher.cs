@@ -26,6 +26,15 @@ public sealed class InnerPictureHasher
     /// <summary>The name of the hash with its bottom band greyed out.</summary>
     public const string MaskedBottom = "masked-bottom";
 
+    /// <summary>The name of the hash of the picture turned back upright (it was turned a few degrees inside its canvas, the corners filled).</summary>
+    public const string Derotated = "derotated";
+
+    /// <summary>A turned picture is turned back at most this large on its long side (PDQ sees 64x64; a full-size turn would cost more than the rest).</summary>
+    private const int DerotateMaxSide = 1024;
+
+    /// <summary>The centre crops of a picture turned back that are hashed too: the sizes a bank built from media stores.</summary>
+    private static readonly int[] DerotatedCrops = [5, 10];
+
     private readonly PdqHasher _pdq;
     private readonly RobustQueryOptions _options;
 
@@ -57,6 +66,8 @@ public sealed class InnerPictureHasher
             if (region is { } found)
                 AddPicture(image, found, Region, query);
         }
+        if (_options.Derotate && FilledRotationFinder.Find(image) is { } turn)
+            AddDerotated(image, turn.Degrees, turn.Fill, query);
         if (_options.MaskCaptions && image.Height >= 2 * PdqHasher.MinimumDimension)
         {
             AddMasked(image, top: true, MaskedTop, query);
@@ -70,6 +81,32 @@ public sealed class InnerPictureHasher
         using var picture = ImageEdits.Crop(image, rect.X, rect.Y, rect.Width, rect.Height);
         var hashes = _pdq.HashRgbDihedral(picture.Pixels, picture.Width, picture.Height);
         query.AddVariants(hashes, name);
+    }
+
+    private void AddDerotated(RgbImage image, double degrees, Rgb fill, QueryHashes query)
+    {
+        int longSide = Math.Max(image.Width, image.Height);
+        RgbImage? small = longSide > DerotateMaxSide
+            ? ImageEdits.Resize(image, Math.Max(1, (int)Math.Round((double)image.Width * DerotateMaxSide / longSide)), Math.Max(1, (int)Math.Round((double)image.Height * DerotateMaxSide / longSide)))
+            : null;
+        try
+        {
+            using var upright = ImageEdits.Rotate(small ?? image, -degrees, fill);
+            query.Add(_pdq.HashRgb(upright.Pixels, upright.Width, upright.Height), Derotated);
+            // The turn cut wedges off every edge (up to tan(angle) x half the other side deep): the picture turned back
+            // is the original with those wedges filled, which its centre crops, as a bank built from media stores them
+            // (RobustBankHasher), leave out.
+            foreach (int percent in DerotatedCrops)
+            {
+                using var crop = ImageEdits.CropFraction(upright, percent / 100.0, CropAnchor.Centre);
+                if (crop.Width >= PdqHasher.MinimumDimension && crop.Height >= PdqHasher.MinimumDimension)
+                    query.Add(_pdq.HashRgb(crop.Pixels, crop.Width, crop.Height), $"{Derotated}-crop-{percent}");
+            }
+        }
+        finally
+        {
+            small?.Dispose();
+        }
     }
 
     private void AddMasked(RgbImage image, bool top, string name, QueryHashes query)

@@ -16,4 +16,7 @@ public sealed record RobustQueryOptions
 
     /// <summary>Whether to hash the image with its top and bottom bands greyed out (burnt-in captions). Default true.</summary>
     public bool MaskCaptions { get; init; } = true;
+
+    /// <summary>Whether to turn back a picture turned inside its canvas with plain-filled corners (<see cref="FilledRotationFinder"/>) and hash it. Default true.</summary>
+    public bool Derotate { get; init; } = true;
 }
