@@ -1,3 +1,4 @@
+using Vigil.Testing;
 using Vigil.Hashing.Vpdq;
 using Vigil.Media.Processing;
 

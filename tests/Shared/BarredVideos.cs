@@ -1,6 +1,4 @@
-using Vigil.Testing;
-
-namespace Vigil.Video.Tests;
+namespace Vigil.Testing;
 
 /// <summary>
 /// Benign fixture videos with bars added by ffmpeg's pad filter: the doorknob sample (1280x720) letterboxed and
