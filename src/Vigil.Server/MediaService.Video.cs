@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
 using Vigil.Hashing.Signals;
 using Vigil.Hashing.Vpdq;
+using Vigil.Video;
 using ByBank = System.Collections.Generic.SortedDictionary<string, System.Collections.Generic.List<System.Collections.Generic.Dictionary<string, object?>>>;
 
 namespace Vigil.Server;
@@ -31,19 +32,21 @@ internal sealed partial class MediaService
     {
         if (IsTrue(query.Dihedral))
             return (null, Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true"));
-        if (IsTrue(query.Robust))
-            return (null, Problems.Result(400, "robust applies to photos", "videos are matched by their frames as they are; leave out robust=true"));
-        IReadOnlyList<VpdqFrame> frames = [];
+        // robust=true: the frames as they are and with their borders trimmed (one decode); a copy matches by either.
+        bool robust = IsTrue(query.Robust);
+        VpdqResult? video = null;
         if ((wanted & Types.Vpdq) != 0)
         {
-            var (video, error) = await _videos.HashAsync(bytes, ct);
+            var (hashed, error) = await _videos.HashAsync(bytes, ct, trimBorders: robust);
             if (error is not null)
                 return (null, error);
-            frames = video!.Frames;
+            video = hashed;
         }
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
-        var (byVpdq, byMd5) = await VideoLookup.MatchAsync(matcher, frames, md5, options, ct);
+        var (byVpdq, byMd5) = robust && video is not null
+            ? await VideoLookup.MatchRobustAsync(matcher, video, md5, options, ct)
+            : await VideoLookup.MatchAsync(matcher, video?.Frames ?? [], md5, options, ct);
         var result = new Dictionary<string, ByBank>(2, StringComparer.Ordinal);
         if ((wanted & Types.Vpdq) != 0)
             result[SignalType.Vpdq.Name] = byVpdq;

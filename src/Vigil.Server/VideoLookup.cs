@@ -27,6 +27,23 @@ internal static class VideoLookup
         MatchAsync(BankMatcher matcher, IReadOnlyList<VpdqFrame> frames, string? videoMd5, LookupOptions options, CancellationToken ct)
     {
         var outcome = await Rule.MatchAsync(matcher, frames, videoMd5, ct);
+        return Group(outcome, options, variant: null);
+    }
+
+    /// <summary>
+    /// As <see cref="MatchAsync"/> for <c>robust=true</c>: the video's plain frames, and when they match nothing its
+    /// frames with their borders trimmed (<see cref="VideoMatchRule.MatchRobustAsync"/>); matches the trimmed frames
+    /// found say <c>"variant": "trimmed"</c>.
+    /// </summary>
+    public static async Task<(ByBank ByVpdq, ByBank ByMd5)>
+        MatchRobustAsync(BankMatcher matcher, VpdqResult video, string? videoMd5, LookupOptions options, CancellationToken ct)
+    {
+        var robust = await Rule.MatchRobustAsync(matcher, video, videoMd5, ct);
+        return Group(robust.Outcome, options, robust.Variant);
+    }
+
+    private static (ByBank ByVpdq, ByBank ByMd5) Group(VideoMatchOutcome outcome, LookupOptions options, string? variant)
+    {
         var byVpdq = new ByBank(StringComparer.Ordinal);
         var byMd5 = new ByBank(StringComparer.Ordinal);
         if (outcome.SuppressedBy.Count > 0)
@@ -43,6 +60,8 @@ internal static class VideoLookup
                 item["query_percent"] = Math.Round(match.QueryPercent, 2);
                 item["compared_percent"] = Math.Round(match.ComparedPercent, 2);
             }
+            if (variant is not null && byFrames)
+                item["variant"] = variant;
         }
         return (byVpdq, byMd5);
     }

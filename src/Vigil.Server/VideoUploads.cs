@@ -43,7 +43,10 @@ internal sealed class VideoUploads : IDisposable
     /// A video's vPDQ (one frame a second, as the exchanges hash), or the problem: 400 empty, 415 not a
     /// video, 422 undecodable, 503 no ffmpeg, 504 too slow.
     /// </summary>
-    public async Task<(VpdqResult? Vpdq, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct)
+    /// <param name="bytes">The file.</param>
+    /// <param name="ct">Cancels the decoding.</param>
+    /// <param name="trimBorders">Also hash every frame with its borders trimmed (<see cref="VpdqResult.Trimmed"/>), for robust lookups.</param>
+    public async Task<(VpdqResult? Vpdq, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct, bool trimBorders = false)
     {
         if (bytes.Length == 0)
             return (null, Problems.Result(400, "empty file", "the uploaded file has no bytes"));
@@ -61,7 +64,7 @@ internal sealed class VideoUploads : IDisposable
             entered = true;
             path = Path.Combine(UploadDirectory(), Guid.NewGuid().ToString("N"));
             await WriteAsync(path, bytes, timeout.Token);
-            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo }, timeout.Token);
+            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo, TrimBorders = trimBorders }, timeout.Token);
             if (result.Frames.Count == 0)
                 return (null, Problems.Result(422, "could not decode video", "no frames could be decoded"));
             return (result, null);

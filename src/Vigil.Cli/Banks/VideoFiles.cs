@@ -64,12 +64,15 @@ internal static class VideoFiles
         return (images, videos);
     }
 
-    /// <summary>Hashes a video: vPDQ at one frame per second (the exchanges' setting) and MD5. Never throws for bad input.</summary>
-    public static async Task<HashedVideo> HashAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// Hashes a video: vPDQ at one frame per second (the exchanges' setting) and MD5; with <paramref name="trimBorders"/>
+    /// also every frame with its borders trimmed (<see cref="VpdqResult.Trimmed"/>, for <c>--robust</c>). Never throws for bad input.
+    /// </summary>
+    public static async Task<HashedVideo> HashAsync(string path, CancellationToken ct, bool trimBorders = false)
     {
         try
         {
-            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions(), ct);
+            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { TrimBorders = trimBorders }, ct);
             if (result.Frames.Count == 0)
                 return new HashedVideo(path, null, null, "no frames could be decoded");
             string md5 = await FileHasher.Md5HexAsync(path, ct);

@@ -10,7 +10,8 @@ namespace Vigil.Cli.Banks;
 /// <param name="Query">The path given.</param>
 /// <param name="Outcome">The rule's outcome, or null when the video failed.</param>
 /// <param name="Error">Why it failed, or null.</param>
-internal sealed record VideoQueryResult(string Query, VideoMatchOutcome? Outcome, string? Error)
+/// <param name="Variant">With <c>--robust</c>: <c>trimmed</c> when the frames with their borders trimmed found the outcome; null for the plain frames.</param>
+internal sealed record VideoQueryResult(string Query, VideoMatchOutcome? Outcome, string? Error, string? Variant = null)
 {
     /// <summary>The status, in the words of <see cref="QueryResult.StatusName"/>.</summary>
     public QueryStatus Status =>
@@ -70,7 +71,7 @@ internal sealed class VideoMatchOutputWriter(TextWriter output, string format, V
         if (outcome.SuppressedBy.Count > 0)
         {
             var n = outcome.SuppressedBy[0];
-            output.WriteLine($"{result.Query}: no match (suppressed: matches negative bank {n.Bank.Name}, content {n.ContentId}, query {Percent(n.QueryPercent)}%, compared {Percent(n.ComparedPercent)}%)");
+            output.WriteLine($"{result.Query}: no match (suppressed: matches negative bank {n.Bank.Name}, content {n.ContentId}, query {Percent(n.QueryPercent)}%, compared {Percent(n.ComparedPercent)}%){VariantSuffix(result)}");
             return;
         }
         if (outcome.Candidates.Count == 0)
@@ -83,7 +84,7 @@ internal sealed class VideoMatchOutputWriter(TextWriter output, string format, V
             string label = m.Content?.Classification is { Length: > 0 } c ? $"  label {c}" : "";
             string how = m.Signal == SignalType.VideoMd5 ? "by exact video_md5" : "by vpdq";
             string verdict = m.IsMatch ? "MATCH" : "no match:";
-            output.WriteLine($"{result.Query}: {verdict} {m.Bank.Name} content {m.ContentId} {how}, query {Percent(m.QueryPercent)}%, compared {Percent(m.ComparedPercent)}%  match {(m.IsMatch ? "yes" : "no")}{label}{FileName(m)}");
+            output.WriteLine($"{result.Query}: {verdict} {m.Bank.Name} content {m.ContentId} {how}, query {Percent(m.QueryPercent)}%, compared {Percent(m.ComparedPercent)}%  match {(m.IsMatch ? "yes" : "no")}{label}{FileName(m)}{VariantSuffix(result)}");
         }
     }
 
@@ -95,21 +96,22 @@ internal sealed class VideoMatchOutputWriter(TextWriter output, string format, V
             ["status"] = QueryResult.StatusName(result.Status),
             ["type"] = "video",
             ["frames"] = result.Outcome?.QueryFrames,
-            ["matches"] = result.Outcome is null ? new List<Dictionary<string, object?>>() : ToJson(result.Outcome.Candidates),
+            ["matches"] = result.Outcome is null ? new List<Dictionary<string, object?>>() : ToJson(result.Outcome.Candidates, result.Variant),
         };
         if (result.Outcome is { SuppressedBy.Count: > 0 } suppressed)
-            json["suppressed_by"] = ToJson(suppressed.SuppressedBy);
+            json["suppressed_by"] = ToJson(suppressed.SuppressedBy, result.Variant);
         if (result.Error is not null)
             json["error"] = result.Error;
         return json;
     }
 
-    private static List<Dictionary<string, object?>> ToJson(IReadOnlyList<VideoMatch> matches)
+    /// <summary>The matches as json; each says <c>"variant"</c> when the trimmed frames found them (as robust image matches say theirs).</summary>
+    private static List<Dictionary<string, object?>> ToJson(IReadOnlyList<VideoMatch> matches, string? variant)
     {
         var list = new List<Dictionary<string, object?>>(matches.Count);
         foreach (var m in matches)
         {
-            list.Add(new Dictionary<string, object?>
+            var item = new Dictionary<string, object?>
             {
                 ["bank"] = m.Bank.Name,
                 ["content_id"] = m.ContentId,
@@ -118,10 +120,16 @@ internal sealed class VideoMatchOutputWriter(TextWriter output, string format, V
                 ["compared_percent"] = Math.Round(m.ComparedPercent, 1),
                 ["match"] = m.IsMatch,
                 ["label"] = m.Content?.Classification,
-            });
+            };
+            if (variant is not null)
+                item["variant"] = variant;
+            list.Add(item);
         }
         return list;
     }
+
+    /// <summary>The text line's ending when the trimmed frames found the outcome, <c>  (trimmed)</c>, as robust image matches end theirs.</summary>
+    private static string VariantSuffix(VideoQueryResult result) => result.Variant is { } variant ? $"  ({variant})" : "";
 
     private static string Percent(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 

@@ -48,6 +48,7 @@ internal static class MatchCommand
             hashes, format, videoPercent, threads, compat, paths,
         };
         options.AddTo(command);
+        options.Robust.Description += "; videos: also their frames with the bars trimmed (one rectangle agreed over the frames)";
         command.Validators.Add(r =>
         {
             bool anyPath = (r.GetValue(paths)?.Length ?? 0) > 0, anyHash = (r.GetValue(hashes)?.Length ?? 0) > 0;
@@ -73,8 +74,9 @@ internal static class MatchCommand
                 output.WriteLine(VideoMatchOutputWriter.CsvHeader);
             else
                 writer.WriteHeader();
-            if (videos.Count > 0 && dihedral)
-                error.WriteLine($"warning: {(settings.Robust ? "--robust" : "--dihedral")} applies to images only; videos are matched by their frames as they are");
+            // --robust matches videos by their frames plain and with their borders trimmed; rotations are for images.
+            if (videos.Count > 0 && dihedral && !settings.Robust)
+                error.WriteLine("warning: --dihedral applies to images only; videos are matched by their frames as they are");
             if (matcher.HashCount == 0)
                 error.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes: only exact MD5 matches are possible");
 
@@ -128,7 +130,7 @@ internal static class MatchCommand
                 var videoWriter = new VideoMatchOutputWriter(output, parse.GetValue(format)!, rule);
                 foreach (string path in videos)
                 {
-                    var video = await VideoFiles.HashAsync(path, ct);
+                    var video = await VideoFiles.HashAsync(path, ct, trimBorders: settings.Robust);
                     if (video.Result is null)
                     {
                         failures++;
@@ -136,6 +138,12 @@ internal static class MatchCommand
                         error.WriteLine($"error: {path}: {video.Error}");
                         if (parse.GetValue(format) == "json")
                             videoWriter.Write(new VideoQueryResult(path, null, video.Error));
+                        continue;
+                    }
+                    if (settings.Robust)
+                    {
+                        var robust = await rule.MatchRobustAsync(matcher, video.Result, video.Md5, ct);
+                        videoWriter.Write(new VideoQueryResult(path, robust.Outcome, null, robust.Variant));
                         continue;
                     }
                     var outcome = await rule.MatchAsync(matcher, video.Result.Frames, video.Md5, ct);

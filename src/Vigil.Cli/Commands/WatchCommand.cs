@@ -81,6 +81,11 @@ internal static class WatchCommand
         {
             Description = "Open a review case for each event: an item with the frame's hash in the open case of this stream (see 'vigil review')",
         };
+        var robust = new Option<bool>("--robust")
+        {
+            Description = $"Also match each sampled frame with its borders trimmed: the picture's rectangle inside letterbox or pillarbox bars, " +
+                $"agreed over the last {BorderWindow.DefaultFrames} sampled frames (an event found so says \"variant\":\"trimmed\")",
+        };
         var trace = new Option<bool>("--trace")
         {
             Description = "Print each sampled frame's timings on stderr (for measuring latency)",
@@ -92,7 +97,7 @@ internal static class WatchCommand
         };
         var command = new Command("watch", "Watch a video or live stream: match sampled frames against the banks and print a JSON line per match as it is found")
         {
-            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, openCases, trace, input,
+            banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, openCases, robust, trace, input,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -110,7 +115,7 @@ internal static class WatchCommand
 
             var frames = new FfmpegWatchSource(source, parse.GetValue(fps), TimeSpan.FromSeconds(parse.GetValue(stallTimeout)),
                 isLive: parse.GetValue(noReconnect) ? false : null, inputFramesPerSecond: parse.GetValue(inputFps),
-                connectTimeout: parse.GetValue(connectTimeout) is double connect ? TimeSpan.FromSeconds(connect) : null);
+                connectTimeout: parse.GetValue(connectTimeout) is double connect ? TimeSpan.FromSeconds(connect) : null, trimBorders: parse.GetValue(robust));
             string? shell = parse.GetValue(onMatch);
             var runner = string.IsNullOrWhiteSpace(shell) ? null : new OnMatchRunner(shell, log);
             var options = new StreamWatchOptions
@@ -138,7 +143,7 @@ internal static class WatchCommand
                 Trace = parse.GetValue(trace) ? t => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"trace: frame={t.Frame} stream_seconds={t.StreamSeconds:0.000} received_unix_ms={t.ReceivedAt.ToUnixTimeMilliseconds()} hash_ms={t.HashTime.TotalMilliseconds:0.00} match_ms={t.MatchTime.TotalMilliseconds:0.000} quality={t.Quality} matches={t.Matches}")) : null,
             };
-            log.WriteLine($"watch: {source}{(frames.IsLive ? " (live: reconnects when it stalls or ends)" : "")}, {parse.GetValue(fps).ToString(CultureInfo.InvariantCulture)} frames/s, " +
+            log.WriteLine($"watch: {source}{(frames.IsLive ? " (live: reconnects when it stalls or ends)" : "")}, {parse.GetValue(fps).ToString(CultureInfo.InvariantCulture)} frames/s{(frames.TrimBorders ? " (plain and with borders trimmed)" : "")}, " +
                 $"{matcher.ReportableHashCount():N0} hashes in {matcher.BankCount} bank(s)");
             int exit = ExitCodes.Success;
             try

@@ -1,6 +1,6 @@
 namespace Vigil.Media.Processing;
 
-/// <summary>How <see cref="BorderTrimmer.Find"/> decides what is a border. The defaults suit decoded photos and
+/// <summary>How <see cref="BorderTrimmer.Find(RgbImage, BorderTrimOptions?)"/> decides what is a border. The defaults suit decoded photos and
 /// JPEG re-encodings down to quality 30.</summary>
 public sealed record BorderTrimOptions
 {

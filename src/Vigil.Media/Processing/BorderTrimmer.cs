@@ -67,14 +67,37 @@ public static class BorderTrimmer
     public static PixelRect? Find(RgbImage image, BorderTrimOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return Find(image.Pixels, image.Width, image.Height, options);
+    }
+
+    /// <summary>
+    /// As <see cref="Find(RgbImage, BorderTrimOptions?)"/>, on packed 8-bit RGB rows (3 bytes a pixel, no padding):
+    /// a decoded video frame, say.
+    /// </summary>
+    /// <param name="rgb">Exactly <paramref name="width"/> * <paramref name="height"/> * 3 bytes; only read.</param>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="options">Thresholds; null for <see cref="BorderTrimOptions.Default"/>.</param>
+    /// <returns>The picture's rectangle, inside the image and not the whole of it; or null.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, or an option is outside its documented range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="rgb"/> has the wrong length.</exception>
+    public static PixelRect? Find(ReadOnlySpan<byte> rgb, int width, int height, BorderTrimOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (rgb.Length != (long)width * height * 3)
+        {
+            throw new ArgumentException($"expected {(long)width * height * 3} bytes for {width}x{height} RGB, got {rgb.Length}", nameof(rgb));
+        }
+
         options ??= BorderTrimOptions.Default;
         options.Validate();
-        if (image.Width < options.MinRemainingPixels || image.Height < options.MinRemainingPixels)
+        if (width < options.MinRemainingPixels || height < options.MinRemainingPixels)
         {
             return null;
         }
 
-        var scanner = new Scanner(image.Pixels, image.Width, image.Height, options);
+        var scanner = new Scanner(rgb, width, height, options);
 
         // The first guess measures each side on the middle half of its lines only, so that two borders of different
         // colours meeting at a corner cannot hide each other; every later round measures on what the other sides leave.
@@ -99,8 +122,8 @@ public static class BorderTrimmer
             for (var side = Top; side <= Right; side++)
             {
                 var (start, end) = side is Top or Bottom
-                    ? (trims[Left], image.Width - trims[Right])
-                    : (trims[Top], image.Height - trims[Bottom]);
+                    ? (trims[Left], width - trims[Right])
+                    : (trims[Top], height - trims[Bottom]);
                 if (end - start < options.MinRemainingPixels)
                 {
                     // The other sides' guesses leave next to nothing: measure on the whole line instead.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Vigil.Hashing.Pdq;
 using Vigil.Media.Video;
 
 namespace Vigil.Video;
@@ -9,11 +10,15 @@ namespace Vigil.Video;
 /// one ffmpeg per connection, sampled to about <see cref="FramesPerSecond"/> frames a second (every
 /// <c>(int)(fps_in / F)</c>th decoded frame, as vPDQ samples), each frame hashed as it arrives by
 /// <see cref="VpdqHasher.HashFrame"/> (PDQ at the frame's own resolution, as vPDQ
-/// and the bank videos). Live inputs get ffmpeg's low-latency input flags.
+/// and the bank videos). Live inputs get ffmpeg's low-latency input flags. With border trimming, each frame also
+/// votes on the stream's picture rectangle and is hashed cropped to the rectangle its recent frames agree on
+/// (<see cref="BorderWindow"/>, <see cref="WatchFrame.Trimmed"/>), on the same decoded pixels.
 /// </summary>
 public sealed class FfmpegWatchSource : IWatchFrameSource
 {
     private readonly VpdqHasher _hasher = new();
+    private readonly PdqHasher _cropHasher = new();
+    private byte[] _crop = [];
 
     /// <summary>A source reading <paramref name="input"/>.</summary>
     /// <param name="input">A file, <c>-</c> for standard input, or a URL ffmpeg reads.</param>
@@ -25,9 +30,11 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
     /// How long the first frame after each (re)connect may take: connecting and probing a live stream
     /// is slower than the gap between frames (default 30 s, or the stall timeout if that is longer).
     /// </param>
+    /// <param name="trimBorders">Also hash each frame with its borders trimmed (<see cref="WatchFrame.Trimmed"/>).</param>
     public FfmpegWatchSource(string input, double framesPerSecond = 2, TimeSpan? stallTimeout = null, bool? isLive = null, double? inputFramesPerSecond = null,
-        TimeSpan? connectTimeout = null)
+        TimeSpan? connectTimeout = null, bool trimBorders = false)
     {
+        TrimBorders = trimBorders;
         if (inputFramesPerSecond is double f && !(f > 0 && double.IsFinite(f)))
             throw new ArgumentOutOfRangeException(nameof(inputFramesPerSecond), "the input's frame rate must be positive");
         InputFramesPerSecond = inputFramesPerSecond;
@@ -64,6 +71,9 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
     /// <inheritdoc />
     public bool IsLive { get; }
 
+    /// <summary>Whether each frame is also hashed with its borders trimmed.</summary>
+    public bool TrimBorders { get; }
+
     /// <summary>Whether <paramref name="input"/> names a live stream: a URL with a scheme other than <c>file</c> (<c>-</c>, standard input, ends at its end).</summary>
     /// <param name="input">The input as given.</param>
     public static bool IsLiveInput(string input)
@@ -83,14 +93,30 @@ public sealed class FfmpegWatchSource : IWatchFrameSource
             LowLatency = IsLive,
             FramesPerSecond = InputFramesPerSecond,
         };
+        // Each connection's rectangle is agreed afresh: a reconnected stream may come back framed differently.
+        var window = TrimBorders ? new BorderWindow() : null;
         await foreach (var frame in FfmpegVideo.ReadFramesAsync(Input, options, cancellationToken).WithCancellation(cancellationToken))
         {
             var received = DateTimeOffset.UtcNow;
             long started = Stopwatch.GetTimestamp();
             var hashed = _hasher.HashFrame(frame);
+            var trimmed = window is null ? null : HashTrimmed(frame, window);
             var hashTime = Stopwatch.GetElapsedTime(started);
             double timestamp = double.IsNaN(frame.TimestampSeconds) ? frame.FrameNumber / FramesPerSecond : frame.TimestampSeconds;
-            yield return new WatchFrame(frame.FrameNumber, timestamp, hashed.Quality, hashed.Hash, received, hashTime);
+            yield return new WatchFrame(frame.FrameNumber, timestamp, hashed.Quality, hashed.Hash, received, hashTime) { Trimmed = trimmed };
         }
+    }
+
+    /// <summary>The frame's vote goes into the window; the frame cropped to the window's rectangle is hashed (null when there is none).</summary>
+    private PdqResult? HashTrimmed(VideoFrame frame, BorderWindow window)
+    {
+        var rgb = frame.Rgb.Span;
+        if (window.Add(BorderVote.Of(rgb, frame.Width, frame.Height)) is not { } rectangle || !FrameCrop.Fits(rectangle, frame.Width, frame.Height))
+            return null;
+        int length = rectangle.Width * rectangle.Height * 3;
+        if (_crop.Length < length)
+            _crop = new byte[length];
+        FrameCrop.Copy(rgb, frame.Width, rectangle, _crop);
+        return _cropHasher.HashRgb(_crop.AsSpan(0, length), rectangle.Width, rectangle.Height);
     }
 }

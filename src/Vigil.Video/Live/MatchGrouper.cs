@@ -23,7 +23,7 @@ public sealed class MatchGrouper(TimeSpan gap)
 
     /// <summary>
     /// Takes one frame's matches (a content matched several times in the frame counts once, at its
-    /// smallest distance) and returns the events it raises, in the order of the matches.
+    /// smallest distance, with that match's variant) and returns the events it raises, in the order of the matches.
     /// </summary>
     /// <param name="time">Wall-clock time for the events.</param>
     /// <param name="frame">The frame's number.</param>
@@ -45,19 +45,19 @@ public sealed class MatchGrouper(TimeSpan gap)
             return [];
 
         // One entry per content, in the order of its first match, at its smallest distance.
-        var best = new Dictionary<(string Bank, long ContentId), int>();
+        var best = new Dictionary<(string Bank, long ContentId), WatchMatch>();
         var order = new List<(string Bank, long ContentId)>();
         foreach (var m in matches)
         {
             var key = (m.Bank, m.ContentId);
-            if (best.TryGetValue(key, out int d))
+            if (best.TryGetValue(key, out var seenMatch))
             {
-                if (m.Distance < d)
-                    best[key] = m.Distance;
+                if (m.Distance < seenMatch.Distance)
+                    best[key] = m;
             }
             else
             {
-                best[key] = m.Distance;
+                best[key] = m;
                 order.Add(key);
             }
         }
@@ -67,7 +67,10 @@ public sealed class MatchGrouper(TimeSpan gap)
             bool news = !_lastSeen.TryGetValue(key, out double seen) || streamSeconds - seen > gap;
             _lastSeen[key] = streamSeconds;
             if (news)
-                (events ??= []).Add(new WatchEvent(time, frame, streamSeconds, key.Bank, key.ContentId, best[key], quality));
+            {
+                var m = best[key];
+                (events ??= []).Add(new WatchEvent(time, frame, streamSeconds, key.Bank, key.ContentId, m.Distance, quality) { Variant = m.Variant });
+            }
         }
         return events is null ? [] : events;
     }

@@ -222,7 +222,10 @@ public sealed class StreamWatcher
     private async Task ProcessAsync(WatchFrame frame, long number, double position, MatchGrouper grouper, CancellationToken cancellationToken)
     {
         Summary.Frames++;
-        if (frame.Quality < _options.MinQuality)
+        // A trimmed hash good enough to match makes the frame worth matching even when the whole frame's is not.
+        var trimmed = frame.Trimmed is { } t && t.Quality >= _options.MinQuality ? t : (Vigil.Hashing.Pdq.PdqResult?)null;
+        bool plainUsable = frame.Quality >= _options.MinQuality;
+        if (!plainUsable && trimmed is null)
         {
             Summary.SkippedForQuality++;
             Trace?.Invoke(new WatchFrameTrace(number, frame.TimestampSeconds, frame.ReceivedAt, frame.HashTime, TimeSpan.Zero, frame.Quality, 0));
@@ -231,7 +234,9 @@ public sealed class StreamWatcher
             return;
         }
         long started = Stopwatch.GetTimestamp();
-        var matches = await _matcher.MatchAsync(frame.Hash, _options.MaxDistance, cancellationToken);
+        var matches = plainUsable ? await _matcher.MatchAsync(frame.Hash, _options.MaxDistance, cancellationToken) : [];
+        if (trimmed is { } cropped)
+            matches = WithTrimmed(matches, await _matcher.MatchAsync(cropped.Hash, _options.MaxDistance, cancellationToken));
         var matchTime = Stopwatch.GetElapsedTime(started);
         if (matches.Count > 0)
             Summary.MatchedFrames++;
@@ -239,9 +244,26 @@ public sealed class StreamWatcher
         foreach (var e in events)
         {
             Summary.Events++;
-            await _onEvent(e with { FrameHash = frame.Hash }, cancellationToken);
+            // An event found by the trimmed hash carries that hash and its quality.
+            var raised = e.Variant is not null && trimmed is { } found
+                ? e with { FrameHash = found.Hash, Quality = found.Quality }
+                : e with { FrameHash = frame.Hash };
+            await _onEvent(raised, cancellationToken);
         }
         Trace?.Invoke(new WatchFrameTrace(number, frame.TimestampSeconds, frame.ReceivedAt, frame.HashTime, matchTime, frame.Quality, matches.Count));
+    }
+
+    /// <summary>The plain hash's matches and the trimmed hash's (named <c>trimmed</c>); no copy when the trimmed hash matched nothing.</summary>
+    private static IReadOnlyList<WatchMatch> WithTrimmed(IReadOnlyList<WatchMatch> plain, IReadOnlyList<WatchMatch> trimmed)
+    {
+        if (trimmed.Count == 0)
+            return plain;
+        var all = new List<WatchMatch>(plain.Count + trimmed.Count);
+        for (int i = 0; i < plain.Count; i++)
+            all.Add(plain[i]);
+        for (int i = 0; i < trimmed.Count; i++)
+            all.Add(trimmed[i] with { Variant = RobustVideoOutcome.Trimmed });
+        return all;
     }
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -7,7 +7,8 @@ namespace Vigil.Video;
 /// <summary>
 /// One match event of <c>vigil watch</c>: a bank content started matching the stream (or matched
 /// again after a gap). Printed as one JSON line:
-/// <c>{"time":"2026-01-01T12:00:00.000Z","frame":N,"stream_seconds":S,"bank":"B","content_id":N,"distance":D,"quality":Q}</c>.
+/// <c>{"time":"2026-01-01T12:00:00.000Z","frame":N,"stream_seconds":S,"bank":"B","content_id":N,"distance":D,"quality":Q}</c>,
+/// and <c>"variant":"trimmed"</c> after them when the frame matched only with its borders trimmed (<c>vigil watch --robust</c>).
 /// </summary>
 /// <param name="Time">Wall-clock time the match was found (UTC).</param>
 /// <param name="Frame">Frame number in the stream (counting on across reconnects).</param>
@@ -20,6 +21,9 @@ public sealed record WatchEvent(DateTimeOffset Time, long Frame, double StreamSe
 {
     /// <summary>The PDQ hash of the frame that opened the event (not part of its JSON line); null when unknown.</summary>
     public Vigil.Hashing.Pdq.PdqHash? FrameHash { get; init; }
+
+    /// <summary><c>trimmed</c> when the frame's hash with its borders trimmed found the match; null for the frame as it is.</summary>
+    public string? Variant { get; init; }
 
     /// <summary>The event as one line of JSON (no newline), fields in the documented order.</summary>
     public string ToJson()
@@ -35,6 +39,8 @@ public sealed record WatchEvent(DateTimeOffset Time, long Frame, double StreamSe
             json.WriteNumber("content_id", ContentId);
             json.WriteNumber("distance", Distance);
             json.WriteNumber("quality", Quality);
+            if (Variant is not null)
+                json.WriteString("variant", Variant);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);

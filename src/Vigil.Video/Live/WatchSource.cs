@@ -10,13 +10,21 @@ namespace Vigil.Video;
 /// <param name="ReceivedAt">When the decoded frame reached this process (for latency traces; default when unknown).</param>
 /// <param name="HashTime">How long hashing it took (for latency traces).</param>
 public readonly record struct WatchFrame(long FrameNumber, double TimestampSeconds, int Quality, PdqHash Hash,
-    DateTimeOffset ReceivedAt = default, TimeSpan HashTime = default);
+    DateTimeOffset ReceivedAt = default, TimeSpan HashTime = default)
+{
+    /// <summary>
+    /// The PDQ of the frame cropped to the picture rectangle of the stream's recent frames (<see cref="BorderWindow"/>),
+    /// when borders are trimmed and the window agrees on one; null otherwise.
+    /// </summary>
+    public PdqResult? Trimmed { get; init; }
+}
 
 /// <summary>A match of one frame in a bank, as the watcher needs it.</summary>
 /// <param name="Bank">The bank's name.</param>
 /// <param name="ContentId">The bank content matched.</param>
 /// <param name="Distance">PDQ distance.</param>
-public readonly record struct WatchMatch(string Bank, long ContentId, int Distance);
+/// <param name="Variant">Which of the frame's hashes matched: null for the frame as it is, <c>trimmed</c> for it with its borders trimmed.</param>
+public readonly record struct WatchMatch(string Bank, long ContentId, int Distance, string? Variant = null);
 
 /// <summary>Where a watcher's frames come from: ffmpeg in production, a list in tests.</summary>
 public interface IWatchFrameSource

@@ -185,6 +185,29 @@ public sealed class VideoMatchRule
         return new VideoMatchOutcome(query.Length, results, negative ?? (IReadOnlyList<VideoMatch>)[]);
     }
 
+    /// <summary>
+    /// Matches a video by its plain frames and, when <paramref name="video"/> was hashed with
+    /// <see cref="VpdqOptions.TrimBorders"/> and some frames were cropped, by its trimmed frames: a copy matches when
+    /// either set meets the rule. The plain outcome is the answer unless it matches nothing (and no negative bank
+    /// suppressed it) while the trimmed frames match or are suppressed; then the trimmed outcome is, with
+    /// <see cref="RobustVideoOutcome.Variant"/> <c>"trimmed"</c>. The file's MD5 is looked up with the plain frames only.
+    /// </summary>
+    /// <param name="matcher">The banks' matcher.</param>
+    /// <param name="video">The query video's hashes.</param>
+    /// <param name="videoMd5">The query file's MD5 in lowercase hex, or null.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    public async Task<RobustVideoOutcome> MatchRobustAsync(BankMatcher matcher, VpdqResult video, string? videoMd5, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        var plain = await MatchAsync(matcher, video.Frames, videoMd5, cancellationToken);
+        if (plain.IsMatch || plain.SuppressedBy.Count > 0 || video.Trimmed is not { CroppedFrames: > 0 } trimmed)
+            return new RobustVideoOutcome(plain, null);
+        var cropped = await MatchAsync(matcher, trimmed.Frames, videoMd5: null, cancellationToken);
+        return cropped.IsMatch || cropped.SuppressedBy.Count > 0
+            ? new RobustVideoOutcome(cropped, RobustVideoOutcome.Trimmed)
+            : new RobustVideoOutcome(plain, null);
+    }
+
     private static int CountTrue(bool[] flags)
     {
         int count = 0;

@@ -22,6 +22,13 @@ public sealed record VpdqOptions
     /// <summary>How the video is read (stall timeout, live options, extra ffmpeg input options); frame sampling is set from this record.</summary>
     public VideoReadOptions ReadOptions { get; init; } = new();
 
+    /// <summary>
+    /// Also hash every frame with its borders trimmed (<see cref="VpdqResult.Trimmed"/>): each frame is cropped, on its
+    /// decoded pixels, to the rectangle agreed on by the frames around it (<see cref="VpdqHasher.BorderWindowRadius"/>
+    /// sampled frames before and after it: the whole video when it is short). Default false.
+    /// </summary>
+    public bool TrimBorders { get; init; }
+
     /// <summary>Told after each hashed frame (from a worker thread), for progress on long videos.</summary>
     public IProgress<VpdqProgress>? Progress { get; init; }
 }
@@ -37,6 +44,9 @@ public readonly record struct VpdqProgress(long FramesHashed, double StreamSecon
 /// <param name="Frames">One entry per hashed frame, ordered by frame number.</param>
 public sealed record VpdqResult(VideoInfo Info, IReadOnlyList<VpdqFrame> Frames)
 {
+    /// <summary>The frames hashed with their borders trimmed, when <see cref="VpdqOptions.TrimBorders"/> asked for them; null otherwise.</summary>
+    public TrimmedVpdq? Trimmed { get; init; }
+
     /// <summary>
     /// What a bank keeps about the video beside its signals (the content's metadata): the file's
     /// name when known, size, frame rate and duration (null when not known), frames hashed, and
