@@ -107,8 +107,41 @@ public class QueryHasherTests
             if (!padded && robust.Names[i] is InnerPictureHasher.Trimmed or InnerPictureHasher.Region)
                 Assert.True(PdqHash.Distance(robust.Hashes[i], hash) <= Threshold, $"{name}: {robust.Names[i]} is a different picture");
         }
-        // The caption bands are always there, last.
+        // The caption bands are always there, last; a photo that was not turned is not turned back.
         Assert.Equal([InnerPictureHasher.MaskedTop, InnerPictureHasher.MaskedBottom], robust.Names.TakeLast(2));
+        Assert.DoesNotContain(robust.Names, n => n.StartsWith(InnerPictureHasher.Derotated, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Copies of the fixture photos turned 5 degrees (black or white corners) are turned back, and their centre crops
+    /// meet the crops a bank built from the photo stores within a robust query's distance for extras; the whole image's
+    /// hashes do not. Most of the nine must be found (they are 256-480 px: the angle is read to about a degree).
+    /// </summary>
+    [Theory]
+    [InlineData(5.0, 0)]
+    [InlineData(-5.0, 255)]
+    public void Turned_copies_meet_a_media_banks_crops_once_turned_back(double degrees, byte fill)
+    {
+        var found = new List<string>();
+        int extra = 2 * Threshold / 3;
+        foreach (string name in FixturePhotos.Names)
+        {
+            using var original = FixturePhotos.Decode(name);
+            var bank = new RobustBankHasher().Hash(original).Select(v => v.Pdq.Hash).ToArray();
+            var own = new PdqHasher().HashRgb(original.Pixels, original.Width, original.Height).Hash;
+            using var turned = ImageEdits.Rotate(original, degrees, new Rgb(fill, fill, fill));
+            var robust = new QueryHasher().Hash(turned, QueryMode.Robust);
+            Assert.True(Best(new QueryHasher().Hash(turned, QueryMode.Dihedral), own, out _) > Threshold, $"{name}: the whole image already matches");
+            for (int i = 0; i < robust.Count; i++)
+            {
+                if (robust.Names[i].StartsWith(InnerPictureHasher.Derotated, StringComparison.Ordinal) && bank.Any(b => PdqHash.Distance(b, robust.Hashes[i]) <= extra))
+                {
+                    found.Add(name);
+                    break;
+                }
+            }
+        }
+        Assert.True(found.Count >= 6, $"turned {degrees}: found {found.Count} of 9 ({string.Join(", ", found)})");
     }
 
     [Fact]
