@@ -236,7 +236,9 @@ public sealed class StreamWatcher
         long started = Stopwatch.GetTimestamp();
         var matches = plainUsable ? await _matcher.MatchAsync(frame.Hash, _options.MaxDistance, cancellationToken) : [];
         if (trimmed is { } cropped)
-            matches = WithTrimmed(matches, await _matcher.MatchAsync(cropped.Hash, _options.MaxDistance, cancellationToken));
+            // An extra hash per frame is another chance per frame to meet an unrelated picture: it matches within a
+            // robust query's distance for extras, as an image's trimmed picture does (docs/quality.md).
+            matches = WithTrimmed(matches, await _matcher.MatchAsync(cropped.Hash, Vigil.Banks.RobustSearch.ExtraDistanceFor(_options.MaxDistance), cancellationToken));
         var matchTime = Stopwatch.GetElapsedTime(started);
         if (matches.Count > 0)
             Summary.MatchedFrames++;
