@@ -10,7 +10,8 @@ public class RobustMatchTests
 {
     private static readonly string Bridge = CliSamples.Known("bridge.jpg");
 
-    private static string Framed(TestDb db, string name, Func<RgbImage, RgbImage> frame)
+    /// <summary>Writes an edited copy of the bridge photo into the test's folder as PNG; returns its path.</summary>
+    internal static string Framed(TestDb db, string name, Func<RgbImage, RgbImage> frame)
     {
         using var decoder = new ImageDecoder();
         using var image = decoder.DecodeFile(Bridge);
@@ -75,15 +76,7 @@ public class RobustBankTests
 {
     private static readonly string Bridge = CliSamples.Known("bridge.jpg");
 
-    private static string Edited(TestDb db, string name, Func<RgbImage, RgbImage> edit)
-    {
-        using var decoder = new ImageDecoder();
-        using var image = decoder.DecodeFile(Bridge);
-        using var edited = edit(image);
-        string path = Path.Combine(db.Dir, name);
-        File.WriteAllBytes(path, RgbPngEncoder.Encode(edited.Pixels, edited.Width, edited.Height));
-        return path;
-    }
+    private static string Edited(TestDb db, string name, Func<RgbImage, RgbImage> edit) => RobustMatchTests.Framed(db, name, edit);
 
     [Fact]
     public void Crops_match_a_bank_added_with_robust_only_by_a_robust_query()
