@@ -18,8 +18,9 @@ public class RobustBankHasherTests
             using var edited = variant.Make(image);
             Assert.Equal(pdq.HashRgb(edited.Pixels, edited.Width, edited.Height), hash.Pdq);
         }
-        Assert.Equal(["crop-centre-5", "crop-centre-10", "crop-topleft-5", "crop-topright-5", "crop-bottomleft-5", "crop-bottomright-5",
-            "crop-topleft-10", "crop-topright-10", "crop-bottomleft-10", "crop-bottomright-10", "masked-top", "masked-bottom"], hashes.Select(h => h.Variant));
+        Assert.Equal(["crop-centre-5", "crop-centre-10", "crop-centre-20", "crop-topleft-5", "crop-topright-5", "crop-bottomleft-5", "crop-bottomright-5",
+            "crop-topleft-10", "crop-topright-10", "crop-bottomleft-10", "crop-bottomright-10",
+            "crop-topleft-20", "crop-topright-20", "crop-bottomleft-20", "crop-bottomright-20", "masked-top", "masked-bottom"], hashes.Select(h => h.Variant));
         foreach (var variant in RobustBankHasher.DefaultVariants)
             Assert.Equal(variant.Name, BankVariant.Parse(variant.Name)!.Name);
         Assert.Null(BankVariant.Parse("crop-middle-5"));

@@ -166,7 +166,7 @@ internal static class BankCommand
         var paths = CommonOptions.Paths();
         var robust = new Option<bool>("--robust")
         {
-            Description = "Also store hashes of crops of each image (5% and 10%, centre and corners) and of it with a caption band greyed out, " +
+            Description = "Also store hashes of crops of each image (5%, 10% and 20%, centre and corners) and of it with a caption band greyed out, " +
                           "as pdq_variant signals of the same content, so that a cropped or captioned copy matches it (found by robust queries: match/scan --robust)",
         };
         var command = new Command("add",
