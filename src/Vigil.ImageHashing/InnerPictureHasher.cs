@@ -85,27 +85,17 @@ public sealed class InnerPictureHasher
 
     private void AddDerotated(RgbImage image, double degrees, Rgb fill, QueryHashes query)
     {
-        int longSide = Math.Max(image.Width, image.Height);
-        RgbImage? small = longSide > DerotateMaxSide
-            ? ImageEdits.Resize(image, Math.Max(1, (int)Math.Round((double)image.Width * DerotateMaxSide / longSide)), Math.Max(1, (int)Math.Round((double)image.Height * DerotateMaxSide / longSide)))
-            : null;
-        try
+        using var small = ImageEdits.ShrinkToFit(image, DerotateMaxSide);
+        using var upright = ImageEdits.Rotate(small ?? image, -degrees, fill);
+        query.Add(_pdq.HashRgb(upright.Pixels, upright.Width, upright.Height), Derotated);
+        // The turn cut wedges off every edge (up to tan(angle) x half the other side deep): the picture turned back
+        // is the original with those wedges filled, which its centre crops, as a bank built from media stores them
+        // (RobustBankHasher), leave out.
+        foreach (int percent in DerotatedCrops)
         {
-            using var upright = ImageEdits.Rotate(small ?? image, -degrees, fill);
-            query.Add(_pdq.HashRgb(upright.Pixels, upright.Width, upright.Height), Derotated);
-            // The turn cut wedges off every edge (up to tan(angle) x half the other side deep): the picture turned back
-            // is the original with those wedges filled, which its centre crops, as a bank built from media stores them
-            // (RobustBankHasher), leave out.
-            foreach (int percent in DerotatedCrops)
-            {
-                using var crop = ImageEdits.CropFraction(upright, percent / 100.0, CropAnchor.Centre);
-                if (crop.Width >= PdqHasher.MinimumDimension && crop.Height >= PdqHasher.MinimumDimension)
-                    query.Add(_pdq.HashRgb(crop.Pixels, crop.Width, crop.Height), $"{Derotated}-crop-{percent}");
-            }
-        }
-        finally
-        {
-            small?.Dispose();
+            using var crop = ImageEdits.CropFraction(upright, percent / 100.0, CropAnchor.Centre);
+            if (crop.Width >= PdqHasher.MinimumDimension && crop.Height >= PdqHasher.MinimumDimension)
+                query.Add(_pdq.HashRgb(crop.Pixels, crop.Width, crop.Height), $"{Derotated}-crop-{percent}");
         }
     }
 

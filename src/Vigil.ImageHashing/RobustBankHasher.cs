@@ -27,26 +27,23 @@ public sealed class RobustBankHasher
     /// left out because their hashes matched only copies turned by the same angle with the same corner fill, and their
     /// black corners made unrelated rotated pictures match each other (the query turns such copies back instead).
     /// </summary>
-    public static IReadOnlyList<BankVariant> DefaultVariants { get; } =
-    [
-        BankVariant.CentreCrop(5),
-        BankVariant.CentreCrop(10),
-        BankVariant.CentreCrop(20),
-        BankVariant.Corner(5, "topleft"),
-        BankVariant.Corner(5, "topright"),
-        BankVariant.Corner(5, "bottomleft"),
-        BankVariant.Corner(5, "bottomright"),
-        BankVariant.Corner(10, "topleft"),
-        BankVariant.Corner(10, "topright"),
-        BankVariant.Corner(10, "bottomleft"),
-        BankVariant.Corner(10, "bottomright"),
-        BankVariant.Corner(20, "topleft"),
-        BankVariant.Corner(20, "topright"),
-        BankVariant.Corner(20, "bottomleft"),
-        BankVariant.Corner(20, "bottomright"),
-        BankVariant.MaskedBand(top: true),
-        BankVariant.MaskedBand(top: false),
-    ];
+    public static IReadOnlyList<BankVariant> DefaultVariants { get; } = MakeDefaults();
+
+    private static List<BankVariant> MakeDefaults()
+    {
+        int[] crops = [5, 10, 20];
+        var variants = new List<BankVariant>();
+        foreach (int percent in crops)
+            variants.Add(BankVariant.CentreCrop(percent));
+        foreach (int percent in crops)
+        {
+            foreach (string corner in (string[])["topleft", "topright", "bottomleft", "bottomright"])
+                variants.Add(BankVariant.Corner(percent, corner));
+        }
+        variants.Add(BankVariant.MaskedBand(top: true));
+        variants.Add(BankVariant.MaskedBand(top: false));
+        return variants;
+    }
 
     /// <summary>A hasher of <paramref name="variants"/> (<see cref="DefaultVariants"/> when null) using <paramref name="pdq"/> (a new one when null).</summary>
     public RobustBankHasher(PdqHasher? pdq = null, IReadOnlyList<BankVariant>? variants = null)

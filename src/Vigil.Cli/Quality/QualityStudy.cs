@@ -113,7 +113,7 @@ internal static class QualityStudy
         public QualityOriginal HashImage(string path, int index, bool impostor, ConcurrentBag<QualityQuery> queries)
         {
             using var decoded = _decoder.DecodeFile(path);
-            using var shrunk = Shrink(decoded, options.MaxSide);
+            using var shrunk = ImageEdits.ShrinkToFit(decoded, options.MaxSide);
             var image = shrunk ?? decoded;
             var plain = _pdq.HashRgb(image.Pixels, image.Width, image.Height);
             var derived = _bankSide ? Bank.Hash(image).Select(h => h.Pdq.Hash).ToArray() : [];
@@ -153,16 +153,6 @@ internal static class QualityStudy
             foreach (char c in file + "\n" + transform)
                 hash = (hash ^ c) * 16777619u;
             return (int)(hash & int.MaxValue);
-        }
-
-        /// <summary>The image shrunk to <paramref name="maxSide"/> on its long side, or null when it is no larger.</summary>
-        private static RgbImage? Shrink(RgbImage image, int maxSide)
-        {
-            int side = Math.Max(image.Width, image.Height);
-            if (side <= maxSide)
-                return null;
-            double scale = (double)maxSide / side;
-            return ImageEdits.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
         }
 
         public void Dispose() => _decoder.Dispose();

@@ -66,6 +66,21 @@ public static partial class ImageEdits
     }
 
     /// <summary>
+    /// The image shrunk, keeping its shape, to <paramref name="maxSide"/> pixels on its long side, or null when it is no
+    /// larger (the caller disposes what it gets).
+    /// </summary>
+    public static RgbImage? ShrinkToFit(RgbImage image, int maxSide)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 1);
+        int side = Math.Max(image.Width, image.Height);
+        if (side <= maxSide)
+            return null;
+        double scale = (double)maxSide / side;
+        return Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+    }
+
+    /// <summary>
     /// Scales the picture to <paramref name="width"/> × <paramref name="height"/>. Along each axis independently, a
     /// smaller size averages the source area under each output pixel (a box filter, so shrinking does not alias) and
     /// a larger one interpolates linearly between source pixel centres (bilinear, edges clamped); the same size

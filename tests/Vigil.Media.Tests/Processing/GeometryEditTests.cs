@@ -11,6 +11,18 @@ public sealed class GeometryEditTests
     private static readonly Rgb Fill = new(255, 0, 255);
 
     [Fact]
+    public void ShrinkToFit_keeps_the_shape_and_leaves_small_images_alone()
+    {
+        using var wide = Smooth(400, 150);
+        using var shrunk = ImageEdits.ShrinkToFit(wide, 100);
+        Assert.Equal((100, 38), (shrunk!.Width, shrunk.Height));
+        using var resized = ImageEdits.Resize(wide, 100, 38);
+        Assert.Equal(resized.Pixels.ToArray(), shrunk.Pixels.ToArray());
+        Assert.Null(ImageEdits.ShrinkToFit(wide, 400));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageEdits.ShrinkToFit(wide, 0));
+    }
+
+    [Fact]
     public void Crop_copies_exactly_the_rectangle()
     {
         using var image = Distinct(4, 3);
