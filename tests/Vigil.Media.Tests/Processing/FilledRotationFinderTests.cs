@@ -30,9 +30,9 @@ public sealed class FilledRotationFinderTests : IDisposable
         // Up to 10 degrees and 2.5:1: beyond that a corner's uncovered part is no longer a right triangle.
         Prop.ForAll(cases.Where(c => Math.Max(c.width, c.height) <= 2.5 * Math.Min(c.width, c.height)).ToArbitrary(), c =>
         {
-            // Every edge line of the picture stands out from the fill: a picture whose own corners look like the fill cannot be
-            // told from it (the finder's stated limit: at least three corners must be clean triangles).
-            using var picture = PictureStandingOut(c.width, c.height, c.seed, c.colour, everyLine: true).ToImage();
+            // The picture's own edges stand out from the fill: a picture whose edge near a corner looks like the fill cannot be
+            // told from it there (the finder's stated limit: at least three corners must be clean triangles).
+            using var picture = PictureStandingOut(c.width, c.height, c.seed, c.colour, cleanEdges: true).ToImage();
             var fill = new Rgb(c.colour.R, c.colour.G, c.colour.B);
             using var turned = ImageEdits.Rotate(picture, c.degrees, fill);
             var found = FilledRotationFinder.Find(turned);

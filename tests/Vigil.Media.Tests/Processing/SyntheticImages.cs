@@ -78,15 +78,18 @@ internal static class SyntheticImages
     /// are at least 60%, and whose whole is at least 60%, clearly (more than 24) away from each of
     /// <paramref name="colours"/>: a picture that a border or canvas of that colour can be told from at all.
     /// With <paramref name="everyLine"/>, also every row and column at least 30% (a line of canvas colour right
-    /// across a picture on a canvas cuts it in two).
+    /// across a picture on a canvas cuts it in two). With <paramref name="cleanEdges"/>, the outer three lines on every
+    /// side stand out at 99% of their pixels (a picture turned inside a canvas filled with that colour then leaves
+    /// clean triangles at its corners: a stretch of its own edge in the fill colour would lengthen one).
     /// </summary>
-    public static Pixels PictureStandingOut(int width, int height, int seed, Colour colour, bool everyLine = false)
+    public static Pixels PictureStandingOut(int width, int height, int seed, Colour colour, bool everyLine = false, bool cleanEdges = false)
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 400; attempt++)
         {
             var picture = Picture(width, height, seed + (attempt * 7919));
             var standsOut = EdgeShareAway(picture, colour) >= 0.6 && ShareAway(picture, colour) >= 0.6
-                && (!everyLine || LeastLineShareAway(picture, colour) >= 0.3);
+                && (!everyLine || LeastLineShareAway(picture, colour) >= 0.3)
+                && (!cleanEdges || EdgeShareAway(picture, colour, depth: 3) >= 0.99);
 
             if (standsOut)
             {
@@ -225,16 +228,17 @@ internal static class SyntheticImages
         return (double)away / (picture.Width * picture.Height);
     }
 
-    /// <summary>The least, over the four sides, share of the outer two lines' pixels more than <paramref name="tolerance"/> from the colour.</summary>
-    public static double EdgeShareAway(Pixels picture, Colour colour, int tolerance = 24)
+    /// <summary>The least, over the four sides' outer <paramref name="depth"/> lines, share of a line's pixels more than <paramref name="tolerance"/> from the colour.</summary>
+    public static double EdgeShareAway(Pixels picture, Colour colour, int tolerance = 24, int depth = 2)
     {
         var least = 1.0;
         foreach (var vertical in new[] { false, true })
         {
             var lines = vertical ? picture.Width : picture.Height;
             var length = vertical ? picture.Height : picture.Width;
-            foreach (var line in new[] { 0, 1, lines - 2, lines - 1 })
+            for (var outer = 0; outer < 2 * depth; outer++)
             {
+                var line = outer < depth ? outer : lines - 1 - (outer - depth);
                 var away = 0;
                 for (var position = 0; position < length; position++)
                 {
