@@ -67,7 +67,7 @@ public sealed class InnerPictureHasher
                 AddPicture(image, found, Region, query);
         }
         if (_options.Derotate && FilledRotationFinder.Find(image) is { } turn)
-            AddDerotated(image, turn.Degrees, turn.Fill, query);
+            AddDerotated(image, turn.Degrees, query);
         if (_options.MaskCaptions && image.Height >= 2 * PdqHasher.MinimumDimension)
         {
             AddMasked(image, top: true, MaskedTop, query);
@@ -83,14 +83,14 @@ public sealed class InnerPictureHasher
         query.AddVariants(hashes, name);
     }
 
-    private void AddDerotated(RgbImage image, double degrees, Rgb fill, QueryHashes query)
+    private void AddDerotated(RgbImage image, double degrees, QueryHashes query)
     {
         using var small = ImageEdits.ShrinkToFit(image, DerotateMaxSide);
-        using var upright = ImageEdits.Rotate(small ?? image, -degrees, fill);
+        using var upright = ImageEdits.RotateExtendingEdges(small ?? image, -degrees);
         query.Add(_pdq.HashRgb(upright.Pixels, upright.Width, upright.Height), Derotated);
-        // The turn cut wedges off every edge (up to tan(angle) x half the other side deep): the picture turned back
-        // is the original with those wedges filled, which its centre crops, as a bank built from media stores them
-        // (RobustBankHasher), leave out.
+        // The turn cut wedges off every edge (up to tan(angle) x half the other side deep). Turned back with its edges
+        // continued into them, the picture often meets the original's own hash; its centre crops, as a bank built from
+        // media stores them (RobustBankHasher), leave the wedges out altogether.
         foreach (int percent in DerotatedCrops)
         {
             using var crop = ImageEdits.CropFraction(upright, percent / 100.0, CropAnchor.Centre);

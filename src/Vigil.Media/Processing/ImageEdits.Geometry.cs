@@ -236,7 +236,21 @@ public static partial class ImageEdits
     /// <param name="fill">The colour of the uncovered area.</param>
     /// <returns>A new image of the same size.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="degrees"/> is not finite.</exception>
-    public static RgbImage Rotate(RgbImage image, double degrees, Rgb fill)
+    public static RgbImage Rotate(RgbImage image, double degrees, Rgb fill) => Turn(image, degrees, fill, extendEdges: false);
+
+    /// <summary>
+    /// Turns the picture as <see cref="Rotate(RgbImage, double, Rgb)"/> does, but an output pixel whose point falls
+    /// outside the source takes the nearest edge pixel's colour instead of a fill: what turning a tilted copy back
+    /// upright wants, since the parts its canvas cut off are then continued from the picture beside them rather than
+    /// painted one colour (which PDQ sees as strong new edges).
+    /// </summary>
+    /// <param name="image">The picture; unchanged.</param>
+    /// <param name="degrees">Clockwise angle in degrees, any finite value (negative turns anticlockwise).</param>
+    /// <returns>A new image of the same size.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degrees"/> is not finite.</exception>
+    public static RgbImage RotateExtendingEdges(RgbImage image, double degrees) => Turn(image, degrees, default, extendEdges: true);
+
+    private static RgbImage Turn(RgbImage image, double degrees, Rgb fill, bool extendEdges)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (!double.IsFinite(degrees))
@@ -261,7 +275,7 @@ public static partial class ImageEdits
                 var sourceX = centreX + (dx * cos) + (dy * sin);
                 var sourceY = centreY - (dx * sin) + (dy * cos);
                 var pixel = row.Slice(3 * x, 3);
-                if (sourceX < 0 || sourceY < 0 || sourceX >= width || sourceY >= height)
+                if (!extendEdges && (sourceX < 0 || sourceY < 0 || sourceX >= width || sourceY >= height))
                 {
                     pixel[0] = fill.R;
                     pixel[1] = fill.G;

@@ -291,6 +291,34 @@ public sealed class GeometryEditTests
     }
 
     [Fact]
+    public void Turning_while_extending_edges_paints_no_fill_and_agrees_with_the_filled_turn_where_the_source_covers()
+    {
+        const int w = 120, h = 80;
+        var colour = new Rgb(10, 200, 90);
+        using var uniform = Uniform(w, h, colour);
+        using var extended = ImageEdits.RotateExtendingEdges(uniform, 5);
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+                Assert.Equal(colour, At(extended, x, y));
+
+        using var image = Random(w, h, 11);
+        using var filled = ImageEdits.Rotate(image, -7, Fill);
+        using var continued = ImageEdits.RotateExtendingEdges(image, -7);
+        var uncovered = 0;
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+            {
+                if (At(filled, x, y) == Fill)
+                {
+                    uncovered++;
+                    continue;
+                }
+                Assert.Equal(At(filled, x, y), At(continued, x, y));
+            }
+        Assert.True(uncovered > 0, "a 7 degree turn uncovers the corners");
+    }
+
+    [Fact]
     public void Positive_angles_turn_clockwise()
     {
         const int size = 41;
