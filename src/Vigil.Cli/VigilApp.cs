@@ -14,6 +14,7 @@ internal static class VigilApp
             HashCommand.Create(output, error),
             BankCommand.Create(output, error),
             MatchCommand.Create(output, error),
+            ClassifyCommand.Create(output, error),
             ScanCommand.Create(output, error),
             ApiKeyCommand.Create(output, error),
             ActionsCommand.Create(output, error),

@@ -143,4 +143,20 @@ public class DemoAndBenchTests
         Assert.Equal(200, root.GetProperty("matched").GetInt32());
         Assert.True(root.GetProperty("requests_per_second").GetDouble() > 0);
     }
+
+    [Fact]
+    public void BenchClassifyRunsTheBuiltNetworkAndPrintsARowPerBatchSize()
+    {
+        var result = CliRunner.Run("bench", "classify", "--images", "4", "--batches", "1", "2", "--threads", "1");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("random weights", result.Error, StringComparison.Ordinal);
+        var rows = result.OutputLines.Where(l => l.StartsWith("| convnet-random 224x224 |", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, rows.Length);
+        foreach (var row in rows)
+        {
+            var cells = row.Split('|', StringSplitOptions.TrimEntries);
+            Assert.True(double.Parse(cells[4], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+            Assert.True(double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+        }
+    }
 }

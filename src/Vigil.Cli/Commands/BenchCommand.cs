@@ -28,6 +28,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateReport(output, error));
         bench.Subcommands.Add(CreateBackfill(output, error));
         bench.Subcommands.Add(Quality.QualityCommand.Create(output, error));
+        bench.Subcommands.Add(CreateClassify(output, error));
         bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
     }
@@ -95,6 +96,28 @@ internal static class BenchCommand
         };
         command.Hidden = true;
         command.SetAction((parse, ct) => FakeNcmecProcess.ServeAsync(parse.GetValue(entries), parse.GetValue(credentials)!, output, ct));
+        return command;
+    }
+
+    private static Command CreateClassify(TextWriter output, TextWriter error)
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "A manifest of an ONNX model to measure (default: a MobileNet-sized network with random weights, built here)" };
+        var images = PositiveInt("--images", "Images per batch size (1280x960, generated)", 64);
+        var threads = new Option<int>("--threads", "-j") { Description = "Threads for one model run (0: ONNX Runtime's choice, all cores)", DefaultValueFactory = _ => 0 };
+        var batches = new Option<int[]>("--batches") { Description = "Batch sizes to measure", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("classify", "Images per second through an ONNX classifier on the CPU, inference and pre-processing apart, per batch size; prints Markdown")
+        {
+            model, images, threads, batches,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(threads) < 0)
+                r.AddError("--threads must be 0 or more");
+            if (r.GetValue(batches) is { } b && b.Any(n => n < 1))
+                r.AddError("--batches must be positive");
+        });
+        command.SetAction((parse, ct) => ClassifyBenchmark.RunAsync(parse.GetValue(model), parse.GetValue(images), parse.GetValue(threads), parse.GetValue(batches)!,
+            output, error, ct));
         return command;
     }
 

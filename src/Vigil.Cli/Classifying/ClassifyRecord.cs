@@ -1,0 +1,6 @@
+using Vigil.Classifiers;
+
+namespace Vigil.Cli.Classifying;
+
+/// <summary>One file's outcome in <c>vigil classify</c>: its score, or why it could not be scored.</summary>
+internal sealed record ClassifyRecord(string Path, MediaScore? Score, string? Error);
