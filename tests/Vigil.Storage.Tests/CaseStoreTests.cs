@@ -57,6 +57,36 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
     }
 
     [Fact]
+    public async Task A_classified_items_scores_are_kept_with_it_and_it_queues_below_matches()
+    {
+        await using var test = await CreateStoreAsync();
+        var cases = test.Store.Cases;
+        long matched = (await cases.AddCaseItemAsync(Item("u-known"), T0.AddMinutes(1))).CaseId;
+        var scores = new List<ItemScore>
+        {
+            new("vendor-model", "2026.11", 0.91, 0.8, null, [new ItemLabelScore("benign", 0.09), new ItemLabelScore("flagged", 0.91)]),
+            new("vendor-api", "v2", 0.75, 0.5, "HIGH", [new ItemLabelScore("flagged", 0.75)]),
+        };
+        var classified = Item("u-model", matched: false, reason: "classifier") with { Source = "classifier", Scores = scores };
+        long model = (await cases.AddCaseItemAsync(classified, T0)).CaseId;
+        Assert.Equal([matched, model], (await cases.ListQueueAsync(null, 10)).Select(c => c.Id));
+        var item = Assert.Single((await cases.GetCaseAsync(model))!.Items);
+        Assert.Equal("classifier", item.Details.Source);
+        Assert.Equal(CasePriority.Classifier, item.Details.Priority);
+        Assert.Equal(2, item.Details.Scores.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            var (want, got) = (scores[i], item.Details.Scores[i]);
+            Assert.Equal((want.Model, want.Version, want.Score, want.Threshold, want.Priority), (got.Model, got.Version, got.Score, got.Threshold, got.Priority));
+            Assert.Equal(want.Labels, got.Labels);
+        }
+        // A matched item carries none; a score out of range is refused before it is stored.
+        Assert.Empty((await cases.GetCaseAsync(matched))!.Items[0].Details.Scores);
+        var bad = classified with { Scores = [new ItemScore("m", "1", 1.5, 0.5, null, [])] };
+        Assert.Contains("0 to 1", CaseValidation.Problem(bad), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_lease_is_exclusive_until_it_ends_and_only_its_holder_decides()
     {
         await using var test = await CreateStoreAsync();

@@ -40,13 +40,7 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
         }
         if (recorded.Count == 0)
             return;
-        bool sealing = vault is not null && media is not null;
-        if (sealing && !signals.Any(s => s.Type == SignalType.Md5))
-        {
-            // The kept file's MD5 goes with it: a report names each file by it, and NCMEC's copy is checked against it.
-            signals = [.. signals, new Signal(SignalType.Md5, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(media!)))];
-        }
-        var opened = await _review.OpenAsync(new NewCaseItem
+        await OpenItemAsync(new NewCaseItem
         {
             Subject = subject,
             Source = source,
@@ -54,7 +48,35 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
             Signals = signals,
             Matches = recorded,
             Context = context,
-        }, sealing ? media : default, contentType, cancellationToken);
+        }, media, contentType, cancellationToken);
+    }
+
+    /// <summary>Opens an item (source <c>classifier</c>) for media nothing matched but a classifier scored past its threshold; it queues below every match.</summary>
+    public Task OpenClassifiedAsync(string subject, IReadOnlyList<Signal> signals, ItemScore score, ItemContext context, CancellationToken cancellationToken,
+        byte[]? media = null, string? contentType = null) =>
+        OpenItemAsync(new NewCaseItem
+        {
+            Subject = subject,
+            Source = Classified,
+            Reason = Classified,
+            Priority = CasePriority.Of([], Classified),
+            Signals = signals,
+            Scores = [score],
+            Context = context,
+        }, media, contentType, cancellationToken);
+
+    /// <summary>The source and reason of an item a classifier opened.</summary>
+    public const string Classified = "classifier";
+
+    private async Task OpenItemAsync(NewCaseItem item, byte[]? media, string? contentType, CancellationToken cancellationToken)
+    {
+        bool sealing = vault is not null && media is not null;
+        if (sealing && !item.Signals.Any(s => s.Type == SignalType.Md5))
+        {
+            // The kept file's MD5 goes with it: a report names each file by it, and NCMEC's copy is checked against it.
+            item = item with { Signals = [.. item.Signals, new Signal(SignalType.Md5, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(media!)))] };
+        }
+        var opened = await _review.OpenAsync(item, sealing ? media : default, contentType, cancellationToken);
         Opened++;
         Cases.Add(opened.CaseId);
     }

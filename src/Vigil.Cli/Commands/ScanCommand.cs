@@ -67,12 +67,27 @@ internal static class ScanCommand
                 },
             },
         };
+        var classify = new Option<bool>("--classify")
+        {
+            Description = "Also score the images nothing matched with the --classifier model; those past its threshold are listed, and with --open-cases opened "
+                          + "for review (source classifier, below every match in the queue)",
+        };
+        var classifier = new Option<string?>("--classifier")
+        {
+            Description = "The classifier's manifest for --classify (docs/classifiers.md)",
+            HelpName = "MANIFEST",
+        };
         var threads = CommonOptions.Threads();
         var compat = CommonOptions.Compat();
         var command = new Command("scan", $"Hash and match every image under a directory: live progress, matches as they are found, a summary and an optional report. Exit 0 when done, 1 if files failed, {MatchFound} with --fail-on-match if anything matched")
         {
-            directory, report, failOnMatch, openCases, vaultKey, urlPrefix, threads, compat,
+            directory, report, failOnMatch, openCases, vaultKey, urlPrefix, classify, classifier, threads, compat,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(classify) != (r.GetValue(classifier) is not null))
+                r.AddError("--classify and --classifier MANIFEST go together");
+        });
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -80,6 +95,7 @@ internal static class ScanCommand
                 return ExitCodes.Failure;
             if ((parse.GetValue(vaultKey) ?? parse.GetValue(urlPrefix)) is not null && !parse.GetValue(openCases))
                 throw new ArgumentException("--vault-key and --url-prefix are about the cases --open-cases opens: give --open-cases too");
+            using var model = parse.GetValue(classifier) is { } manifestPath ? Vigil.Classifiers.MediaClassifiers.Open(manifestPath, parse.GetValue(threads)) : null;
             using var vaultWrapper = parse.GetValue(vaultKey) is { } keyFile ? Vigil.Review.Evidence.KeyFileWrapper.Load(keyFile) : null;
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var settings = options.Read(parse);
@@ -124,9 +140,24 @@ internal static class ScanCommand
             output.WriteLine($"scanned {results.Count:N0} images in {clock.Elapsed.TotalSeconds:F1} s: {Count(QueryStatus.Matched):N0} matched ({matchCount:N0} matches), "
                              + $"{Count(QueryStatus.NoMatch):N0} no match, {Count(QueryStatus.Suppressed):N0} suppressed by negative banks, "
                              + $"{Count(QueryStatus.LowQuality):N0} below quality {minQuality}, {Count(QueryStatus.Failed):N0} failed");
+            List<Classifying.ClassifyRecord> flagged = [];
+            if (model is not null)
+            {
+                var unmatched = results.Where(r => r.Status is QueryStatus.NoMatch or QueryStatus.LowQuality).Select(r => r.Query).ToList();
+                flagged = await Classifying.UnmatchedClassification.RunAsync(model, unmatched, root, parse.GetValue(threads), output, error, ct);
+            }
             if (parse.GetValue(openCases))
             {
                 var opener = new CaseOpener(store, vaultWrapper is null ? null : new Vigil.Review.Evidence.EvidenceVault(vaultWrapper));
+                var pdqOf = results.Where(r => r.Pdq is not null).ToDictionary(r => r.Query, r => r.Pdq!.Value.ToString(), StringComparer.Ordinal);
+                foreach (var record in flagged)
+                {
+                    byte[]? media = vaultWrapper is null ? null : await File.ReadAllBytesAsync(record.Path, ct);
+                    List<Signal> signals = pdqOf.TryGetValue(record.Path, out string? pdqHex) ? [new Signal(SignalType.Pdq, pdqHex)] : [];
+                    await opener.OpenClassifiedAsync("scan:" + root, signals, Vigil.Review.Cases.ClassifierScores.ToItemScore(record.Score!, model!.Manifest),
+                        new ItemContext { FileName = Path.GetRelativePath(root, record.Path), Url = Location(parse.GetValue(urlPrefix), root, record.Path) }, ct,
+                        media, ContentTypeOf(record.Path));
+                }
                 foreach (var result in results)
                 {
                     if (result.Status != QueryStatus.Matched || result.Pdq is not { } pdq)

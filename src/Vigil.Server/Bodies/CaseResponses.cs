@@ -34,7 +34,7 @@ internal sealed record ItemContextJson(string? ScreenName, string? Email, string
 /// <summary>An item of a case.</summary>
 internal sealed record CaseItemJson(long Id, string Source, string? Reason, int Priority, Dictionary<string, string> Signals, List<CaseMatchJson> Matches,
     ItemContextJson Context, string? Account, string? VoucherId, string? Recheck, bool HasMedia, string? MediaType, bool HasThumbnail, string? Verdict,
-    string? Classification, string? DecidedBy, DateTimeOffset? DecidedAt, bool ViewedClear, DateTimeOffset CreatedAt)
+    string? Classification, string? DecidedBy, DateTimeOffset? DecidedAt, bool ViewedClear, DateTimeOffset CreatedAt, List<ItemScoreJson> Scores)
 {
     public static CaseItemJson From(CaseItem i)
     {
@@ -49,7 +49,24 @@ internal sealed record CaseItemJson(long Id, string Source, string? Reason, int 
         return new(i.Id, i.Details.Source, i.Details.Reason, i.Details.Priority, signals, CaseMatchJson.From(i.Details.Matches),
             new ItemContextJson(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url), i.Details.Account, i.Details.VoucherId,
             i.Details.Recheck, i.HasMedia, i.MediaType, i.HasThumbnail, i.Verdict is { } v ? CaseNames.Name(v) : null, i.Classification?.ToString(),
-            i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt);
+            i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt, ItemScoreJson.From(i.Details.Scores));
+    }
+}
+
+/// <summary>A classifier's score of an item: which model said it, against which threshold, and every label's score.</summary>
+internal sealed record ItemScoreJson(string Model, string Version, double Score, double Threshold, string? Priority, Dictionary<string, double> Labels)
+{
+    public static List<ItemScoreJson> From(IReadOnlyList<ItemScore> scores)
+    {
+        var list = new List<ItemScoreJson>(scores.Count);
+        foreach (var s in scores)
+        {
+            var labels = new Dictionary<string, double>(s.Labels.Count, StringComparer.Ordinal);
+            foreach (var l in s.Labels)
+                labels[l.Label] = l.Score;
+            list.Add(new ItemScoreJson(s.Model, s.Version, s.Score, s.Threshold, s.Priority, labels));
+        }
+        return list;
     }
 }
 

@@ -121,6 +121,9 @@ public sealed record NewCaseItem
     /// <summary>Every match that brought it in (empty for a reported or classified item).</summary>
     public IReadOnlyList<CaseMatch> Matches { get; init; } = [];
 
+    /// <summary>Classifiers' scores of it (empty when none scored it).</summary>
+    public IReadOnlyList<ItemScore> Scores { get; init; } = [];
+
     /// <summary>What the platform told about it.</summary>
     public ItemContext Context { get; init; } = ItemContext.Empty;
 

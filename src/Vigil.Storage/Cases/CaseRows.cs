@@ -23,7 +23,7 @@ internal static class CaseRows
     public const string ItemColumns = """
         i.id, i.case_id, i.source, i.reason, i.priority, i.signals, i.screen_name, i.email, i.file_name, i.uploaded_at,
         i.ip, i.port, i.url, i.account, i.voucher_id, i.recheck, i.thumbnail IS NOT NULL, i.verdict, i.classification,
-        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type
+        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type, i.scores
         """;
 
     public static ReviewCase ReadCase(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTime) => new()
@@ -73,6 +73,7 @@ internal static class CaseRows
             VoucherId = StringOrNull(reader, 14),
             Recheck = StringOrNull(reader, 15),
             Matches = matches,
+            Scores = reader.IsDBNull(24) ? [] : ParseScores(reader.GetString(24)),
         },
         HasThumbnail = reader.GetBoolean(16),
         Verdict = reader.IsDBNull(17) ? null : CaseNames.ParseItemVerdict(reader.GetString(17)),
@@ -84,6 +85,40 @@ internal static class CaseRows
         HasMedia = !reader.IsDBNull(23),
         MediaType = StringOrNull(reader, 23),
     };
+
+    /// <summary>Scores as stored: a JSON array of <see cref="ItemScore"/>s, or null for none.</summary>
+    public static string? SerializeScores(IReadOnlyList<ItemScore> scores)
+    {
+        if (scores.Count == 0)
+            return null;
+        var list = new List<StoredScore>(scores.Count);
+        foreach (var s in scores)
+        {
+            var labels = new Dictionary<string, double>(s.Labels.Count, StringComparer.Ordinal);
+            foreach (var l in s.Labels)
+                labels[l.Label] = l.Score;
+            list.Add(new StoredScore(s.Model, s.Version, s.Score, s.Threshold, s.Priority, labels));
+        }
+        return System.Text.Json.JsonSerializer.Serialize(list, CaseRowJson.Default.ListStoredScore);
+    }
+
+    /// <summary>The scores <see cref="SerializeScores"/> wrote.</summary>
+    public static IReadOnlyList<ItemScore> ParseScores(string json)
+    {
+        var stored = System.Text.Json.JsonSerializer.Deserialize(json, CaseRowJson.Default.ListStoredScore) ?? [];
+        var scores = new List<ItemScore>(stored.Count);
+        foreach (var s in stored)
+        {
+            var labels = new List<ItemLabelScore>(s.Labels?.Count ?? 0);
+            if (s.Labels is not null)
+            {
+                foreach (var (label, score) in s.Labels)
+                    labels.Add(new ItemLabelScore(label, score));
+            }
+            scores.Add(new ItemScore(s.Model, s.Version, s.Score, s.Threshold, s.Priority, labels));
+        }
+        return scores;
+    }
 
     /// <summary>Signals as stored: a JSON object of type name to value.</summary>
     public static string SerializeSignals(IReadOnlyList<Signal> signals)
@@ -119,3 +154,15 @@ internal static class CaseRows
     private static DateTimeOffset? TimeOrNull(DbDataReader reader, int ordinal, Func<DbDataReader, int, DateTimeOffset> readTime) =>
         reader.IsDBNull(ordinal) ? null : readTime(reader, ordinal);
 }
+
+/// <summary>An <see cref="ItemScore"/> as the <c>scores</c> column stores it.</summary>
+internal sealed record StoredScore(
+    [property: System.Text.Json.Serialization.JsonPropertyName("model")] string Model,
+    [property: System.Text.Json.Serialization.JsonPropertyName("version")] string Version,
+    [property: System.Text.Json.Serialization.JsonPropertyName("score")] double Score,
+    [property: System.Text.Json.Serialization.JsonPropertyName("threshold")] double Threshold,
+    [property: System.Text.Json.Serialization.JsonPropertyName("priority")] string? Priority,
+    [property: System.Text.Json.Serialization.JsonPropertyName("labels")] Dictionary<string, double>? Labels);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredScore>))]
+internal sealed partial class CaseRowJson : System.Text.Json.Serialization.JsonSerializerContext;

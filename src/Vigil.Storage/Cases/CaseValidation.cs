@@ -35,6 +35,15 @@ public static class CaseValidation
             return "port must be 0 to 65535";
         if (item.Account is not null && !PsiNames.IsValidAccount(item.Account))
             return "account is not a valid private-matching account name";
+        if (item.Scores.Count > 8)
+            return "an item carries at most 8 classifier scores";
+        foreach (var score in item.Scores)
+        {
+            if (string.IsNullOrWhiteSpace(score.Model) || score.Model.Length > 200 || score.Version.Length > 200)
+                return "a classifier score names its model and version (at most 200 characters each)";
+            if (!(score.Score is >= 0 and <= 1) || !(score.Threshold is >= 0 and <= 1) || score.Labels.Count > 100)
+                return "a classifier score and its threshold are 0 to 1, with at most 100 labels";
+        }
         if (item.Thumbnail is { Length: > PsiNames.MaxThumbnailBytes })
             return $"a thumbnail is at most {PsiNames.MaxThumbnailBytes} bytes";
         return null;

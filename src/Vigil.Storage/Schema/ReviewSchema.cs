@@ -290,5 +290,13 @@ internal static class ReviewSchema
             SELECT setval(pg_get_serial_sequence('case_items', 'id'), COALESCE((SELECT MAX(id) FROM case_items), 0) + 1, false);
             DROP TABLE review_cases;
             """),
-    ];
+            new(12,
+            Sqlite: """
+            -- Classifiers' scores of an item (JSON: model, version, score, threshold, priority, labels); null when none scored it.
+            ALTER TABLE case_items ADD COLUMN scores TEXT;
+            """,
+            Postgres: """
+            ALTER TABLE case_items ADD COLUMN scores text;
+            """),
+];
 }

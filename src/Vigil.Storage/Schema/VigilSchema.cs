@@ -36,6 +36,7 @@ internal static class VigilSchema
         ("hash exchanges", "hash exchanges"),
         ("exchange feedback", "exchange feedback"),
         ("sharing to exchanges", "sharing to exchanges"),
+        ("classifier scores", "classifier scores"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>
