@@ -58,8 +58,8 @@ public static class MediaEndpoints
         app.MapGet("/h/hash", (HttpContext context, string? url, string? content_type, string? types, CancellationToken ct) =>
             media.HashUrlAsync(context, url, content_type, types, ct)).WithMetadata(Hashers);
         app.MapPost("/m/lookup", (HttpContext context, MatcherHost host, string? banks, string? seed, string? bypass_coinflip, string? include,
-            string? types, string? dihedral, string? robust, CancellationToken ct) =>
-            media.LookupUploadAsync(context, host, new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral, robust), ct))
+            string? types, string? dihedral, string? robust, string? classify, CancellationToken ct) =>
+            media.LookupUploadAsync(context, host, new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral, robust, classify), ct))
             .WithMetadata(Matchers, sizeLimit, new ReadOnlyRequest()).WithFormOptions(bufferBody: false, multipartBodyLengthLimit: bodyLimit);
         app.MapPost("/c/bank/{bank_name}/content", (HttpContext context, IBankStore bankStore, IContentStore contentStore, string bank_name, string? url, string? content_type,
             string? types, CancellationToken ct) => media.AddContentAsync(context, bankStore, contentStore, bank_name, url, content_type, types, ct))
@@ -70,5 +70,6 @@ public static class MediaEndpoints
 /// <summary>An upload endpoint's request body limit (Kestrel's MaxRequestBodySize for that request).</summary>
 internal sealed record UploadSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 
-/// <summary>The query of <c>POST /m/lookup</c>: HMA's <c>banks</c>, <c>seed</c>, <c>bypass_coinflip</c>, <c>types</c>, and Vigil's <c>include</c>, <c>dihedral</c> and <c>robust</c>.</summary>
-internal sealed record MediaLookupQuery(string? Banks, string? Seed, string? BypassCoinflip, string? Include, string? Types, string? Dihedral, string? Robust = null);
+/// <summary>The query of <c>POST /m/lookup</c>: HMA's <c>banks</c>, <c>seed</c>, <c>bypass_coinflip</c>, <c>types</c>, and Vigil's <c>include</c>, <c>dihedral</c>, <c>robust</c> and <c>classify</c>.</summary>
+internal sealed record MediaLookupQuery(string? Banks, string? Seed, string? BypassCoinflip, string? Include, string? Types, string? Dihedral, string? Robust = null,
+    string? Classify = null);

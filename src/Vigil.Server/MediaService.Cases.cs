@@ -17,13 +17,18 @@ internal sealed partial class MediaService
     /// <c>POST /v1/cases</c>: multipart with <c>media</c> (optional) and <c>context</c> (JSON), or the
     /// context alone as a JSON body with its <c>signals</c>. The service hashes and matches; an item
     /// that matched (or whose context gives a reason) joins its subject's open case, its media
-    /// sealed into the evidence vault.
+    /// sealed into the evidence vault. With <c>classify=true</c> a photo is also scored by the server's classifier: the
+    /// score is kept on the item, and a photo nothing matched whose score reaches the threshold opens an item of source
+    /// <c>classifier</c> (below every match in the queue).
     /// </summary>
     public async Task<IResult> SubmitCaseAsync(HttpContext context, MatcherHost host, ReviewService review, CancellationToken ct)
     {
         var matcher = host.Matcher;
         if (matcher is null)
             return IndexNotReady();
+        bool classify = IsTrue(context.Request.Query["classify"]);
+        if (classify && ClassifierMissing() is { } missing)
+            return missing;
         CaseContextBody? body;
         MediaBuffer? media = null;
         ContentKind kind = ContentKind.Photo;
@@ -91,7 +96,7 @@ internal sealed partial class MediaService
             {
                 // A photo that does not decode can still match by its MD5; only when nothing matches is the decoder's problem the answer.
                 // The bank's variants ride with the item, so that confirming it puts its crops in the bank too (the media stays in the vault).
-                (hashed, undecodable) = Hash(media, bankVariants: true);
+                (hashed, undecodable) = Hash(media, bankVariants: true, classify: classify);
                 if (hashed is not null)
                 {
                     context.Response.Headers[QualityHeader] = hashed.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -109,24 +114,36 @@ internal sealed partial class MediaService
             var matched = outcome is not null ? CaseMatches.From(outcome.Matches) : CaseMatches.From(videoMatches);
             if (matched.Count == 0 && undecodable is not null)
                 return undecodable;
-            if (matched.Count == 0 && body!.Reason is null)
-                return Results.Json(new OpenedCaseJson(null, null, false, []), CaseJsonContext.Default.OpenedCaseJson);
+            List<ItemScore> scores = [];
+            string? reason = body!.Reason;
+            string source = "api";
+            if (hashed?.Score is { } score)
+            {
+                var manifest = settings.Classifier!.Manifest;
+                scores.Add(ClassifierScores.ToItemScore(score, manifest));
+                if (matched.Count == 0 && ClassifierScores.OpensCase(score, manifest))
+                    (source, reason) = ("classifier", reason ?? "classifier");
+            }
+            var scoresJson = ItemScoreJson.From(scores);
+            if (matched.Count == 0 && reason is null)
+                return Results.Json(new OpenedCaseJson(null, null, false, [], scoresJson), CaseJsonContext.Default.OpenedCaseJson);
             if (media is not null && !review.HasVault)
                 return Problems.Result(503, "this server keeps no media",
                     "start it with --vault-key FILE (made by 'vigil review init-key') to keep evidence, or send the context with its signals and no media");
             var item = new NewCaseItem
             {
                 Subject = body!.Subject!,
-                Source = "api",
-                Reason = body.Reason,
-                Priority = CasePriority.Of(matched, body.Reason),
+                Source = source,
+                Reason = reason,
+                Priority = CasePriority.Of(matched, reason),
                 Signals = signals,
                 Matches = matched,
+                Scores = scores,
                 Context = body.ToContext(),
             };
             var opened = await review.OpenAsync(item, media is null ? default : media.Memory, mediaType ?? (kind == ContentKind.Video ? "video/mp4" : "image/jpeg"), ct);
             context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?> { ["case"] = opened.CaseId, ["item"] = opened.ItemId, ["matches"] = matched.Count };
-            return Results.Json(new OpenedCaseJson(opened.CaseId, opened.ItemId, opened.NewCase, CaseMatchJson.From(matched)), CaseJsonContext.Default.OpenedCaseJson,
+            return Results.Json(new OpenedCaseJson(opened.CaseId, opened.ItemId, opened.NewCase, CaseMatchJson.From(matched), scoresJson), CaseJsonContext.Default.OpenedCaseJson,
                 statusCode: StatusCodes.Status201Created);
         }
     }

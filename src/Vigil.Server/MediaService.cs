@@ -167,6 +167,9 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
             return await LookupVideoAsync(context, matcher, bytes, query, choice, wanted, ct);
 
         var mode = IsTrue(query.Robust) ? QueryMode.Robust : IsTrue(query.Dihedral) ? QueryMode.Dihedral : QueryMode.Plain;
+        bool classify = IsTrue(query.Classify);
+        if (classify && ClassifierMissing() is { } missing)
+            return (null, missing);
         PdqHash[] variants = [];
         string[]? variantNames = null;
         RobustSearch? robust = null;
@@ -174,10 +177,12 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         string? md5 = null;
         if ((wanted & Types.Pdq) != 0)
         {
-            var (image, hashError) = Hash(bytes, mode);
+            var (image, hashError) = Hash(bytes, mode, classify: classify);
             if (hashError is not null)
                 return (null, hashError);
             context.Response.Headers[QualityHeader] = image!.Pdq.Quality.ToString(CultureInfo.InvariantCulture);
+            if (image.Score is { } score)
+                ClassifierHeaders.Write(context.Response, score, settings.Classifier!.Manifest);
             plain = image.Pdq.Hash;
             // As vigil match: a PDQ under the trusted quality is not matched (a robust query: each hash by its own quality); the MD5 still is.
             if (mode == QueryMode.Robust)
@@ -709,6 +714,9 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
     {
         /// <summary>When asked for: the variants a bank stores beside the image's hash (a case item's media, so that a confirmed item's crops match too).</summary>
         public IReadOnlyList<BankVariantHash>? BankVariants { get; init; }
+
+        /// <summary>When asked for: the classifier's score, from the same decoded pixels.</summary>
+        public Vigil.Classifiers.MediaScore? Score { get; init; }
     }
 
     /// <summary>One decoder and hasher; neither is thread-safe, so each request takes one from the pool.</summary>
@@ -725,10 +733,10 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         public void Dispose() => Decoder.Dispose();
     }
 
-    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain, bool bankVariants = false)
+    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain, bool bankVariants = false, bool classify = false)
     {
         var key = RecentPhotoHashes.KeyOf(bytes.Span);
-        if (mode == QueryMode.Plain && !bankVariants && _recent.TryGet(key, out var known))
+        if (mode == QueryMode.Plain && !bankVariants && !classify && _recent.TryGet(key, out var known))
             return (new HashedImage(known.Pdq, null, known.Width, known.Height), null);
         MediaWorker? worker = null;
         bool healthy = false;
@@ -743,6 +751,8 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
                 hashed = new HashedImage(new PdqResult(query.Hashes[0], query.Qualities[0]), mode == QueryMode.Plain ? null : query, image.Width, image.Height)
                 {
                     BankVariants = bankVariants ? worker.BankVariants.Hash(image) : null,
+                    // A model sees the decoded pixels the hash saw: no second decode. (ONNX models run in place; a vendor's call blocks this worker.)
+                    Score = classify ? settings.Classifier!.ClassifyAsync([image]).GetAwaiter().GetResult()[0] : null,
                 };
             }
             healthy = true;
@@ -753,6 +763,12 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         {
             healthy = true;
             return (null, DecodeProblem(e));
+        }
+        catch (Vigil.Classifiers.ClassifierException e)
+        {
+            healthy = true;
+            logger.LogWarning("the classifier failed: {Reason}", e.Message);
+            return (null, Problems.Result(502, "the classifier failed", e.Message));
         }
         catch (DllNotFoundException e)
         {
@@ -829,6 +845,11 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         choice = choice with { Chosen = chosen };
         return true;
     }
+
+    /// <summary>A 503 when this server was started without <c>--classifier</c> (a request asked for a score it cannot give).</summary>
+    private IResult? ClassifierMissing() => settings.Classifier is null
+        ? Problems.Result(503, "this server has no classifier", "start it with --classifier MANIFEST (docs/classifiers.md) to score uploads sent with classify=true")
+        : null;
 
     private static bool IsTrue(string? value) =>
         value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");

@@ -141,4 +141,7 @@ public sealed record ServerSettings
 
     /// <summary>Reporting to NCMEC's CyberTipline: when set (it needs <see cref="EvidenceVault"/>), a worker files every case decided <c>report</c>.</summary>
     public ReportingSettings? Reporting { get; init; }
+
+    /// <summary>The media classifier (<c>vigil serve --classifier MANIFEST</c>) that scores uploads sent with <c>classify=true</c>, or null.</summary>
+    public Vigil.Classifiers.IMediaClassifier? Classifier { get; init; }
 }

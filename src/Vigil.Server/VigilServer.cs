@@ -249,12 +249,12 @@ public static class VigilServer
     {
         app.MapGet("/m/lookup", async (HttpContext context, MatcherHost host, MediaService media, string? signal_type, string? signal, string? banks,
             string? seed, string? bypass_coinflip, string? include, string? url, string? content_type, string? types, string? dihedral,
-            string? robust, CancellationToken ct) =>
+            string? robust, string? classify, CancellationToken ct) =>
         {
             // HMA's url form: the media at an allow-listed URL, hashed and looked up (signal_type then picks one type's answer).
             if (url is not null && string.IsNullOrEmpty(signal))
                 return await media.LookupUrlAsync(context, host, url, content_type, string.IsNullOrEmpty(signal_type) ? null : signal_type,
-                    new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral, robust), ct);
+                    new MediaLookupQuery(banks, seed, bypass_coinflip, include, types, dihedral, robust, classify), ct);
             if (string.IsNullOrEmpty(signal_type) || string.IsNullOrEmpty(signal))
                 return Problems.Result(400, "Either url or both signal and signal_type are required",
                     "e.g. /m/lookup?signal_type=pdq&signal=<64 hex digits>, or /m/lookup?url=<an allowed URL>");

@@ -147,11 +147,17 @@ internal static partial class ServeCommand
             HelpName = "FILE",
         };
         var cybertipline = ReportingSetup.CyberTiplineOption();
+        var classifier = new Option<string?>("--classifier")
+        {
+            Description = "Score uploads sent with classify=true (POST /v1/cases, POST /m/lookup) with this classifier's manifest (docs/classifiers.md); "
+                          + "past its threshold an upload nothing matched opens a review case of source classifier",
+            HelpName = "MANIFEST",
+        };
         var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, classifier, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -305,6 +311,22 @@ internal static partial class ServeCommand
                 }
                 error.WriteLine($"vigil: reporting on: cases decided report are filed with {ReportingSetup.Describe(reporting!)}");
             }
+            // The classifier before anything listens: a manifest or model that does not load is one clear error, not a 502 per request.
+            Vigil.Classifiers.IMediaClassifier? model = null;
+            if (parse.GetValue(classifier) is { } manifestPath)
+            {
+                try
+                {
+                    model = Vigil.Classifiers.MediaClassifiers.Open(manifestPath);
+                    error.WriteLine($"vigil: classifier {model.Manifest.Name} {model.Manifest.Version} scores uploads sent with classify=true (threshold {model.Manifest.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+                }
+                catch (Exception e) when (e is Vigil.Classifiers.Manifests.ClassifierManifestException or Vigil.Classifiers.ClassifierException)
+                {
+                    error.WriteLine($"error: --classifier: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
+            using var ownedModel = model;
             try
             {
                 ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
@@ -321,6 +343,7 @@ internal static partial class ServeCommand
                 {
                     EvidenceVault = vault,
                     Reporting = reporting,
+                    Classifier = model,
                     FetchExchanges = !parse.GetValue(noExchanges),
                     ExchangeSchedule = new ExchangeScheduleOptions { Limits = new FetchLimits { BackfillShare = parse.GetValue(backfillShare) } },
                     ExchangeUrlAllowList = ExchangeFetchCommand.AllowList(parse.GetValue(allowExchangeUrl), Environment.GetEnvironmentVariable),

@@ -88,8 +88,8 @@ internal sealed record CaseDetailsJson([property: JsonPropertyName("case")] Case
     }
 }
 
-/// <summary><c>POST /v1/cases</c>'s answer: the case and item (null when nothing matched and no reason was given) and what matched.</summary>
-internal sealed record OpenedCaseJson(long? CaseId, long? ItemId, bool NewCase, List<CaseMatchJson> Matches);
+/// <summary><c>POST /v1/cases</c>'s answer: the case and item (null when nothing matched and no reason was given), what matched, and with <c>classify=true</c> the classifier's score.</summary>
+internal sealed record OpenedCaseJson(long? CaseId, long? ItemId, bool NewCase, List<CaseMatchJson> Matches, List<ItemScoreJson> Scores);
 
 /// <summary>A decision's answer: the case after it.</summary>
 internal sealed record DecisionJson(string Outcome, CaseJson Case);
