@@ -58,6 +58,7 @@ public sealed class ScanClassifyTests
         Assert.Equal(scored[brighter], score.GetProperty("score").GetDouble(), 5);
         Assert.Equal(scored[brighter], score.GetProperty("labels").GetProperty("bright").GetDouble(), 5);
         Assert.True(classified.GetProperty("signals").TryGetProperty("pdq", out _), "the classified item keeps its PDQ");
+        Assert.Contains($"scored {scored[brighter].ToString("0.000", CultureInfo.InvariantCulture)} by brightness 1 (threshold ", db.Ok("review", "show", "1").Output);
     }
 
     [Fact]

@@ -115,6 +115,34 @@ public class PageRuleTests : ReviewServer
     }
 
     [Fact]
+    public async Task A_classified_items_scores_are_shown_against_their_thresholds_and_encoded()
+    {
+        const string hostile = "<b>model</b>";
+        var opened = await Store.Cases.AddCaseItemAsync(new NewCaseItem
+        {
+            Subject = "user-classified",
+            Source = "classifier",
+            Reason = "classifier",
+            Priority = CasePriority.Classifier,
+            Signals = [new Vigil.Hashing.Signals.Signal(Vigil.Hashing.Signals.SignalType.Md5, "0123456789abcdef0123456789abcdef")],
+            Scores = [new ItemScore(hostile, "2026.1", 0.9134, 0.8, null, [new ItemLabelScore("benign", 0.0866), new ItemLabelScore("flagged", 0.9134)]),
+                      new ItemScore("vendor", "v2", 0.25, 0.5, "LOW", [new ItemLabelScore("flagged", 0.25)])],
+        }, DateTimeOffset.UtcNow);
+        string reviewer = (await KeyAsync(ApiKeyRole.Reviewer)).Secret;
+        var (http, _) = Client();
+        string html = await (await GetAsync(http, $"/review/cases/{opened.CaseId}", reviewer)).Content.ReadAsStringAsync();
+        Assert.Contains("Classifier scores: a reason to look, not a finding", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;model&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>model</b>", html, StringComparison.Ordinal);
+        Assert.Contains("0.913</td>", html, StringComparison.Ordinal);
+        Assert.Contains("0.250 (LOW)", html, StringComparison.Ordinal);
+        Assert.Contains("flagged 0.913", html, StringComparison.Ordinal);
+        // One score past its threshold, one below.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "past threshold"));
+        Assert.Contains("No bank match: opened for classifier.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Settings_stay_within_the_organisations_limits()
     {
         var (reviewer, _) = await KeyAsync(ApiKeyRole.Reviewer);

@@ -106,6 +106,9 @@ internal static class ReviewCommand
                 foreach (var m in d.Matches)
                     output.WriteLine($"    matched {m.Bank} #{m.ContentId} by {m.SignalType} at distance {m.Distance}" +
                                      (m.Classification is { } mc ? $", classified {mc}" : "") + (m.EntrySource is { } es ? $", from {es}" : ""));
+                foreach (var score in d.Scores)
+                    output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"    scored {score.Score:0.000} by {score.Model} {score.Version} (threshold {score.Threshold}{(score.Priority is { } level ? ", " + level : "")}){(score.Score >= score.Threshold ? ", past the threshold" : "")}"));
                 var x = d.Context;
                 string context = string.Join(", ", new[] { ("user", x.ScreenName), ("file", x.FileName), ("ip", x.Ip is null ? null : x.Port is { } p ? $"{x.Ip}:{p}" : x.Ip),
                     ("url", x.Url), ("uploaded", x.UploadedAt is { } at ? TimeText.Utc(at) : null) }.Where(f => f.Item2 is not null).Select(f => $"{f.Item1} {f.Item2}"));

@@ -243,7 +243,28 @@ internal static class CasePages
         : Html.Of($"""<div class="case-report"><dt>CyberTipline report</dt><dd><a href="/review/reports/{report.Id}">{ReportsPage.StateBadge(report.State)}</a>{(report.HotlineReportId is { } hotline ? $" NCMEC report {hotline}" : "")}{(report.State == ReportState.Failed ? " (see the report for NCMEC's message)" : "")}</dd></div>""");
 
     /// <summary>The match evidence of an item: what matched, how closely, and where the bank entry came from.</summary>
-    private static Html Evidence(CaseItem item)
+    private static Html Evidence(CaseItem item) => Html.Of($"{Matches(item)}{Scores(item)}");
+
+    /// <summary>The classifiers' scores of an item, each against its model's threshold: a reason to look, never a finding.</summary>
+    private static Html Scores(CaseItem item)
+    {
+        if (item.Details.Scores.Count == 0)
+            return Html.Empty;
+        var rows = Html.Join(item.Details.Scores.Select(s => Html.Of($"""
+            <tr><td><b>{s.Model}</b> {s.Version}</td><td class="score">{s.Score.ToString("0.000", CultureInfo.InvariantCulture)}{(s.Priority is { } level ? $" ({level})" : "")}</td>
+            <td>{s.Threshold.ToString("0.###", CultureInfo.InvariantCulture)}</td><td>{(s.Score >= s.Threshold ? Html.Raw("<span class=\"badge\">past threshold</span>") : Html.Raw("<span class=\"muted\">below</span>"))}</td>
+            <td>{string.Join(", ", s.Labels.Select(l => $"{l.Label} {l.Score.ToString("0.000", CultureInfo.InvariantCulture)}"))}</td></tr>
+            """)));
+        return Html.Of($"""
+            <table class="evidence scores">
+            <caption>Classifier scores: a reason to look, not a finding</caption>
+            <thead><tr><th>Model</th><th>Score</th><th>Threshold</th><th></th><th>Labels</th></tr></thead>
+            <tbody>{rows}</tbody>
+            </table>
+            """);
+    }
+
+    private static Html Matches(CaseItem item)
     {
         if (item.Details.Matches.Count == 0)
             return Html.Of($"<p class=\"muted evidence-none\">No bank match: opened for {item.Details.Reason ?? item.Details.Source}.</p>");
