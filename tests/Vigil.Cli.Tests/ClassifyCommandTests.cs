@@ -77,18 +77,48 @@ public sealed class ClassifyCommandTests : IDisposable
         var csv = CliRunner.Run(["classify", "-m", _manifest, "-f", "csv", .. paths]);
         Assert.Equal(0, text.ExitCode);
         Assert.Equal(0, csv.ExitCode);
-        Assert.Equal("path,model,version,score,flagged,priority,bright", csv.OutputLines[0]);
+        Assert.Equal("path,model,version,score,flagged,priority,frame_seconds,bright", csv.OutputLines[0]);
         for (int i = 0; i < paths.Length; i++)
         {
             var fields = csv.OutputLines[i + 1].Split(',');
             Assert.Equal(paths[i], fields[0]);
-            Assert.Equal(fields[3], fields[6]);
+            Assert.Equal("", fields[6]);
+            Assert.Equal(fields[3], fields[7]);
             bool flagged = bool.Parse(fields[4]);
             Assert.Equal(double.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture) >= 0.55, flagged);
             Assert.StartsWith(fields[3], text.OutputLines[i], StringComparison.Ordinal);
             Assert.Equal(flagged, text.OutputLines[i].Contains("FLAGGED", StringComparison.Ordinal));
             Assert.EndsWith(paths[i], text.OutputLines[i], StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_video_scores_as_its_brightest_sampled_frame_between_photos_in_input_order()
+    {
+        string video = Fixtures.ThreatExchange("tmk/sample-videos/doorknob-hd-no-bar.mp4");
+        // The expected score, from the same frames ffmpeg gives (one a second), each frame's mean brightness.
+        double brightest = 0, at = 0;
+        int frames = 0;
+        await foreach (var frame in Vigil.Media.Video.FfmpegVideo.ReadFramesAsync(video, new Vigil.Media.Video.VideoReadOptions { SecondsPerFrame = 1 }, CancellationToken.None))
+        {
+            frames++;
+            long sum = 0;
+            foreach (byte b in frame.Rgb.Span)
+                sum += b;
+            double mean = sum / (255.0 * frame.Rgb.Length);
+            if (mean > brightest)
+                (brightest, at) = (mean, frame.TimestampSeconds);
+        }
+        var result = CliRunner.Run("classify", "-m", _manifest, "-f", "json", "--batch", "2", Fixtures.ThreatExchange(Photos[0]), video, Fixtures.ThreatExchange(Photos[1]));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.OutputLines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([Fixtures.ThreatExchange(Photos[0]), video, Fixtures.ThreatExchange(Photos[1])], lines.Select(l => l.GetProperty("path").GetString()));
+        var scored = lines[1];
+        Assert.InRange(scored.GetProperty("score").GetDouble(), brightest - 0.01, brightest + 0.01);
+        Assert.Equal(frames, scored.GetProperty("frames").GetInt32());
+        Assert.Equal(at, scored.GetProperty("frame_seconds").GetDouble(), 2);
+        Assert.False(lines[0].TryGetProperty("frames", out _));
+        Assert.Contains($"(highest of {frames} frames at ", CliRunner.Run("classify", "-m", _manifest, video).Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal sealed class ClassifyOutputWriter(TextWriter output, string format, Cla
     {
         if (format != "csv")
             return;
-        var header = new StringBuilder("path,model,version,score,flagged,priority");
+        var header = new StringBuilder("path,model,version,score,flagged,priority,frame_seconds");
         foreach (string label in manifest.Labels)
             header.Append(',').Append(Csv(label));
         output.WriteLine(header);
@@ -30,7 +30,8 @@ internal sealed class ClassifyOutputWriter(TextWriter output, string format, Cla
             case "csv":
                 var line = new StringBuilder()
                     .Append(Csv(record.Path)).Append(',').Append(Csv(manifest.Name)).Append(',').Append(Csv(manifest.Version)).Append(',')
-                    .Append(Number(score.Score)).Append(',').Append(flagged ? "true" : "false").Append(',').Append(score.Priority ?? "");
+                    .Append(Number(score.Score)).Append(',').Append(flagged ? "true" : "false").Append(',').Append(score.Priority ?? "")
+                    .Append(',').Append(record.Video is { } v ? Number(v.AtSeconds) : "");
                 foreach (string label in manifest.Labels)
                 {
                     line.Append(',');
@@ -56,6 +57,11 @@ internal sealed class ClassifyOutputWriter(TextWriter output, string format, Cla
                         json.WriteNumber("threshold", manifest.Threshold);
                         if (score.Priority is not null)
                             json.WriteString("priority", score.Priority);
+                        if (record.Video is { } video)
+                        {
+                            json.WriteNumber("frame_seconds", Math.Round(video.AtSeconds, 3));
+                            json.WriteNumber("frames", video.Frames);
+                        }
                         json.WriteStartObject("labels");
                         foreach (var l in score.Labels)
                             json.WriteNumber(l.Label, Math.Round(l.Score, 6));
@@ -67,6 +73,8 @@ internal sealed class ClassifyOutputWriter(TextWriter output, string format, Cla
                 break;
             default:
                 var text = new StringBuilder().Append(Number(score.Score)).Append(flagged ? "  FLAGGED  " : "           ").Append(record.Path);
+                if (record.Video is { } at)
+                    text.Append("  (highest of ").Append(at.Frames).Append(" frames at ").Append(Number(at.AtSeconds)).Append(" s)");
                 if (score.Priority is not null)
                     text.Append("  (").Append(score.Priority).Append(')');
                 else if (score.Labels.Count > 1)

@@ -22,12 +22,18 @@ internal static class ClassifyCommand
             DefaultValueFactory = _ => 16,
             Validators = { r => { if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int n) && n is < 1 or > 1024) r.AddError("--batch must be 1 to 1024"); } },
         };
+        var secondsPerFrame = new Option<double>("--seconds-per-frame")
+        {
+            Description = "Videos: score one frame every S seconds (default 1); the highest frame's score is the video's",
+            DefaultValueFactory = _ => 1,
+            Validators = { r => { if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && !(v > 0 && double.IsFinite(v))) r.AddError("--seconds-per-frame must be a positive number of seconds"); } },
+        };
         var threads = CommonOptions.Threads();
         var maxMegapixels = CommonOptions.MaxMegapixels();
         var paths = CommonOptions.Paths();
         var command = new Command("classify", "Score images with a classifier a platform licenses (an ONNX model or a vendor's service); a score past the manifest's threshold says FLAGGED, a reason for a person to look, never a finding")
         {
-            model, format, batch, threads, maxMegapixels, paths,
+            model, format, batch, secondsPerFrame, threads, maxMegapixels, paths,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,7 +51,8 @@ internal static class ClassifyCommand
             }
             using (classifier)
             {
-                var inputs = InputFiles.Expand(parse.GetValue(paths)!, imagesOnly: true, warnings: error);
+                var inputs = InputFiles.Expand(parse.GetValue(paths)!, static f => InputFiles.IsImage(f) || Banks.VideoFiles.Extensions.Contains(Path.GetExtension(f)),
+                    "image or video ", error);
                 // Models see pictures as people do: upright, so the EXIF orientation is applied.
                 var decodeOptions = new DecodeOptions { AutoOrient = true, MaxPixels = (long)(parse.GetValue(maxMegapixels) * 1_000_000) };
                 var writer = new ClassifyOutputWriter(output, parse.GetValue(format)!, classifier.Manifest);
@@ -53,7 +60,7 @@ internal static class ClassifyCommand
                 int failures = 0, flagged = 0;
                 var progress = new CommandProgress(error, "files", inputs.Count, () => $", {flagged:N0} flagged" + (failures == 0 ? "" : $", {failures:N0} failed"),
                     plainLines: inputs.Count >= CommandProgress.PlainLinesFromFiles);
-                var run = new BatchClassifier(classifier, decodeOptions, parse.GetValue(threads), parse.GetValue(batch));
+                var run = new BatchClassifier(classifier, decodeOptions, parse.GetValue(threads), parse.GetValue(batch), parse.GetValue(secondsPerFrame));
                 try
                 {
                     await run.RunAsync(inputs, record =>

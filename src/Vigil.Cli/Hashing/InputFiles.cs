@@ -19,7 +19,11 @@ internal static class InputFiles
     /// <param name="paths">Files and directories, in the order given.</param>
     /// <param name="imagesOnly">Take only image extensions from directories.</param>
     /// <param name="warnings">Where to say that a directory held nothing to hash, or a link loops.</param>
-    public static List<InputFile> Expand(IEnumerable<string> paths, bool imagesOnly, TextWriter? warnings = null)
+    public static List<InputFile> Expand(IEnumerable<string> paths, bool imagesOnly, TextWriter? warnings = null) =>
+        Expand(paths, imagesOnly ? IsImage : static _ => true, imagesOnly ? "image " : "", warnings);
+
+    /// <summary>As <see cref="Expand(IEnumerable{string}, bool, TextWriter?)"/>, taking from directories the files <paramref name="take"/> accepts (<paramref name="kind"/> names them in the warning).</summary>
+    public static List<InputFile> Expand(IEnumerable<string> paths, Func<string, bool> take, string kind, TextWriter? warnings)
     {
         var files = new List<InputFile>();
         foreach (var path in paths)
@@ -29,9 +33,10 @@ internal static class InputFiles
             else if (Directory.Exists(path))
             {
                 int before = files.Count;
-                AddDirectory(path, imagesOnly, files, warnings);
+                foreach (var found in LinkFollowingWalk.Files(path, take, warnings))
+                    files.Add(new InputFile(found.Path, found.Error));
                 if (files.Count == before)
-                    warnings?.WriteLine($"warning: {path}: no {(imagesOnly ? "image " : "")}files found");
+                    warnings?.WriteLine($"warning: {path}: no {kind}files found");
             }
             else
                 files.Add(new InputFile(path, "no such file or directory"));
@@ -39,11 +44,6 @@ internal static class InputFiles
         return files;
     }
 
-    private static void AddDirectory(string root, bool imagesOnly, List<InputFile> files, TextWriter? warnings)
-    {
-        foreach (var found in LinkFollowingWalk.Files(root, imagesOnly ? IsImage : static _ => true, warnings))
-            files.Add(new InputFile(found.Path, found.Error));
-    }
-
-    private static bool IsImage(string path) => ImageExtensions.Contains(System.IO.Path.GetExtension(path));
+    /// <summary>Whether the path has an image extension.</summary>
+    public static bool IsImage(string path) => ImageExtensions.Contains(System.IO.Path.GetExtension(path));
 }
