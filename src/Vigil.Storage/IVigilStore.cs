@@ -32,4 +32,7 @@ public interface IVigilStore : IBankStore, IContentStore, IImportStore, IChangeF
 
     /// <summary>The exchange feedback queue: review decisions on exchange entries, waiting to be sent back (see <see cref="IExchangeFeedbackStore"/>).</summary>
     IExchangeFeedbackStore ExchangeFeedback { get; }
+
+    /// <summary>Conversations sent for risk scoring: their messages and the review item each opened (see <see cref="IConversationStore"/>).</summary>
+    IConversationStore Conversations { get; }
 }

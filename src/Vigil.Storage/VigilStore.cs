@@ -36,6 +36,7 @@ public abstract class VigilStore : IVigilStore
         Reports = new SqlReportOutboxStore(db);
         Exchanges = new SqlExchangeStore(db);
         ExchangeFeedback = new SqlExchangeFeedbackStore(db);
+        Conversations = new SqlConversationStore(db);
     }
 
     private protected SqlDatabase Database { get; }
@@ -57,6 +58,9 @@ public abstract class VigilStore : IVigilStore
 
     /// <inheritdoc/>
     public IExchangeFeedbackStore ExchangeFeedback { get; }
+
+    /// <inheritdoc/>
+    public IConversationStore Conversations { get; }
 
     /// <summary>Closes the pooled connections.</summary>
     public abstract ValueTask DisposeAsync();

@@ -143,6 +143,29 @@ public class PageRuleTests : ReviewServer
     }
 
     [Fact]
+    public async Task A_conversation_items_raising_messages_are_shown_as_text_and_encoded()
+    {
+        var sent = new DateTimeOffset(2026, 11, 30, 17, 5, 0, TimeSpan.Zero);
+        var opened = await Store.Cases.AddCaseItemAsync(new NewCaseItem
+        {
+            Subject = "conversation:c-77",
+            Source = "conversation",
+            Reason = "conversation",
+            Priority = CasePriority.Classifier,
+            Signals = [],
+            Messages = [new ItemMessage(4, "adult-9", "kid-3", sent, "this is our secret <script>alert(1)</script>", ["secrecy", "age_gap"])],
+        }, DateTimeOffset.UtcNow);
+        string reviewer = (await KeyAsync(ApiKeyRole.Reviewer)).Secret;
+        var (http, _) = Client();
+        string html = await (await GetAsync(http, $"/review/cases/{opened.CaseId}", reviewer)).Content.ReadAsStringAsync();
+        Assert.Contains("Messages that raised the conversation's risk", html, StringComparison.Ordinal);
+        Assert.Contains("this is our secret &lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+        Assert.Contains("<td>5</td><td>2026-11-30 17:05 UTC</td><td>adult-9 &rarr; kid-3</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>secrecy, age_gap</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Settings_stay_within_the_organisations_limits()
     {
         var (reviewer, _) = await KeyAsync(ApiKeyRole.Reviewer);

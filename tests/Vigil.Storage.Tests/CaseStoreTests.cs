@@ -80,6 +80,17 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
             Assert.Equal((want.Model, want.Version, want.Score, want.Threshold, want.Priority), (got.Model, got.Version, got.Score, got.Threshold, got.Priority));
             Assert.Equal(want.Labels, got.Labels);
         }
+        // A conversation item keeps the messages that raised its risk.
+        var talk = Item("u-talk", matched: false, reason: "conversation") with
+        {
+            Source = "conversation",
+            Messages = [new ItemMessage(3, "adult-1", "kid-1", T0, "don't tell your parents \"ok\"", ["secrecy", "age_gap"])],
+        };
+        var talkItem = Assert.Single((await cases.GetCaseAsync((await cases.AddCaseItemAsync(talk, T0)).CaseId))!.Items);
+        var kept = Assert.Single(talkItem.Details.Messages);
+        Assert.Equal((3, "adult-1", "kid-1", T0, "don't tell your parents \"ok\""), (kept.Index, kept.Sender, kept.Recipient, kept.SentAt, kept.Text));
+        Assert.Equal(["secrecy", "age_gap"], kept.Signals);
+        Assert.Empty(item.Details.Messages);
         // A matched item carries none; a score out of range is refused before it is stored.
         Assert.Empty((await cases.GetCaseAsync(matched))!.Items[0].Details.Scores);
         var bad = classified with { Scores = [new ItemScore("m", "1", 1.5, 0.5, null, [])] };

@@ -34,7 +34,8 @@ internal sealed record ItemContextJson(string? ScreenName, string? Email, string
 /// <summary>An item of a case.</summary>
 internal sealed record CaseItemJson(long Id, string Source, string? Reason, int Priority, Dictionary<string, string> Signals, List<CaseMatchJson> Matches,
     ItemContextJson Context, string? Account, string? VoucherId, string? Recheck, bool HasMedia, string? MediaType, bool HasThumbnail, string? Verdict,
-    string? Classification, string? DecidedBy, DateTimeOffset? DecidedAt, bool ViewedClear, DateTimeOffset CreatedAt, List<ItemScoreJson> Scores)
+    string? Classification, string? DecidedBy, DateTimeOffset? DecidedAt, bool ViewedClear, DateTimeOffset CreatedAt, List<ItemScoreJson> Scores,
+    List<ItemMessageJson> Messages)
 {
     public static CaseItemJson From(CaseItem i)
     {
@@ -49,7 +50,19 @@ internal sealed record CaseItemJson(long Id, string Source, string? Reason, int 
         return new(i.Id, i.Details.Source, i.Details.Reason, i.Details.Priority, signals, CaseMatchJson.From(i.Details.Matches),
             new ItemContextJson(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url), i.Details.Account, i.Details.VoucherId,
             i.Details.Recheck, i.HasMedia, i.MediaType, i.HasThumbnail, i.Verdict is { } v ? CaseNames.Name(v) : null, i.Classification?.ToString(),
-            i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt, ItemScoreJson.From(i.Details.Scores));
+            i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt, ItemScoreJson.From(i.Details.Scores), ItemMessageJson.From(i.Details.Messages));
+    }
+}
+
+/// <summary>A message that raised a conversation item's risk, as its reviewer reads it.</summary>
+internal sealed record ItemMessageJson(int Index, string Sender, string Recipient, DateTimeOffset SentAt, string Text, IReadOnlyList<string> Signals)
+{
+    public static List<ItemMessageJson> From(IReadOnlyList<ItemMessage> messages)
+    {
+        var list = new List<ItemMessageJson>(messages.Count);
+        foreach (var m in messages)
+            list.Add(new ItemMessageJson(m.Index, m.Sender, m.Recipient, m.SentAt, m.Text, m.Signals));
+        return list;
     }
 }
 

@@ -243,7 +243,25 @@ internal static class CasePages
         : Html.Of($"""<div class="case-report"><dt>CyberTipline report</dt><dd><a href="/review/reports/{report.Id}">{ReportsPage.StateBadge(report.State)}</a>{(report.HotlineReportId is { } hotline ? $" NCMEC report {hotline}" : "")}{(report.State == ReportState.Failed ? " (see the report for NCMEC's message)" : "")}</dd></div>""");
 
     /// <summary>The match evidence of an item: what matched, how closely, and where the bank entry came from.</summary>
-    private static Html Evidence(CaseItem item) => Html.Of($"{Matches(item)}{Scores(item)}");
+    private static Html Evidence(CaseItem item) => Html.Of($"{Matches(item)}{Scores(item)}{Messages(item)}");
+
+    /// <summary>A conversation item's messages that raised its risk, as sent (text is not media: no blur), each with the signals it raised.</summary>
+    private static Html Messages(CaseItem item)
+    {
+        if (item.Details.Messages.Count == 0)
+            return Html.Empty;
+        var rows = Html.Join(item.Details.Messages.Select(m => Html.Of($"""
+            <tr><td>{m.Index + 1}</td><td>{QueuePage.Time(m.SentAt)}</td><td>{m.Sender} &rarr; {m.Recipient}</td><td class="message-text">{m.Text}</td>
+            <td>{string.Join(", ", m.Signals)}</td></tr>
+            """)));
+        return Html.Of($"""
+            <table class="evidence messages">
+            <caption>Messages that raised the conversation's risk</caption>
+            <thead><tr><th>#</th><th>Sent</th><th>From &rarr; to</th><th>Text</th><th>Signals</th></tr></thead>
+            <tbody>{rows}</tbody>
+            </table>
+            """);
+    }
 
     /// <summary>The classifiers' scores of an item, each against its model's threshold: a reason to look, never a finding.</summary>
     private static Html Scores(CaseItem item)

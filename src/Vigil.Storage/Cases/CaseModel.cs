@@ -124,6 +124,9 @@ public sealed record NewCaseItem
     /// <summary>Classifiers' scores of it (empty when none scored it).</summary>
     public IReadOnlyList<ItemScore> Scores { get; init; } = [];
 
+    /// <summary>A conversation item: the messages that raised the conversation's risk (empty for media).</summary>
+    public IReadOnlyList<ItemMessage> Messages { get; init; } = [];
+
     /// <summary>What the platform told about it.</summary>
     public ItemContext Context { get; init; } = ItemContext.Empty;
 

@@ -23,7 +23,7 @@ internal static class CaseRows
     public const string ItemColumns = """
         i.id, i.case_id, i.source, i.reason, i.priority, i.signals, i.screen_name, i.email, i.file_name, i.uploaded_at,
         i.ip, i.port, i.url, i.account, i.voucher_id, i.recheck, i.thumbnail IS NOT NULL, i.verdict, i.classification,
-        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type, i.scores
+        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type, i.scores, i.messages
         """;
 
     public static ReviewCase ReadCase(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTime) => new()
@@ -74,6 +74,7 @@ internal static class CaseRows
             Recheck = StringOrNull(reader, 15),
             Matches = matches,
             Scores = reader.IsDBNull(24) ? [] : ParseScores(reader.GetString(24)),
+            Messages = reader.IsDBNull(25) ? [] : ParseMessages(reader.GetString(25)),
         },
         HasThumbnail = reader.GetBoolean(16),
         Verdict = reader.IsDBNull(17) ? null : CaseNames.ParseItemVerdict(reader.GetString(17)),
@@ -120,6 +121,15 @@ internal static class CaseRows
         return scores;
     }
 
+    /// <summary>A conversation item's messages as stored: a JSON array, or null for none.</summary>
+    public static string? SerializeMessages(IReadOnlyList<ItemMessage> messages) => messages.Count == 0
+        ? null
+        : System.Text.Json.JsonSerializer.Serialize(messages.ToList(), CaseRowJson.Default.ListItemMessage);
+
+    /// <summary>The messages <see cref="SerializeMessages"/> wrote.</summary>
+    public static IReadOnlyList<ItemMessage> ParseMessages(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize(json, CaseRowJson.Default.ListItemMessage) ?? [];
+
     /// <summary>Signals as stored: a JSON object of type name to value.</summary>
     public static string SerializeSignals(IReadOnlyList<Signal> signals)
     {
@@ -165,4 +175,5 @@ internal sealed record StoredScore(
     [property: System.Text.Json.Serialization.JsonPropertyName("labels")] Dictionary<string, double>? Labels);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<StoredScore>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<ItemMessage>))]
 internal sealed partial class CaseRowJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -44,6 +44,13 @@ public static class CaseValidation
             if (!(score.Score is >= 0 and <= 1) || !(score.Threshold is >= 0 and <= 1) || score.Labels.Count > 100)
                 return "a classifier score and its threshold are 0 to 1, with at most 100 labels";
         }
+        if (item.Messages.Count > 100)
+            return "an item shows at most 100 messages";
+        foreach (var message in item.Messages)
+        {
+            if (message.Text.Length > MaxTextLength * 5 || message.Sender.Length > 200 || message.Recipient.Length > 200)
+                return $"a message's text is at most {MaxTextLength * 5} characters and its parties at most 200";
+        }
         if (item.Thumbnail is { Length: > PsiNames.MaxThumbnailBytes })
             return $"a thumbnail is at most {PsiNames.MaxThumbnailBytes} bytes";
         return null;

@@ -20,6 +20,7 @@ internal static class VigilSchema
         ReportSchema.Steps,
         ExchangeSchema.Steps,
         ExchangeFeedbackSchema.Steps,
+        ConversationSchema.Steps,
     ];
 
     /// <summary>What each version is recorded as in <c>schema_migrations</c>, on SQLite and on PostgreSQL.</summary>
@@ -37,6 +38,7 @@ internal static class VigilSchema
         ("exchange feedback", "exchange feedback"),
         ("sharing to exchanges", "sharing to exchanges"),
         ("classifier scores", "classifier scores"),
+        ("conversations", "conversations"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

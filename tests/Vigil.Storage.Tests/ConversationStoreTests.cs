@@ -1,0 +1,57 @@
+namespace Vigil.Storage.Tests;
+
+/// <summary>Conversations for risk scoring through <see cref="IConversationStore"/> on both engines: messages kept in order, the item claimed once.</summary>
+public abstract class ConversationStoreTests(IStoreBackend backend) : StoreContractTests(backend)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Messages_come_back_in_the_order_sent_with_what_the_platform_said_of_the_parties()
+    {
+        await using var test = await CreateStoreAsync();
+        var store = test.Store.Conversations;
+        Assert.Empty(await store.ReadMessagesAsync("c1"));
+        StoredMessage[] first =
+        [
+            new("adult-1", "kid-1", T0, "hi, how was practice?", SenderIsMinor: false, RecipientIsMinor: true, SenderAge: 34, RecipientAge: 12),
+            new("kid-1", "adult-1", T0.AddMinutes(1), "good \"thanks\" <b>"),
+        ];
+        Assert.Equal(2, await store.AppendMessagesAsync("c1", first, T0));
+        Assert.Equal(3, await store.AppendMessagesAsync("c1", [new("adult-1", "kid-1", T0.AddMinutes(2), "ünïcode ✓")], T0));
+        await store.AppendMessagesAsync("c2", [new("x", "y", T0, "another conversation")], T0);
+        var read = await store.ReadMessagesAsync("c1");
+        Assert.Equal([.. first, new StoredMessage("adult-1", "kid-1", T0.AddMinutes(2), "ünïcode ✓")], read);
+        Assert.Single(await store.ReadMessagesAsync("c2"));
+    }
+
+    [Fact]
+    public async Task The_item_is_claimed_once_and_recorded()
+    {
+        await using var test = await CreateStoreAsync();
+        var store = test.Store.Conversations;
+        Assert.Null(await store.GetItemAsync("c1"));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TryClaimItemAsync("c1", T0)));
+        Assert.Single(claims, c => c);
+        Assert.Null(await store.GetItemAsync("c1"));
+        await store.SetItemAsync("c1", 4, 9, T0);
+        Assert.Equal((4L, 9L), await store.GetItemAsync("c1"));
+        Assert.False(await store.TryClaimItemAsync("c1", T0));
+        await Assert.ThrowsAsync<StoreException>(() => store.SetItemAsync("never-claimed", 1, 1, T0));
+    }
+
+    [Fact]
+    public async Task A_conversation_holds_at_most_its_limit()
+    {
+        await using var test = await CreateStoreAsync();
+        var store = test.Store.Conversations;
+        var many = Enumerable.Range(0, IConversationStore.MaxMessages).Select(i => new StoredMessage("a", "b", T0.AddSeconds(i), "m")).ToList();
+        Assert.Equal(IConversationStore.MaxMessages, await store.AppendMessagesAsync("big", many, T0));
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.AppendMessagesAsync("big", [new("a", "b", T0, "one more")], T0));
+        Assert.Contains("more than 10,000 messages", e.Message, StringComparison.Ordinal);
+        Assert.Equal(IConversationStore.MaxMessages, (await store.ReadMessagesAsync("big")).Count);
+    }
+}
+
+public sealed class SqliteConversationStoreTests() : ConversationStoreTests(SqliteBackend.Instance);
+
+public sealed class PostgresConversationStoreTests(PostgresDatabase database) : ConversationStoreTests(database), IClassFixture<PostgresDatabase>;
