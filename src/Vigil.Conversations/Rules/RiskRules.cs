@@ -66,6 +66,9 @@ public sealed class RiskRules
     /// <summary>The most repeats of one signal that count.</summary>
     public int MaxRepeats { get; }
 
+    /// <summary>The same rules with another threshold (e.g. a platform's stricter review line); throws <see cref="RiskRulesException"/> if out of range.</summary>
+    public RiskRules WithThreshold(double threshold) => new(Version, threshold, Rules, AgeGap, RepeatBonus, MaxRepeats);
+
     /// <summary>Reads a rule file; throws <see cref="RiskRulesException"/> naming the file and the field.</summary>
     public static RiskRules Load(string path)
     {
