@@ -15,6 +15,7 @@ internal static class VigilApp
             BankCommand.Create(output, error),
             MatchCommand.Create(output, error),
             ClassifyCommand.Create(output, error),
+            TextCommand.Create(output, error),
             ScanCommand.Create(output, error),
             ApiKeyCommand.Create(output, error),
             ActionsCommand.Create(output, error),

@@ -29,6 +29,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateBackfill(output, error));
         bench.Subcommands.Add(Quality.QualityCommand.Create(output, error));
         bench.Subcommands.Add(CreateClassify(output, error));
+        bench.Subcommands.Add(CreateText(output, error));
         bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
     }
@@ -118,6 +119,20 @@ internal static class BenchCommand
         });
         command.SetAction((parse, ct) => ClassifyBenchmark.RunAsync(parse.GetValue(model), parse.GetValue(images), parse.GetValue(threads), parse.GetValue(batches)!,
             output, error, ct));
+        return command;
+    }
+
+    private static Command CreateText(TextWriter output, TextWriter error)
+    {
+        var corpus = new Option<string>("--corpus") { Description = "A labelled corpus (JSON Lines with label grooming or benign; default: the shipped synthetic one)", DefaultValueFactory = _ => TextBenchmark.DefaultCorpus };
+        var rules = TextCommand.RulesOption();
+        var command = new Command("text", "The conversation-risk rules on a labelled corpus: per rule and at the threshold, tune and held-out parts, and messages/s on one thread; prints Markdown")
+        {
+            corpus, rules,
+        };
+        command.SetAction(parse => TextCommand.LoadRules(parse.GetValue(rules), null, error) is { } loaded
+            ? TextBenchmark.Run(parse.GetValue(corpus)!, loaded, output, error)
+            : ExitCodes.Failure);
         return command;
     }
 
