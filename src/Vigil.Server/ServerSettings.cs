@@ -144,4 +144,7 @@ public sealed record ServerSettings
 
     /// <summary>The media classifier (<c>vigil serve --classifier MANIFEST</c>) that scores uploads sent with <c>classify=true</c>, or null.</summary>
     public Vigil.Classifiers.IMediaClassifier? Classifier { get; init; }
+
+    /// <summary>The rules conversations are scored by (<c>vigil serve --conversation-rules FILE</c>); null: the built-in ones.</summary>
+    public Vigil.Conversations.RiskRules? ConversationRules { get; init; }
 }

@@ -133,6 +133,7 @@ public static class VigilServer
         MediaEndpoints.Map(app);
         PsiEndpoints.Map(app);
         CaseEndpoints.Map(app);
+        ConversationEndpoints.Map(app);
         ActionEndpoints.Map(app);
         ReportEndpoints.Map(app);
         ReviewUi.ReviewEndpoints.Map(app);

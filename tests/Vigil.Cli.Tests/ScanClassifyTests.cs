@@ -73,4 +73,20 @@ public sealed class ScanClassifyTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no such manifest", missing.Error);
     }
+
+    [Fact]
+    public void Serve_refuses_to_start_with_a_classifier_or_rule_file_that_does_not_load()
+    {
+        using var db = new TestDb();
+        string rules = Path.Combine(db.Dir, "rules.json");
+        File.WriteAllText(rules, """{ "version": "x", "threshold": 0.7, "rules": [{ "id": "bad", "description": "d", "weight": 0.5, "patterns": ["(unclosed"] }] }""");
+        var badRules = db.Run("serve", "--urls", "http://127.0.0.1:0", "--conversation-rules", rules);
+        Assert.Equal(1, badRules.ExitCode);
+        Assert.Contains("error: --conversation-rules: ", badRules.Error);
+        Assert.Contains("bad", badRules.Error);
+        var badModel = db.Run("serve", "--urls", "http://127.0.0.1:0", "--classifier", Path.Combine(db.Dir, "none.json"));
+        Assert.Equal(1, badModel.ExitCode);
+        Assert.Contains("error: --classifier: ", badModel.Error);
+        Assert.Contains("no such manifest", badModel.Error);
+    }
 }

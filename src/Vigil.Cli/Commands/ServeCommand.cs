@@ -153,11 +153,16 @@ internal static partial class ServeCommand
                           + "past its threshold an upload nothing matched opens a review case of source classifier",
             HelpName = "MANIFEST",
         };
+        var conversationRules = new Option<string?>("--conversation-rules")
+        {
+            Description = "Score conversations sent to POST /v1/conversations/ID/messages by this rule file (docs/conversations.md); default: the built-in rules",
+            HelpName = "FILE",
+        };
         var compat = CommonOptions.Compat();
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, classifier, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, classifier, conversationRules, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -327,6 +332,20 @@ internal static partial class ServeCommand
                 }
             }
             using var ownedModel = model;
+            Vigil.Conversations.RiskRules? riskRules = null;
+            if (parse.GetValue(conversationRules) is { } rulesPath)
+            {
+                try
+                {
+                    riskRules = Vigil.Conversations.RiskRules.Load(rulesPath);
+                    error.WriteLine($"vigil: conversations scored by rules {riskRules.Version} ({rulesPath}, threshold {riskRules.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+                }
+                catch (Vigil.Conversations.RiskRulesException e)
+                {
+                    error.WriteLine($"error: --conversation-rules: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
             try
             {
                 ImageDecoder.EnsureNativeLibraries(includeLibVips: false);
@@ -344,6 +363,7 @@ internal static partial class ServeCommand
                     EvidenceVault = vault,
                     Reporting = reporting,
                     Classifier = model,
+                    ConversationRules = riskRules,
                     FetchExchanges = !parse.GetValue(noExchanges),
                     ExchangeSchedule = new ExchangeScheduleOptions { Limits = new FetchLimits { BackfillShare = parse.GetValue(backfillShare) } },
                     ExchangeUrlAllowList = ExchangeFetchCommand.AllowList(parse.GetValue(allowExchangeUrl), Environment.GetEnvironmentVariable),
