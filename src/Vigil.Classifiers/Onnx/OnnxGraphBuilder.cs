@@ -11,6 +11,7 @@ namespace Vigil.Classifiers.Onnx;
 internal sealed class OnnxGraphBuilder
 {
     private const int FloatType = 1;
+    private const int Int64Type = 7;
     private readonly List<ProtoWriter> _nodes = [];
     private readonly List<ProtoWriter> _initializers = [];
     private readonly List<ProtoWriter> _inputs = [];
@@ -21,6 +22,13 @@ internal sealed class OnnxGraphBuilder
     public OnnxGraphBuilder Input(string name, params long[] shape)
     {
         _inputs.Add(ValueInfo(name, shape));
+        return this;
+    }
+
+    /// <summary>A 64-bit integer input (token ids) of the given shape.</summary>
+    public OnnxGraphBuilder Int64Input(string name, params long[] shape)
+    {
+        _inputs.Add(ValueInfo(name, shape, Int64Type));
         return this;
     }
 
@@ -93,12 +101,13 @@ internal sealed class OnnxGraphBuilder
             .ToArray();
     }
 
-    private static ProtoWriter ValueInfo(string name, long[] shape)
+    private static ProtoWriter ValueInfo(string name, long[] shape, int elementType = FloatType)
     {
         var dims = new ProtoWriter();
+        int free = 0;
         foreach (long d in shape)
-            dims.Message(1, d < 0 ? new ProtoWriter().String(2, "N") : new ProtoWriter().Varint(1, d));
-        var tensor = new ProtoWriter().Varint(1, FloatType).Message(2, dims);
+            dims.Message(1, d < 0 ? new ProtoWriter().String(2, free++ == 0 ? "N" : $"N{free}") : new ProtoWriter().Varint(1, d));
+        var tensor = new ProtoWriter().Varint(1, elementType).Message(2, dims);
         return new ProtoWriter().String(1, name).Message(2, new ProtoWriter().Message(1, tensor));
     }
 }

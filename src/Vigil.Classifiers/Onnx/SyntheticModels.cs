@@ -52,6 +52,19 @@ internal static class SyntheticModels
         return g.Build("convnet");
     }
 
+    /// <summary>
+    /// A text model: input <c>input_ids</c> [1, T] (int64), output <c>score</c> [1], the mean over the tokens of each
+    /// token's weight in <paramref name="tokenWeights"/> (indexed by token id): a score the test can compute by hand.
+    /// </summary>
+    public static byte[] TokenWeights(float[] tokenWeights)
+    {
+        var g = new OnnxGraphBuilder().Int64Input("input_ids", 1, -1).Output("score", 1);
+        string weights = g.Constant(tokenWeights, tokenWeights.Length);
+        string perToken = g.Node("Gather", [weights, "input_ids"], attributes: [("axis", 0L)]);
+        g.Node("ReduceMean", [perToken], "score", ("axes", new long[] { 1 }), ("keepdims", 0L));
+        return g.Build("token-weights");
+    }
+
     private static float[] RandomValues(Random random, int count, float bound)
     {
         var values = new float[count];
