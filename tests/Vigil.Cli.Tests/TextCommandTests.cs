@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Vigil.Testing;
 
@@ -110,6 +111,24 @@ public sealed class TextCommandTests : IDisposable
         var missing = CliRunner.Run("text", "score", _dir.File("nope.jsonl"));
         Assert.Equal(1, missing.ExitCode);
         Assert.StartsWith("error: ", missing.Error);
+    }
+
+    [Fact]
+    public async Task A_dash_reads_standard_input()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "text", "score", "-", "-f", "json" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(Messages);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stderr);
+        var file = CliRunner.Run("text", "score", _messages, "-f", "json");
+        Assert.Equal(file.Output.Trim(), (await stdout).Trim());
     }
 
     [Fact]
