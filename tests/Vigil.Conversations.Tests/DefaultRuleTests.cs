@@ -114,7 +114,7 @@ public sealed class DefaultRuleTests
             var scorer = new ConversationRiskScorer(rules);
             ConversationRisk risk = null!;
             for (int i = 0; i < 30; i++)
-                risk = scorer.Add("c", Messages.From("a", "b", rule.Patterns.Count > 0 ? Example(rule.Id) : "", i));
+                risk = scorer.Add("c", Messages.From("a", "b", Example(rule.Id), i));
             Assert.Equal(rule.Id, Assert.Single(risk.Signals).Id);
             Assert.False(risk.PastThreshold, $"{rule.Id} alone reached {risk.Score}");
         }

@@ -84,7 +84,7 @@ public sealed class ScorerTests
         Prop.ForAll(subsets.ToArbitrary(), c =>
         {
             var (ids, seed) = c;
-            var shuffled = ids.OrderBy(_ => new Random(seed).Next()).ToArray();
+            var shuffled = (string[])ids.Clone();
             new Random(seed).Shuffle(shuffled);
             Assert.Equal(Final(ids), Final(shuffled), 1e-12);
         }).QuickCheckThrowOnFailure();

@@ -18,8 +18,5 @@ internal sealed record ConversationLine(
     [property: JsonPropertyName("recipient_age")] int? RecipientAge = null,
     [property: JsonPropertyName("label")] string? Label = null);
 
-/// <summary>A line that was read and checked: every required field present.</summary>
-internal sealed record ParsedLine(int LineNumber, string Conversation, ConversationMessage Message, PartyFacts? SenderFacts, PartyFacts? RecipientFacts, string? Label);
-
 [JsonSerializable(typeof(ConversationLine))]
 internal sealed partial class ConversationLineJson : JsonSerializerContext;

@@ -10,14 +10,3 @@ internal sealed record PartEvaluation(string Part, int Grooming, int Benign, int
 
     internal static double Ratio(int part, int whole) => whole == 0 ? double.NaN : (double)part / whole;
 }
-
-/// <summary>One rule on one part: the conversations it fired in (grooming and benign), and precision and recall of "fired".</summary>
-internal sealed record RuleEvaluation(string Id, int FiredInGrooming, int FiredInBenign, int Grooming)
-{
-    public int FiredIn => FiredInGrooming + FiredInBenign;
-    public double Precision => PartEvaluation.Ratio(FiredInGrooming, FiredIn);
-    public double Recall => PartEvaluation.Ratio(FiredInGrooming, Grooming);
-}
-
-/// <summary>A scored conversation of the corpus with its label.</summary>
-internal sealed record LabelledResult(string Conversation, bool IsGrooming, ConversationRisk Risk);

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Testing;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary><c>vigil text score</c> and <c>vigil bench text</c>: formats, threshold, rule files, bad lines.</summary>
+public sealed class TextCommandTests : IDisposable
+{
+    // Synthetic: c1 an adult asking a declared 12-year-old for secrecy, whether parents are home and to meet; c2 friends planning a party.
+    private const string Messages = """
+        {"conversation":"c1","sender":"a","recipient":"b","time":"2026-01-03T16:00:00Z","text":"hi, nice drawing","sender_age":34,"recipient_age":12}
+        {"conversation":"c2","sender":"x","recipient":"y","time":"2026-01-03T16:01:00Z","text":"party at mine saturday"}
+        {"conversation":"c1","sender":"a","recipient":"b","time":"2026-01-03T16:02:00Z","text":"are your parents home?"}
+
+        {"conversation":"c1","sender":"a","recipient":"b","time":"2026-01-03T16:03:00Z","text":"don't tell anyone we talk"}
+        {"conversation":"c2","sender":"y","recipient":"x","time":"2026-01-03T16:04:00Z","text":"yes! don't tell mum, it's a surprise"}
+        {"conversation":"c1","sender":"a","recipient":"b","time":"2026-01-03T16:05:00Z","text":"we should meet up"}
+        """;
+
+    private readonly TempDirectory _dir = new();
+    private readonly string _messages;
+
+    public TextCommandTests()
+    {
+        _messages = _dir.File("messages.jsonl");
+        File.WriteAllText(_messages, Messages);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Json_gives_each_conversation_its_score_signals_and_the_messages_that_raised_it()
+    {
+        var result = CliRunner.Run("text", "score", _messages, "--format", "json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(2, result.OutputLines.Length);
+        using var c1 = JsonDocument.Parse(result.OutputLines[0]);
+        var risk = c1.RootElement;
+        Assert.Equal("c1", risk.GetProperty("conversation").GetString());
+        Assert.True(risk.GetProperty("past_threshold").GetBoolean());
+        Assert.Equal(4, risk.GetProperty("messages").GetInt32());
+        Assert.Equal("default-1", risk.GetProperty("rules_version").GetString());
+        // age gap + parents + secrecy + meet: 1 - 0.7 x 0.7 x 0.65 x 0.65
+        Assert.Equal(1 - 0.7 * 0.7 * 0.65 * 0.65, risk.GetProperty("score").GetDouble(), 3);
+        Assert.Equal(["parents-around", "secrecy", "asks-to-meet", "age-gap"],
+            risk.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        var raised = risk.GetProperty("raised_by").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2, 3], raised.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.Equal("don't tell anyone we talk", raised[2].GetProperty("text").GetString());
+
+        using var c2 = JsonDocument.Parse(result.OutputLines[1]);
+        Assert.False(c2.RootElement.GetProperty("past_threshold").GetBoolean());
+        Assert.Equal("secrecy", c2.RootElement.GetProperty("signals")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void Text_shows_the_verdict_signals_and_raising_messages_as_written()
+    {
+        var result = CliRunner.Run("text", "score", _messages);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith("c1  score 0.793  REVIEW threshold 0.70  (4 messages, rules default-1)", result.OutputLines[0]);
+        Assert.Contains("signals: parents-around x1 (0.30), secrecy x1 (0.35), asks-to-meet x1 (0.35), age-gap x1 (0.30)", result.Output);
+        Assert.Contains("a -> b [secrecy] -> 0.681: don't tell anyone we talk", result.Output);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("c2  score 0.350  below threshold 0.70", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_threshold_option_moves_the_line()
+    {
+        var result = CliRunner.Run("text", "score", _messages, "-f", "json", "--threshold", "0.3");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.All(result.OutputLines, line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.GetProperty("past_threshold").GetBoolean());
+            Assert.Equal(0.3, json.RootElement.GetProperty("threshold").GetDouble());
+        });
+        var bad = CliRunner.Run("text", "score", _messages, "--threshold", "1.5");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--threshold must be more than 0 and at most 1", bad.Error);
+    }
+
+    [Fact]
+    public void A_rule_file_replaces_the_built_in_rules_and_a_bad_one_is_named()
+    {
+        string rules = _dir.File("rules.json");
+        File.WriteAllText(rules, """{ "version": "ops-3", "threshold": 0.5, "rules": [ { "id": "party", "weight": 0.6, "patterns": ["\\bparty\\b"] } ] }""");
+        var result = CliRunner.Run("text", "score", _messages, "--rules", rules, "-f", "json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var c2 = JsonDocument.Parse(result.OutputLines[1]);
+        Assert.Equal("ops-3", c2.RootElement.GetProperty("rules_version").GetString());
+        Assert.True(c2.RootElement.GetProperty("past_threshold").GetBoolean());
+
+        File.WriteAllText(rules, """{ "version": "ops-4", "threshold": 0.5, "rules": [ { "id": "broken", "weight": 0.6, "patterns": ["(open"] } ] }""");
+        var bad = CliRunner.Run("text", "score", _messages, "--rules", rules);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith($"error: {rules}: rule 'broken': patterns[0] is not a usable regular expression", bad.Error);
+        Assert.Equal("", bad.Output);
+    }
+
+    [Fact]
+    public void A_bad_line_is_an_error_naming_its_number()
+    {
+        File.WriteAllText(_messages, Messages + "\n{\"conversation\":\"c3\",\"sender\":\"a\",\"recipient\":\"b\",\"text\":\"no time\"}\n");
+        var result = CliRunner.Run("text", "score", _messages);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {_messages} line 8: time is required (ISO 8601)", result.Error.Trim());
+        Assert.Equal("", result.Output);
+
+        var missing = CliRunner.Run("text", "score", _dir.File("nope.jsonl"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("error: ", missing.Error);
+    }
+
+    [Fact]
+    public async Task A_dash_reads_standard_input()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "text", "score", "-", "-f", "json" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(Messages);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stderr);
+        var file = CliRunner.Run("text", "score", _messages, "-f", "json");
+        Assert.Equal(file.Output.Trim(), (await stdout).Trim());
+    }
+
+    [Fact]
+    public void Bench_text_prints_its_tables_for_the_shipped_corpus()
+    {
+        var result = CliRunner.Run("bench", "text");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("# Conversation-risk rules on synthetic-corpus.jsonl", result.Output);
+        Assert.Contains("| tune | 30 |", result.Output);
+        Assert.Contains("| held-out | 30 |", result.Output);
+        Assert.Contains("| secrecy | 0.35 |", result.Output);
+        Assert.Contains("| age-gap | 0.30 |", result.Output);
+        Assert.Contains("messages/s", result.Output);
+        Assert.Contains("synthetic", result.Output);
+    }
+}
