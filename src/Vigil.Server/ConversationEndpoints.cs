@@ -48,7 +48,7 @@ internal static class ConversationEndpoints
 
         var all = await store.Conversations.ReadMessagesAsync(id, ct);
         var rules = settings.ConversationRules ?? RiskRules.Default;
-        var risk = Score(rules, all);
+        var risk = Score(rules, settings.ConversationTextModel, all);
         long? caseId = null, itemId = null;
         bool newCase = false;
         if (await store.Conversations.GetItemAsync(id, ct) is { } existing)
@@ -67,9 +67,9 @@ internal static class ConversationEndpoints
     }
 
     /// <summary>The whole conversation replayed through the rules: the same answer on any replica, after any restart.</summary>
-    private static ConversationRisk Score(RiskRules rules, IReadOnlyList<StoredMessage> messages)
+    private static ConversationRisk Score(RiskRules rules, MessageModelSignal? model, IReadOnlyList<StoredMessage> messages)
     {
-        var scorer = new ConversationRiskScorer(rules);
+        var scorer = new ConversationRiskScorer(rules, model);
         const string only = "conversation";
         ConversationRisk? risk = null;
         foreach (var m in messages)

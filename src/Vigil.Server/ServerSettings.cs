@@ -147,4 +147,7 @@ public sealed record ServerSettings
 
     /// <summary>The rules conversations are scored by (<c>vigil serve --conversation-rules FILE</c>); null: the built-in ones.</summary>
     public Vigil.Conversations.RiskRules? ConversationRules { get; init; }
+
+    /// <summary>A licensed text model counted as one more conversation signal (<c>vigil serve --text-model MANIFEST</c>), or null.</summary>
+    public Vigil.Conversations.MessageModelSignal? ConversationTextModel { get; init; }
 }

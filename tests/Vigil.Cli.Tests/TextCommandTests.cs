@@ -144,4 +144,39 @@ public sealed class TextCommandTests : IDisposable
         Assert.Contains("messages/s", result.Output);
         Assert.Contains("synthetic", result.Output);
     }
+
+    [Fact]
+    public void A_text_model_is_one_more_signal_in_score_and_bench()
+    {
+        // A token-weight model: only "secret" weighs 1, so "don't tell anyone we talk" scores 0 and a message of secrets fires.
+        string[] vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "secret", "keep", "it"];
+        var weights = new float[vocab.Length];
+        weights[5] = 1;
+        File.WriteAllBytes(_dir.File("text.onnx"), Vigil.Classifiers.Onnx.SyntheticModels.TokenWeights(weights));
+        File.WriteAllLines(_dir.File("vocab.txt"), vocab);
+        string manifest = _dir.File("text.json");
+        File.WriteAllText(manifest, """
+            { "name": "secrets", "version": "1", "model": "text.onnx", "vocab": "vocab.txt", "signal_weight": 0.25, "fires_at": 0.3 }
+            """);
+        string messages = _dir.File("model.jsonl");
+        File.WriteAllText(messages, """
+            {"conversation":"m1","sender":"a","recipient":"b","time":"2026-01-03T16:00:00Z","text":"secret secret keep it"}
+            {"conversation":"m2","sender":"a","recipient":"b","time":"2026-01-03T16:00:00Z","text":"keep it"}
+            """);
+        var result = CliRunner.Run("text", "score", messages, "--format", "json", "--text-model", manifest);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var m1 = JsonDocument.Parse(result.OutputLines[0]);
+        var signal = Assert.Single(m1.RootElement.GetProperty("signals").EnumerateArray());
+        Assert.Equal("text-model:secrets", signal.GetProperty("id").GetString());
+        Assert.Equal(0.25, m1.RootElement.GetProperty("score").GetDouble(), 6);
+        using var m2 = JsonDocument.Parse(result.OutputLines[1]);
+        Assert.Empty(m2.RootElement.GetProperty("signals").EnumerateArray());
+
+        var bench = CliRunner.Run("bench", "text", "--text-model", manifest);
+        Assert.True(bench.ExitCode == 0, bench.Error);
+        Assert.Contains("| text-model:secrets | 0.25 |", bench.Output, StringComparison.Ordinal);
+        var missing = CliRunner.Run("text", "score", messages, "--text-model", _dir.File("none.json"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error: --text-model: ", missing.Error, StringComparison.Ordinal);
+    }
 }

@@ -52,6 +52,14 @@ public sealed record TextModelManifest
     [JsonPropertyName("activation")]
     public string Activation { get; set; } = "none";
 
+    /// <summary>As a conversation signal: its weight beside the rules' (more than 0, less than 1).</summary>
+    [JsonPropertyName("signal_weight")]
+    public double SignalWeight { get; set; } = 0.3;
+
+    /// <summary>As a conversation signal: a message scoring at least this fires it (0..1).</summary>
+    [JsonPropertyName("fires_at")]
+    public double FiresAt { get; set; } = 0.8;
+
     /// <summary>The directory the manifest was read from.</summary>
     [JsonIgnore]
     public string Directory { get; set; } = "";
@@ -89,6 +97,10 @@ public sealed record TextModelManifest
             Fail("max_tokens", "3 to 4096");
         if (m.Activation is not ("none" or "sigmoid"))
             Fail("activation", $"'{m.Activation}': none or sigmoid");
+        if (!(m.SignalWeight > 0 && m.SignalWeight < 1))
+            Fail("signal_weight", "more than 0, less than 1");
+        if (!(m.FiresAt >= 0 && m.FiresAt <= 1))
+            Fail("fires_at", "0 to 1");
         m.Directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         return m;
     }

@@ -15,7 +15,7 @@ internal static class TextBenchmark
 
     private static readonly TimeSpan MinimumTiming = TimeSpan.FromSeconds(2);
 
-    public static int Run(string corpusPath, RiskRules rules, TextWriter output, TextWriter error)
+    public static int Run(string corpusPath, RiskRules rules, TextWriter output, TextWriter error, MessageModelSignal? model = null)
     {
         IReadOnlyList<ParsedLine> corpus;
         try
@@ -32,7 +32,7 @@ internal static class TextBenchmark
             error.WriteLine($"error: {corpusPath}: {e.Message}");
             return ExitCodes.Failure;
         }
-        var (tune, heldOut) = CorpusEvaluator.Evaluate(corpus, rules);
+        var (tune, heldOut) = CorpusEvaluator.Evaluate(corpus, rules, model);
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"# Conversation-risk rules on {Path.GetFileName(corpusPath)}");
         output.WriteLine();
@@ -57,10 +57,10 @@ internal static class TextBenchmark
             var t = tune.Rules[i];
             var h = heldOut.Rules[i];
             output.WriteLine(string.Create(inv,
-                $"| {t.Id} | {Weight(rules, t.Id):F2} | {t.FiredIn} ({t.FiredInGrooming}/{t.FiredInBenign}) | {Figure(t.Precision)} | {Figure(t.Recall)} | {h.FiredIn} ({h.FiredInGrooming}/{h.FiredInBenign}) | {Figure(h.Precision)} | {Figure(h.Recall)} |"));
+                $"| {t.Id} | {(t.Id == model?.Id ? model.Weight : Weight(rules, t.Id)):F2} | {t.FiredIn} ({t.FiredInGrooming}/{t.FiredInBenign}) | {Figure(t.Precision)} | {Figure(t.Recall)} | {h.FiredIn} ({h.FiredInGrooming}/{h.FiredInBenign}) | {Figure(h.Precision)} | {Figure(h.Recall)} |"));
         }
         output.WriteLine();
-        var (messages, elapsed, allocated) = Throughput(corpus, rules);
+        var (messages, elapsed, allocated) = Throughput(corpus, rules, model);
         output.WriteLine("## Throughput (one thread)");
         output.WriteLine();
         output.WriteLine("| messages scored | seconds | messages/s | bytes allocated per message |");
@@ -72,24 +72,24 @@ internal static class TextBenchmark
     }
 
     /// <summary>Scores the corpus repeatedly, each pass with fresh conversation state, until at least two seconds have passed.</summary>
-    internal static (long Messages, TimeSpan Elapsed, long AllocatedBytes) Throughput(IReadOnlyList<ParsedLine> corpus, RiskRules rules)
+    internal static (long Messages, TimeSpan Elapsed, long AllocatedBytes) Throughput(IReadOnlyList<ParsedLine> corpus, RiskRules rules, MessageModelSignal? model = null)
     {
-        ScoreOnce(corpus, rules); // warm-up: the regexes build their automata lazily
+        ScoreOnce(corpus, rules, model); // warm-up: the regexes build their automata lazily
         long messages = 0;
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < MinimumTiming)
         {
-            ScoreOnce(corpus, rules);
+            ScoreOnce(corpus, rules, model);
             messages += corpus.Count;
         }
         clock.Stop();
         return (messages, clock.Elapsed, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
     }
 
-    private static void ScoreOnce(IReadOnlyList<ParsedLine> corpus, RiskRules rules)
+    private static void ScoreOnce(IReadOnlyList<ParsedLine> corpus, RiskRules rules, MessageModelSignal? model)
     {
-        var scorer = new ConversationRiskScorer(rules);
+        var scorer = new ConversationRiskScorer(rules, model);
         for (int i = 0; i < corpus.Count; i++)
         {
             var line = corpus[i];

@@ -126,13 +126,19 @@ internal static class BenchCommand
     {
         var corpus = new Option<string>("--corpus") { Description = "A labelled corpus (JSON Lines with label grooming or benign; default: the shipped synthetic one)", DefaultValueFactory = _ => TextBenchmark.DefaultCorpus };
         var rules = TextCommand.RulesOption();
+        var textModel = Conversations.TextModelOption.Create();
         var command = new Command("text", "The conversation-risk rules on a labelled corpus: per rule and at the threshold, tune and held-out parts, and messages/s on one thread; prints Markdown")
         {
-            corpus, rules,
+            corpus, rules, textModel,
         };
-        command.SetAction(parse => TextCommand.LoadRules(parse.GetValue(rules), null, error) is { } loaded
-            ? TextBenchmark.Run(parse.GetValue(corpus)!, loaded, output, error)
-            : ExitCodes.Failure);
+        command.SetAction(parse =>
+        {
+            if (TextCommand.LoadRules(parse.GetValue(rules), null, error) is not { } loaded)
+                return ExitCodes.Failure;
+            var (scorer, signal) = Conversations.TextModelOption.Load(parse.GetValue(textModel), error, out bool failed);
+            using (scorer)
+                return failed ? ExitCodes.Failure : TextBenchmark.Run(parse.GetValue(corpus)!, loaded, output, error, signal);
+        });
         return command;
     }
 

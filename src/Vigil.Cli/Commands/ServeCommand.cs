@@ -153,6 +153,7 @@ internal static partial class ServeCommand
                           + "past its threshold an upload nothing matched opens a review case of source classifier",
             HelpName = "MANIFEST",
         };
+        var textModel = Vigil.Cli.Conversations.TextModelOption.Create();
         var conversationRules = new Option<string?>("--conversation-rules")
         {
             Description = "Score conversations sent to POST /v1/conversations/ID/messages by this rule file (docs/conversations.md); default: the built-in rules",
@@ -162,7 +163,7 @@ internal static partial class ServeCommand
         var command = new Command("serve", "Run the service: HMA's API (GET /status, GET /m/lookup, POST /h/hash, GET /c/banks, ...) with API keys ('vigil apikey create'); Ctrl-C stops it gracefully")
         {
             urls, maxUploadMb, videoTimeout, allowHashUrl, psi, metrics, metricsUrls, auditCheckpoints, auditKey, auditInterval, confirmedBank, falsePositiveBank,
-            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, classifier, conversationRules, compat, config, printConfig,
+            fourEyes, vaultKey, actions, allowWebhookUrl, allowExchangeUrl, backfillShare, noExchanges, cybertipline, classifier, conversationRules, textModel, compat, config, printConfig,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -332,6 +333,10 @@ internal static partial class ServeCommand
                 }
             }
             using var ownedModel = model;
+            var (textScorer, textSignal) = Vigil.Cli.Conversations.TextModelOption.Load(parse.GetValue(textModel), error, out bool textModelFailed);
+            if (textModelFailed)
+                return ExitCodes.Failure;
+            using var ownedTextScorer = textScorer;
             Vigil.Conversations.RiskRules? riskRules = null;
             if (parse.GetValue(conversationRules) is { } rulesPath)
             {
@@ -364,6 +369,7 @@ internal static partial class ServeCommand
                     Reporting = reporting,
                     Classifier = model,
                     ConversationRules = riskRules,
+                    ConversationTextModel = textSignal,
                     FetchExchanges = !parse.GetValue(noExchanges),
                     ExchangeSchedule = new ExchangeScheduleOptions { Limits = new FetchLimits { BackfillShare = parse.GetValue(backfillShare) } },
                     ExchangeUrlAllowList = ExchangeFetchCommand.AllowList(parse.GetValue(allowExchangeUrl), Environment.GetEnvironmentVariable),

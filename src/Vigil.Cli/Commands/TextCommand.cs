@@ -23,16 +23,21 @@ internal static class TextCommand
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var threshold = ThresholdOption();
+        var textModel = TextModelOption.Create();
         var command = new Command("score", "Score each conversation message by message; prints its final score, whether it passes the threshold, its signals and the messages that raised it")
         {
-            file, rules, format, threshold,
+            file, rules, format, threshold, textModel,
         };
         command.SetAction(async (parse, ct) =>
         {
             if (LoadRules(parse.GetValue(rules), parse.GetValue(threshold), error) is not { } riskRules)
                 return ExitCodes.Failure;
             string path = parse.GetValue(file)!;
-            var scorer = new ConversationRiskScorer(riskRules);
+            var (model, signal) = TextModelOption.Load(parse.GetValue(textModel), error, out bool modelFailed);
+            if (modelFailed)
+                return ExitCodes.Failure;
+            using var ownedModel = model;
+            var scorer = new ConversationRiskScorer(riskRules, signal);
             var conversations = new Dictionary<string, ScoredConversation>(StringComparer.Ordinal);
             var order = new List<ScoredConversation>();
             var progress = new CommandProgress(error, "messages", null, () => $", {conversations.Count:N0} conversations");

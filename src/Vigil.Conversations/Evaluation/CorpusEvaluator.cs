@@ -26,9 +26,9 @@ internal static class CorpusEvaluator
     }
 
     /// <summary>Every conversation's final risk, in order of first appearance.</summary>
-    public static IReadOnlyList<LabelledResult> Score(IReadOnlyList<ParsedLine> corpus, RiskRules rules)
+    public static IReadOnlyList<LabelledResult> Score(IReadOnlyList<ParsedLine> corpus, RiskRules rules, MessageModelSignal? model = null)
     {
-        var scorer = new ConversationRiskScorer(rules);
+        var scorer = new ConversationRiskScorer(rules, model);
         var order = new List<(string Id, bool IsGrooming)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in corpus)
@@ -43,14 +43,14 @@ internal static class CorpusEvaluator
         return results;
     }
 
-    public static (PartEvaluation Tune, PartEvaluation HeldOut) Evaluate(IReadOnlyList<ParsedLine> corpus, RiskRules rules)
+    public static (PartEvaluation Tune, PartEvaluation HeldOut) Evaluate(IReadOnlyList<ParsedLine> corpus, RiskRules rules, MessageModelSignal? model = null)
     {
-        var results = Score(corpus, rules);
-        return (Part("tune", results.Where(r => IsTunePart(r.Conversation)).ToList(), rules),
-            Part("held-out", results.Where(r => !IsTunePart(r.Conversation)).ToList(), rules));
+        var results = Score(corpus, rules, model);
+        return (Part("tune", results.Where(r => IsTunePart(r.Conversation)).ToList(), rules, model),
+            Part("held-out", results.Where(r => !IsTunePart(r.Conversation)).ToList(), rules, model));
     }
 
-    public static PartEvaluation Part(string name, IReadOnlyList<LabelledResult> results, RiskRules rules)
+    public static PartEvaluation Part(string name, IReadOnlyList<LabelledResult> results, RiskRules rules, MessageModelSignal? model = null)
     {
         int grooming = results.Count(r => r.IsGrooming);
         int truePositives = results.Count(r => r.IsGrooming && r.Risk.PastThreshold);
@@ -58,6 +58,8 @@ internal static class CorpusEvaluator
         var ids = rules.Rules.Select(r => r.Id).ToList();
         if (rules.AgeGap is { } gap)
             ids.Add(gap.Id);
+        if (model is not null)
+            ids.Add(model.Id);
         var perRule = ids.Select(id => new RuleEvaluation(id,
             results.Count(r => r.IsGrooming && r.Risk.Signals.Any(s => s.Id == id)),
             results.Count(r => !r.IsGrooming && r.Risk.Signals.Any(s => s.Id == id)),

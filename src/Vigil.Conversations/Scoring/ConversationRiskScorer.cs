@@ -19,15 +19,20 @@ public sealed class ConversationRiskScorer
     private readonly ConcurrentDictionary<string, ConversationState> _conversations = new(StringComparer.Ordinal);
     private readonly Func<string, ConversationState> _newState;
 
-    /// <summary>A scorer with <paramref name="rules"/> (<see cref="RiskRules.Default"/> if null).</summary>
-    public ConversationRiskScorer(RiskRules? rules = null)
+    /// <summary>A scorer with <paramref name="rules"/> (<see cref="RiskRules.Default"/> if null) and, optionally, a text model as one more signal.</summary>
+    public ConversationRiskScorer(RiskRules? rules = null, MessageModelSignal? model = null)
     {
+        model?.Validate();
         Rules = rules ?? RiskRules.Default;
-        _newState = _ => new ConversationState(Rules);
+        Model = model;
+        _newState = _ => new ConversationState(Rules, Model);
     }
 
     /// <summary>The rules in use.</summary>
     public RiskRules Rules { get; }
+
+    /// <summary>The text model counted as one more signal, or null.</summary>
+    public MessageModelSignal? Model { get; }
 
     /// <summary>Conversations with state kept.</summary>
     public int Conversations => _conversations.Count;

@@ -7,7 +7,8 @@ namespace Vigil.Conversations;
 internal sealed class ConversationState
 {
     private readonly RiskRules _rules;
-    // Index i < rules.Count is rule i; the last slot is the age gap.
+    private readonly MessageModelSignal? _model;
+    // Index i < rules.Count is rule i; then the age gap's slot, then the text model's.
     private readonly int[] _counts;
     private readonly int[] _firstMessage;
     private readonly Dictionary<string, PartyFacts> _parties = new(2, StringComparer.Ordinal);
@@ -16,12 +17,15 @@ internal sealed class ConversationState
     private double _score;
     private ConversationRisk? _snapshot;
 
-    public ConversationState(RiskRules rules)
+    public ConversationState(RiskRules rules, MessageModelSignal? model = null)
     {
         _rules = rules;
-        _counts = new int[rules.Rules.Count + 1];
-        _firstMessage = new int[rules.Rules.Count + 1];
+        _model = model;
+        _counts = new int[rules.Rules.Count + 2];
+        _firstMessage = new int[rules.Rules.Count + 2];
     }
+
+    private int ModelSlot => _rules.Rules.Count + 1;
 
     public ConversationRisk Add(ConversationMessage message, PartyFacts? senderFacts, PartyFacts? recipientFacts)
     {
@@ -38,6 +42,8 @@ internal sealed class ConversationState
         }
         if (_rules.AgeGap is { } gap && _counts[rules.Count] == 0 && gap.Fires(sender, recipient))
             Count(rules.Count, gap.Id, index, ref fired, ref firedCount);
+        if (_model is { } model && model.Score(message.Text) >= model.FiresAt)
+            Count(ModelSlot, model.Id, index, ref fired, ref firedCount);
 
         if (firedCount > 0)
         {
@@ -93,6 +99,8 @@ internal sealed class ConversationState
         }
         if (_rules.AgeGap is { } gap && _counts[rules.Count] > 0)
             remaining *= 1 - gap.Weight;
+        if (_model is { } model && _counts[ModelSlot] > 0)
+            remaining *= 1 - Contribution(model.Weight, _counts[ModelSlot]);
         return Math.Clamp(1 - remaining, 0, 1);
     }
 
@@ -113,6 +121,8 @@ internal sealed class ConversationState
         }
         if (_rules.AgeGap is { } gap && _counts[rules.Count] > 0)
             signals.Add(new RiskSignal(gap.Id, gap.Weight, 1, gap.Weight, _firstMessage[rules.Count]));
+        if (_model is { } model && _counts[ModelSlot] > 0)
+            signals.Add(new RiskSignal(model.Id, model.Weight, _counts[ModelSlot], Contribution(model.Weight, _counts[ModelSlot]), _firstMessage[ModelSlot]));
         return new ConversationRisk(_score, _rules.Threshold, _rules.Version, _messages, signals, [.. _raisedBy]);
     }
 }
