@@ -1,0 +1,120 @@
+namespace Vigil.Video.Guard;
+
+/// <summary>
+/// The on-device safeguard's core, as a library call: frames in, frames (or stand-ins) out, after a delay line, so that
+/// <b>every frame that leaves is covered by a check at or after it that passed</b>; a known scene lasting at least
+/// <see cref="GuardOptions.CheckEvery"/> frames therefore never leaves, not one frame (a shorter one can fall between
+/// two checks: check more often to cover shorter scenes). One frame in
+/// <see cref="GuardOptions.CheckEvery"/> is checked when it arrives; a frame is released only once a later-or-equal
+/// checked frame has passed, which the delay line makes possible without waiting for checks that never come. On a hit,
+/// every frame not yet released (the hit frame and all before it back to the last passed check) and every frame after
+/// it is replaced (<see cref="BlockMode"/>) until <see cref="GuardOptions.ResumeAfterFrames"/> frames in a row have passed.
+/// Not thread-safe: one guard per stream.
+/// </summary>
+public sealed class FrameGuard
+{
+    private readonly IFrameCheck _check;
+    private readonly GuardOptions _options;
+    private readonly Queue<(long Number, byte[] Rgb)> _held = new();
+    private long _next;
+    private long _lastPassedCheck = -1;
+    private long _blockedUntilPassedFrom = -1;
+    private byte[]? _lastReleased;
+    private bool _stopped;
+
+    /// <summary>A guard checking with <paramref name="check"/>.</summary>
+    public FrameGuard(IFrameCheck check, GuardOptions? options = null)
+    {
+        _check = check ?? throw new ArgumentNullException(nameof(check));
+        _options = options ?? new GuardOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Hits so far.</summary>
+    public int Hits { get; private set; }
+
+    /// <summary>True after a hit with <see cref="BlockMode.Stop"/>: nothing more leaves.</summary>
+    public bool Stopped => _stopped;
+
+    /// <summary>True while frames are being replaced.</summary>
+    public bool Blocking => _blockedUntilPassedFrom >= 0;
+
+    /// <summary>
+    /// Takes the next frame (its pixels are copied) and returns the frames that may now leave, in order. A hit is reported
+    /// through <paramref name="onHit"/> with the hit frame's number, before any frame is returned.
+    /// </summary>
+    public IReadOnlyList<GuardedFrame> Push(ReadOnlySpan<byte> rgb, int width, int height, Action<long>? onHit = null)
+    {
+        if (rgb.Length != 3 * width * height)
+            throw new ArgumentException($"expected {width}x{height} RGB ({3 * width * height} bytes), got {rgb.Length}", nameof(rgb));
+        long number = _next++;
+        _held.Enqueue((number, rgb.ToArray()));
+        if (number % _options.CheckEvery == 0 || _held.Count >= _options.DelayFrames)
+        {
+            if (_check.IsHit(rgb, width, height))
+            {
+                Hits++;
+                onHit?.Invoke(number);
+                _blockedUntilPassedFrom = number + 1;
+                _stopped |= _options.OnBlock == BlockMode.Stop;
+            }
+            else
+            {
+                _lastPassedCheck = number;
+                if (Blocking && number - _blockedUntilPassedFrom + 1 >= _options.ResumeAfterFrames)
+                    _blockedUntilPassedFrom = -1;
+            }
+        }
+        return Release(width, height, flush: false);
+    }
+
+    /// <summary>
+    /// The frames still held when the input ends: the last one is checked (so the tail is covered), those covered by a
+    /// passed check leave, the rest are replaced (never released unchecked).
+    /// </summary>
+    public IReadOnlyList<GuardedFrame> Flush(int width, int height)
+    {
+        if (_held.Count > 0 && !_stopped)
+        {
+            var (number, rgb) = _held.Last();
+            if (number > _lastPassedCheck && !Blocking)
+            {
+                if (_check.IsHit(rgb, width, height))
+                {
+                    Hits++;
+                    _blockedUntilPassedFrom = number + 1;
+                }
+                else
+                    _lastPassedCheck = number;
+            }
+        }
+        return Release(width, height, flush: true);
+    }
+
+    private List<GuardedFrame> Release(int width, int height, bool flush)
+    {
+        var released = new List<GuardedFrame>();
+        while (_held.Count > 0)
+        {
+            var (number, rgb) = _held.Peek();
+            bool covered = number <= _lastPassedCheck && !Blocking;
+            bool mustGo = _held.Count > _options.DelayFrames || flush || Blocking || _stopped;
+            if (!covered && !mustGo)
+                break;
+            _held.Dequeue();
+            if (_stopped)
+                continue;
+            if (covered)
+            {
+                _lastReleased = rgb;
+                released.Add(new GuardedFrame(number, rgb, Blocked: false));
+            }
+            else
+            {
+                byte[] standIn = _options.OnBlock == BlockMode.Freeze && _lastReleased is not null ? _lastReleased : new byte[3 * width * height];
+                released.Add(new GuardedFrame(number, standIn, Blocked: true));
+            }
+        }
+        return released;
+    }
+}
