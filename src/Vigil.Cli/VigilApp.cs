@@ -25,6 +25,7 @@ internal static class VigilApp
             DemoCommand.Create(output, error),
             PsiCommand.Create(output, error),
             WatchCommand.Create(output, error),
+            GuardCommand.Create(output, error),
             DevCommand.Create(output, error),
             ReviewCommand.Create(output, error),
             ReportCommand.Create(output, error),

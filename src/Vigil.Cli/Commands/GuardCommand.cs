@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Vigil.Hashing.Pdq;
+using Vigil.Hashing.Signals;
+using Vigil.Media.Video;
+using Vigil.Video.Guard;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// <c>vigil guard INPUT OUTPUT</c>: a relay that checks frames before they leave (docs/guard.md). Frames are decoded by
+/// ffmpeg once, held in a delay line, sampled checks run against known PDQ hashes (a bank, or a list file), and only
+/// frames covered by a passed check go to OUTPUT (ffmpeg: a file, udp://, rtmp://, a v4l2 loopback device or -); on a
+/// hit the output is blanked, frozen or stopped and one JSON event is printed. Nothing is sent anywhere else.
+/// </summary>
+internal static class GuardCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var input = new Argument<string>("INPUT") { Description = "A video file, a stream URL ffmpeg reads (udp://, rtmp://), a v4l2 device, or - for standard input" };
+        var target = new Argument<string>("OUTPUT") { Description = "Where checked frames go: a file, udp://..., rtmp://..., /dev/videoN (v4l2 loopback), or - for standard output (MPEG-TS)" };
+        var banks = new Option<string[]>("--bank", "-b") { Description = "Check against this bank's PDQ hashes (repeatable)" };
+        var list = new Option<string?>("--list") { Description = "Check against the PDQ hashes in this file (one 64-hex hash per line; # comments)", HelpName = "FILE" };
+        var delay = new Option<string>("--delay") { Description = "The delay line: frames are held this long at most (e.g. 500ms, 1s)", DefaultValueFactory = _ => "500ms" };
+        var checks = new Option<double>("--checks-per-second") { Description = "Sampled checks a second; every frame is covered by the next one", DefaultValueFactory = _ => 5 };
+        var onBlock = new Option<string>("--on-block") { Description = "What leaves on a hit: blank (black frames), freeze (the last clean frame) or stop", DefaultValueFactory = _ => "blank" };
+        onBlock.AcceptOnlyFromAmong("blank", "freeze", "stop");
+        var resumeAfter = new Option<string>("--resume-after") { Description = "After a hit, frames stay blocked until checks have passed for this long (e.g. 10s)", DefaultValueFactory = _ => "10s" };
+        var maxDistance = new Option<int>("--max-distance", "-d") { Description = "PDQ distance of a hit", DefaultValueFactory = _ => 31 };
+        var command = new Command("guard", "Relay a stream and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped) before it leaves")
+        {
+            input, target, banks, list, delay, checks, onBlock, resumeAfter, maxDistance,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(banks) is not { Length: > 0 }) && r.GetValue(list) is null)
+                r.AddError("give the known hashes: --bank NAME or --list FILE");
+            if (r.GetResult(checks) is { Implicit: false } && r.GetValue(checks) is not (> 0 and <= 120))
+                r.AddError("--checks-per-second must be more than 0, at most 120");
+            foreach (var option in new[] { delay, resumeAfter })
+            {
+                if (r.GetValue(option) is { } given && !TryParseDuration(given, out _))
+                    r.AddError($"{option.Name} must be a duration such as 500ms, 2s or 1.5s, not '{r.GetValue(option)}'");
+            }
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            string inputPath = parse.GetValue(input)!, outputPath = parse.GetValue(target)!;
+            // Events go to standard output, unless the video does.
+            var events = outputPath == "-" ? error : output;
+            var hashes = new List<PdqHash>();
+            if (parse.GetValue(list) is { } listPath && !ReadList(listPath, hashes, error))
+                return ExitCodes.Failure;
+            if (parse.GetValue(banks) is { Length: > 0 } bankNames)
+            {
+                await using var store = await StoreOption.OpenAsync(parse, ct);
+                foreach (string bank in bankNames)
+                {
+                    await foreach (var content in store.StreamContentAsync(bank, ct))
+                    {
+                        foreach (var signal in content.Signals)
+                        {
+                            if (signal.Type == SignalType.Pdq)
+                                hashes.Add(PdqHash.Parse(signal.Value));
+                        }
+                    }
+                }
+            }
+            if (hashes.Count == 0)
+                error.WriteLine("warning: no PDQ hashes to check against: every frame will pass");
+            TryParseDuration(parse.GetValue(delay)!, out var delayTime);
+            TryParseDuration(parse.GetValue(resumeAfter)!, out var resumeTime);
+            var mode = parse.GetValue(onBlock) switch { "freeze" => BlockMode.Freeze, "stop" => BlockMode.Stop, _ => BlockMode.Blank };
+            error.WriteLine($"vigil guard: {hashes.Count:N0} known hashes, delay {delayTime.TotalMilliseconds:0} ms, {parse.GetValue(checks)} checks/s, on a hit {parse.GetValue(onBlock)}");
+
+            FrameGuard? guard = null;
+            FfmpegFrameWriter? writer = null;
+            int width = 0, height = 0, blocked = 0;
+            long frames = 0;
+            try
+            {
+                await foreach (var frame in FfmpegVideo.ReadFramesAsync(inputPath, new VideoReadOptions(), ct))
+                {
+                    if (guard is null)
+                    {
+                        (width, height) = (frame.Width, frame.Height);
+                        double fps = frame.FramesPerSecond > 0 ? frame.FramesPerSecond : 30;
+                        int checkEvery = Math.Max(1, (int)Math.Round(fps / parse.GetValue(checks)));
+                        guard = new FrameGuard(new PdqListCheck(hashes, parse.GetValue(maxDistance)), new GuardOptions
+                        {
+                            CheckEvery = checkEvery,
+                            DelayFrames = Math.Max(checkEvery, (int)Math.Round(delayTime.TotalSeconds * fps)),
+                            OnBlock = mode,
+                            ResumeAfterFrames = (int)Math.Round(resumeTime.TotalSeconds * fps),
+                        });
+                        writer = FfmpegFrameWriter.Start(outputPath, width, height, fps);
+                    }
+                    frames++;
+                    // One event when the output starts being blocked, one when it resumes (not one per failed check).
+                    bool wasBlocking = guard.Blocking;
+                    var leaving = guard.Push(frame.Rgb.Span, frame.Width, frame.Height, n =>
+                    {
+                        if (!wasBlocking)
+                            WriteEvent(events, mode == BlockMode.Stop ? "stopped" : "blocked", n, frame.FramesPerSecond, inputPath);
+                    });
+                    if (wasBlocking && !guard.Blocking)
+                        WriteEvent(events, "resumed", frames - 1, frame.FramesPerSecond, inputPath);
+                    blocked += await WriteAsync(writer!, leaving, ct);
+                    if (guard.Stopped)
+                        break;
+                }
+                if (guard is not null)
+                    blocked += await WriteAsync(writer!, guard.Flush(width, height), ct);
+                if (writer is not null)
+                    await writer.CompleteAsync(ct);
+            }
+            catch (VideoDecodeException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            finally
+            {
+                if (writer is not null)
+                    await writer.DisposeAsync();
+            }
+            error.WriteLine($"vigil guard: {frames:N0} frames, {guard?.Hits ?? 0} hit(s), {blocked:N0} frames blocked{(guard?.Stopped == true ? ", stopped" : "")}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<int> WriteAsync(FfmpegFrameWriter writer, IReadOnlyList<GuardedFrame> frames, CancellationToken ct)
+    {
+        int blocked = 0;
+        foreach (var f in frames)
+        {
+            await writer.WriteAsync(f.Rgb, ct);
+            blocked += f.Blocked ? 1 : 0;
+        }
+        return blocked;
+    }
+
+    private static void WriteEvent(TextWriter events, string kind, long frame, double fps, string input)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("event", kind);
+            json.WriteString("input", input);
+            json.WriteNumber("frame", frame);
+            json.WriteNumber("seconds", fps > 0 ? Math.Round(frame / fps, 3) : 0);
+            json.WriteString("at", DateTimeOffset.UtcNow);
+            json.WriteEndObject();
+        }
+        events.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        events.Flush();
+    }
+
+    private static bool ReadList(string path, List<PdqHash> hashes, TextWriter error)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: --list {path}: {e.Message}");
+            return false;
+        }
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            string hex = line.Split([' ', '\t', ','], 2)[0];
+            if (!PdqHash.TryParse(hex, out var hash))
+            {
+                error.WriteLine($"error: --list {path} line {i + 1}: '{hex}' is not a PDQ hash (64 hex digits)");
+                return false;
+            }
+            hashes.Add(hash);
+        }
+        return true;
+    }
+
+    /// <summary>500ms, 2s, 1.5s, 1m.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        (string number, double unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : (text, 1.0);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value >= 0) || !double.IsFinite(value) || value * unit > 3600)
+            return false;
+        duration = TimeSpan.FromSeconds(value * unit);
+        return true;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Vigil.Hashing.Pdq;
+using Vigil.Media.Video;
+using Vigil.Testing;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>
+/// <c>vigil guard</c> on files: a known picture (a benign fixture photo) entering a test-pattern stream mid-way never
+/// reaches the output, not one frame (each output frame hashed against the photo's PDQ), and an unrelated stream leaves
+/// frame for frame as it came (lossless output, every frame's hash equal end to end).
+/// </summary>
+public sealed class GuardCommandTests : IDisposable
+{
+    private static readonly string Photo = Fixtures.ThreatExchange("pdq/data/bridge-mods/aaa-orig.jpg");
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static async Task<List<PdqHash>> FrameHashesAsync(string video)
+    {
+        var hasher = new PdqHasher();
+        var hashes = new List<PdqHash>();
+        await foreach (var frame in FfmpegVideo.ReadFramesAsync(video, new VideoReadOptions(), CancellationToken.None))
+            hashes.Add(hasher.HashRgb(frame.Rgb.Span, frame.Width, frame.Height).Hash);
+        return hashes;
+    }
+
+    [Fact]
+    public async Task A_known_picture_entering_mid_stream_never_leaves_and_the_stream_resumes()
+    {
+        string input = _dir.File("in.mp4"), output = _dir.File("out.nut"), list = _dir.File("list.txt");
+        // Two seconds of a test pattern, one second of the photo, two more of the pattern (hue turned): 150 frames at 30/s.
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-loop", "1", "-t", "1", "-r", "30", "-i", Photo,
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2",
+            "-filter_complex", "[1:v]scale=320:240,setsar=1,format=yuv420p[k];[0:v]format=yuv420p[a];[2:v]format=yuv420p,hue=h=90[b];[a][k][b]concat=n=3:v=1:a=0[v]",
+            "-map", "[v]", "-c:v", "libx264", "-crf", "18", input);
+        var known = PhotoHash();
+        File.WriteAllLines(list, ["# the known photo's PDQ", known.ToString()]);
+        var inputHashes = await FrameHashesAsync(input);
+        Assert.Equal(30, inputHashes.Count(h => PdqHash.Distance(h, known) <= 31)); // the scene is known to the list
+
+        var result = CliRunner.Run("guard", input, output, "--list", list, "--resume-after", "1s");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var events = result.OutputLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["blocked", "resumed"], events.Select(e => e.GetProperty("event").GetString()));
+        Assert.InRange(events[0].GetProperty("frame").GetInt64(), 60, 65); // the first check inside the scene
+
+        var outputHashes = await FrameHashesAsync(output);
+        Assert.Equal(inputHashes.Count, outputHashes.Count);
+        Assert.DoesNotContain(outputHashes, h => PdqHash.Distance(h, known) <= 31);
+        // Before the scene and once resumed, frames leave as they came (hash for hash, lossless output).
+        for (int i = 0; i < 55; i++)
+            Assert.True(PdqHash.Distance(inputHashes[i], outputHashes[i]) <= 4, $"frame {i} changed");
+        Assert.True(PdqHash.Distance(inputHashes[^5], outputHashes[^5]) <= 4, "the stream did not resume");
+    }
+
+    [Fact]
+    public async Task An_unrelated_stream_passes_frame_for_frame()
+    {
+        string input = _dir.File("plain.mp4"), output = _dir.File("plain-out.nut"), list = _dir.File("list.txt");
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=3", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", input);
+        File.WriteAllLines(list, [PhotoHash().ToString()]);
+        var result = CliRunner.Run("guard", input, output, "--list", list);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("", result.Output);
+        Assert.Contains("90 frames, 0 hit(s), 0 frames blocked", result.Error, StringComparison.Ordinal);
+        Assert.Equal(await FrameHashesAsync(input), await FrameHashesAsync(output));
+    }
+
+    [Fact]
+    public void Bad_options_are_clear_errors()
+    {
+        string list = _dir.File("bad-list.txt");
+        File.WriteAllLines(list, ["not-a-hash"]);
+        var badList = CliRunner.Run("guard", "in.mp4", "out.nut", "--list", list);
+        Assert.Equal(1, badList.ExitCode);
+        Assert.Contains("line 1: 'not-a-hash' is not a PDQ hash", badList.Error, StringComparison.Ordinal);
+        Assert.Contains("give the known hashes", CliRunner.Run("guard", "in.mp4", "out.nut").Error, StringComparison.Ordinal);
+        Assert.Contains("--delay must be a duration", CliRunner.Run("guard", "in.mp4", "out.nut", "--list", list, "--delay", "soon").Error, StringComparison.Ordinal);
+        File.WriteAllLines(list, [PhotoHash().ToString()]);
+        var missing = CliRunner.Run("guard", _dir.File("none.mp4"), _dir.File("o.nut"), "--list", list);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("error: ", missing.Error.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+    }
+
+    private static PdqHash PhotoHash()
+    {
+        using var decoder = new Vigil.Media.ImageDecoder();
+        using var image = decoder.DecodeFile(Photo);
+        return new PdqHasher().HashRgb(image.Pixels, image.Width, image.Height).Hash;
+    }
+}
