@@ -68,6 +68,63 @@ public sealed class GuardCommandTests : IDisposable
         Assert.Equal(await FrameHashesAsync(input), await FrameHashesAsync(output));
     }
 
+    private string SceneVideo(string name = "scene.mp4")
+    {
+        string input = _dir.File(name);
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-loop", "1", "-t", "1", "-r", "30", "-i", Photo,
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2",
+            "-filter_complex", "[1:v]scale=320:240,setsar=1,format=yuv420p[k];[0:v]format=yuv420p[a];[2:v]format=yuv420p,hue=h=90[b];[a][k][b]concat=n=3:v=1:a=0[v]",
+            // A keyframe every half second: a receiver that joins late still decodes.
+            "-map", "[v]", "-c:v", "libx264", "-crf", "18", "-g", "15", input);
+        return input;
+    }
+
+    [Fact]
+    public async Task Over_loopback_udp_the_known_picture_is_blocked_and_the_stream_ends_when_the_sender_stops()
+    {
+        string input = SceneVideo(), output = _dir.File("udp-out.nut"), list = _dir.File("list.txt");
+        var known = PhotoHash();
+        File.WriteAllLines(list, [known.ToString()]);
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+            port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        string url = $"udp://127.0.0.1:{port}";
+        var guard = Task.Run(() => CliRunner.Run("guard", url, output, "--list", list, "--resume-after", "1s", "--stall-timeout", "3"));
+        // The sender plays the file in real time (5 s) to the guard's address; frames before the guard listened are simply lost.
+        FfmpegTool.Run("-re", "-i", input, "-c", "copy", "-f", "mpegts", url + "?pkt_size=1316");
+        var result = await guard.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("the input has ended", result.Error, StringComparison.Ordinal);
+        Assert.Contains("\"event\":\"blocked\"", result.Output, StringComparison.Ordinal);
+        var outputHashes = await FrameHashesAsync(output);
+        Assert.InRange(outputHashes.Count, 90, 150);
+        Assert.DoesNotContain(outputHashes, h => PdqHash.Distance(h, known) <= 31);
+    }
+
+    [Fact]
+    public async Task From_standard_input_to_a_file()
+    {
+        // A pipe carries a stream format (MPEG-TS), as a camera or an encoder pipes it.
+        string input = SceneVideo("scene.ts"), output = _dir.File("stdin-out.nut"), list = _dir.File("list.txt");
+        var known = PhotoHash();
+        File.WriteAllLines(list, [known.ToString()]);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "guard", "-", output, "--list", list, "--resume-after", "1s" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await using (var file = File.OpenRead(input))
+            await file.CopyToAsync(process.StandardInput.BaseStream);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains("\"event\":\"blocked\"", await stdout, StringComparison.Ordinal);
+        var outputHashes = await FrameHashesAsync(output);
+        Assert.Equal(150, outputHashes.Count);
+        Assert.DoesNotContain(outputHashes, h => PdqHash.Distance(h, known) <= 31);
+    }
+
     [Fact]
     public void Bad_options_are_clear_errors()
     {

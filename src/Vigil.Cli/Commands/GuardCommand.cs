@@ -28,14 +28,21 @@ internal static class GuardCommand
         onBlock.AcceptOnlyFromAmong("blank", "freeze", "stop");
         var resumeAfter = new Option<string>("--resume-after") { Description = "After a hit, frames stay blocked until checks have passed for this long (e.g. 10s)", DefaultValueFactory = _ => "10s" };
         var maxDistance = new Option<int>("--max-distance", "-d") { Description = "PDQ distance of a hit", DefaultValueFactory = _ => 31 };
+        var stallTimeout = new Option<double>("--stall-timeout")
+        {
+            Description = "A live input that sends no frame for this many seconds has ended: what is held is checked and flushed",
+            DefaultValueFactory = _ => 10,
+        };
         var command = new Command("guard", "Relay a stream and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped) before it leaves")
         {
-            input, target, banks, list, delay, checks, onBlock, resumeAfter, maxDistance,
+            input, target, banks, list, delay, checks, onBlock, resumeAfter, maxDistance, stallTimeout,
         };
         command.Validators.Add(r =>
         {
             if ((r.GetValue(banks) is not { Length: > 0 }) && r.GetValue(list) is null)
                 r.AddError("give the known hashes: --bank NAME or --list FILE");
+            if (r.GetResult(stallTimeout) is { Implicit: false } && r.GetValue(stallTimeout) is not (> 0 and <= 3600))
+                r.AddError("--stall-timeout must be more than 0, at most 3600 seconds");
             if (r.GetResult(checks) is { Implicit: false } && r.GetValue(checks) is not (> 0 and <= 120))
                 r.AddError("--checks-per-second must be more than 0, at most 120");
             foreach (var option in new[] { delay, resumeAfter })
@@ -80,8 +87,21 @@ internal static class GuardCommand
             long frames = 0;
             try
             {
-                await foreach (var frame in FfmpegVideo.ReadFramesAsync(inputPath, new VideoReadOptions(), ct))
+                var readOptions = new VideoReadOptions { StallTimeout = TimeSpan.FromSeconds(parse.GetValue(stallTimeout)), LowLatency = inputPath != "-" && !File.Exists(inputPath) };
+                await using var frameSource = FfmpegVideo.ReadFramesAsync(inputPath, readOptions, ct).GetAsyncEnumerator(ct);
+                while (true)
                 {
+                    try
+                    {
+                        if (!await frameSource.MoveNextAsync())
+                            break;
+                    }
+                    catch (VideoStreamStalledException) when (frames > 0)
+                    {
+                        error.WriteLine($"vigil guard: no frame for {parse.GetValue(stallTimeout):0.#} s: the input has ended");
+                        break;
+                    }
+                    var frame = frameSource.Current;
                     if (guard is null)
                     {
                         (width, height) = (frame.Width, frame.Height);
