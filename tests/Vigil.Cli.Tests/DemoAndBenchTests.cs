@@ -159,4 +159,14 @@ public class DemoAndBenchTests
             Assert.True(double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
         }
     }
+
+    [Fact]
+    public void BenchGuardPrintsTheCostOfTheGuardPerFrameAndPerCheck()
+    {
+        var result = CliRunner.Run("bench", "guard", "--width", "320", "--height", "240", "--frames", "120", "--list-size", "100");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var row = Assert.Single(result.OutputLines, l => l.StartsWith("| 320x240 | 30 | 5 | 100 | 120 |", StringComparison.Ordinal));
+        var cells = row.Split('|', StringSplitOptions.TrimEntries);
+        Assert.True(double.Parse(cells[6], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+    }
 }

@@ -29,6 +29,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateBackfill(output, error));
         bench.Subcommands.Add(Quality.QualityCommand.Create(output, error));
         bench.Subcommands.Add(CreateClassify(output, error));
+        bench.Subcommands.Add(CreateGuard(output));
         bench.Subcommands.Add(CreateText(output, error));
         bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
@@ -97,6 +98,23 @@ internal static class BenchCommand
         };
         command.Hidden = true;
         command.SetAction((parse, ct) => FakeNcmecProcess.ServeAsync(parse.GetValue(entries), parse.GetValue(credentials)!, output, ct));
+        return command;
+    }
+
+    private static Command CreateGuard(TextWriter output)
+    {
+        var width = PositiveInt("--width", "Frame width", 1280);
+        var height = PositiveInt("--height", "Frame height", 720);
+        var fps = PositiveInt("--fps", "The stream's frames per second", 30);
+        var checks = PositiveInt("--checks-per-second", "Sampled checks a second", 5);
+        var frames = PositiveInt("--frames", "Frames pushed", 900);
+        var list = PositiveInt("--list-size", "Random PDQ hashes on the device's list", 10_000);
+        var command = new Command("guard", "vigil guard's own cost on decoded frames (ffmpeg apart): ms per frame and per check, one core's share at the rate, latency beyond the delay line; prints Markdown")
+        {
+            width, height, fps, checks, frames, list,
+        };
+        command.SetAction(parse => GuardBenchmark.Run(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(checks), parse.GetValue(frames),
+            parse.GetValue(list), output));
         return command;
     }
 
