@@ -18,10 +18,23 @@ public static class VideoClassification
     /// </summary>
     /// <exception cref="VideoDecodeException">ffmpeg could not read it.</exception>
     /// <exception cref="ClassifierException">The classifier failed.</exception>
-    public static async Task<VideoScore?> ClassifyAsync(IMediaClassifier classifier, string path, double secondsPerFrame = 1, int batch = 16,
+    public static Task<VideoScore?> ClassifyAsync(IMediaClassifier classifier, string path, double secondsPerFrame = 1, int batch = 16,
+        CancellationToken cancellationToken = default) =>
+        ClassifyAsync(classifier, FfmpegVideo.ReadFramesAsync(path, new VideoReadOptions { SecondsPerFrame = secondsPerFrame }, cancellationToken), batch, cancellationToken);
+
+    /// <summary>Scores a video held in memory (an upload), one frame every <paramref name="secondsPerFrame"/>.</summary>
+    /// <exception cref="VideoDecodeException">ffmpeg could not read it.</exception>
+    /// <exception cref="ClassifierException">The classifier failed.</exception>
+    public static Task<VideoScore?> ClassifyAsync(IMediaClassifier classifier, ReadOnlyMemory<byte> video, double secondsPerFrame = 1, int batch = 16,
+        CancellationToken cancellationToken = default) =>
+        ClassifyAsync(classifier, FfmpegVideo.ReadFramesFromMemoryAsync(video, new VideoReadOptions { SecondsPerFrame = secondsPerFrame }, cancellationToken), batch, cancellationToken);
+
+    /// <summary>Scores decoded frames (each frame's pixels valid until the next is read), in batches of <paramref name="batch"/>; null for no frames.</summary>
+    public static async Task<VideoScore?> ClassifyAsync(IMediaClassifier classifier, IAsyncEnumerable<VideoFrame> source, int batch = 16,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var frames = new List<RgbImage>(batch);
         var times = new List<double>(batch);
@@ -30,7 +43,7 @@ public static class VideoClassification
         int count = 0;
         try
         {
-            await foreach (var frame in FfmpegVideo.ReadFramesAsync(path, new VideoReadOptions { SecondsPerFrame = secondsPerFrame }, cancellationToken).ConfigureAwait(false))
+            await foreach (var frame in source.ConfigureAwait(false))
             {
                 // A frame's pixels last only until the next is read: the batch keeps its own copy.
                 frames.Add(RgbImage.FromPixels(frame.Width, frame.Height, frame.Rgb.Span));

@@ -71,6 +71,7 @@ internal sealed partial class MediaService
             HashedImage? hashed = null;
             IResult? undecodable = null;
             IReadOnlyList<BankMatch> videoMatches = [];
+            Vigil.Classifiers.MediaScore? videoScore = null;
             if (media is null)
             {
                 foreach (var (name, value) in body!.Signals!)
@@ -88,6 +89,13 @@ internal sealed partial class MediaService
                 if (error is not null)
                     return error;
                 signals.Add(VpdqSignal.Create(video!.Frames));
+                if (classify)
+                {
+                    var (scored, classifyError) = await ClassifyVideoAsync(media, ct);
+                    if (classifyError is not null)
+                        return classifyError;
+                    videoScore = scored?.Score;
+                }
                 string md5 = media.Md5Hex();
                 signals.Add(new Signal(SignalType.VideoMd5, md5));
                 videoMatches = await MatchVideoAsync(matcher, video.Frames, md5, ct);
@@ -117,7 +125,7 @@ internal sealed partial class MediaService
             List<ItemScore> scores = [];
             string? reason = body!.Reason;
             string source = "api";
-            if (hashed?.Score is { } score)
+            if ((hashed?.Score ?? videoScore) is { } score)
             {
                 var manifest = settings.Classifier!.Manifest;
                 scores.Add(ClassifierScores.ToItemScore(score, manifest));

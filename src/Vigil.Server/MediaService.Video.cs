@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http;
 using Vigil.Banks;
 using Vigil.Hashing.Signals;
@@ -34,6 +35,14 @@ internal sealed partial class MediaService
             return (null, Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true"));
         // robust=true: the frames as they are and with their borders trimmed (one decode); a copy matches by either.
         bool robust = IsTrue(query.Robust);
+        if (IsTrue(query.Classify))
+        {
+            var (score, classifyError) = await ClassifyVideoAsync(bytes, ct);
+            if (classifyError is not null)
+                return (null, classifyError);
+            if (score is not null)
+                ClassifierHeaders.Write(context.Response, score.Score, settings.Classifier!.Manifest);
+        }
         VpdqResult? video = null;
         if ((wanted & Types.Vpdq) != 0)
         {
@@ -88,5 +97,28 @@ internal sealed partial class MediaService
         if ((wanted & Types.VideoMd5) != 0)
             signals.Add(new Signal(SignalType.VideoMd5, bytes.Md5Hex()));
         return null;
+    }
+
+    /// <summary>
+    /// A video upload scored by the server's classifier: its frames sampled once a second, the highest frame's score the
+    /// video's (a second decode: the vPDQ pass does not keep pixels); the problem when there is no classifier or it fails.
+    /// </summary>
+    private async Task<(Vigil.Classifiers.VideoScore? Score, IResult? Error)> ClassifyVideoAsync(MediaBuffer bytes, CancellationToken ct)
+    {
+        if (ClassifierMissing() is { } missing)
+            return (null, missing);
+        try
+        {
+            return (await Vigil.Classifiers.VideoClassification.ClassifyAsync(settings.Classifier!, bytes.Memory, cancellationToken: ct), null);
+        }
+        catch (Vigil.Media.Video.VideoDecodeException e)
+        {
+            return (null, Problems.Result(422, "could not decode video", e.Message));
+        }
+        catch (Vigil.Classifiers.ClassifierException e)
+        {
+            logger.LogWarning("the classifier failed: {Reason}", e.Message);
+            return (null, Problems.Result(502, "the classifier failed", e.Message));
+        }
     }
 }

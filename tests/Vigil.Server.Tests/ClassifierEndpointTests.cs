@@ -119,6 +119,35 @@ public sealed class ClassifierEndpointTests : LiveServerTest
             Brightness("pdq/data/bridge-mods/aaa-orig.jpg") - 0.01, Brightness("pdq/data/bridge-mods/aaa-orig.jpg") + 0.01);
     }
 
+    [Fact]
+    public async Task A_video_scores_as_its_brightest_sampled_frame_on_lookup_and_on_a_case()
+    {
+        string video = Fixtures.ThreatExchange("tmk/sample-videos/doorknob-hd-no-bar.mp4");
+        double brightest = 0;
+        await foreach (var frame in Vigil.Media.Video.FfmpegVideo.ReadFramesAsync(video, new Vigil.Media.Video.VideoReadOptions { SecondsPerFrame = 1 }, CancellationToken.None))
+        {
+            long sum = 0;
+            foreach (byte b in frame.Rgb.Span)
+                sum += b;
+            brightest = Math.Max(brightest, sum / (255.0 * frame.Rgb.Length));
+        }
+        string matcher = await KeyAsync(ApiKeyRole.Matcher), submitter = await KeyAsync(ApiKeyRole.Submitter);
+        using var lookup = await SendContentAsync(HttpMethod.Post, "/m/lookup?classify=true", matcher,
+            MediaFixtures.Form(File.ReadAllBytes(video), field: "video", fileName: "clip.mp4"));
+        Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+        double score = double.Parse(lookup.Headers.GetValues("X-Vigil-Classifier-Score").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(score, brightest - 0.01, brightest + 0.01);
+
+        var form = new MultipartFormDataContent("vigil-test-boundary");
+        var file = new ByteArrayContent(File.ReadAllBytes(video));
+        file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        form.Add(file, "media", "clip.mp4");
+        form.Add(new StringContent("""{"subject":"user-video"}""", Encoding.UTF8, "application/json"), "context");
+        var opened = await JsonAsync(await SendContentAsync(HttpMethod.Post, "/v1/cases?classify=true", submitter, form));
+        Assert.Equal(score, Assert.Single(opened.GetProperty("scores").EnumerateArray()).GetProperty("score").GetDouble(), 5);
+        Assert.Equal(score >= Threshold, opened.GetProperty("case_id").ValueKind == JsonValueKind.Number);
+    }
+
     private Task<HttpResponseMessage> SubmitAsync(string key, string fixture, string subject, bool classify)
     {
         var form = new MultipartFormDataContent("vigil-test-boundary");
