@@ -36,7 +36,9 @@ internal static class VigilApp
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         var group = parse.CommandResult.Command;
-        if (parse.Errors.Count > 0 && group.Subcommands.Count > 0)
+        // A pure group ('vigil bank'): unknown subcommands and a bare group get the list; a command with arguments and
+        // subcommands of its own ('vigil guard INPUT OUTPUT', 'vigil guard pack-list') reports its errors as any command.
+        if (parse.Errors.Count > 0 && group.Subcommands.Count > 0 && group.Arguments.Count == 0)
         {
             var path = CommandPath(parse.CommandResult);
             string? unknown = parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));

@@ -126,6 +126,37 @@ public sealed class GuardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_packed_list_from_a_bank_is_signed_checked_at_start_and_refused_when_changed()
+    {
+        using var db = new TestDb();
+        db.Ok("bank", "create", "KNOWN");
+        db.Ok("bank", "add", "KNOWN", Photo);
+        string key = _dir.File("server.key"), packed = _dir.File("device.vgl");
+        File.WriteAllBytes(key, Vigil.Privacy.Psi.ServerKey.Generate().Export());
+        var pack = db.Ok("guard", "pack-list", "--bank", "KNOWN", "--key", key, "--out", packed);
+        Assert.Contains("packed 1 PDQ hashes into", pack.Output);
+        string publicKey = pack.OutputLines.Single(l => l.StartsWith("list key: ", StringComparison.Ordinal))["list key: ".Length..];
+        var hashes = Vigil.Video.Guard.PackedPdqList.Unpack(File.ReadAllBytes(packed),
+            (m, sig) => Vigil.Privacy.Crypto.Ed25519.Verify(Convert.FromHexString(publicKey), m, sig));
+        Assert.Equal([PhotoHash()], hashes);
+
+        string input = SceneVideo(), output = _dir.File("packed-out.nut");
+        var guarded = CliRunner.Run("guard", input, output, "--list", packed, "--list-key", publicKey, "--resume-after", "1s");
+        Assert.True(guarded.ExitCode == 0, guarded.Error);
+        Assert.Contains("signature verified", guarded.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(await FrameHashesAsync(output), h => PdqHash.Distance(h, PhotoHash()) <= 31);
+
+        // One flipped bit, the wrong key, or no key: the guard does not start.
+        var changed = File.ReadAllBytes(packed);
+        changed[10] ^= 1;
+        File.WriteAllBytes(packed, changed);
+        var refused = CliRunner.Run("guard", input, output, "--list", packed, "--list-key", publicKey);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("signature does not verify", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("give --list-key", CliRunner.Run("guard", input, output, "--list", packed).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_options_are_clear_errors()
     {
         string list = _dir.File("bad-list.txt");

@@ -21,7 +21,8 @@ internal static class GuardCommand
         var input = new Argument<string>("INPUT") { Description = "A video file, a stream URL ffmpeg reads (udp://, rtmp://), a v4l2 device, or - for standard input" };
         var target = new Argument<string>("OUTPUT") { Description = "Where checked frames go: a file, udp://..., rtmp://..., /dev/videoN (v4l2 loopback), or - for standard output (MPEG-TS)" };
         var banks = new Option<string[]>("--bank", "-b") { Description = "Check against this bank's PDQ hashes (repeatable)" };
-        var list = new Option<string?>("--list") { Description = "Check against the PDQ hashes in this file (one 64-hex hash per line; # comments)", HelpName = "FILE" };
+        var list = new Option<string?>("--list") { Description = "Check against the PDQ hashes in this file: a packed, signed list ('vigil guard pack-list'; needs --list-key), or one 64-hex hash per line", HelpName = "FILE" };
+        var listKey = new Option<string?>("--list-key") { Description = "The Ed25519 public key (64 hex digits) a packed --list must be signed by ('vigil guard pack-list' prints it)", HelpName = "HEX" };
         var delay = new Option<string>("--delay") { Description = "The delay line: frames are held this long at most (e.g. 500ms, 1s)", DefaultValueFactory = _ => "500ms" };
         var checks = new Option<double>("--checks-per-second") { Description = "Sampled checks a second; every frame is covered by the next one", DefaultValueFactory = _ => 5 };
         var onBlock = new Option<string>("--on-block") { Description = "What leaves on a hit: blank (black frames), freeze (the last clean frame) or stop", DefaultValueFactory = _ => "blank" };
@@ -35,8 +36,9 @@ internal static class GuardCommand
         };
         var command = new Command("guard", "Relay a stream and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped) before it leaves")
         {
-            input, target, banks, list, delay, checks, onBlock, resumeAfter, maxDistance, stallTimeout,
+            input, target, banks, list, listKey, delay, checks, onBlock, resumeAfter, maxDistance, stallTimeout,
         };
+        command.Subcommands.Add(CreatePackList(output, error));
         command.Validators.Add(r =>
         {
             if ((r.GetValue(banks) is not { Length: > 0 }) && r.GetValue(list) is null)
@@ -57,7 +59,7 @@ internal static class GuardCommand
             // Events go to standard output, unless the video does.
             var events = outputPath == "-" ? error : output;
             var hashes = new List<PdqHash>();
-            if (parse.GetValue(list) is { } listPath && !ReadList(listPath, hashes, error))
+            if (parse.GetValue(list) is { } listPath && !ReadList(listPath, parse.GetValue(listKey), hashes, error))
                 return ExitCodes.Failure;
             if (parse.GetValue(banks) is { Length: > 0 } bankNames)
             {
@@ -179,18 +181,39 @@ internal static class GuardCommand
         events.Flush();
     }
 
-    private static bool ReadList(string path, List<PdqHash> hashes, TextWriter error)
+    private static bool ReadList(string path, string? publicKeyHex, List<PdqHash> hashes, TextWriter error)
     {
-        string[] lines;
+        byte[] bytes;
         try
         {
-            lines = File.ReadAllLines(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: --list {path}: {e.Message}");
             return false;
         }
+        if (PackedPdqList.IsPacked(bytes))
+        {
+            if (publicKeyHex is null || publicKeyHex.Length != 64 || !publicKeyHex.All(Uri.IsHexDigit))
+            {
+                error.WriteLine($"error: --list {path} is a packed list: give --list-key, the 64-hex Ed25519 public key it must be signed by");
+                return false;
+            }
+            byte[] publicKey = Convert.FromHexString(publicKeyHex);
+            try
+            {
+                hashes.AddRange(PackedPdqList.Unpack(bytes, (message, signature) => Vigil.Privacy.Crypto.Ed25519.Verify(publicKey, message, signature)));
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine($"error: --list {path}: {e.Message}");
+                return false;
+            }
+            error.WriteLine($"vigil guard: packed list {path}: {hashes.Count:N0} hashes, signature verified");
+            return true;
+        }
+        string[] lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].Trim();
@@ -205,6 +228,55 @@ internal static class GuardCommand
             hashes.Add(hash);
         }
         return true;
+    }
+
+    /// <summary><c>vigil guard pack-list --bank NAME... --key server.key --out FILE</c>: the device's list, PDQ only, signed by the private-matching key.</summary>
+    private static Command CreatePackList(TextWriter output, TextWriter error)
+    {
+        var banks = new Option<string[]>("--bank", "-b") { Description = "A bank whose PDQ hashes go on the list (repeatable)", Required = true };
+        var key = new Option<string>("--key") { Description = "The private-matching server key ('vigil psi publish' makes OUT/server.key): its signing key signs the list", Required = true, HelpName = "FILE" };
+        var outFile = new Option<string>("--out") { Description = "The packed list to write", Required = true, HelpName = "FILE" };
+        var command = new Command("pack-list", "Pack banks' PDQ hashes into the compact, signed list a device running 'vigil guard --list' checks at start; prints the public key to give it")
+        {
+            banks, key, outFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            Vigil.Privacy.Psi.ServerKey serverKey;
+            try
+            {
+                serverKey = Vigil.Privacy.Psi.ServerKey.Import(await File.ReadAllBytesAsync(parse.GetValue(key)!, ct));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                error.WriteLine($"error: --key {parse.GetValue(key)}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            var hashes = new List<PdqHash>();
+            await using (var store = await StoreOption.OpenAsync(parse, ct))
+            {
+                foreach (string bank in parse.GetValue(banks)!)
+                {
+                    await foreach (var content in store.StreamContentAsync(bank, ct))
+                    {
+                        foreach (var signal in content.Signals)
+                        {
+                            if (signal.Type == SignalType.Pdq)
+                                hashes.Add(PdqHash.Parse(signal.Value));
+                        }
+                    }
+                }
+            }
+            byte[] packed = PackedPdqList.Pack(hashes, body => serverKey.Sign(body));
+            string path = parse.GetValue(outFile)!;
+            await File.WriteAllBytesAsync(path + ".tmp", packed, ct);
+            File.Move(path + ".tmp", path, overwrite: true);
+            int count = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(packed.AsSpan(4));
+            output.WriteLine($"packed {count:N0} PDQ hashes into {path} ({packed.Length:N0} bytes), signed");
+            output.WriteLine($"list key: {Convert.ToHexStringLower(serverKey.SigningPublicKey)}");
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     /// <summary>500ms, 2s, 1.5s, 1m.</summary>
