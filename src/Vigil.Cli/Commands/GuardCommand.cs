@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Vigil.Hashing.Pdq;
-using Vigil.Hashing.Signals;
 using Vigil.Media.Video;
 using Vigil.Video.Guard;
 
@@ -64,17 +63,7 @@ internal static class GuardCommand
             if (parse.GetValue(banks) is { Length: > 0 } bankNames)
             {
                 await using var store = await StoreOption.OpenAsync(parse, ct);
-                foreach (string bank in bankNames)
-                {
-                    await foreach (var content in store.StreamContentAsync(bank, ct))
-                    {
-                        foreach (var signal in content.Signals)
-                        {
-                            if (signal.Type == SignalType.Pdq)
-                                hashes.Add(PdqHash.Parse(signal.Value));
-                        }
-                    }
-                }
+                await AddBankHashesAsync(store, bankNames, hashes, ct);
             }
             if (hashes.Count == 0)
                 error.WriteLine("warning: no PDQ hashes to check against: every frame will pass");
@@ -254,19 +243,7 @@ internal static class GuardCommand
             }
             var hashes = new List<PdqHash>();
             await using (var store = await StoreOption.OpenAsync(parse, ct))
-            {
-                foreach (string bank in parse.GetValue(banks)!)
-                {
-                    await foreach (var content in store.StreamContentAsync(bank, ct))
-                    {
-                        foreach (var signal in content.Signals)
-                        {
-                            if (signal.Type == SignalType.Pdq)
-                                hashes.Add(PdqHash.Parse(signal.Value));
-                        }
-                    }
-                }
-            }
+                await AddBankHashesAsync(store, parse.GetValue(banks)!, hashes, ct);
             byte[] packed = PackedPdqList.Pack(hashes, body => serverKey.Sign(body));
             string path = parse.GetValue(outFile)!;
             await File.WriteAllBytesAsync(path + ".tmp", packed, ct);
@@ -277,6 +254,13 @@ internal static class GuardCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The banks' PDQ hashes as an index is built from them (content disabled now left out; unknown banks an error).</summary>
+    private static async Task AddBankHashesAsync(Vigil.Storage.IVigilStore store, string[] banks, List<PdqHash> hashes, CancellationToken ct)
+    {
+        await foreach (var entry in store.StreamPdqSignalsAsync(banks, includeDisabledContent: false, ct))
+            hashes.Add(entry.Hash);
     }
 
     /// <summary>500ms, 2s, 1.5s, 1m.</summary>
