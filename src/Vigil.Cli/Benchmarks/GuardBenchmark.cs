@@ -74,7 +74,7 @@ internal static class GuardBenchmark
         {
             long start = Stopwatch.GetTimestamp();
             bool hit = inner.IsHit(rgb, width, height);
-            long elapsed = TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - start) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency))).Ticks;
+            long elapsed = Stopwatch.GetElapsedTime(start).Ticks;
             _ticks += elapsed;
             _max = Math.Max(_max, elapsed);
             _count++;

@@ -50,22 +50,26 @@ public sealed class FrameGuard
         long number = _next++;
         _held.Enqueue((number, rgb.ToArray()));
         if (number % _options.CheckEvery == 0 || _held.Count >= _options.DelayFrames)
-        {
-            if (_check.IsHit(rgb, width, height))
-            {
-                Hits++;
-                onHit?.Invoke(number);
-                _blockedUntilPassedFrom = number + 1;
-                _stopped |= _options.OnBlock == BlockMode.Stop;
-            }
-            else
-            {
-                _lastPassedCheck = number;
-                if (Blocking && number - _blockedUntilPassedFrom + 1 >= _options.ResumeAfterFrames)
-                    _blockedUntilPassedFrom = -1;
-            }
-        }
+            Check(number, rgb, width, height, onHit);
         return Release(width, height, flush: false);
+    }
+
+    /// <summary>Checks frame <paramref name="number"/>: a hit blocks from it on (or stops), a pass covers every frame up to it and may end a block.</summary>
+    private void Check(long number, ReadOnlySpan<byte> rgb, int width, int height, Action<long>? onHit)
+    {
+        if (_check.IsHit(rgb, width, height))
+        {
+            Hits++;
+            onHit?.Invoke(number);
+            _blockedUntilPassedFrom = number + 1;
+            _stopped |= _options.OnBlock == BlockMode.Stop;
+        }
+        else
+        {
+            _lastPassedCheck = number;
+            if (Blocking && number - _blockedUntilPassedFrom + 1 >= _options.ResumeAfterFrames)
+                _blockedUntilPassedFrom = -1;
+        }
     }
 
     /// <summary>
@@ -78,15 +82,7 @@ public sealed class FrameGuard
         {
             var (number, rgb) = _held.Last();
             if (number > _lastPassedCheck && !Blocking)
-            {
-                if (_check.IsHit(rgb, width, height))
-                {
-                    Hits++;
-                    _blockedUntilPassedFrom = number + 1;
-                }
-                else
-                    _lastPassedCheck = number;
-            }
+                Check(number, rgb, width, height, onHit: null);
         }
         return Release(width, height, flush: true);
     }
