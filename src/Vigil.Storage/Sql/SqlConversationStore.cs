@@ -5,6 +5,8 @@ namespace Vigil.Storage.Sql;
 /// <summary>Conversations for risk scoring on either engine.</summary>
 internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
 {
+    private const int MessageColumns = 10;
+
     /// <inheritdoc/>
     public async Task<int> AppendMessagesAsync(string conversation, IReadOnlyList<StoredMessage> messages, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -17,14 +19,21 @@ internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
             held = (await count.Int64Async(cancellationToken)) ?? 0;
         if (held + messages.Count > IConversationStore.MaxMessages)
             throw new StoreException($"conversation '{conversation}' would hold more than {IConversationStore.MaxMessages:N0} messages");
-        foreach (var m in messages)
+        // One statement per batch of rows; the ids keep the order sent.
+        int rowsPerInsert = MultiRowValues.RowsPerStatement(MessageColumns);
+        for (int start = 0; start < messages.Count; start += rowsPerInsert)
         {
-            await using var insert = db.Command(connection, """
+            int rows = Math.Min(rowsPerInsert, messages.Count - start);
+            await using var insert = db.Command(connection, $"""
                 INSERT INTO conversation_messages (conversation, sender, recipient, sent_at, body, sender_is_minor, recipient_is_minor, sender_age, recipient_age, received_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, transaction)
-                .With(conversation).With(m.Sender).With(m.Recipient).WithTime(m.SentAt).With(m.Text).With(m.SenderIsMinor).With(m.RecipientIsMinor)
-                .With(m.SenderAge).With(m.RecipientAge).WithTime(now);
+                VALUES {MultiRowValues.Of(rows, MessageColumns)}
+                """, transaction);
+            for (int i = start; i < start + rows; i++)
+            {
+                var m = messages[i];
+                insert.With(conversation).With(m.Sender).With(m.Recipient).WithTime(m.SentAt).With(m.Text).With(m.SenderIsMinor).With(m.RecipientIsMinor)
+                    .With(m.SenderAge).With(m.RecipientAge).WithTime(now);
+            }
             await insert.ExecuteAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
