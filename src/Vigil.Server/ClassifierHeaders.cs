@@ -22,7 +22,7 @@ internal static class ClassifierHeaders
     {
         response.Headers[Model] = $"{manifest.Name} {manifest.Version}";
         response.Headers[Score] = score.Score.ToString("0.######", CultureInfo.InvariantCulture);
-        response.Headers[Flagged] = score.Score >= manifest.Threshold ? "true" : "false";
+        response.Headers[Flagged] = manifest.IsPastThreshold(score.Score) ? "true" : "false";
         if (score.Priority is not null)
             response.Headers[Priority] = score.Priority;
     }

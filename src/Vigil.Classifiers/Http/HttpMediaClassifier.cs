@@ -23,7 +23,6 @@ namespace Vigil.Classifiers.Http;
 public sealed class HttpMediaClassifier : IMediaClassifier
 {
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
     private readonly HttpServiceSpec _spec;
     private readonly Uri _url;
     private readonly string? _key;
@@ -47,7 +46,6 @@ public sealed class HttpMediaClassifier : IMediaClassifier
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _ownsHttp = true;
         _pipeline = BuildPipeline(_spec, time ?? TimeProvider.System);
     }
 
@@ -203,9 +201,5 @@ public sealed class HttpMediaClassifier : IMediaClassifier
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsHttp)
-            _http.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 }

@@ -39,6 +39,9 @@ public sealed record ClassifierManifest
     [JsonPropertyName("http")]
     public HttpServiceSpec? Http { get; set; }
 
+    /// <summary>Whether <paramref name="score"/> reaches the threshold: a reason to have a person look.</summary>
+    public bool IsPastThreshold(double score) => score >= Threshold;
+
     /// <summary>The directory the manifest was read from: relative model paths are resolved against it.</summary>
     [JsonIgnore]
     public string Directory { get; set; } = "";

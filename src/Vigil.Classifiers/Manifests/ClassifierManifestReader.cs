@@ -1,33 +1,13 @@
-using System.Text.Json;
-
 namespace Vigil.Classifiers.Manifests;
 
 /// <summary>Reads and checks a classifier manifest: every error names the file and the field.</summary>
 public static class ClassifierManifestReader
 {
-    /// <summary>Manifests larger than this are not manifests.</summary>
-    private const int MaxBytes = 1 << 20;
-
     /// <summary>Reads the manifest at <paramref name="path"/>; relative model paths resolve against its directory.</summary>
     /// <exception cref="ClassifierManifestException">The file is missing, not JSON, or invalid.</exception>
     public static ClassifierManifest Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] json;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                throw new ClassifierManifestException($"{path}: no such manifest");
-            if (info.Length > MaxBytes)
-                throw new ClassifierManifestException($"{path}: {info.Length:N0} bytes is too large for a manifest");
-            json = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClassifierManifestException($"{path}: {e.Message}", e);
-        }
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        var (json, directory) = ManifestFiles.Read(path);
         return Parse(json, path, directory);
     }
 
@@ -35,18 +15,7 @@ public static class ClassifierManifestReader
     /// <exception cref="ClassifierManifestException">Not JSON, or invalid.</exception>
     public static ClassifierManifest Parse(ReadOnlySpan<byte> json, string name, string directory)
     {
-        ClassifierManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize(json, ManifestJson.Default.ClassifierManifest);
-        }
-        catch (JsonException e)
-        {
-            throw new ClassifierManifestException($"{name}: not a valid manifest: {e.Message}", e);
-        }
-        if (manifest is null)
-            throw new ClassifierManifestException($"{name}: the manifest is null");
-        manifest = manifest with { Directory = directory };
+        var manifest = ManifestFiles.Deserialize(json, ManifestJson.Default.ClassifierManifest, name, "manifest") with { Directory = directory };
         Check(manifest, name);
         return manifest;
     }

@@ -20,7 +20,6 @@ public sealed class OnnxMediaClassifier : IMediaClassifier
     private readonly string _input;
     private readonly string _output;
     private readonly int _maxBatch;
-    private readonly int _outputsPerImage;
 
     /// <summary>Loads the model the manifest's <c>onnx</c> section names; <paramref name="threads"/> bounds the threads one run uses (0: ONNX Runtime's choice).</summary>
     /// <exception cref="ClassifierException">The model is missing, not ONNX, or its input or output does not fit the manifest.</exception>
@@ -52,7 +51,7 @@ public sealed class OnnxMediaClassifier : IMediaClassifier
         try
         {
             (_input, _maxBatch) = CheckInput(spec);
-            (_output, _outputsPerImage) = CheckOutput(spec, manifest.Labels.Count);
+            _output = CheckOutput(spec, manifest.Labels.Count);
         }
         catch
         {
@@ -91,10 +90,12 @@ public sealed class OnnxMediaClassifier : IMediaClassifier
             using var runOptions = new RunOptions();
             using var outputs = _session.Run(runOptions, [_input], [input], [_output]);
             var values = outputs[0].GetTensorDataAsSpan<float>();
-            if (values.Length != count * _outputsPerImage)
-                throw new ClassifierException($"{Manifest.Name}: the model gave {values.Length} values for {count} images, not {_outputsPerImage} each");
+            // One value per label per image (CheckOutput made sure of the shape).
+            int perImage = Manifest.Labels.Count;
+            if (values.Length != count * perImage)
+                throw new ClassifierException($"{Manifest.Name}: the model gave {values.Length} values for {count} images, not {perImage} each");
             for (int i = 0; i < count; i++)
-                scores[start + i] = ToScore(values.Slice(i * _outputsPerImage, _outputsPerImage));
+                scores[start + i] = ToScore(values.Slice(i * perImage, perImage));
         }
         catch (OnnxRuntimeException e)
         {
@@ -144,7 +145,7 @@ public sealed class OnnxMediaClassifier : IMediaClassifier
         return (name, batch);
     }
 
-    private (string Name, int PerImage) CheckOutput(OnnxModelSpec spec, int labels)
+    private string CheckOutput(OnnxModelSpec spec, int labels)
     {
         var outputs = _session.OutputMetadata;
         string name = spec.Output ?? outputs.Keys.First();
@@ -159,7 +160,7 @@ public sealed class OnnxMediaClassifier : IMediaClassifier
             perImage *= dims[d] < 0 ? labels : dims[d];
         if (perImage != labels)
             throw new ClassifierException($"{Manifest.Name}: output '{name}' is [{string.Join(", ", dims)}]: {perImage} values per image for {labels} labels");
-        return (name, labels);
+        return name;
     }
 
     /// <inheritdoc />

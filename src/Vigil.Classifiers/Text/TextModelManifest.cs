@@ -68,22 +68,8 @@ public sealed record TextModelManifest
     /// <exception cref="ClassifierManifestException">Missing, not JSON, or a field missing or out of range.</exception>
     public static TextModelManifest Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        TextModelManifest? m;
-        try
-        {
-            m = JsonSerializer.Deserialize(File.ReadAllBytes(path), TextManifestJson.Default.TextModelManifest);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClassifierManifestException($"{path}: {e.Message}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new ClassifierManifestException($"{path}: not a valid text model manifest: {e.Message}", e);
-        }
-        if (m is null)
-            throw new ClassifierManifestException($"{path}: the manifest is null");
+        var (json, directory) = ManifestFiles.Read(path);
+        var m = ManifestFiles.Deserialize(json, TextManifestJson.Default.TextModelManifest, path, "text model manifest");
         void Fail(string field, string problem) => throw new ClassifierManifestException($"{path}: {field}: {problem}");
         if (string.IsNullOrWhiteSpace(m.Name))
             Fail("name", "required");
@@ -101,7 +87,7 @@ public sealed record TextModelManifest
             Fail("signal_weight", "more than 0, less than 1");
         if (!(m.FiresAt >= 0 && m.FiresAt <= 1))
             Fail("fires_at", "0 to 1");
-        m.Directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        m.Directory = directory;
         return m;
     }
 }

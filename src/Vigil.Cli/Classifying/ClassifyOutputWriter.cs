@@ -24,7 +24,7 @@ internal sealed class ClassifyOutputWriter(TextWriter output, string format, Cla
     public void Write(ClassifyRecord record)
     {
         var score = record.Score!;
-        bool flagged = score.Score >= manifest.Threshold;
+        bool flagged = manifest.IsPastThreshold(score.Score);
         switch (format)
         {
             case "csv":

@@ -74,7 +74,7 @@ internal static class ClassifyCommand
                         }
                         else
                         {
-                            if (record.Score!.Score >= classifier.Manifest.Threshold)
+                            if (classifier.Manifest.IsPastThreshold(record.Score!.Score))
                                 flagged++;
                             writer.Write(record);
                         }

@@ -12,7 +12,7 @@ public static class ClassifierScores
     {
         ArgumentNullException.ThrowIfNull(score);
         ArgumentNullException.ThrowIfNull(manifest);
-        return score.Score >= manifest.Threshold;
+        return manifest.IsPastThreshold(score.Score);
     }
 
     /// <summary>The score as an item keeps it: model, version, threshold and every label.</summary>
