@@ -50,8 +50,9 @@ public static class BorderTrimmer
     /// <see cref="BorderTrimOptions.MinTrimShare"/> of the image is not trimmed, except that it may be an outer
     /// line of another colour (a scaler's edge) in front of a real border, which is then trimmed with it.</item>
     /// <item>A side's lines span only what the other sides leave, so corners where two borders of different colours
-    /// meet do not spoil either; the sides are re-measured until they agree (from a first guess made on the middle
-    /// half of each side).</item>
+    /// meet do not spoil either; starting from a first guess made on the middle half of each side, the sides are
+    /// re-measured until they agree, or until they go round in a cycle, when each side takes its smallest trim in
+    /// the cycle.</item>
     /// </list>
     /// <para>Null when no side is trimmed, when the image is uniform, or when what would be left is smaller than
     /// <see cref="BorderTrimOptions.MinRemainingShare"/> of the width or height or
@@ -116,6 +117,7 @@ public static class BorderTrimmer
         Span<int> spanStarts = stackalloc int[4];
         Span<int> spanEnds = stackalloc int[4];
         Span<int> next = stackalloc int[4];
+        Span<int> history = stackalloc int[MaxRounds * 4];
         spanEnds.Fill(-1);
         for (var round = 0; round < MaxRounds; round++)
         {
@@ -144,6 +146,27 @@ public static class BorderTrimmer
             if (next.SequenceEqual(trims))
             {
                 return scanner.Result(trims);
+            }
+
+            // A noisy line next to the picture can be border on one span and not on another: the top trimmed a line
+            // less widens the left side's span, which then trims a line less, which moves the top's span back, and
+            // round it goes. Every answer in the cycle has the picture's edge within those lines; keep, per side,
+            // the one that cuts least.
+            trims.CopyTo(history.Slice(round * 4, 4));
+            for (var earlier = 0; earlier <= round; earlier++)
+            {
+                if (next.SequenceEqual(history.Slice(earlier * 4, 4)))
+                {
+                    for (var state = earlier; state <= round; state++)
+                    {
+                        for (var side = Top; side <= Right; side++)
+                        {
+                            next[side] = Math.Min(next[side], history[(state * 4) + side]);
+                        }
+                    }
+
+                    return scanner.Result(next);
+                }
             }
 
             next.CopyTo(trims);

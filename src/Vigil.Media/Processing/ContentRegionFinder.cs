@@ -162,7 +162,8 @@ public static class ContentRegionFinder
         {
             Span<byte> samples = stackalloc byte[8 * FrameSamplesPerLine * 3];
             var count = 0;
-            for (var line = 0; line < 2; line++)
+            var lines = Math.Min(2, Math.Min(_width, _height)); // a one-pixel image has one outer line a side
+            for (var line = 0; line < lines; line++)
             {
                 count = SampleLine(samples, count, 0, line, 1, 0, _width);
                 count = SampleLine(samples, count, 0, _height - 1 - line, 1, 0, _width);

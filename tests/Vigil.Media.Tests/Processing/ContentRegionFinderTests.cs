@@ -262,6 +262,25 @@ public sealed class ContentRegionFinderTests(ITestOutputHelper output) : IDispos
         }
     }
 
+    /// <summary>Images one pixel high or wide have one outer line a side; the property below once read past them.</summary>
+    [Theory]
+    [InlineData(48, 1)]
+    [InlineData(1, 48)]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    public void Images_one_or_two_pixels_across_are_read_inside_their_bounds(int width, int height)
+    {
+        var options = new RegionFindOptions { MinPicturePixels = 1, MinAreaShare = 0.01, MaxAreaShare = 0.99, MaxAspectRatio = 100 };
+        foreach (var seed in new[] { 1, 114804190, 7 })
+        {
+            using var image = FuzzImages.Make(width, height, seed).ToImage();
+            FuzzImages.AssertInside(ContentRegionFinder.Find(image, options), width, height);
+        }
+
+        using var plain = Filled(width, height, White).ToImage();
+        Assert.Null(ContentRegionFinder.Find(plain, options));
+    }
+
     /// <summary>Noise, uniform areas, rectangles, stripes and gradients at any size and with any valid options.</summary>
     [Fact]
     public void Any_image_gives_nothing_or_a_rectangle_inside_it()
