@@ -164,12 +164,62 @@ public sealed class GuardCommandTests : IDisposable
         var badList = CliRunner.Run("guard", "in.mp4", "out.nut", "--list", list);
         Assert.Equal(1, badList.ExitCode);
         Assert.Contains("line 1: 'not-a-hash' is not a PDQ hash", badList.Error, StringComparison.Ordinal);
-        Assert.Contains("give the known hashes", CliRunner.Run("guard", "in.mp4", "out.nut").Error, StringComparison.Ordinal);
+        Assert.Contains("give what to check against", CliRunner.Run("guard", "in.mp4", "out.nut").Error, StringComparison.Ordinal);
+        string vendor = _dir.File("vendor.json");
+        File.WriteAllText(vendor, """
+            { "name": "vendor", "version": "1", "labels": ["x"], "threshold": 0.5, "http": { "url": "https://classifier.example/v1" } }
+            """);
+        var offDevice = CliRunner.Run("guard", "in.mp4", "out.nut", "--classifier", vendor);
+        Assert.Equal(1, offDevice.ExitCode);
+        Assert.Contains("sends nothing off the device", offDevice.Error, StringComparison.Ordinal);
         Assert.Contains("--delay must be a duration", CliRunner.Run("guard", "in.mp4", "out.nut", "--list", list, "--delay", "soon").Error, StringComparison.Ordinal);
         File.WriteAllLines(list, [PhotoHash().ToString()]);
         var missing = CliRunner.Run("guard", _dir.File("none.mp4"), _dir.File("o.nut"), "--list", list);
         Assert.Equal(1, missing.ExitCode);
         Assert.StartsWith("error: ", missing.Error.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An on-device classifier (a synthetic ONNX model whose score is a frame's mean brightness) blocks the white scene in
+    /// a test-pattern stream before any of its frames leaves, and the hook runs with the event on its input.
+    /// </summary>
+    [Fact]
+    public async Task A_classifier_past_its_threshold_blocks_the_scene_and_runs_the_hooks()
+    {
+        File.WriteAllBytes(_dir.File("brightness.onnx"), Vigil.Classifiers.Onnx.SyntheticModels.Brightness(64));
+        string manifest = _dir.File("brightness.json"), input = _dir.File("bright.mp4"), output = _dir.File("bright-out.nut");
+        File.WriteAllText(manifest, """
+            { "name": "brightness", "version": "1", "labels": ["bright"], "threshold": 0.9,
+              "onnx": { "model": "brightness.onnx", "width": 64, "height": 64 } }
+            """);
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-f", "lavfi", "-i", "color=white:size=320x240:rate=30:duration=1",
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2",
+            "-filter_complex", "[0:v]format=yuv420p[a];[1:v]format=yuv420p[w];[2:v]format=yuv420p[b];[a][w][b]concat=n=3:v=1:a=0[v]",
+            "-map", "[v]", "-c:v", "libx264", "-crf", "18", input);
+        string hookOut = _dir.File("hook.json");
+        var result = CliRunner.Run("guard", input, output, "--classifier", manifest, "--resume-after", "1s",
+            "--on-block-run", $"cat > '{hookOut}'; echo \"$VIGIL_GUARD_EVENT $VIGIL_GUARD_REASON\" >> '{hookOut}'");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var blocked = JsonDocument.Parse(result.OutputLines[0]).RootElement;
+        Assert.Equal("blocked", blocked.GetProperty("event").GetString());
+        Assert.Equal("classifier", blocked.GetProperty("reason").GetString());
+        Assert.Equal("brightness", blocked.GetProperty("classifier").GetString());
+        Assert.True(blocked.GetProperty("score").GetDouble() >= 0.9);
+        var hookLines = File.ReadAllLines(hookOut);
+        Assert.Equal(result.OutputLines[0], hookLines[0]);
+        Assert.Equal("blocked classifier", hookLines[1]);
+
+        int frames = 0;
+        await foreach (var frame in FfmpegVideo.ReadFramesAsync(output, new VideoReadOptions(), CancellationToken.None))
+        {
+            long sum = 0;
+            foreach (byte b in frame.Rgb.Span)
+                sum += b;
+            double brightness = sum / (255.0 * frame.Rgb.Length);
+            Assert.True(brightness < 0.9, $"frame {frame.FrameNumber} left at brightness {brightness:F2}");
+            frames++;
+        }
+        Assert.Equal(150, frames);
     }
 
     private static PdqHash PhotoHash()

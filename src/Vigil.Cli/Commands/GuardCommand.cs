@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Vigil.Hashing.Pdq;
+using Vigil.Cli.Guarding;
+using Vigil.Classifiers;
 using Vigil.Media.Video;
 using Vigil.Video.Guard;
 
@@ -27,6 +29,16 @@ internal static class GuardCommand
         var onBlock = new Option<string>("--on-block") { Description = "What leaves on a hit: blank (black frames), freeze (the last clean frame) or stop", DefaultValueFactory = _ => "blank" };
         onBlock.AcceptOnlyFromAmong("blank", "freeze", "stop");
         var resumeAfter = new Option<string>("--resume-after") { Description = "After a hit, frames stay blocked until checks have passed for this long (e.g. 10s)", DefaultValueFactory = _ => "10s" };
+        var classifier = new Option<string?>("--classifier")
+        {
+            Description = "Also block frames this on-device classifier scores past its threshold (an ONNX manifest, docs/classifiers.md; a vendor's http manifest is refused: frames never leave the device)",
+            HelpName = "MANIFEST",
+        };
+        var hooks = new Option<string[]>("--on-block-run")
+        {
+            Description = "A shell command to run when the output is blocked or stopped (repeatable): it gets the event's JSON line on standard input and VIGIL_GUARD_EVENT, _FRAME, _REASON, _INPUT",
+            HelpName = "COMMAND",
+        };
         var maxDistance = new Option<int>("--max-distance", "-d") { Description = "PDQ distance of a hit", DefaultValueFactory = _ => 31 };
         var stallTimeout = new Option<double>("--stall-timeout")
         {
@@ -35,13 +47,13 @@ internal static class GuardCommand
         };
         var command = new Command("guard", "Relay a stream and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped) before it leaves")
         {
-            input, target, banks, list, listKey, delay, checks, onBlock, resumeAfter, maxDistance, stallTimeout,
+            input, target, banks, list, listKey, classifier, delay, checks, onBlock, resumeAfter, hooks, maxDistance, stallTimeout,
         };
         command.Subcommands.Add(CreatePackList(output, error));
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(banks) is not { Length: > 0 }) && r.GetValue(list) is null)
-                r.AddError("give the known hashes: --bank NAME or --list FILE");
+            if ((r.GetValue(banks) is not { Length: > 0 }) && r.GetValue(list) is null && r.GetValue(classifier) is null)
+                r.AddError("give what to check against: --bank NAME, --list FILE or --classifier MANIFEST");
             if (r.GetResult(stallTimeout) is { Implicit: false } && r.GetValue(stallTimeout) is not (> 0 and <= 3600))
                 r.AddError("--stall-timeout must be more than 0, at most 3600 seconds");
             if (r.GetResult(checks) is { Implicit: false } && r.GetValue(checks) is not (> 0 and <= 120))
@@ -58,19 +70,24 @@ internal static class GuardCommand
             // Events go to standard output, unless the video does.
             var events = outputPath == "-" ? error : output;
             var hashes = new List<PdqHash>();
-            if (parse.GetValue(list) is { } listPath && !ReadList(listPath, parse.GetValue(listKey), hashes, error))
+            if (parse.GetValue(list) is { } listPath && !GuardListFile.Read(listPath, parse.GetValue(listKey), hashes, error))
                 return ExitCodes.Failure;
             if (parse.GetValue(banks) is { Length: > 0 } bankNames)
             {
                 await using var store = await StoreOption.OpenAsync(parse, ct);
                 await AddBankHashesAsync(store, bankNames, hashes, ct);
             }
-            if (hashes.Count == 0)
+            using var model = OpenOnDeviceClassifier(parse.GetValue(classifier), error);
+            if (parse.GetValue(classifier) is not null && model is null)
+                return ExitCodes.Failure;
+            if (hashes.Count == 0 && model is null)
                 error.WriteLine("warning: no PDQ hashes to check against: every frame will pass");
             TryParseDuration(parse.GetValue(delay)!, out var delayTime);
             TryParseDuration(parse.GetValue(resumeAfter)!, out var resumeTime);
             var mode = parse.GetValue(onBlock) switch { "freeze" => BlockMode.Freeze, "stop" => BlockMode.Stop, _ => BlockMode.Blank };
-            error.WriteLine($"vigil guard: {hashes.Count:N0} known hashes, delay {delayTime.TotalMilliseconds:0} ms, {parse.GetValue(checks)} checks/s, on a hit {parse.GetValue(onBlock)}");
+            var checker = new GuardChecks(new PdqListCheck(hashes, parse.GetValue(maxDistance)), model);
+            var eventLog = new GuardEvents(events, error, inputPath, parse.GetValue(hooks) ?? []);
+            error.WriteLine($"vigil guard: {hashes.Count:N0} known hashes{(model is null ? "" : $", classifier {model.Manifest.Name} {model.Manifest.Version} (threshold {model.Manifest.Threshold})")}, delay {delayTime.TotalMilliseconds:0} ms, {parse.GetValue(checks)} checks/s, on a hit {parse.GetValue(onBlock)}");
 
             FrameGuard? guard = null;
             FfmpegFrameWriter? writer = null;
@@ -98,7 +115,7 @@ internal static class GuardCommand
                         (width, height) = (frame.Width, frame.Height);
                         double fps = frame.FramesPerSecond > 0 ? frame.FramesPerSecond : 30;
                         int checkEvery = Math.Max(1, (int)Math.Round(fps / parse.GetValue(checks)));
-                        guard = new FrameGuard(new PdqListCheck(hashes, parse.GetValue(maxDistance)), new GuardOptions
+                        guard = new FrameGuard(checker, new GuardOptions
                         {
                             CheckEvery = checkEvery,
                             DelayFrames = Math.Max(checkEvery, (int)Math.Round(delayTime.TotalSeconds * fps)),
@@ -113,10 +130,10 @@ internal static class GuardCommand
                     var leaving = guard.Push(frame.Rgb.Span, frame.Width, frame.Height, n =>
                     {
                         if (!wasBlocking)
-                            WriteEvent(events, mode == BlockMode.Stop ? "stopped" : "blocked", n, frame.FramesPerSecond, inputPath);
+                            eventLog.Write(mode == BlockMode.Stop ? "stopped" : "blocked", n, frame.FramesPerSecond, checker.LastHit);
                     });
                     if (wasBlocking && !guard.Blocking)
-                        WriteEvent(events, "resumed", frames - 1, frame.FramesPerSecond, inputPath);
+                        eventLog.Write("resumed", frames - 1, frame.FramesPerSecond, hit: null);
                     blocked += await WriteAsync(writer!, leaving, ct);
                     if (guard.Stopped)
                         break;
@@ -136,10 +153,34 @@ internal static class GuardCommand
                 if (writer is not null)
                     await writer.DisposeAsync();
             }
-            error.WriteLine($"vigil guard: {frames:N0} frames, {guard?.Hits ?? 0} hit(s), {blocked:N0} frames blocked{(guard?.Stopped == true ? ", stopped" : "")}");
+            await eventLog.WaitForHooksAsync();
+            error.WriteLine($"vigil guard: {frames:N0} frames, {guard?.Hits ?? 0} hit(s), {blocked:N0} frames blocked{(guard?.Stopped == true ? ", stopped" : "")}"
+                + (checker.ClassifierFailures > 0 ? $", {checker.ClassifierFailures} classifier failure(s) (their frames were blocked)" : ""));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The classifier an on-device guard may run: an ONNX model on this machine, never a vendor's service.</summary>
+    private static IMediaClassifier? OpenOnDeviceClassifier(string? manifestPath, TextWriter error)
+    {
+        if (manifestPath is null)
+            return null;
+        try
+        {
+            var manifest = Vigil.Classifiers.Manifests.ClassifierManifestReader.Read(manifestPath);
+            if (manifest.Onnx is null)
+            {
+                error.WriteLine($"error: --classifier {manifestPath} is a vendor's http service: vigil guard sends nothing off the device, so it runs only on-device (onnx) models");
+                return null;
+            }
+            return MediaClassifiers.Open(manifest, threads: 1);
+        }
+        catch (Exception e) when (e is Vigil.Classifiers.Manifests.ClassifierManifestException or ClassifierException)
+        {
+            error.WriteLine($"error: --classifier {manifestPath}: {e.Message}");
+            return null;
+        }
     }
 
     private static async Task<int> WriteAsync(FfmpegFrameWriter writer, IReadOnlyList<GuardedFrame> frames, CancellationToken ct)
@@ -151,72 +192,6 @@ internal static class GuardCommand
             blocked += f.Blocked ? 1 : 0;
         }
         return blocked;
-    }
-
-    private static void WriteEvent(TextWriter events, string kind, long frame, double fps, string input)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("event", kind);
-            json.WriteString("input", input);
-            json.WriteNumber("frame", frame);
-            json.WriteNumber("seconds", fps > 0 ? Math.Round(frame / fps, 3) : 0);
-            json.WriteString("at", DateTimeOffset.UtcNow);
-            json.WriteEndObject();
-        }
-        events.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-        events.Flush();
-    }
-
-    private static bool ReadList(string path, string? publicKeyHex, List<PdqHash> hashes, TextWriter error)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"error: --list {path}: {e.Message}");
-            return false;
-        }
-        if (PackedPdqList.IsPacked(bytes))
-        {
-            if (publicKeyHex is null || publicKeyHex.Length != 64 || !publicKeyHex.All(Uri.IsHexDigit))
-            {
-                error.WriteLine($"error: --list {path} is a packed list: give --list-key, the 64-hex Ed25519 public key it must be signed by");
-                return false;
-            }
-            byte[] publicKey = Convert.FromHexString(publicKeyHex);
-            try
-            {
-                hashes.AddRange(PackedPdqList.Unpack(bytes, (message, signature) => Vigil.Privacy.Crypto.Ed25519.Verify(publicKey, message, signature)));
-            }
-            catch (FormatException e)
-            {
-                error.WriteLine($"error: --list {path}: {e.Message}");
-                return false;
-            }
-            error.WriteLine($"vigil guard: packed list {path}: {hashes.Count:N0} hashes, signature verified");
-            return true;
-        }
-        string[] lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-        {
-            string line = lines[i].Trim();
-            if (line.Length == 0 || line[0] == '#')
-                continue;
-            string hex = line.Split([' ', '\t', ','], 2)[0];
-            if (!PdqHash.TryParse(hex, out var hash))
-            {
-                error.WriteLine($"error: --list {path} line {i + 1}: '{hex}' is not a PDQ hash (64 hex digits)");
-                return false;
-            }
-            hashes.Add(hash);
-        }
-        return true;
     }
 
     /// <summary><c>vigil guard pack-list --bank NAME... --key server.key --out FILE</c>: the device's list, PDQ only, signed by the private-matching key.</summary>

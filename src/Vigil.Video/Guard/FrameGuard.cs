@@ -11,15 +11,23 @@ namespace Vigil.Video.Guard;
 /// it is replaced (<see cref="BlockMode"/>) until <see cref="GuardOptions.ResumeAfterFrames"/> frames in a row have passed.
 /// Not thread-safe: one guard per stream.
 /// </summary>
+/// <remarks>
+/// No allocation per frame once the delay line is full: held frames live in pooled buffers that go back to the pool
+/// when the caller's next call begins, so a released frame's pixels are valid until then.
+/// </remarks>
 public sealed class FrameGuard
 {
     private readonly IFrameCheck _check;
     private readonly GuardOptions _options;
     private readonly Queue<(long Number, byte[] Rgb)> _held = new();
+    private readonly Stack<byte[]> _free = new();
+    private readonly List<byte[]> _lent = [];
+    private readonly List<GuardedFrame> _released = [];
     private long _next;
     private long _lastPassedCheck = -1;
     private long _blockedUntilPassedFrom = -1;
     private byte[]? _lastReleased;
+    private byte[]? _black;
     private bool _stopped;
 
     /// <summary>A guard checking with <paramref name="check"/>.</summary>
@@ -40,15 +48,19 @@ public sealed class FrameGuard
     public bool Blocking => _blockedUntilPassedFrom >= 0;
 
     /// <summary>
-    /// Takes the next frame (its pixels are copied) and returns the frames that may now leave, in order. A hit is reported
-    /// through <paramref name="onHit"/> with the hit frame's number, before any frame is returned.
+    /// Takes the next frame (its pixels are copied) and returns the frames that may now leave, in order, valid until the
+    /// next call. A hit is reported through <paramref name="onHit"/> with the hit frame's number, before any frame is
+    /// returned.
     /// </summary>
     public IReadOnlyList<GuardedFrame> Push(ReadOnlySpan<byte> rgb, int width, int height, Action<long>? onHit = null)
     {
         if (rgb.Length != 3 * width * height)
             throw new ArgumentException($"expected {width}x{height} RGB ({3 * width * height} bytes), got {rgb.Length}", nameof(rgb));
+        TakeBackLent();
         long number = _next++;
-        _held.Enqueue((number, rgb.ToArray()));
+        var buffer = Rent(rgb.Length);
+        rgb.CopyTo(buffer);
+        _held.Enqueue((number, buffer));
         if (number % _options.CheckEvery == 0 || _held.Count >= _options.DelayFrames)
             Check(number, rgb, width, height, onHit);
         return Release(width, height, flush: false);
@@ -78,6 +90,7 @@ public sealed class FrameGuard
     /// </summary>
     public IReadOnlyList<GuardedFrame> Flush(int width, int height)
     {
+        TakeBackLent();
         if (_held.Count > 0 && !_stopped)
         {
             var (number, rgb) = _held.Last();
@@ -89,7 +102,7 @@ public sealed class FrameGuard
 
     private List<GuardedFrame> Release(int width, int height, bool flush)
     {
-        var released = new List<GuardedFrame>();
+        _released.Clear();
         while (_held.Count > 0)
         {
             var (number, rgb) = _held.Peek();
@@ -98,19 +111,47 @@ public sealed class FrameGuard
             if (!covered && !mustGo)
                 break;
             _held.Dequeue();
-            if (_stopped)
-                continue;
-            if (covered)
+            if (covered && !_stopped)
             {
+                // The frame stays the one a freeze repeats until another is released; the one before goes back to the pool.
+                if (_lastReleased is not null)
+                    _lent.Add(_lastReleased);
                 _lastReleased = rgb;
-                released.Add(new GuardedFrame(number, rgb, Blocked: false));
+                _released.Add(new GuardedFrame(number, rgb, Blocked: false));
+                continue;
             }
-            else
-            {
-                byte[] standIn = _options.OnBlock == BlockMode.Freeze && _lastReleased is not null ? _lastReleased : new byte[3 * width * height];
-                released.Add(new GuardedFrame(number, standIn, Blocked: true));
-            }
+            _free.Push(rgb); // never handed out
+            if (!_stopped)
+                _released.Add(new GuardedFrame(number, StandIn(3 * width * height), Blocked: true));
         }
-        return released;
+        return _released;
+    }
+
+    /// <summary>What leaves instead of a blocked frame: the last frame released (freeze) or black.</summary>
+    private byte[] StandIn(int length)
+    {
+        if (_options.OnBlock == BlockMode.Freeze && _lastReleased is { } frozen && frozen.Length == length)
+            return frozen;
+        if (_black is null || _black.Length != length)
+            _black = new byte[length];
+        return _black;
+    }
+
+    private byte[] Rent(int length)
+    {
+        while (_free.TryPop(out var buffer))
+        {
+            if (buffer.Length == length)
+                return buffer;
+        }
+        return new byte[length];
+    }
+
+    /// <summary>Buffers the caller had until this call are free again.</summary>
+    private void TakeBackLent()
+    {
+        foreach (var buffer in _lent)
+            _free.Push(buffer);
+        _lent.Clear();
     }
 }

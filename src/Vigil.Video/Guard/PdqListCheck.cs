@@ -10,6 +10,9 @@ public sealed class PdqListCheck(IReadOnlyList<PdqHash> list, int maxDistance = 
 {
     private readonly PdqHasher _hasher = new();
 
+    /// <summary>The distance of the last hit: how near the frame came to a hash on the list.</summary>
+    public int LastHitDistance { get; private set; } = -1;
+
     /// <inheritdoc />
     public bool IsHit(ReadOnlySpan<byte> rgb, int width, int height)
     {
@@ -18,8 +21,12 @@ public sealed class PdqListCheck(IReadOnlyList<PdqHash> list, int maxDistance = 
             return false;
         foreach (var known in list)
         {
-            if (PdqHash.Distance(frame.Hash, known) <= maxDistance)
+            int distance = PdqHash.Distance(frame.Hash, known);
+            if (distance <= maxDistance)
+            {
+                LastHitDistance = distance;
                 return true;
+            }
         }
         return false;
     }
