@@ -180,6 +180,53 @@ public sealed class GuardCommandTests : IDisposable
     }
 
     /// <summary>
+    /// Sound goes with the pictures: under every frame that left as itself the samples are the input's, bit for bit
+    /// (lossless output), and under every blocked (black) frame they are silence.
+    /// </summary>
+    [Fact]
+    public async Task Sound_passes_through_with_released_frames_and_is_silenced_with_blocked_ones()
+    {
+        string input = _dir.File("tone.mkv"), output = _dir.File("tone-out.nut"), list = _dir.File("list.txt");
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-loop", "1", "-t", "1", "-r", "30", "-i", Photo,
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=5",
+            "-filter_complex", "[1:v]scale=320:240,setsar=1,format=yuv420p[k];[0:v]format=yuv420p[a];[2:v]format=yuv420p,hue=h=90[b];[a][k][b]concat=n=3:v=1:a=0[v]",
+            "-map", "[v]", "-map", "3:a", "-c:v", "libx264", "-crf", "18", "-c:a", "pcm_s16le", input);
+        File.WriteAllLines(list, [PhotoHash().ToString()]);
+        var result = CliRunner.Run("guard", input, output, "--list", list, "--resume-after", "1s");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("150 frames with sound", result.Error, StringComparison.Ordinal);
+
+        short[] Samples(string video)
+        {
+            string raw = _dir.File(Path.GetFileName(video) + ".s16");
+            FfmpegTool.Run("-i", video, "-map", "0:a:0", "-f", "s16le", "-ac", "1", raw);
+            var bytes = File.ReadAllBytes(raw);
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(bytes).ToArray();
+        }
+        short[] before = Samples(input), after = Samples(output);
+        Assert.Equal(before.Length, after.Length);
+        int blockedFrames = 0, clearFrames = 0;
+        await foreach (var frame in FfmpegVideo.ReadFramesAsync(output, new VideoReadOptions(), CancellationToken.None))
+        {
+            bool black = !frame.Rgb.Span.ContainsAnyExcept((byte)0);
+            int from = (int)(frame.FrameNumber * 1600), to = Math.Min(after.Length, from + 1600); // 48,000 samples a second, 30 frames
+            var heard = after.AsSpan(from, to - from);
+            if (black)
+            {
+                blockedFrames++;
+                Assert.False(heard.ContainsAnyExcept((short)0), $"sound under blocked frame {frame.FrameNumber}");
+            }
+            else
+            {
+                clearFrames++;
+                Assert.True(heard.SequenceEqual(before.AsSpan(from, to - from)), $"sound under frame {frame.FrameNumber} changed");
+            }
+        }
+        Assert.InRange(blockedFrames, 30, 70);
+        Assert.InRange(clearFrames, 80, 120);
+    }
+
+    /// <summary>
     /// An on-device classifier (a synthetic ONNX model whose score is a frame's mean brightness) blocks the white scene in
     /// a test-pattern stream before any of its frames leaves, and the hook runs with the event on its input.
     /// </summary>

@@ -89,59 +89,11 @@ internal static class GuardCommand
             var eventLog = new GuardEvents(events, error, inputPath, parse.GetValue(hooks) ?? []);
             error.WriteLine($"vigil guard: {hashes.Count:N0} known hashes{(model is null ? "" : $", classifier {model.Manifest.Name} {model.Manifest.Version} (threshold {model.Manifest.Threshold})")}, delay {delayTime.TotalMilliseconds:0} ms, {parse.GetValue(checks)} checks/s, on a hit {parse.GetValue(onBlock)}");
 
-            FrameGuard? guard = null;
-            FfmpegFrameWriter? writer = null;
-            int width = 0, height = 0, blocked = 0;
-            long frames = 0;
+            var relay = new GuardRelay(checker, eventLog, new GuardSettings(delayTime, parse.GetValue(checks), mode, resumeTime, TimeSpan.FromSeconds(parse.GetValue(stallTimeout))));
+            GuardRunSummary summary;
             try
             {
-                var readOptions = new VideoReadOptions { StallTimeout = TimeSpan.FromSeconds(parse.GetValue(stallTimeout)), LowLatency = inputPath != "-" && !File.Exists(inputPath) };
-                await using var frameSource = FfmpegVideo.ReadFramesAsync(inputPath, readOptions, ct).GetAsyncEnumerator(ct);
-                while (true)
-                {
-                    try
-                    {
-                        if (!await frameSource.MoveNextAsync())
-                            break;
-                    }
-                    catch (VideoStreamStalledException) when (frames > 0)
-                    {
-                        error.WriteLine($"vigil guard: no frame for {parse.GetValue(stallTimeout):0.#} s: the input has ended");
-                        break;
-                    }
-                    var frame = frameSource.Current;
-                    if (guard is null)
-                    {
-                        (width, height) = (frame.Width, frame.Height);
-                        double fps = frame.FramesPerSecond > 0 ? frame.FramesPerSecond : 30;
-                        int checkEvery = Math.Max(1, (int)Math.Round(fps / parse.GetValue(checks)));
-                        guard = new FrameGuard(checker, new GuardOptions
-                        {
-                            CheckEvery = checkEvery,
-                            DelayFrames = Math.Max(checkEvery, (int)Math.Round(delayTime.TotalSeconds * fps)),
-                            OnBlock = mode,
-                            ResumeAfterFrames = (int)Math.Round(resumeTime.TotalSeconds * fps),
-                        });
-                        writer = FfmpegFrameWriter.Start(outputPath, width, height, fps);
-                    }
-                    frames++;
-                    // One event when the output starts being blocked, one when it resumes (not one per failed check).
-                    bool wasBlocking = guard.Blocking;
-                    var leaving = guard.Push(frame.Rgb.Span, frame.Width, frame.Height, n =>
-                    {
-                        if (!wasBlocking)
-                            eventLog.Write(mode == BlockMode.Stop ? "stopped" : "blocked", n, frame.FramesPerSecond, checker.LastHit);
-                    });
-                    if (wasBlocking && !guard.Blocking)
-                        eventLog.Write("resumed", frames - 1, frame.FramesPerSecond, hit: null);
-                    blocked += await WriteAsync(writer!, leaving, ct);
-                    if (guard.Stopped)
-                        break;
-                }
-                if (guard is not null)
-                    blocked += await WriteAsync(writer!, guard.Flush(width, height), ct);
-                if (writer is not null)
-                    await writer.CompleteAsync(ct);
+                summary = await relay.RunAsync(inputPath, outputPath, ct);
             }
             catch (VideoDecodeException e)
             {
@@ -150,11 +102,11 @@ internal static class GuardCommand
             }
             finally
             {
-                if (writer is not null)
-                    await writer.DisposeAsync();
+                await eventLog.WaitForHooksAsync();
             }
-            await eventLog.WaitForHooksAsync();
-            error.WriteLine($"vigil guard: {frames:N0} frames, {guard?.Hits ?? 0} hit(s), {blocked:N0} frames blocked{(guard?.Stopped == true ? ", stopped" : "")}"
+            if (summary.Stalled)
+                error.WriteLine($"vigil guard: no frame for {parse.GetValue(stallTimeout):0.#} s: the input has ended");
+            error.WriteLine($"vigil guard: {summary.Frames:N0} frames{(summary.Audio ? " with sound" : "")}, {summary.Hits} hit(s), {summary.BlockedFrames:N0} frames blocked{(summary.Stopped ? ", stopped" : "")}"
                 + (checker.ClassifierFailures > 0 ? $", {checker.ClassifierFailures} classifier failure(s) (their frames were blocked)" : ""));
             return ExitCodes.Success;
         });
@@ -181,17 +133,6 @@ internal static class GuardCommand
             error.WriteLine($"error: --classifier {manifestPath}: {e.Message}");
             return null;
         }
-    }
-
-    private static async Task<int> WriteAsync(FfmpegFrameWriter writer, IReadOnlyList<GuardedFrame> frames, CancellationToken ct)
-    {
-        int blocked = 0;
-        foreach (var f in frames)
-        {
-            await writer.WriteAsync(f.Rgb, ct);
-            blocked += f.Blocked ? 1 : 0;
-        }
-        return blocked;
     }
 
     /// <summary><c>vigil guard pack-list --bank NAME... --key server.key --out FILE</c>: the device's list, PDQ only, signed by the private-matching key.</summary>

@@ -1,13 +1,14 @@
 using System.Diagnostics;
-using System.Globalization;
+using Vigil.Media.Video.Avi;
 
 namespace Vigil.Media.Video;
 
 /// <summary>
-/// Encodes 8-bit RGB frames with the ffmpeg program: raw frames into its standard input, the output where
-/// <c>Output</c> says (a file, whose extension picks the container; <c>udp://</c> or <c>rtmp://</c> as MPEG-TS or FLV;
-/// <c>-</c> for this process's standard output as MPEG-TS; a <c>/dev/video*</c> loopback device as raw video; a
-/// <c>.nut</c> file as lossless RGB, the frames exactly as written).
+/// Encodes packed BGR frames, and PCM audio with them, with the ffmpeg program: an uncompressed AVI into its standard
+/// input (<see cref="AviWriter"/>), the output where <c>Output</c> says (a file, whose extension picks the container;
+/// <c>udp://</c> or <c>rtmp://</c> as MPEG-TS or FLV; <c>-</c> for this process's standard output as MPEG-TS; a
+/// <c>/dev/video*</c> loopback device as raw video, without sound; a <c>.nut</c> file lossless, the frames and samples
+/// exactly as written). Sound is AAC except in <c>.nut</c> (PCM).
 /// Dispose (or <see cref="CompleteAsync"/>) closes the input and waits for ffmpeg to finish the file.
 /// </summary>
 public sealed class FfmpegFrameWriter : IAsyncDisposable
@@ -15,21 +16,22 @@ public sealed class FfmpegFrameWriter : IAsyncDisposable
     private readonly Process _process;
     private readonly Stream _input;
     private readonly Task<string> _errors;
-    private readonly int _frameBytes;
+    private readonly AviWriter _avi;
     private bool _completed;
 
-    private FfmpegFrameWriter(Process process, int frameBytes)
+    private FfmpegFrameWriter(Process process, AviFormat format)
     {
         _process = process;
         _input = process.StandardInput.BaseStream;
         _errors = process.StandardError.ReadToEndAsync();
-        _frameBytes = frameBytes;
+        _avi = new AviWriter(_input, format);
     }
 
-    /// <summary>Starts ffmpeg writing <paramref name="output"/> from frames of <paramref name="width"/> x <paramref name="height"/> at <paramref name="framesPerSecond"/>.</summary>
+    /// <summary>Starts ffmpeg writing <paramref name="output"/> from the streams <paramref name="format"/> describes (as <see cref="FfmpegAviSource"/> read them).</summary>
     /// <exception cref="VideoDecodeException">ffmpeg could not be started.</exception>
-    public static FfmpegFrameWriter Start(string output, int width, int height, double framesPerSecond)
+    public static FfmpegFrameWriter Start(string output, AviFormat format)
     {
+        ArgumentNullException.ThrowIfNull(format);
         ArgumentException.ThrowIfNullOrEmpty(output);
         var start = new ProcessStartInfo(FfmpegVideo.FfmpegPath)
         {
@@ -38,13 +40,13 @@ public sealed class FfmpegFrameWriter : IAsyncDisposable
             RedirectStandardOutput = false,
             UseShellExecute = false,
         };
-        string rate = framesPerSecond.ToString("0.###", CultureInfo.InvariantCulture);
-        foreach (string a in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                     "-s", $"{width}x{height}", "-r", rate, "-i", "-", .. OutputArguments(output)])
+        // The input's streams are in its header: nothing to probe, so the first frame goes straight through.
+        foreach (string a in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", "-fpsprobesize", "0", "-probesize", "32", "-analyzeduration", "1",
+                     "-f", "avi", "-i", "pipe:0", .. OutputArguments(output)])
             start.ArgumentList.Add(a);
         try
         {
-            return new FfmpegFrameWriter(Process.Start(start) ?? throw new VideoDecodeException("ffmpeg did not start"), 3 * width * height);
+            return new FfmpegFrameWriter(Process.Start(start) ?? throw new VideoDecodeException("ffmpeg did not start"), format);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -54,32 +56,43 @@ public sealed class FfmpegFrameWriter : IAsyncDisposable
 
     private static string[] OutputArguments(string output)
     {
+        const string Live = "-c:v libx264 -preset ultrafast -tune zerolatency -pix_fmt yuv420p -c:a aac";
         if (output == "-")
-            return ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-f", "mpegts", "pipe:1"];
+            return [.. Live.Split(' '), "-f", "mpegts", "pipe:1"];
         if (output.StartsWith("udp://", StringComparison.OrdinalIgnoreCase))
-            return ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-f", "mpegts", output];
+            return [.. Live.Split(' '), "-f", "mpegts", output];
         if (output.StartsWith("rtmp://", StringComparison.OrdinalIgnoreCase))
-            return ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-f", "flv", output];
+            return [.. Live.Split(' '), "-f", "flv", output];
         if (output.StartsWith("/dev/video", StringComparison.Ordinal))
-            return ["-pix_fmt", "yuv420p", "-f", "v4l2", output];
+            return ["-an", "-pix_fmt", "yuv420p", "-f", "v4l2", output];
         return Path.GetExtension(output).ToLowerInvariant() switch
         {
-            ".y4m" => ["-pix_fmt", "yuv444p", output],
-            // Lossless RGB: the frames that leave are exactly the frames that were checked (tests compare them bit for bit).
-            ".nut" => ["-c:v", "ffv1", "-pix_fmt", "gbrp", output],
-            _ => ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", output],
+            ".y4m" => ["-an", "-pix_fmt", "yuv444p", output],
+            // Lossless: the frames and samples that leave are exactly those that were checked (tests compare them bit for bit).
+            ".nut" => ["-c:v", "ffv1", "-pix_fmt", "gbrp", "-c:a", "pcm_s16le", output],
+            _ => ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-c:a", "aac", output],
         };
     }
 
-    /// <summary>Writes one frame (exactly width x height x 3 bytes).</summary>
+    /// <summary>Writes the streams' header now, before the first frame (a receiver learns the streams at once).</summary>
+    /// <exception cref="VideoDecodeException">ffmpeg stopped taking input (its message says why).</exception>
+    public Task StartAsync(CancellationToken cancellationToken = default) => SendAsync(static (avi, _, ct) => avi.StartAsync(ct), default, cancellationToken);
+
+    /// <summary>Writes one frame (exactly width x height x 3 bytes of packed BGR).</summary>
     /// <exception cref="VideoDecodeException">ffmpeg stopped taking frames (its message says why).</exception>
-    public async Task WriteAsync(ReadOnlyMemory<byte> rgb, CancellationToken cancellationToken = default)
+    public Task WriteAsync(ReadOnlyMemory<byte> bgr, CancellationToken cancellationToken = default) =>
+        SendAsync(static (avi, data, ct) => avi.WriteVideoAsync(data, ct), bgr, cancellationToken);
+
+    /// <summary>Writes a run of PCM samples (whole sample frames), to be heard from where the last run ended.</summary>
+    /// <exception cref="VideoDecodeException">ffmpeg stopped taking input (its message says why).</exception>
+    public Task WriteAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken = default) =>
+        SendAsync(static (avi, data, ct) => avi.WriteAudioAsync(data, ct), pcm, cancellationToken);
+
+    private async Task SendAsync(Func<AviWriter, ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (rgb.Length != _frameBytes)
-            throw new ArgumentException($"a frame is {_frameBytes} bytes, not {rgb.Length}", nameof(rgb));
         try
         {
-            await _input.WriteAsync(rgb, cancellationToken).ConfigureAwait(false);
+            await write(_avi, data, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
