@@ -169,4 +169,14 @@ public class DemoAndBenchTests
         var cells = row.Split('|', StringSplitOptions.TrimEntries);
         Assert.True(double.Parse(cells[6], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
     }
+
+    [Fact]
+    public void BenchGuardEndToEndMeasuresTheWholeRelayWithFfmpeg()
+    {
+        var result = CliRunner.Run("bench", "guard", "--end-to-end", "--width", "320", "--height", "240", "--seconds", "2", "--list-size", "100", "--as-fast-as-possible");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var row = Assert.Single(result.OutputLines, l => l.StartsWith("| 320x240 30/s, 5 checks/s, 100 hashes, with sound, as fast as possible | 60 |", StringComparison.Ordinal));
+        var cores = row.Split('|', StringSplitOptions.TrimEntries)[4];
+        Assert.True(double.Parse(cores.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 0, row);
+    }
 }

@@ -29,7 +29,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(CreateBackfill(output, error));
         bench.Subcommands.Add(Quality.QualityCommand.Create(output, error));
         bench.Subcommands.Add(CreateClassify(output, error));
-        bench.Subcommands.Add(CreateGuard(output));
+        bench.Subcommands.Add(CreateGuard(output, error));
         bench.Subcommands.Add(CreateText(output, error));
         bench.Subcommands.Add(CreateFakeNcmec(output));
         return bench;
@@ -101,7 +101,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Command CreateGuard(TextWriter output)
+    private static Command CreateGuard(TextWriter output, TextWriter error)
     {
         var width = PositiveInt("--width", "Frame width", 1280);
         var height = PositiveInt("--height", "Frame height", 720);
@@ -109,12 +109,19 @@ internal static class BenchCommand
         var checks = PositiveInt("--checks-per-second", "Sampled checks a second", 5);
         var frames = PositiveInt("--frames", "Frames pushed", 900);
         var list = PositiveInt("--list-size", "Random PDQ hashes on the device's list", 10_000);
-        var command = new Command("guard", "vigil guard's own cost on decoded frames (ffmpeg apart): ms per frame and per check, one core's share at the rate, latency beyond the delay line; prints Markdown")
+        var endToEnd = new Option<bool>("--end-to-end")
         {
-            width, height, fps, checks, frames, list,
+            Description = "Measure the whole relay, ffmpeg included: a generated clip with sound decoded, guarded and encoded for a UDP receiver on 127.0.0.1 (cores needed at the clip's rate)",
         };
-        command.SetAction(parse => GuardBenchmark.Run(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(checks), parse.GetValue(frames),
-            parse.GetValue(list), output));
+        var seconds = PositiveInt("--seconds", "With --end-to-end: the clip's length", 20);
+        var fast = new Option<bool>("--as-fast-as-possible") { Description = "With --end-to-end: read the clip as fast as the relay goes, not at its own rate (latency then includes waiting for ffmpeg's encoder)" };
+        var command = new Command("guard", "vigil guard's own cost on decoded frames (ffmpeg apart): ms per frame and per check, one core's share at the rate, latency beyond the delay line; with --end-to-end the whole relay; prints Markdown")
+        {
+            width, height, fps, checks, frames, list, endToEnd, seconds, fast,
+        };
+        command.SetAction((parse, ct) => parse.GetValue(endToEnd)
+            ? GuardEndToEndBenchmark.RunAsync(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(checks), parse.GetValue(seconds), parse.GetValue(list), !parse.GetValue(fast), output, error, ct)
+            : Task.FromResult(GuardBenchmark.Run(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(checks), parse.GetValue(frames), parse.GetValue(list), output)));
         return command;
     }
 

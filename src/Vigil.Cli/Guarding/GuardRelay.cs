@@ -5,9 +5,21 @@ using Vigil.Video.Guard;
 namespace Vigil.Cli.Guarding;
 
 /// <summary>What <c>vigil guard</c> is set to do, in the units a person gives (the relay turns them into frames at the stream's rate).</summary>
-internal sealed record GuardSettings(TimeSpan Delay, double ChecksPerSecond, BlockMode OnBlock, TimeSpan ResumeAfter, TimeSpan StallTimeout);
+/// <param name="Delay">The delay line's length.</param>
+/// <param name="ChecksPerSecond">Sampled checks a second.</param>
+/// <param name="OnBlock">What leaves on a hit.</param>
+/// <param name="ResumeAfter">How long checks must pass before frames leave again.</param>
+/// <param name="StallTimeout">A live input that sends nothing this long has ended.</param>
+/// <param name="InputArguments">ffmpeg options for the input (e.g. <c>-re</c> to read a file at its own rate).</param>
+internal sealed record GuardSettings(TimeSpan Delay, double ChecksPerSecond, BlockMode OnBlock, TimeSpan ResumeAfter, TimeSpan StallTimeout, IReadOnlyList<string>? InputArguments = null);
 
 /// <summary>How a relay went.</summary>
+/// <param name="Frames">Frames read.</param>
+/// <param name="Hits">Checks that failed.</param>
+/// <param name="BlockedFrames">Frames that left as stand-ins.</param>
+/// <param name="Stopped">A hit stopped the output.</param>
+/// <param name="Stalled">The input ended by sending nothing for the stall timeout.</param>
+/// <param name="Audio">The input had sound, passed on with the frames.</param>
 internal sealed record GuardRunSummary(long Frames, int Hits, long BlockedFrames, bool Stopped, bool Stalled, bool Audio);
 
 /// <summary>
@@ -15,11 +27,20 @@ internal sealed record GuardRunSummary(long Frames, int Hits, long BlockedFrames
 /// <see cref="FrameGuard"/>, sound through an <see cref="AudioDelayLine"/> beside them (silenced under blocked frames),
 /// both on to ffmpeg writing the output (<see cref="FfmpegFrameWriter"/>); events when blocking starts and ends.
 /// </summary>
-internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSettings settings)
+/// <param name="check">What decides a hit.</param>
+/// <param name="events">Where block and resume events go.</param>
+/// <param name="settings">The delay, check rate and block behaviour.</param>
+/// <param name="onStep">Told, for each frame, the milliseconds from its arrival to the end of writing what it let leave: the relay's own latency beyond the delay line (for benchmarks).</param>
+internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSettings settings, Action<double>? onStep = null)
 {
     public async Task<GuardRunSummary> RunAsync(string input, string output, CancellationToken ct)
     {
-        var readOptions = new VideoReadOptions { StallTimeout = settings.StallTimeout, LowLatency = input != "-" && !File.Exists(input) };
+        var readOptions = new VideoReadOptions
+        {
+            StallTimeout = settings.StallTimeout,
+            LowLatency = input != "-" && !File.Exists(input),
+            InputArguments = settings.InputArguments ?? [],
+        };
         await using var source = await FfmpegAviSource.StartAsync(input, readOptions, ct);
         var format = source.Format;
         double fps = format.FramesPerSecond > 0 ? format.FramesPerSecond : 30;
@@ -56,7 +77,7 @@ internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSet
                 audio?.Push(c.Data.Span);
                 continue;
             }
-            long number = frames++;
+            long number = frames++, arrived = System.Diagnostics.Stopwatch.GetTimestamp();
             // One event when the output starts being blocked, one when it resumes (not one per failed check).
             bool wasBlocking = guard.Blocking;
             var leaving = guard.Push(c.Data.Span, format.Width, format.Height, hit =>
@@ -67,6 +88,7 @@ internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSet
             if (wasBlocking && !guard.Blocking)
                 events.Write("resumed", number, fps, hit: null);
             blocked += await WriteAsync(writer, leaving, audio, flush: false, ct);
+            onStep?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(arrived).TotalMilliseconds);
             if (guard.Stopped)
                 break;
         }

@@ -26,6 +26,7 @@ public sealed class FfmpegAviSource : IAsyncDisposable
         _input = input;
         _options = options;
         _process = process;
+        FfmpegFrameSource.GrowPipe(process.StandardOutput.BaseStream);
         _reader = new AviReader(process.StandardOutput.BaseStream);
         _stderrPump = Task.Run(PumpStderrAsync);
     }

@@ -104,7 +104,7 @@ internal sealed partial class FfmpegFrameSource : IAsyncDisposable
     /// Asks Linux for a 1 MB pipe (the default 64 KB makes ffmpeg block 16 times per SD frame); best effort,
     /// ignored where it is not supported.
     /// </summary>
-    private static void GrowPipe(Stream stream)
+    internal static void GrowPipe(Stream stream)
     {
         if (!OperatingSystem.IsLinux())
             return;

@@ -23,6 +23,7 @@ public sealed class FfmpegFrameWriter : IAsyncDisposable
     {
         _process = process;
         _input = process.StandardInput.BaseStream;
+        FfmpegFrameSource.GrowPipe(_input);
         _errors = process.StandardError.ReadToEndAsync();
         _avi = new AviWriter(_input, format);
     }
