@@ -87,7 +87,9 @@ internal static class SyntheticImages
         for (var attempt = 0; attempt < 400; attempt++)
         {
             var picture = Picture(width, height, seed + (attempt * 7919));
-            var standsOut = EdgeShareAway(picture, colour) >= 0.6 && ShareAway(picture, colour) >= 0.6
+            // A picture whose own outer line is one flat colour has a border of its own (a blob along its edge): no
+            // trimmer can tell it from a frame, so such pictures are not used.
+            var standsOut = EdgeShareAway(picture, colour) >= 0.6 && ShareAway(picture, colour) >= 0.6 && !HasFlatOuterLine(picture)
                 && (!everyLine || LeastLineShareAway(picture, colour) >= 0.3)
                 && (!cleanEdges || EdgeShareAway(picture, colour, depth: 3) >= 0.99);
 
@@ -98,6 +100,57 @@ internal static class SyntheticImages
         }
 
         throw new InvalidOperationException($"no {width}x{height} picture stands out from {colour}");
+    }
+
+    /// <summary>
+    /// Whether any outermost row or column has nine pixels in ten within 12 (half the trimmer's default tolerance) of
+    /// its per-channel median: what a border's outer line looks like.
+    /// </summary>
+    public static bool HasFlatOuterLine(Pixels picture)
+    {
+        foreach (var vertical in new[] { false, true })
+        {
+            var length = vertical ? picture.Height : picture.Width;
+            foreach (var line in new[] { 0, (vertical ? picture.Width : picture.Height) - 1 })
+            {
+                var channels = new byte[3][];
+                for (var c = 0; c < 3; c++)
+                {
+                    channels[c] = new byte[length];
+                }
+
+                for (var position = 0; position < length; position++)
+                {
+                    var (x, y) = vertical ? (line, position) : (position, line);
+                    for (var c = 0; c < 3; c++)
+                    {
+                        channels[c][position] = picture.Rgb[(((y * picture.Width) + x) * 3) + c];
+                    }
+                }
+
+                var median = new Colour(Median(channels[0]), Median(channels[1]), Median(channels[2]));
+                var near = 0;
+                for (var position = 0; position < length; position++)
+                {
+                    var (x, y) = vertical ? (line, position) : (position, line);
+                    near += Distance(picture.Rgb, ((y * picture.Width) + x) * 3, median) <= 12 ? 1 : 0;
+                }
+
+                if (near >= 0.9 * length)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+
+        static byte Median(byte[] values)
+        {
+            var sorted = (byte[])values.Clone();
+            Array.Sort(sorted);
+            return sorted[sorted.Length / 2];
+        }
     }
 
     public static Colour RandomColour(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
