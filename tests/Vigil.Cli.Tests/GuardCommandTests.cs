@@ -79,12 +79,52 @@ public sealed class GuardCommandTests : IDisposable
         return input;
     }
 
-    [Fact]
-    public async Task Over_loopback_udp_the_known_picture_is_blocked_and_the_stream_ends_when_the_sender_stops()
+    private static readonly string Doorknob = Fixtures.ThreatExchange("tmk/sample-videos/doorknob-hd-no-bar.mp4");
+
+    /// <summary>
+    /// The known scene as an uploader would alter it: the first second of a fixture video turned grey, a translucent
+    /// logo in a corner, squeezed into letterbox bars; between two test patterns, 640x360 at 30 frames/s, a keyframe
+    /// every half second (a receiver that joins late still decodes).
+    /// </summary>
+    private string EditedFixtureScene()
     {
-        string input = SceneVideo(), output = _dir.File("udp-out.nut"), list = _dir.File("list.txt");
-        var known = PhotoHash();
-        File.WriteAllLines(list, [known.ToString()]);
+        string input = _dir.File("edited-scene.mp4");
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=2", "-i", Doorknob,
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=2",
+            "-filter_complex", "[1:v]trim=end_frame=30,setpts=PTS-STARTPTS,scale=640:360,hue=s=0,drawbox=x=590:y=325:w=40:h=20:color=white@0.5:t=fill,"
+                + "scale=640:280,pad=640:360:0:40:black,setsar=1,format=yuv420p[k];[0:v]format=yuv420p[a];[2:v]format=yuv420p,hue=h=90[b];[a][k][b]concat=n=3:v=1:a=0[v]",
+            "-map", "[v]", "-c:v", "libx264", "-crf", "18", "-g", "15", input);
+        return input;
+    }
+
+    /// <summary>The known list: the fixture's first second, frame by frame (PDQ of the frames as they are, quality 50 or more).</summary>
+    private static async Task<List<PdqHash>> DoorknobListAsync()
+    {
+        var hasher = new PdqHasher();
+        var list = new List<PdqHash>();
+        await foreach (var frame in FfmpegVideo.ReadFramesAsync(Doorknob, new VideoReadOptions(), CancellationToken.None))
+        {
+            if (frame.FrameNumber >= 30)
+                break;
+            var result = hasher.HashRgb(frame.Rgb.Span, frame.Width, frame.Height);
+            if (result.Quality >= PdqResult.MinimumTrustedQuality)
+                list.Add(result.Hash);
+        }
+        return list;
+    }
+
+    [Fact]
+    public async Task Over_loopback_udp_an_edited_known_scene_is_blanked_before_its_first_frame_leaves()
+    {
+        string input = EditedFixtureScene(), output = _dir.File("udp-out.nut"), list = _dir.File("list.txt");
+        var known = await DoorknobListAsync();
+        Assert.InRange(known.Count, 20, 30);
+        File.WriteAllLines(list, known.Select(h => h.ToString()));
+        // The scene as sent: grey, logo and bars put every frame of it far from the list as plain PDQ (the guard trims the bars).
+        var sent = await FrameHashesAsync(input);
+        var scene = sent.Skip(60).Take(30).ToList();
+        Assert.All(scene, h => Assert.True(known.Min(k => PdqHash.Distance(h, k)) > 31));
+
         int port;
         using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
             port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
@@ -95,10 +135,17 @@ public sealed class GuardCommandTests : IDisposable
         var result = await guard.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("the input has ended", result.Error, StringComparison.Ordinal);
-        Assert.Contains("\"event\":\"blocked\"", result.Output, StringComparison.Ordinal);
+        Assert.True(result.OutputLines.Any(), "no event: the edited scene was not recognised");
+        var blocked = JsonDocument.Parse(result.OutputLines[0]).RootElement;
+        Assert.Equal(("blocked", "known_hash"), (blocked.GetProperty("event").GetString(), blocked.GetProperty("reason").GetString()));
+        Assert.Contains("\"event\":\"resumed\"", result.Output, StringComparison.Ordinal);
         var outputHashes = await FrameHashesAsync(output);
         Assert.InRange(outputHashes.Count, 90, 150);
-        Assert.DoesNotContain(outputHashes, h => PdqHash.Distance(h, known) <= 31);
+        // Not one frame of the scene left: no output frame is near any frame of it as it was sent.
+        foreach (var h in outputHashes)
+            Assert.True(scene.Min(s => PdqHash.Distance(h, s)) > 31, "a frame of the edited scene left the guard");
+        // The pattern after the quiet period came through (a live stream's frames are not numbered: find them).
+        Assert.All(outputHashes.TakeLast(10), h => Assert.True(sent.TakeLast(30).Min(s => PdqHash.Distance(h, s)) <= 8, "the stream did not resume"));
     }
 
     [Fact]

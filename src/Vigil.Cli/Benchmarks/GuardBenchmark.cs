@@ -12,16 +12,24 @@ namespace Vigil.Cli.Benchmarks;
 /// </summary>
 internal static class GuardBenchmark
 {
-    public static int Run(int width, int height, double fps, double checksPerSecond, int frames, int listSize, TextWriter output)
+    /// <summary>A device's list of <paramref name="size"/> random PDQ hashes (the same for a given size).</summary>
+    internal static List<PdqHash> RandomList(int size)
     {
         var random = new Random(1);
-        var list = new List<PdqHash>(listSize);
+        var list = new List<PdqHash>(size);
         var bytes = new byte[32];
-        for (int i = 0; i < listSize; i++)
+        for (int i = 0; i < size; i++)
         {
             random.NextBytes(bytes);
             list.Add(PdqHash.Parse(Convert.ToHexStringLower(bytes)));
         }
+        return list;
+    }
+
+    public static int Run(int width, int height, double fps, double checksPerSecond, int frames, int listSize, TextWriter output)
+    {
+        var random = new Random(1);
+        var list = RandomList(listSize);
         // Distinct benign frames (gradients with noise), made before timing.
         var pictures = new byte[8][];
         for (int p = 0; p < pictures.Length; p++)

@@ -34,14 +34,7 @@ internal static class GuardEndToEndBenchmark
             decodeClock.Stop();
             double decodeCpu = ChildCpuSeconds() - children;
 
-            var random = new Random(1);
-            var list = new List<PdqHash>(listSize);
-            var bytes = new byte[32];
-            for (int i = 0; i < listSize; i++)
-            {
-                random.NextBytes(bytes);
-                list.Add(PdqHash.Parse(Convert.ToHexStringLower(bytes)));
-            }
+            var list = GuardBenchmark.RandomList(listSize);
             int port;
             using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
                 port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
