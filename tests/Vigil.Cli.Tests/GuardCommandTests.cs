@@ -148,6 +148,31 @@ public sealed class GuardCommandTests : IDisposable
         Assert.All(outputHashes.TakeLast(10), h => Assert.True(sent.TakeLast(30).Min(s => PdqHash.Distance(h, s)) <= 8, "the stream did not resume"));
     }
 
+    /// <summary>Over loopback UDP, an unrelated stream leaves unchanged: the frames that left are the frames sent, hash for hash, in order.</summary>
+    [Fact]
+    public async Task Over_loopback_udp_an_unrelated_stream_passes_unchanged()
+    {
+        string input = _dir.File("plain-udp.mp4"), output = _dir.File("plain-udp-out.nut"), list = _dir.File("list.txt");
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=3", "-c:v", "libx264", "-crf", "18", "-g", "15", "-pix_fmt", "yuv420p", input);
+        File.WriteAllLines(list, (await DoorknobListAsync()).Select(h => h.ToString()));
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+            port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        string url = $"udp://127.0.0.1:{port}";
+        var guard = Task.Run(() => CliRunner.Run("guard", url, output, "--list", list, "--stall-timeout", "3"));
+        FfmpegTool.Run("-re", "-i", input, "-c", "copy", "-f", "mpegts", url + "?pkt_size=1316");
+        var result = await guard.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("", result.Output);
+        var sent = await FrameHashesAsync(input);
+        var left = await FrameHashesAsync(output);
+        Assert.InRange(left.Count, 60, sent.Count);
+        // The receiver joins at a keyframe: what left is a run of the frames sent, each exactly as it was.
+        int start = sent.IndexOf(left[0]);
+        Assert.True(start >= 0, "the first frame out is not a frame that was sent");
+        Assert.Equal(sent.Skip(start).Take(left.Count), left);
+    }
+
     [Fact]
     public async Task From_standard_input_to_a_file()
     {
