@@ -27,11 +27,11 @@ internal sealed record GuardRunSummary(long Frames, int Hits, long BlockedFrames
 /// <see cref="FrameGuard"/>, sound through an <see cref="AudioDelayLine"/> beside them (silenced under blocked frames),
 /// both on to ffmpeg writing the output (<see cref="FfmpegFrameWriter"/>); events when blocking starts and ends.
 /// </summary>
-/// <param name="check">What decides a hit.</param>
+/// <param name="check">What decides a hit (and says why it was one).</param>
 /// <param name="events">Where block and resume events go.</param>
 /// <param name="settings">The delay, check rate and block behaviour.</param>
 /// <param name="onStep">Told, for each frame, the milliseconds from its arrival to the end of writing what it let leave: the relay's own latency beyond the delay line (for benchmarks).</param>
-internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSettings settings, Action<double>? onStep = null)
+internal sealed class GuardRelay(GuardChecks check, GuardEvents events, GuardSettings settings, Action<double>? onStep = null)
 {
     public async Task<GuardRunSummary> RunAsync(string input, string output, CancellationToken ct)
     {
@@ -83,7 +83,7 @@ internal sealed class GuardRelay(IFrameCheck check, GuardEvents events, GuardSet
             var leaving = guard.Push(c.Data.Span, format.Width, format.Height, hit =>
             {
                 if (!wasBlocking)
-                    events.Write(settings.OnBlock == BlockMode.Stop ? "stopped" : "blocked", hit, fps, (check as GuardChecks)?.LastHit);
+                    events.Write(settings.OnBlock == BlockMode.Stop ? "stopped" : "blocked", hit, fps, check.LastHit);
             });
             if (wasBlocking && !guard.Blocking)
                 events.Write("resumed", number, fps, hit: null);
