@@ -45,7 +45,7 @@ internal static class GuardCommand
             Description = "A live input that sends no frame for this many seconds has ended: what is held is checked and flushed",
             DefaultValueFactory = _ => 10,
         };
-        var command = new Command("guard", "Relay a stream and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped) before it leaves")
+        var command = new Command("guard", "Relay a stream, pictures and sound, and let out only frames a check at or after them passed: known material is blanked (or frozen, or the stream stopped), its sound silenced, before it leaves")
         {
             input, target, banks, list, listKey, classifier, delay, checks, onBlock, resumeAfter, hooks, maxDistance, stallTimeout,
         };
