@@ -90,6 +90,26 @@ public abstract class UiServer : IAsyncLifetime
         await page.WaitForURLAsync("**/review/queue");
     }
 
+    /// <summary>
+    /// Claims the next case from the queue page (<paramref name="claim"/>: the button or the <c>c</c> key, once the page's
+    /// script is live) and waits for that case's page; a claim that lands anywhere else fails with where it landed and
+    /// what that page said.
+    /// </summary>
+    protected static async Task ClaimFromQueueAsync(IPage page, long caseId, Func<Task> claim, float timeoutMs = 60_000)
+    {
+        await page.WaitForSelectorAsync("body[data-ready]", new() { Timeout = timeoutMs });
+        await claim();
+        try
+        {
+            await page.WaitForURLAsync($"**/review/cases/{caseId}", new() { Timeout = timeoutMs });
+        }
+        catch (TimeoutException e)
+        {
+            string text = (await page.InnerTextAsync("body")).ReplaceLineEndings(" ");
+            throw new Xunit.Sdk.XunitException($"claiming case {caseId} landed on {page.Url}, which says: {text[..Math.Min(600, text.Length)]}", e);
+        }
+    }
+
     /// <summary>Signs in over HTTP as a browser would (login page, then its form); returns the session's CSRF token.</summary>
     protected async Task<string> SignInAsync(HttpClient http, string secret)
     {

@@ -48,8 +48,7 @@ public class WalkthroughTests(SharedBrowser shared) : ReviewServer
         await Screenshots.SaveAsync(page, "review-queue");
 
         // c claims the next case: this one, the only one.
-        await page.Keyboard.PressAsync("c");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await ClaimFromQueueAsync(page, caseId!.Value, () => page.Keyboard.PressAsync("c"));
         string evidence = (await page.TextContentAsync($"#item-{itemId} table.matches"))!;
         Assert.Contains("SAMPLES", evidence, StringComparison.Ordinal);
         Assert.Contains("fixture-exchange / bridge-1", evidence, StringComparison.Ordinal);

@@ -46,8 +46,7 @@ public class DailyCapTests(SharedBrowser shared) : ReviewServer
         // Deciding from the evidence still works.
         // The claim button (the keyboard's "c" is the walkthrough's): a navigation Playwright waits for as a whole.
         await page.GotoAsync(BaseUrl + "/review/queue");
-        await page.ClickAsync("form.claim button");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}", new() { Timeout = 60_000 });
+        await ClaimFromQueueAsync(page, caseId!.Value, () => page.ClickAsync("form.claim button"));
         Assert.Contains("today's limit", await page.TextContentAsync(".media.capped"), StringComparison.Ordinal);
 
         // The admin's summary shows the reviewer at the limit.

@@ -195,4 +195,7 @@
     const due = parseInt(body.dataset.breakDueMs || "0", 10);
     if (due <= 0) showBreak(); else setTimeout(showBreak, due);
   }
+
+  // The shortcuts above are live from here on (scripts, tests and assistive tools can wait for this).
+  body.dataset.ready = "true";
 })();
