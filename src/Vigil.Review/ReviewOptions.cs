@@ -42,6 +42,9 @@ public sealed record ReviewOptions
     /// <summary>How long a case decided <c>no_report</c> keeps its media and user context (default 30 days).</summary>
     public TimeSpan DismissedRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often <c>vigil serve</c> purges media past retention (default hourly; the first sweep runs at start-up).</summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The shortest allowed <see cref="ReportedRetention"/>.</summary>
     public static readonly TimeSpan MinimumReportedRetention = TimeSpan.FromDays(365);
 
@@ -54,6 +57,8 @@ public sealed record ReviewOptions
             return "reported cases are kept at least 365 days after the report (the REPORT Act's preservation period)";
         if (DismissedRetention <= TimeSpan.Zero)
             return "the dismissed-case retention must be positive";
+        if (RetentionSweepInterval <= TimeSpan.Zero)
+            return "the retention sweep interval must be positive";
         if (DailyExposureCap <= TimeSpan.Zero || RevealWindow <= TimeSpan.Zero || BreakInterval <= TimeSpan.Zero)
             return "the exposure cap, reveal window and break interval must be positive";
         if (MinimumBlurRadius < 1 || DefaultBlurRadius < MinimumBlurRadius)

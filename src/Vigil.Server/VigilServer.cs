@@ -76,6 +76,10 @@ public static class VigilServer
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives,
             new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.Exchanges, store.ExchangeFeedback)));
+        builder.Services.AddSingleton(services => new Vigil.Review.Evidence.RetentionSweeper(services.GetRequiredService<Vigil.Review.ReviewService>(),
+            settings.Review.RetentionSweepInterval, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<Vigil.Review.Evidence.RetentionSweeper>>()));
+        builder.Services.AddHostedService(services => new RetentionHost(services.GetRequiredService<Vigil.Review.Evidence.RetentionSweeper>()));
         AddActions(builder.Services, store, settings);
         AddReporting(builder.Services, store, settings);
         AddExchanges(builder.Services, store, settings);

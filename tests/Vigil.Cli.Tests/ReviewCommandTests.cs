@@ -74,4 +74,21 @@ public class ReviewCommandTests
         Assert.Contains("no case 5", db.Run("review", "hold", "5").Error);
         Assert.Equal(2, db.Run("review", "list", "--status", "pending").ExitCode);
     }
+
+    [Fact]
+    public void Decide_and_purge_answer_json_as_the_service_does()
+    {
+        using var db = ScanWithCases(out _);
+        var item = JsonDocument.Parse(db.Ok("review", "decide", "1", "--item", "1", "--verdict", "confirmed", "--classification", "B1",
+            "--format", "json").Output).RootElement;
+        Assert.Equal(("done", 1L, "open"), (item.GetProperty("outcome").GetString(), item.GetProperty("case").GetProperty("id").GetInt64(),
+            item.GetProperty("case").GetProperty("status").GetString()));
+        var report = JsonDocument.Parse(db.Ok("review", "decide", "1", "--verdict", "report", "--four-eyes", "--format", "json").Output).RootElement;
+        Assert.Equal("awaiting_second_reviewer", report.GetProperty("outcome").GetString());
+        var closed = JsonDocument.Parse(db.Ok("review", "decide", "1", "--verdict", "no_report", "--format", "json").Output).RootElement;
+        Assert.Equal(("done", "decided"), (closed.GetProperty("outcome").GetString(), closed.GetProperty("case").GetProperty("status").GetString()));
+        var purge = JsonDocument.Parse(db.Ok("review", "purge", "--format", "json").Output).RootElement;
+        Assert.Equal(0, purge.GetProperty("purged").GetArrayLength());
+        Assert.Equal(2, db.Run("review", "purge", "--format", "yaml").ExitCode);
+    }
 }

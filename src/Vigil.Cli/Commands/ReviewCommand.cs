@@ -138,9 +138,10 @@ internal static class ReviewCommand
         var confirmedBank = new Option<string?>("--confirmed-bank") { Description = "Bank a confirmed item's hashes go into (created when missing)" };
         var falsePositiveBank = new Option<string?>("--false-positive-bank") { Description = "Negative bank a false positive's hashes go into (created when missing)" };
         var fourEyes = new Option<bool>("--four-eyes") { Description = "A report needs two different reviewers (as the server's --four-eyes)" };
+        var format = Format();
         var command = new Command("decide", "Decide an item or a case as cli:USER@HOST (the case is leased for the decision and given back after)")
         {
-            id, item, verdict, classification, confirmedBank, falsePositiveBank, fourEyes,
+            id, item, verdict, classification, confirmedBank, falsePositiveBank, fourEyes, format,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -184,6 +185,14 @@ internal static class ReviewCommand
                     await review.ReleaseAsync(caseId, reviewer, CancellationToken.None);
             }
             Check(change, caseId, itemId);
+            if (parse.GetValue(format) == "json")
+            {
+                // The same answer as POST /v1/cases/ID/decision: the outcome and the case after it.
+                var decided = await store.Cases.GetCaseAsync(caseId, CancellationToken.None) ?? throw new StoreException($"no case {caseId}");
+                output.WriteLine(JsonSerializer.Serialize(new DecisionJson(change == CaseChange.AwaitingSecondReviewer ? "awaiting_second_reviewer" : "done",
+                    CaseJson.From(decided.Case)), CaseJsonContext.Default.DecisionJson));
+                return ExitCodes.Success;
+            }
             output.WriteLine(change == CaseChange.AwaitingSecondReviewer
                 ? $"case {caseId}: report recorded; four-eyes review waits for a second reviewer"
                 : $"{(itemId is { } done ? $"case {caseId} item {done}" : $"case {caseId}")}: {said}{(parsedClass is { } pc ? " " + pc : "")}");
@@ -204,7 +213,8 @@ internal static class ReviewCommand
             Description = "Keep no_report cases' media and user context this long after the decision",
             DefaultValueFactory = _ => "30d",
         };
-        var command = new Command("purge", "Delete the media of cases past retention (never a case under legal hold)") { reported, dismissed };
+        var format = Format();
+        var command = new Command("purge", "Delete the media of cases past retention (never a case under legal hold)") { reported, dismissed, format };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ReviewOptions { ReportedRetention = Duration(parse.GetValue(reported)!, "--reported-retention"),
@@ -213,6 +223,11 @@ internal static class ReviewCommand
                 throw new ArgumentException(problem);
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var purged = await Service(store, options).PurgeAsync(CliAuditor.Actor, ct);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(new PurgeJson([.. purged]), CaseJsonContext.Default.PurgeJson));
+                return ExitCodes.Success;
+            }
             output.WriteLine(purged.Count == 0 ? "nothing to purge" : $"purged the media of {purged.Count} case(s): {string.Join(", ", purged)}");
             return ExitCodes.Success;
         });

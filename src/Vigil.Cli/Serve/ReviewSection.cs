@@ -50,6 +50,10 @@ internal sealed record ReviewSection
     [JsonPropertyName("dismissed_retention_days")]
     public int? DismissedRetentionDays { get; init; }
 
+    /// <summary>Minutes between the server's retention sweeps (the first runs at start-up).</summary>
+    [JsonPropertyName("retention_sweep_minutes")]
+    public int? RetentionSweepMinutes { get; init; }
+
     /// <summary>The defaults, as <see cref="ReviewOptions"/> has them.</summary>
     public static ReviewSection Defaults { get; } = new()
     {
@@ -61,6 +65,7 @@ internal sealed record ReviewSection
         SessionHours = 12,
         ReportedRetentionDays = 365,
         DismissedRetentionDays = 30,
+        RetentionSweepMinutes = 60,
     };
 
     /// <summary>Each key from <paramref name="layer"/> where it sets one, else from this.</summary>
@@ -77,6 +82,7 @@ internal sealed record ReviewSection
         SessionHours = layer.SessionHours ?? SessionHours,
         ReportedRetentionDays = layer.ReportedRetentionDays ?? ReportedRetentionDays,
         DismissedRetentionDays = layer.DismissedRetentionDays ?? DismissedRetentionDays,
+        RetentionSweepMinutes = layer.RetentionSweepMinutes ?? RetentionSweepMinutes,
     };
 
     /// <summary>The review options these settings give (defaults for what is unset).</summary>
@@ -93,6 +99,7 @@ internal sealed record ReviewSection
             BreakInterval = BreakMinutes is { } pause ? TimeSpan.FromMinutes(pause) : defaults.BreakInterval,
             ReportedRetention = ReportedRetentionDays is { } kept ? TimeSpan.FromDays(kept) : defaults.ReportedRetention,
             DismissedRetention = DismissedRetentionDays is { } gone ? TimeSpan.FromDays(gone) : defaults.DismissedRetention,
+            RetentionSweepInterval = RetentionSweepMinutes is { } sweep ? TimeSpan.FromMinutes(sweep) : defaults.RetentionSweepInterval,
         };
     }
 
@@ -124,6 +131,8 @@ internal sealed record ReviewSection
             return "reported_retention_days must be 365..36500 (a report's evidence is kept at least one year)";
         if (DismissedRetentionDays is < 1 or > 36_500)
             return "dismissed_retention_days must be 1..36500";
+        if (RetentionSweepMinutes is < 1 or > 24 * 60)
+            return "retention_sweep_minutes must be 1..1440";
         foreach (var (key, bank) in new[] { ("confirmed_bank", ConfirmedBank), ("false_positive_bank", FalsePositiveBank) })
         {
             if (bank is not null && !Vigil.Storage.BankName.IsValid(bank))

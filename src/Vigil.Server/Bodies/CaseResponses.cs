@@ -107,6 +107,9 @@ internal sealed record OpenedCaseJson(long? CaseId, long? ItemId, bool NewCase, 
 /// <summary>A decision's answer: the case after it.</summary>
 internal sealed record DecisionJson(string Outcome, CaseJson Case);
 
+/// <summary><c>vigil review purge --format json</c>: the cases whose media was purged.</summary>
+internal sealed record PurgeJson(List<long> Purged);
+
 /// <summary>The answers' source-generated JSON (snake_case, as every Vigil endpoint).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CaseJson))]
@@ -114,4 +117,5 @@ internal sealed record DecisionJson(string Outcome, CaseJson Case);
 [JsonSerializable(typeof(CaseDetailsJson))]
 [JsonSerializable(typeof(OpenedCaseJson))]
 [JsonSerializable(typeof(DecisionJson))]
+[JsonSerializable(typeof(PurgeJson))]
 internal sealed partial class CaseJsonContext : JsonSerializerContext;
