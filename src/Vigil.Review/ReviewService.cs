@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Signals;
+using Vigil.Review.Cases;
 using Vigil.Review.Actions;
 using Vigil.Review.Evidence;
 using Vigil.Review.Exchanges;
@@ -28,13 +30,20 @@ public sealed class ReviewService
     private readonly IMediaVault? _vault;
     private readonly IReviewDerivatives? _derivatives;
     private readonly IExchangeFeedbackSink _exchangeFeedback;
+    private readonly IBankVariantSignals? _bankVariants;
 
-    /// <summary>Creates the service; <paramref name="exchangeFeedback"/> is where decisions on matches of exchange entries are queued to be sent back (default: nowhere).</summary>
+    /// <summary>
+    /// Creates the service; <paramref name="exchangeFeedback"/> is where decisions on matches of exchange entries are queued to be
+    /// sent back (default: nowhere); <paramref name="bankVariants"/> makes a confirmed photo's crops from its media in the vault
+    /// for the confirmed bank (default: none, only the item's own hashes go in).
+    /// </summary>
     /// <exception cref="ArgumentException">The options are not valid (see <see cref="ReviewOptions.Problem"/>).</exception>
     public ReviewService(ICaseStore cases, IBankStore banks, IContentStore content, IReviewAudit audit, IActionSink actions, ReviewOptions options,
-        TimeProvider clock, IMediaVault? vault = null, IReviewDerivatives? derivatives = null, IExchangeFeedbackSink? exchangeFeedback = null)
+        TimeProvider clock, IMediaVault? vault = null, IReviewDerivatives? derivatives = null, IExchangeFeedbackSink? exchangeFeedback = null,
+        IBankVariantSignals? bankVariants = null)
     {
         _exchangeFeedback = exchangeFeedback ?? NoExchangeFeedback.Instance;
+        _bankVariants = bankVariants;
         ArgumentNullException.ThrowIfNull(options);
         if (options.Problem() is { } problem)
             throw new ArgumentException(problem, nameof(options));
@@ -330,7 +339,8 @@ public sealed class ReviewService
         if (bank is null || item.Details.Signals.Count == 0)
             return (null, null);
         await EnsureBankAsync(bank, negative: verdict == ItemVerdict.NotAbuse, cancellationToken);
-        var content = new NewContent(item.Details.Signals)
+        var signals = verdict == ItemVerdict.Confirmed ? await WithBankVariantsAsync(reviewCase.Id, item, cancellationToken) : item.Details.Signals;
+        var content = new NewContent(signals)
         {
             Source = ProvenanceSource,
             SourceId = ItemSubject(reviewCase.Id, item.Id),
@@ -346,6 +356,39 @@ public sealed class ReviewService
         {
             // Decided again, or the bank has the hash from another case: it is there, which is what matters.
             return (bank, e.ExistingContentId);
+        }
+    }
+
+    /// <summary>The item's signals, and when its media is a photo in the vault, the bank variants of that photo (none twice).</summary>
+    private async Task<IReadOnlyList<Signal>> WithBankVariantsAsync(long caseId, CaseItem item, CancellationToken cancellationToken)
+    {
+        var signals = item.Details.Signals;
+        if (_bankVariants is null || _vault is null || !item.HasMedia)
+            return signals;
+        PdqHash? own = null;
+        foreach (var signal in signals)
+        {
+            if (signal.Type == SignalType.PdqVariant)
+                return signals; // Made already (items submitted before variants moved to decision time carry them).
+            if (signal.Type == SignalType.Pdq && PdqHash.TryParse(signal.Value, out var parsed))
+                own ??= parsed;
+        }
+        if (own is not { } hash || await _cases.GetItemMediaAsync(caseId, item.Id, cancellationToken) is not { } sealedMedia)
+            return signals;
+        byte[] clear = _vault.Open(sealedMedia);
+        try
+        {
+            var variants = _bankVariants.Of(clear, sealedMedia.ContentType, hash);
+            if (variants.Count == 0)
+                return signals;
+            var all = new List<Signal>(signals.Count + variants.Count);
+            all.AddRange(signals);
+            all.AddRange(variants);
+            return all;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(clear);
         }
     }
 

@@ -103,15 +103,14 @@ internal sealed partial class MediaService
             else
             {
                 // A photo that does not decode can still match by its MD5; only when nothing matches is the decoder's problem the answer.
-                // The bank's variants ride with the item, so that confirming it puts its crops in the bank too (the media stays in the vault).
-                (hashed, undecodable) = Hash(media, bankVariants: true, classify: classify);
+                // Its crops for the confirmed bank are made from the vault if a reviewer confirms it (ReviewService), not here.
+                (hashed, undecodable) = Hash(media, classify: classify);
                 if (hashed is not null)
                 {
                     context.Response.Headers[QualityHeader] = hashed.Pdq.Quality.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     if (hashed.Pdq.Quality >= PdqResult.MinimumTrustedQuality)
                     {
                         signals.Add(new Signal(SignalType.Pdq, hashed.Pdq.Hash.ToString()));
-                        RobustBankHasher.AddSignals(signals, hashed.Pdq.Hash, hashed.BankVariants!);
                     }
                 }
                 signals.Add(new Signal(SignalType.Md5, media.Md5Hex()));

@@ -712,9 +712,6 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
     /// </summary>
     private sealed record HashedImage(PdqResult Pdq, QueryHashes? Query, int Width, int Height)
     {
-        /// <summary>When asked for: the variants a bank stores beside the image's hash (a case item's media, so that a confirmed item's crops match too).</summary>
-        public IReadOnlyList<BankVariantHash>? BankVariants { get; init; }
-
         /// <summary>When asked for: the classifier's score, from the same decoded pixels.</summary>
         public Vigil.Classifiers.MediaScore? Score { get; init; }
     }
@@ -726,17 +723,13 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
 
         public QueryHasher Hasher { get; } = new();
 
-        private RobustBankHasher? _bankVariants;
-
-        public RobustBankHasher BankVariants => _bankVariants ??= new RobustBankHasher(Hasher.Pdq);
-
         public void Dispose() => Decoder.Dispose();
     }
 
-    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain, bool bankVariants = false, bool classify = false)
+    private (HashedImage? Image, IResult? Error) Hash(MediaBuffer bytes, QueryMode mode = QueryMode.Plain, bool classify = false)
     {
         var key = RecentPhotoHashes.KeyOf(bytes.Span);
-        if (mode == QueryMode.Plain && !bankVariants && !classify && _recent.TryGet(key, out var known))
+        if (mode == QueryMode.Plain && !classify && _recent.TryGet(key, out var known))
             return (new HashedImage(known.Pdq, null, known.Width, known.Height), null);
         MediaWorker? worker = null;
         bool healthy = false;
@@ -750,7 +743,6 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
                 var query = worker.Hasher.Hash(image, mode);
                 hashed = new HashedImage(new PdqResult(query.Hashes[0], query.Qualities[0]), mode == QueryMode.Plain ? null : query, image.Width, image.Height)
                 {
-                    BankVariants = bankVariants ? worker.BankVariants.Hash(image) : null,
                     // A model sees the decoded pixels the hash saw: no second decode. (ONNX models run in place; a vendor's call blocks this worker.)
                     Score = classify ? settings.Classifier!.ClassifyAsync([image]).GetAwaiter().GetResult()[0] : null,
                 };

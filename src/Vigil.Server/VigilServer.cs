@@ -75,7 +75,8 @@ public static class VigilServer
         builder.Services.AddSingleton(services => new Vigil.Review.ReviewService(services.GetRequiredService<ICaseStore>(), store, store,
             services.GetRequiredService<Vigil.Review.IReviewAudit>(), services.GetRequiredService<Vigil.Review.Actions.IActionSink>(), settings.Review,
             services.GetRequiredService<TimeProvider>(), settings.EvidenceVault, settings.Derivatives,
-            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.Exchanges, store.ExchangeFeedback)));
+            new Vigil.Review.Exchanges.StoreExchangeFeedbackSink(store, store.Exchanges, store.ExchangeFeedback),
+            new Vigil.Review.Cases.RobustBankVariantSignals(new Vigil.Media.DecodeOptions { Compat = settings.Compat })));
         builder.Services.AddSingleton(services => new Vigil.Review.Evidence.RetentionSweeper(services.GetRequiredService<Vigil.Review.ReviewService>(),
             settings.Review.RetentionSweepInterval, services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<Vigil.Review.Evidence.RetentionSweeper>>()));

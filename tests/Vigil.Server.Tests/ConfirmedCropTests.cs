@@ -12,9 +12,10 @@ using Vigil.Testing;
 namespace Vigil.Server.Tests;
 
 /// <summary>
-/// The bank side of robust matching through review: a photo submitted to <c>POST /v1/cases</c> carries the crops a
-/// bank stores, a reviewer's confirmation puts them in the confirmed bank with the photo's hash, and the next cropped
-/// copy then matches it by <c>POST /m/lookup?robust=true</c> (and not by a plain lookup).
+/// The bank side of robust matching through review: a photo submitted to <c>POST /v1/cases</c> is stored with its own
+/// hashes only; a reviewer's confirmation makes the crops a bank stores from the vault's copy and puts them in the
+/// confirmed bank with the photo's hash, and the next cropped copy then matches it by <c>POST /m/lookup?robust=true</c>
+/// (and not by a plain lookup).
 /// </summary>
 public sealed class ConfirmedCropTests : LiveServerTest
 {
@@ -54,10 +55,11 @@ public sealed class ConfirmedCropTests : LiveServerTest
         var body = await JsonAsync(opened);
         long caseId = body.GetProperty("case_id").GetInt64(), itemId = body.GetProperty("item_id").GetInt64();
 
-        // The item's answer shows its own hashes; the crops ride along unseen.
+        // The item holds its own hashes only: intake is one decode and one hash.
         var shown = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}", reviewer));
         var signals = shown.GetProperty("items")[0].GetProperty("signals");
         Assert.Equal(["md5", "pdq"], signals.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal([SignalType.Md5, SignalType.Pdq], (await Store.Cases.GetCaseAsync(caseId))!.Items[0].Details.Signals.Select(s => s.Type).OrderBy(t => t.Name));
 
         await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}");
         var decided = await SendAsync(HttpMethod.Post, $"/v1/cases/{caseId}/items/{itemId}/decision", reviewer, """{"verdict":"confirmed","classification":"A1"}""");

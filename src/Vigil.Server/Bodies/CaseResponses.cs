@@ -40,7 +40,7 @@ internal sealed record CaseItemJson(long Id, string Source, string? Reason, int 
     public static CaseItemJson From(CaseItem i)
     {
         var signals = new Dictionary<string, string>(i.Details.Signals.Count, StringComparer.Ordinal);
-        // The bank's own variants (pdq_variant) ride with the item for the confirmed bank; they say nothing to a reader.
+        // Derived signals (pdq_variant, on items submitted before crops were made at confirmation) say nothing to a reader.
         foreach (var signal in i.Details.Signals)
         {
             if (!signal.Type.IsDerived)
