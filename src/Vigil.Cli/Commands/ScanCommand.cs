@@ -109,11 +109,15 @@ internal static class ScanCommand
             var progress = new CommandProgress(error, "images", inputs.Count, () => $", {matched:N0} matched, {failed:N0} failed");
             var writer = new MatchOutputWriter(output, "text", dihedral, minQuality);
             var results = new List<QueryResult>(inputs.Count);
+            // With --classify each image is scored from the pixels its hash was made from (one decode); only unmatched ones count.
+            var scores = model is null ? null : new Dictionary<string, (Vigil.Classifiers.MediaScore? Score, string? Error)>(StringComparer.Ordinal);
             var clock = Stopwatch.StartNew();
             OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
-                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }, settings.Robust),
+                () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }, settings.Robust,
+                    classifier: model),
                 record =>
                 {
+                    scores?.Add(record.Path, (record.Score, record.ClassifyError));
                     var result = MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct).GetAwaiter().GetResult();
                     results.Add(result);
                     if (result.Warnings.Count > 0)
@@ -143,8 +147,9 @@ internal static class ScanCommand
             List<Classifying.ClassifyRecord> flagged = [];
             if (model is not null)
             {
-                var unmatched = results.Where(r => r.Status is QueryStatus.NoMatch or QueryStatus.LowQuality).Select(r => r.Query).ToList();
-                flagged = await Classifying.UnmatchedClassification.RunAsync(model, unmatched, root, parse.GetValue(threads), output, error, ct);
+                var unmatched = results.Where(r => r.Status is QueryStatus.NoMatch or QueryStatus.LowQuality)
+                    .Select(r => new Classifying.ClassifyRecord(r.Query, scores![r.Query].Score, scores[r.Query].Error)).ToList();
+                flagged = Classifying.UnmatchedClassification.Report(model.Manifest, unmatched, root, output, error);
             }
             if (parse.GetValue(openCases))
             {

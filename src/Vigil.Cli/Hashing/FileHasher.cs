@@ -17,6 +17,7 @@ internal sealed class FileHasher : IDisposable
     private readonly ImageDecoder? _decoder;
     private readonly QueryHasher? _query;
     private readonly RobustBankHasher? _bankVariants;
+    private readonly Vigil.Classifiers.IMediaClassifier? _classifier;
     private readonly byte[] _buffer = new byte[1 << 16];
     private long _decodeTicks;
 
@@ -25,9 +26,12 @@ internal sealed class FileHasher : IDisposable
     /// <param name="decodeOptions">How to decode.</param>
     /// <param name="robust">Also the pictures inside each image (trimmed borders, a picture in a plain canvas), with theirs: <see cref="HashRecord.Query"/>.</param>
     /// <param name="bankVariants">Also the variants a bank stores beside the image's hash (<see cref="RobustBankHasher"/>): <see cref="HashRecord.BankVariants"/>.</param>
-    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions, bool robust = false, bool bankVariants = false)
+    /// <param name="classifier">Also score each decoded image with this (thread-safe) classifier: <see cref="HashRecord.Score"/>.</param>
+    public FileHasher(HashAlgorithmKind algorithm, bool dihedral, DecodeOptions decodeOptions, bool robust = false, bool bankVariants = false,
+        Vigil.Classifiers.IMediaClassifier? classifier = null)
     {
         _algorithm = algorithm;
+        _classifier = classifier;
         _mode = robust ? QueryMode.Robust : dihedral ? QueryMode.Dihedral : QueryMode.Plain;
         if (algorithm == HashAlgorithmKind.Pdq)
         {
@@ -68,8 +72,11 @@ internal sealed class FileHasher : IDisposable
         _decodeTicks += Stopwatch.GetTimestamp() - start;
 
         var query = _query!.Hash(image, _mode);
+        var (score, classifyError) = Classify(image);
         return new HashRecord
         {
+            Score = score,
+            ClassifyError = classifyError,
             Path = path,
             Pdq = new PdqResult(query.Hashes[0], query.Qualities[0]),
             Dihedral = query.Whole,
@@ -79,6 +86,21 @@ internal sealed class FileHasher : IDisposable
             Height = image.Height,
             Warnings = image.Warnings,
         };
+    }
+
+    private (Vigil.Classifiers.MediaScore? Score, string? Error) Classify(RgbImage image)
+    {
+        if (_classifier is null)
+            return (null, null);
+        try
+        {
+            return (_classifier.ClassifyAsync([image]).GetAwaiter().GetResult()[0], null);
+        }
+        catch (Vigil.Classifiers.ClassifierException e)
+        {
+            // The hash stands; only the score is missing, and the scan says so.
+            return (null, e.Message);
+        }
     }
 
     private HashRecord HashExact(string path)
