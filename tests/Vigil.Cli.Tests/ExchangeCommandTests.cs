@@ -86,6 +86,43 @@ public class ExchangeCommandTests
     }
 
     [Fact]
+    public async Task Remove_says_which_bank_keeps_the_entries_in_text_and_json_and_refuses_an_unknown_name()
+    {
+        var (db, fake, _) = await StopNciiAsync(3);
+        using (db)
+        await using (fake)
+        {
+            db.Ok("exchange", "fetch", "stopncii-test");
+            db.Ok("bank", "create", "LISTS");
+            db.Ok("exchange", "add", "partner-list", "--type", "url", "--bank", "LISTS", "--url", "https://lists.example.org/list.csv");
+
+            using (var removed = JsonDocument.Parse(db.Ok("exchange", "remove", "stopncii-test", "--format", "json").Output))
+            {
+                var root = removed.RootElement;
+                Assert.Equal(["name", "type", "bank", "removed"], root.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(("stopncii-test", "stopncii", "STOPNCII", true),
+                    (root.GetProperty("name").GetString(), root.GetProperty("type").GetString(), root.GetProperty("bank").GetString(),
+                        root.GetProperty("removed").GetBoolean()));
+            }
+            Assert.Equal(3, await CountAsync(db, "STOPNCII"));
+            Assert.Equal("removed exchange partner-list; the entries it added stay in bank LISTS", db.Ok("exchange", "remove", "partner-list").Output.Trim());
+            Assert.Contains("no exchanges", db.Ok("exchange", "list").Output);
+
+            foreach (string[] args in new[] { new[] { "exchange", "remove", "stopncii-test", "--format", "json" }, ["exchange", "remove", "stopncii-test"] })
+            {
+                var again = db.Run(args);
+                Assert.NotEqual(0, again.ExitCode);
+                Assert.Contains("no exchange named 'stopncii-test'", again.Error);
+                Assert.Equal("", again.Output.Trim());
+            }
+            var audit = (await AuditAsync(db)).Where(e => e.Action == "exchange.remove").ToList();
+            Assert.Equal([("stopncii-test", 0), ("partner-list", 0), ("stopncii-test", 1), ("stopncii-test", 1)],
+                audit.Select(e => (e.Subject, JsonDocument.Parse(e.DetailJson!).RootElement.GetProperty("status").GetInt32())));
+            Assert.Equal("STOPNCII", JsonDocument.Parse(audit[0].DetailJson!).RootElement.GetProperty("outcome").GetProperty("bank").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_fetch_killed_mid_way_resumes_from_its_checkpoint_with_nothing_lost_or_added_twice()
     {
         const int Records = 40_000;

@@ -5,16 +5,34 @@ using Vigil.Storage.Sqlite;
 
 namespace Vigil.Cli.Tests;
 
-/// <summary><c>vigil exchange feedback</c>: the queue per entry (opinion, status, attempts, last error), in text and json, and dead feedback sent again.</summary>
+/// <summary><c>vigil exchange feedback</c>: the queue per entry (opinion, status, attempts, last error), in text and json, one entry's feedback, and dead feedback sent again.</summary>
 public class ExchangeFeedbackCommandTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public async Task The_queue_is_shown_per_entry_and_an_exchanges_dead_feedback_is_queued_again()
+    /// <summary>
+    /// A store with an exchange fetched from the fake StopNCII (two entries, <c>First</c> and <c>Second</c> by source id) and
+    /// feedback on them as review queues it and the sender records it: on First a false positive sent; on Second a false
+    /// positive refused (dead) and a confirmation waiting after a 503.
+    /// </summary>
+    private sealed class Queued : IAsyncDisposable
     {
-        using var db = new TestDb();
-        await using var fake = await FakeStopNcii.StartAsync();
+        public required TestDb Db { get; init; }
+        public required FakeStopNcii Fake { get; init; }
+        public required string First { get; init; }
+        public required string Second { get; init; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Fake.DisposeAsync();
+            Db.Dispose();
+        }
+    }
+
+    private static async Task<Queued> QueuedAsync()
+    {
+        var db = new TestDb();
+        var fake = await FakeStopNcii.StartAsync();
         fake.AddSynthetic(2);
         db.Ok("bank", "create", "STOPNCII");
         string credentials = db.WriteFile("stopncii.json", JsonSerializer.Serialize(new Dictionary<string, string>
@@ -27,7 +45,6 @@ public class ExchangeFeedbackCommandTests
         db.Ok("exchange", "fetch", "stopncii-test");
 
         string first, second;
-        // As review queues it, and as the sender records it: one sent, one refused (dead), one waiting after a 503.
         await using (var store = await SqliteVigilStore.OpenAsync(db.Path))
         {
             var entries = new List<BankContent>();
@@ -49,6 +66,14 @@ public class ExchangeFeedbackCommandTests
             await store.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return new Queued { Db = db, Fake = fake, First = first, Second = second };
+    }
+
+    [Fact]
+    public async Task The_queue_is_shown_per_entry_and_an_exchanges_dead_feedback_is_queued_again()
+    {
+        await using var queued = await QueuedAsync();
+        var (db, first, second) = (queued.Db, queued.First, queued.Second);
 
         var text = db.Ok("exchange", "feedback", "stopncii-test").Output;
         Assert.Matches(@"EXCHANGE\s+ENTRY\s+OPINION\s+STATUS\s+ATTEMPTS\s+LAST ERROR", text);
@@ -75,6 +100,52 @@ public class ExchangeFeedbackCommandTests
 
         Assert.Contains("no exchange named 'nope'", db.Run("exchange", "feedback", "nope").Error);
         Assert.Contains("--retry-dead needs the exchange's NAME", db.Run("exchange", "feedback", "--retry-dead").Error);
+    }
+
+    [Fact]
+    public async Task One_entrys_feedback_is_shown_by_its_id_at_the_exchange_in_text_and_json()
+    {
+        await using var queued = await QueuedAsync();
+        var (db, first, second) = (queued.Db, queued.First, queued.Second);
+
+        var text = db.Ok("exchange", "feedback", "stopncii-test", "--entry", second).Output;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^EXCHANGE\s+ENTRY\s+OPINION\s+STATUS\s+ATTEMPTS\s+LAST ERROR", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.Matches($@"^stopncii-test\s+{second}\s+false_positive\s+dead\s+1\s+the exchange refused the credentials: HTTP 401$", lines[1]);
+        Assert.Matches($@"^stopncii-test\s+{second}\s+confirmed\s+pending\s+1\s+next 2026-12-07 09:01:00Z; HTTP 503$", lines[2]);
+        Assert.Equal("2 feedback: 0 sent, 1 pending, 1 dead", lines[3].TrimEnd());
+        Assert.DoesNotContain(first, text);
+
+        using (var json = JsonDocument.Parse(db.Ok("exchange", "feedback", "stopncii-test", "--entry", first, "--format", "json").Output))
+        {
+            var row = Assert.Single(json.RootElement.EnumerateArray().ToList());
+            Assert.Equal(("stopncii-test", first, "false_positive", "sent", 1),
+                (row.GetProperty("exchange").GetString(), row.GetProperty("entry_id").GetString(), row.GetProperty("opinion").GetString(),
+                    row.GetProperty("status").GetString(), row.GetProperty("attempts").GetInt32()));
+            Assert.Equal(T0, row.GetProperty("sent_at").GetDateTimeOffset());
+        }
+
+        // An entry of the exchange with no feedback: said so, not an error; [] in json.
+        string unknown = new('0', 64);
+        Assert.Equal($"no feedback on entry {unknown} of exchange stopncii-test (review decisions on matches of it are queued here)",
+            db.Ok("exchange", "feedback", "stopncii-test", "--entry", unknown).Output.Trim());
+        Assert.Equal("[]", db.Ok("exchange", "feedback", "stopncii-test", "--entry", unknown, "--format", "json").Output.Trim());
+
+        // Bad input: a clear error and a non-zero exit.
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["exchange", "feedback", "--entry", second], "--entry needs the exchange's NAME"),
+            (["exchange", "feedback", "nope", "--entry", second], "no exchange named 'nope'"),
+            (["exchange", "feedback", "stopncii-test", "--entry", ""], "--entry needs the entry's id at the exchange"),
+            (["exchange", "feedback", "stopncii-test", "--entry", second, "--retry-dead"], "does not go with --entry"),
+        })
+        {
+            var result = db.Run(args);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains(message, result.Error);
+            Assert.DoesNotContain("   at ", result.Error);
+        }
     }
 
     private static NewExchangeFeedback New(BankContent entry, ExchangeFeedbackOpinion opinion) =>

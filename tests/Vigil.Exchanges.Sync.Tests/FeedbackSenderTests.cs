@@ -9,13 +9,11 @@ using Vigil.Testing;
 namespace Vigil.Exchanges.Sync.Tests;
 
 /// <summary>
-/// The feedback sender against the fake StopNCII and NCMEC: entries fetched from the fake, feedback queued on
+/// The feedback sender on both engines against the fake StopNCII and NCMEC: entries fetched from the fake, feedback queued on
 /// them as review queues it, sent through the client the exchange's stored configuration makes.
 /// </summary>
-public sealed class FeedbackSenderTests : StoreTest
+public abstract class FeedbackSenderTests : StoreTest
 {
-    protected override bool Postgres => false;
-
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
     private readonly TempDirectory _files = new("vigil-feedback-");
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
@@ -335,4 +333,14 @@ public sealed class FeedbackSenderTests : StoreTest
             yield break;
         }
     }
+}
+
+public sealed class SqliteFeedbackSenderTests : FeedbackSenderTests
+{
+    protected override bool Postgres => false;
+}
+
+public sealed class PostgresFeedbackSenderTests : FeedbackSenderTests
+{
+    protected override bool Postgres => true;
 }

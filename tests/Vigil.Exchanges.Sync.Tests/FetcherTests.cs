@@ -161,6 +161,48 @@ public abstract class FetcherTests : StoreTest
         Assert.Equal("r3", (await Store.Exchanges.GetExchangeAsync("partner"))!.Checkpoint);
     }
 
+    /// <summary>
+    /// How exactly one replica fetches an exchange at a time (docs/exchanges.md, docs/replicas.md): two stores on one
+    /// database, as two replicas have, race to take the same exchange many times at once and exactly one wins each
+    /// round; while one is fetching, the other's fetch does nothing; the bank holds every entry once.
+    /// </summary>
+    [Fact]
+    public async Task Two_replicas_racing_for_an_exchange_never_both_hold_it()
+    {
+        await AddExchangeAsync();
+        await using var other = await OpenAnotherStoreAsync();
+        IVigilStore[] replicas = [Store, other];
+        for (int round = 0; round < 5; round++)
+        {
+            var takes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+                replicas[i % 2].Exchanges.TakeExchangeAsync("partner", _clock.GetUtcNow(), TimeSpan.FromMinutes(10), holder: $"replica-{i % 2}"))));
+            var held = Assert.Single(takes, t => t is not null)!;
+            await Store.Exchanges.FinishFetchAsync(held, ExchangeRunStatus.Ok, null, ExchangeCounts.Zero, _clock.GetUtcNow());
+        }
+
+        // While one replica is in the middle of a fetch, the other's fetch of the same exchange does nothing.
+        ExchangeFetcher Fetcher(IVigilStore replica) => new(replica, new FetchLimits { BatchSize = 1 }, _clock);
+        FetchResult? whileHeld = null;
+        bool tried = false;
+        var client = new ScriptedClient(Script())
+        {
+            OnPage = () =>
+            {
+                if (!tried)
+                {
+                    tried = true;
+                    whileHeld = Fetcher(other).FetchAsync("partner", new ScriptedClient(Script())).GetAwaiter().GetResult();
+                }
+            },
+        };
+        Assert.NotNull(await Fetcher(Store).FetchAsync("partner", client));
+        Assert.True(tried);
+        Assert.Null(whileHeld);
+        Assert.Equal(Expected, await BankAsync());
+        // Once it is done, the other replica takes the exchange and finds nothing new after its checkpoint.
+        Assert.Equal(ExchangeCounts.Zero, (await Fetcher(other).FetchAsync("partner", new ScriptedClient(Script())))!.Counts);
+    }
+
     [Fact]
     public async Task Exchanges_are_checked_when_added()
     {

@@ -5,11 +5,9 @@ using static Vigil.Exchanges.Sync.Tests.ScriptedClient;
 
 namespace Vigil.Exchanges.Sync.Tests;
 
-/// <summary>The server's schedule: due exchanges fetched, others left; refused credentials left alone until the file changes; a named schedule frees its own holds.</summary>
-public sealed class ScheduleTests : StoreTest
+/// <summary>The server's schedule on both engines: due exchanges fetched, others left; refused credentials left alone until the file changes; a named schedule frees its own holds.</summary>
+public abstract class ScheduleTests : StoreTest
 {
-    protected override bool Postgres => false;
-
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
     private readonly TempDirectory _files = new("vigil-schedule-");
 
@@ -73,4 +71,14 @@ public sealed class ScheduleTests : StoreTest
         // An operator's take-over works even while held.
         Assert.NotNull(await Store.Exchanges.TakeExchangeAsync("held", _clock.GetUtcNow(), TimeSpan.FromHours(1), takeOver: true));
     }
+}
+
+public sealed class SqliteScheduleTests : ScheduleTests
+{
+    protected override bool Postgres => false;
+}
+
+public sealed class PostgresScheduleTests : ScheduleTests
+{
+    protected override bool Postgres => true;
 }

@@ -30,6 +30,12 @@ public abstract class StoreTest : IAsyncLifetime
         await Store.CreateBankAsync(new NewBank("EXCHANGED"));
     }
 
+    /// <summary>Another store on the same database, with its own connections: what a second replica (or the CLI beside a server) opens.</summary>
+    protected async Task<IVigilStore> OpenAnotherStoreAsync() =>
+        _server is not null && _database is not null
+            ? await PostgresVigilStore.OpenAsync(_server.ConnectionString(_database))
+            : await SqliteVigilStore.OpenAsync(_dir.File("vigil.db"));
+
     public virtual async Task DisposeAsync()
     {
         await Store.DisposeAsync();

@@ -178,16 +178,23 @@ internal static class ExchangeCommand
     private static Command CreateRemove(TextWriter output)
     {
         var name = NameArgument();
-        var command = new Command("remove", "Remove an exchange (the entries it added stay in the bank)") { name };
+        var format = Format();
+        var command = new Command("remove", "Remove an exchange (the entries it added stay in the bank)") { name, format };
         command.SetAction(async (parse, ct) =>
         {
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            string exchange = parse.GetValue(name)!;
-            return await CliAuditor.RunAsync(store, "exchange.remove", exchange, async _ =>
+            string exchangeName = parse.GetValue(name)!;
+            return await CliAuditor.RunAsync(store, "exchange.remove", exchangeName, async outcome =>
             {
-                if (!await store.Exchanges.RemoveExchangeAsync(exchange, ct))
-                    throw new StoreException($"no exchange named '{exchange}' (see 'vigil exchange list')");
-                output.WriteLine($"removed exchange {exchange}; the entries it added stay in its bank");
+                var exchange = await Find(store, exchangeName, ct);
+                if (!await store.Exchanges.RemoveExchangeAsync(exchangeName, ct))
+                    throw new StoreException($"no exchange named '{exchangeName}' (see 'vigil exchange list')");
+                (outcome["type"], outcome["bank"]) = (exchange.Type, exchange.Bank);
+                if (parse.GetValue(format) == "json")
+                    output.WriteLine(JsonSerializer.Serialize(new ExchangeRemovedJson(exchange.Name, exchange.Type, exchange.Bank, Removed: true),
+                        ExchangeJsonContext.Default.ExchangeRemovedJson));
+                else
+                    output.WriteLine($"removed exchange {exchange.Name}; the entries it added stay in bank {exchange.Bank}");
                 return ExitCodes.Success;
             });
         });

@@ -51,8 +51,16 @@ internal sealed record FetchJson(
     [property: JsonPropertyName("complete")] bool Complete,
     [property: JsonPropertyName("error")] string? Error);
 
+/// <summary>What <c>vigil exchange remove --format json</c> prints: the exchange that is gone and the bank that keeps its entries.</summary>
+internal sealed record ExchangeRemovedJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("bank")] string Bank,
+    [property: JsonPropertyName("removed")] bool Removed);
+
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(ExchangeJson))]
+[JsonSerializable(typeof(ExchangeRemovedJson))]
 [JsonSerializable(typeof(List<ExchangeJson>))]
 [JsonSerializable(typeof(FetchJson))]
 internal sealed partial class ExchangeJsonContext : JsonSerializerContext;
