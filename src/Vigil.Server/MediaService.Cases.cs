@@ -165,6 +165,8 @@ internal sealed partial class MediaService
             return Problems.Result(400, "media and signals both given", "the service hashes the media itself: leave out context.signals when sending media");
         if (body.Reason is { } reason && (reason.Length is 0 or > 100))
             return Problems.Result(400, "invalid reason", "context.reason is 1 to 100 characters, e.g. user_report or classifier");
+        if (body.IncidentKindProblem() is { } kindProblem)
+            return Problems.Result(400, "invalid incident_kind", kindProblem);
         var probe = new NewCaseItem
         {
             Subject = body.Subject,

@@ -90,6 +90,46 @@ public class CaseReportInputTests
     }
 
     [Fact]
+    public void The_items_incident_kinds_become_the_reports_internet_details_and_public_availability_their_files()
+    {
+        CaseItem With(CaseItem item, IncidentKind? kind, string? url, bool? available) =>
+            item with { Details = item.Details with { Context = item.Details.Context with { IncidentKind = kind, Url = url, PubliclyAvailable = available } } };
+        var details = Case(
+            With(Item(1, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.A1, media: true, viewed: true, T0, "203.0.113.5", "a.jpg"),
+                IncidentKind.Chat, "https://chat.example.org/room/9", true),
+            With(Item(2, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.A2, media: true, viewed: false, T0, "203.0.113.5", "b.jpg"),
+                null, "https://example.org/p/2", false),
+            With(Item(3, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.B1, media: false, viewed: false, T0, "203.0.113.5", "c.jpg"),
+                IncidentKind.Email, null, null),
+            With(Item(4, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.B2, media: true, viewed: true, T0, "203.0.113.5", "d.jpg"),
+                IncidentKind.Chat, null, null),
+            // A dismissed item's kind says nothing of the incident.
+            With(Item(5, ItemVerdict.NotAbuse, null, media: true, viewed: true, T0, "203.0.113.5", "e.jpg"), IncidentKind.OnlineGaming, null, true));
+        var input = CaseReportInput.From(details, Samples.Reporter);
+
+        // One entry per kind, in the items' order; the chat item's URL is where its file was, not a web page of the incident.
+        Assert.Collection(input.InternetDetails,
+            d => Assert.IsType<ChatImIncident>(d),
+            d => Assert.Equal(["https://example.org/p/2"], Assert.IsType<WebPageIncident>(d).Urls),
+            d => Assert.IsType<EmailIncident>(d));
+        Assert.Equal([true, false, null], input.Items.Select(i => i.PubliclyAvailable));
+        Assert.Equal("https://chat.example.org/room/9", input.Items[0].Location);
+        Assert.All(input.Items, i => Assert.False(i.ExifViewedByReviewer));
+        var document = XDocument.Parse(System.Text.Encoding.UTF8.GetString(CyberTiplineXml.WriteReport(ReportDocumentBuilder.BuildReport(input))));
+        Assert.Equal(["chatImIncident", "webPageIncident", "emailIncident"],
+            document.Root!.Elements("internetDetails").Select(d => d.Elements().Single().Name.LocalName));
+        var file = XDocument.Parse(System.Text.Encoding.UTF8.GetString(CyberTiplineXml.WriteFileDetails(ReportDocumentBuilder.BuildFileDetails(input, 0, 1, "f0")))).Root!;
+        Assert.Equal(("true", "false"), (file.Element("publiclyAvailable")!.Value, file.Element("exifViewedByEsp")!.Value));
+        var unknown = XDocument.Parse(System.Text.Encoding.UTF8.GetString(CyberTiplineXml.WriteFileDetails(ReportDocumentBuilder.BuildFileDetails(input, 2, 1, "f2")))).Root!;
+        Assert.Null(unknown.Element("publiclyAvailable"));
+
+        // Without a kind or an http(s) URL on any confirmed item there is no incident to describe: refused, saying so.
+        var nowhere = Case(With(Item(1, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.A1, media: true, viewed: true, T0, "203.0.113.5", "a.jpg"),
+            null, "/srv/uploads/a.jpg", null));
+        Assert.Contains("incident_kind or an http(s) url", Assert.Throws<ArgumentException>(() => CaseReportInput.From(nowhere, Samples.Reporter)).Message);
+    }
+
+    [Fact]
     public void A_case_not_decided_report_or_with_nothing_to_file_is_refused()
     {
         var undecided = Case(Item(1, ItemVerdict.Confirmed, Vigil.Storage.IndustryClassification.A1, true, true, T0, "192.0.2.1", "a.jpg"));

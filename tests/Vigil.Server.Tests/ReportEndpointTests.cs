@@ -145,6 +145,25 @@ public sealed class ReportEndpointTests : LiveServerTest
     }
 
     [Fact]
+    public async Task A_case_posted_from_a_chat_is_reported_as_a_chat_incident_with_the_files_public_flag()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        long caseId = await DecideReportAsync(submitter, reviewer, await File.ReadAllBytesAsync(Bridge), "user-chat",
+            ""","incident_kind":"chat","publicly_available":false""");
+
+        var context = (await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}", reviewer))).GetProperty("items")[0].GetProperty("context");
+        Assert.Equal(("chat", false), (context.GetProperty("incident_kind").GetString(), context.GetProperty("publicly_available").GetBoolean()));
+        await WaitForReportAsync(reviewer, caseId, "finished");
+        var atFake = Assert.Single(_fake.Reports);
+        var report = System.Xml.Linq.XDocument.Parse(Encoding.UTF8.GetString(atFake.Document)).Root!;
+        // The chat is the incident; the URL the platform gave is where the file was (locationOfFile), not a web page of the incident.
+        Assert.Equal(["chatImIncident"], report.Elements("internetDetails").Select(d => d.Elements().Single().Name.LocalName));
+        var file = System.Xml.Linq.XDocument.Parse(Encoding.UTF8.GetString(Assert.Single(atFake.FileDetails))).Root!;
+        Assert.Equal(("false", "false", "https://photos.example.com/p/user-chat"),
+            (file.Element("publiclyAvailable")!.Value, file.Element("exifViewedByEsp")!.Value, file.Element("locationOfFile")!.Value));
+    }
+
+    [Fact]
     public async Task Bad_ids_states_and_unknown_reports_are_problems()
     {
         string reviewer = await KeyAsync(ApiKeyRole.Reviewer), admin = await KeyAsync(ApiKeyRole.Admin), submitter = await KeyAsync(ApiKeyRole.Submitter);
@@ -200,9 +219,9 @@ public sealed class ReportEndpointTests : LiveServerTest
     }
 
     /// <summary>A platform submits the photo for a subject; a reviewer confirms it and decides the case <c>report</c>; returns the case id.</summary>
-    private async Task<long> DecideReportAsync(string submitter, string reviewer, byte[] photo, string subject)
+    private async Task<long> DecideReportAsync(string submitter, string reviewer, byte[] photo, string subject, string moreContext = "")
     {
-        var (caseId, itemId) = await SubmitPhotoAsync(submitter, photo, subject);
+        var (caseId, itemId) = await SubmitPhotoAsync(submitter, photo, subject, moreContext);
         var claimed = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}"));
         Assert.Equal(caseId, claimed.GetProperty("id").GetInt64());
         var item = await SendAsync(HttpMethod.Post, $"/v1/cases/{caseId}/items/{itemId}/decision", reviewer, """{"verdict":"confirmed","classification":"A1"}""");
@@ -212,13 +231,14 @@ public sealed class ReportEndpointTests : LiveServerTest
         return caseId;
     }
 
-    private async Task<(long Case, long Item)> SubmitPhotoAsync(string key, byte[] photo, string subject)
+    /// <summary>Submits the photo with a context for <paramref name="subject"/>; <paramref name="moreContext"/> is more of its fields (<c>,"name":value</c>).</summary>
+    private async Task<(long Case, long Item)> SubmitPhotoAsync(string key, byte[] photo, string subject, string moreContext = "")
     {
         var form = new MultipartFormDataContent("vigil-test-boundary");
         var file = new ByteArrayContent(photo);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "media", "holiday.jpg");
-        form.Add(new StringContent($$"""{"subject":"{{subject}}","screen_name":"synthetic-user","ip":"203.0.113.9","uploaded_at":"2026-12-01T10:00:00Z","url":"https://photos.example.com/p/{{subject}}"}""",
+        form.Add(new StringContent($$"""{"subject":"{{subject}}","screen_name":"synthetic-user","ip":"203.0.113.9","uploaded_at":"2026-12-01T10:00:00Z","url":"https://photos.example.com/p/{{subject}}"{{moreContext}}}""",
             Encoding.UTF8, "application/json"), "context");
         var response = await SendContentAsync(HttpMethod.Post, "/v1/cases", key, form);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());

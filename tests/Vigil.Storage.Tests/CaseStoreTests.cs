@@ -19,7 +19,11 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
             Priority = CasePriority.Of(matches, reason),
             Signals = [new Signal(SignalType.Pdq, pdq.PadLeft(64, '0')), new Signal(SignalType.Md5, "0123456789abcdef0123456789abcdef")],
             Matches = matches,
-            Context = new ItemContext { ScreenName = "synthetic", Ip = "198.51.100.4", Port = 5000, UploadedAt = T0, Url = "https://example.org/u/1" },
+            Context = new ItemContext
+            {
+                ScreenName = "synthetic", Ip = "198.51.100.4", Port = 5000, UploadedAt = T0, Url = "https://example.org/u/1",
+                IncidentKind = IncidentKind.Chat, PubliclyAvailable = false,
+            },
         };
     }
 
@@ -176,8 +180,9 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
         Assert.Equal([dismissed.CaseId], await cases.PurgeMediaAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now));
         Assert.Null(await cases.GetItemMediaAsync(dismissed.CaseId, dismissed.ItemId));
         var purged = (await cases.GetCaseAsync(dismissed.CaseId))!;
-        // Of a dismissed case the user's details go too; only the upload time stays.
-        Assert.Equal((now, new ItemContext { UploadedAt = T0 }), (purged.Case.MediaPurgedAt, purged.Items[0].Details.Context));
+        // Of a dismissed case the user's details go too; the upload time and where it was shared (nothing about the user) stay.
+        Assert.Equal((now, new ItemContext { UploadedAt = T0, IncidentKind = IncidentKind.Chat, PubliclyAvailable = false }),
+            (purged.Case.MediaPurgedAt, purged.Items[0].Details.Context));
         Assert.NotNull(await cases.GetItemMediaAsync(held.CaseId, held.ItemId));
         Assert.NotNull(await cases.GetItemMediaAsync(reported.CaseId, reported.ItemId));
         now = T0.AddDays(366);

@@ -60,6 +60,8 @@ public class UpgradeTests
         var item = Assert.Single((await store.Cases.GetCaseAsync(reviewCase.Id))!.Items);
         Assert.Equal(("photo.jpg", "psi", "acct"), (item.Details.Context.FileName, item.Details.Source, item.Details.Account));
         Assert.Equal(4, Assert.Single(item.Details.Matches).Distance);
+        // Step 14's columns are there, empty for the old item: the platform never said where it was shared.
+        Assert.Equal(((IncidentKind?)null, (bool?)null), (item.Details.Context.IncidentKind, item.Details.Context.PubliclyAvailable));
         Assert.Equal([(byte)7, 7, 7], await store.Cases.GetItemThumbnailAsync(reviewCase.Id, item.Id));
         // New items join the migrated case, and new ids follow the moved ones.
         var joined = await store.Cases.AddCaseItemAsync(item.Details with { Subject = "acct", VoucherId = null, Account = null, Source = "api" }, DateTimeOffset.UtcNow);

@@ -8,7 +8,7 @@ namespace Vigil.Reporting.Building;
 /// everything else (markup characters, any script) is escaped by the writer.</remarks>
 public sealed record ReportInput
 {
-    /// <summary>The incident type the reviewer chose.</summary>
+    /// <summary>The incident type: for a case, the operator's configured <c>incident_type</c> (every report of a deployment has the same one).</summary>
     public required IncidentType IncidentType { get; init; }
 
     /// <summary>Report annotations (sextortion, solicitation, ...), if the reviewer set any.</summary>

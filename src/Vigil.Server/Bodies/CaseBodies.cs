@@ -40,6 +40,15 @@ internal sealed record CaseContextBody
     [JsonPropertyName("url")]
     public string? Url { get; init; }
 
+    /// <summary>Where it was shared, for the report's internet details: <c>web_page</c>, <c>email</c>, <c>newsgroup</c>, <c>chat</c>,
+    /// <c>online_gaming</c>, <c>cell_phone</c>, <c>non_internet</c> or <c>peer_to_peer</c>; left out, an http(s) <c>url</c> makes it a web page.</summary>
+    [JsonPropertyName("incident_kind")]
+    public string? IncidentKind { get; init; }
+
+    /// <summary>Whether it was publicly visible on the platform (the report's <c>publiclyAvailable</c>); left out when unknown.</summary>
+    [JsonPropertyName("publicly_available")]
+    public bool? PubliclyAvailable { get; init; }
+
     /// <summary>Why review it even when nothing matches (<c>user_report</c>, <c>classifier</c>, ...).</summary>
     [JsonPropertyName("reason")]
     public string? Reason { get; init; }
@@ -48,7 +57,7 @@ internal sealed record CaseContextBody
     [JsonPropertyName("signals")]
     public Dictionary<string, string>? Signals { get; init; }
 
-    /// <summary>What the item records of the platform's context.</summary>
+    /// <summary>What the item records of the platform's context (an <see cref="IncidentKind"/> it does not know is left out: <see cref="IncidentKindProblem"/> says so first).</summary>
     public Vigil.Storage.ItemContext ToContext() => new()
     {
         ScreenName = ScreenName,
@@ -58,7 +67,14 @@ internal sealed record CaseContextBody
         Ip = Ip,
         Port = Port,
         Url = Url,
+        IncidentKind = Vigil.Storage.CaseNames.TryParseIncidentKind(IncidentKind, out var kind) ? kind : null,
+        PubliclyAvailable = PubliclyAvailable,
     };
+
+    /// <summary>Why <see cref="IncidentKind"/> is not a kind, or null when it is one or is left out.</summary>
+    public string? IncidentKindProblem() => IncidentKind is null || Vigil.Storage.CaseNames.TryParseIncidentKind(IncidentKind, out _)
+        ? null
+        : $"context.incident_kind '{IncidentKind}' is not one of {Vigil.Storage.CaseNames.IncidentKindNames}";
 }
 
 /// <summary>The body of <c>POST /v1/cases/ID/items/ITEM/decision</c>.</summary>

@@ -29,7 +29,12 @@ internal sealed record CaseMatchJson(string Bank, long ContentId, string SignalT
 }
 
 /// <summary>What the platform said about an item.</summary>
-internal sealed record ItemContextJson(string? ScreenName, string? Email, string? FileName, DateTimeOffset? UploadedAt, string? Ip, int? Port, string? Url);
+internal sealed record ItemContextJson(string? ScreenName, string? Email, string? FileName, DateTimeOffset? UploadedAt, string? Ip, int? Port, string? Url,
+    string? IncidentKind, bool? PubliclyAvailable)
+{
+    public static ItemContextJson From(ItemContext c) => new(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url,
+        c.IncidentKind is { } kind ? CaseNames.Name(kind) : null, c.PubliclyAvailable);
+}
 
 /// <summary>An item of a case.</summary>
 internal sealed record CaseItemJson(long Id, string Source, string? Reason, int Priority, Dictionary<string, string> Signals, List<CaseMatchJson> Matches,
@@ -48,7 +53,7 @@ internal sealed record CaseItemJson(long Id, string Source, string? Reason, int 
         }
         var c = i.Details.Context;
         return new(i.Id, i.Details.Source, i.Details.Reason, i.Details.Priority, signals, CaseMatchJson.From(i.Details.Matches),
-            new ItemContextJson(c.ScreenName, c.Email, c.FileName, c.UploadedAt, c.Ip, c.Port, c.Url), i.Details.Account, i.Details.VoucherId,
+            ItemContextJson.From(c), i.Details.Account, i.Details.VoucherId,
             i.Details.Recheck, i.HasMedia, i.MediaType, i.HasThumbnail, i.Verdict is { } v ? CaseNames.Name(v) : null, i.Classification?.ToString(),
             i.DecidedBy, i.DecidedAt, i.ViewedClear, i.CreatedAt, ItemScoreJson.From(i.Details.Scores), ItemMessageJson.From(i.Details.Messages));
     }

@@ -383,6 +383,8 @@ internal static class CasePages
         if (context.ScreenName is { } s) parts.Add($"screen name {s}");
         if (context.Ip is { } ip) parts.Add(context.Port is { } port ? $"from {ip} port {port}" : $"from {ip}");
         if (context.Url is { } url) parts.Add($"at {url}");
+        if (context.IncidentKind is { } kind) parts.Add($"via {CaseNames.Name(kind)}");
+        if (context.PubliclyAvailable is { } visible) parts.Add(visible ? "public" : "not public");
         return parts.Count == 0 ? Html.Raw("<span class=\"muted\">none given</span>") : Html.Text(string.Join(" · ", parts));
     }
 

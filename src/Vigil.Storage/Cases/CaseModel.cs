@@ -96,6 +96,12 @@ public sealed record ItemContext
     /// <summary>Where it was seen: a URL or a location (a folder, a stream).</summary>
     public string? Url { get; init; }
 
+    /// <summary>Where it was shared (chat, e-mail, a web page, ...), the report's internet details; null: a web page when <see cref="Url"/> is http(s).</summary>
+    public IncidentKind? IncidentKind { get; init; }
+
+    /// <summary>Whether it was publicly visible on the platform (the report's <c>publiclyAvailable</c>); null when unknown.</summary>
+    public bool? PubliclyAvailable { get; init; }
+
     /// <summary>An empty context.</summary>
     public static readonly ItemContext Empty = new();
 }

@@ -31,6 +31,23 @@ public static class CaseNames
         _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
     };
 
+    /// <summary>An incident kind's name.</summary>
+    public static string Name(IncidentKind kind) => kind switch
+    {
+        IncidentKind.WebPage => "web_page",
+        IncidentKind.Email => "email",
+        IncidentKind.Newsgroup => "newsgroup",
+        IncidentKind.Chat => "chat",
+        IncidentKind.OnlineGaming => "online_gaming",
+        IncidentKind.CellPhone => "cell_phone",
+        IncidentKind.NonInternet => "non_internet",
+        IncidentKind.PeerToPeer => "peer_to_peer",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Every incident kind's name, comma-separated, for an error message.</summary>
+    public static string IncidentKindNames => string.Join(", ", Enum.GetValues<IncidentKind>().Select(Name));
+
     /// <summary>Parses a case status name; false for anything else.</summary>
     public static bool TryParseStatus(string? name, out CaseStatus status) =>
         NameTable.TryParse(name, [CaseStatus.Open, CaseStatus.Decided, CaseStatus.Reported], Name, out status);
@@ -42,6 +59,10 @@ public static class CaseNames
     /// <summary>Parses a case verdict name; false for anything else.</summary>
     public static bool TryParseCaseVerdict(string? name, out CaseVerdict verdict) =>
         NameTable.TryParse(name, [CaseVerdict.Report, CaseVerdict.NoReport, CaseVerdict.Escalate], Name, out verdict);
+
+    /// <summary>Parses an incident kind name; false for anything else.</summary>
+    public static bool TryParseIncidentKind(string? name, out IncidentKind kind) =>
+        NameTable.TryParse(name, Enum.GetValues<IncidentKind>(), Name, out kind);
 
     /// <summary>Parses a classification (A1, A2, B1, B2, exactly); false for anything else.</summary>
     public static bool TryParseClassification(string? name, out IndustryClassification classification)
@@ -59,6 +80,9 @@ public static class CaseNames
 
     internal static CaseStatus ParseStatus(string name) =>
         TryParseStatus(name, out var status) ? status : throw new StoreException($"unknown case status '{name}'");
+
+    internal static IncidentKind ParseIncidentKind(string name) =>
+        TryParseIncidentKind(name, out var kind) ? kind : throw new StoreException($"unknown incident kind '{name}'");
 
     internal static ItemVerdict ParseItemVerdict(string name) =>
         TryParseItemVerdict(name, out var verdict) ? verdict : throw new StoreException($"unknown item verdict '{name}'");

@@ -23,7 +23,7 @@ internal static class CaseRows
     public const string ItemColumns = """
         i.id, i.case_id, i.source, i.reason, i.priority, i.signals, i.screen_name, i.email, i.file_name, i.uploaded_at,
         i.ip, i.port, i.url, i.account, i.voucher_id, i.recheck, i.thumbnail IS NOT NULL, i.verdict, i.classification,
-        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type, i.scores, i.messages
+        i.decided_by, i.decided_at, i.viewed_clear, i.created_at, m.content_type, i.scores, i.messages, i.incident_kind, i.publicly_available
         """;
 
     public static ReviewCase ReadCase(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTime) => new()
@@ -68,6 +68,8 @@ internal static class CaseRows
                 Ip = StringOrNull(reader, 10),
                 Port = reader.IsDBNull(11) ? null : reader.GetInt32(11),
                 Url = StringOrNull(reader, 12),
+                IncidentKind = reader.IsDBNull(26) ? null : CaseNames.ParseIncidentKind(reader.GetString(26)),
+                PubliclyAvailable = reader.IsDBNull(27) ? null : reader.GetBoolean(27),
             },
             Account = StringOrNull(reader, 13),
             VoucherId = StringOrNull(reader, 14),

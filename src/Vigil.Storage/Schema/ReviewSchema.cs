@@ -2,7 +2,8 @@ namespace Vigil.Storage.Schema;
 
 /// <summary>
 /// Review: cases, their items, matches and decisions, the sealed media of items, reviewers'
-/// exposure and settings (step 7), and the private-matching review cases of step 5 moved in.
+/// exposure and settings (step 7), and the private-matching review cases of step 5 moved in;
+/// classifier scores (step 12); where an item was shared and whether publicly (step 14).
 /// Released steps are never edited.
 /// </summary>
 internal static class ReviewSchema
@@ -297,6 +298,18 @@ internal static class ReviewSchema
             """,
             Postgres: """
             ALTER TABLE case_items ADD COLUMN scores text;
+            """),
+        new(14,
+            Sqlite: """
+            -- Where the platform says an item was shared (chat, email, web_page, ...: CaseNames), for the report's
+            -- internet details, and whether it was publicly visible (0/1); null when the platform did not say.
+            -- No CHECK on the kind: a kind added later needs no table rebuild, and the reader refuses a name it does not know.
+            ALTER TABLE case_items ADD COLUMN incident_kind TEXT;
+            ALTER TABLE case_items ADD COLUMN publicly_available INTEGER;
+            """,
+            Postgres: """
+            ALTER TABLE case_items ADD COLUMN incident_kind text;
+            ALTER TABLE case_items ADD COLUMN publicly_available boolean;
             """),
 ];
 }

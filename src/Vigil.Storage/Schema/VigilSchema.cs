@@ -39,6 +39,7 @@ internal static class VigilSchema
         ("sharing to exchanges", "sharing to exchanges"),
         ("classifier scores", "classifier scores"),
         ("conversations", "conversations"),
+        ("item incident kind and public availability", "item incident kind and public availability"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

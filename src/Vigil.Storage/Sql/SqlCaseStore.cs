@@ -69,14 +69,15 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
         long itemId;
         await using (var insert = db.Command(connection, """
             INSERT INTO case_items (case_id, source, reason, priority, signals, screen_name, email, file_name, uploaded_at, ip, port, url,
-                                    account, voucher_id, recheck, thumbnail, created_at, scores, messages)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                    account, voucher_id, recheck, thumbnail, created_at, scores, messages, incident_kind, publicly_available)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
             RETURNING id
             """, transaction)
             .With(caseId).With(item.Source).With(item.Reason).With((long)item.Priority).With(CaseRows.SerializeSignals(item.Signals))
             .With(context.ScreenName).With(context.Email).With(context.FileName).WithTime(context.UploadedAt).With(context.Ip)
             .With(context.Port).With(context.Url).With(item.Account).With(item.VoucherId).With(item.Recheck).With(item.Thumbnail).WithTime(now)
-            .With(CaseRows.SerializeScores(item.Scores)).With(CaseRows.SerializeMessages(item.Messages)))
+            .With(CaseRows.SerializeScores(item.Scores)).With(CaseRows.SerializeMessages(item.Messages))
+            .With(context.IncidentKind is { } kind ? CaseNames.Name(kind) : null).With(context.PubliclyAvailable))
         {
             itemId = (await insert.Int64Async(cancellationToken))!.Value;
         }

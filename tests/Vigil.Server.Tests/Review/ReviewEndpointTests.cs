@@ -158,6 +158,14 @@ public class ReviewEndpointTests : LiveServerTest
         await AssertProblemAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter, """{"subject":"u","signals":{"nope":"1"}}"""), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter, """{"subject":"u","bogus":1}"""), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter, """{"subject":"u","port":70000,"signals":{"pdq":"00"}}"""), HttpStatusCode.BadRequest);
+        var kind = await SendAsync(HttpMethod.Post, "/v1/cases", submitter, """{"subject":"u","incident_kind":"carrier_pigeon","signals":{"pdq":"00"}}""");
+        string kindBody = await kind.Content.ReadAsStringAsync();
+        await AssertProblemAsync(kind, HttpStatusCode.BadRequest, "invalid incident_kind");
+        Assert.Contains("context.incident_kind 'carrier_pigeon' is not one of web_page, email, newsgroup, chat,", kindBody);
+        var flag = await SendAsync(HttpMethod.Post, "/v1/cases", submitter, """{"subject":"u","publicly_available":"yes","signals":{"pdq":"00"}}""");
+        string flagBody = await flag.Content.ReadAsStringAsync();
+        await AssertProblemAsync(flag, HttpStatusCode.BadRequest);
+        Assert.Contains("publicly_available", flagBody);
         await AssertProblemAsync(await SendAsync(HttpMethod.Get, "/v1/cases/424242", reviewer), HttpStatusCode.NotFound);
         await AssertProblemAsync(await SendAsync(HttpMethod.Post, "/v1/cases/424242/decision", reviewer, """{"verdict":"report"}"""), HttpStatusCode.NotFound);
         await AssertProblemAsync(await SendAsync(HttpMethod.Post, "/v1/cases/424242/items/1/decision", reviewer, """{"verdict":"skip"}"""), HttpStatusCode.NotFound);
