@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Vigil.Conversations;
 using Vigil.Review;
+using Vigil.Review.Cases;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -48,17 +49,10 @@ internal static class ConversationEndpoints
 
         var all = await store.Conversations.ReadMessagesAsync(id, ct);
         var rules = settings.ConversationRules ?? RiskRules.Default;
-        var risk = Score(rules, settings.ConversationTextModel, all);
-        long? caseId = null, itemId = null;
-        bool newCase = false;
-        if (await store.Conversations.GetItemAsync(id, ct) is { } existing)
-            (caseId, itemId) = existing;
-        else if (risk.PastThreshold && await store.Conversations.TryClaimItemAsync(id, now, ct))
-        {
-            var opened = await review.OpenAsync(Item(id, risk, all), default, null, ct);
-            await store.Conversations.SetItemAsync(id, opened.CaseId, opened.ItemId, now, ct);
-            (caseId, itemId, newCase) = (opened.CaseId, opened.ItemId, opened.NewCase);
-        }
+        var (risk, counted) = Score(rules, settings.ConversationTextModel, all);
+        var opened = await ConversationCases.OpenAsync(store.Conversations, review, id, risk, counted, now, ct);
+        // new_case: this request opened the item and, with it, its case (an item opened before is not new).
+        var (caseId, itemId, newCase) = (opened?.CaseId, opened?.ItemId, opened is { NewItem: true, NewCase: true });
         context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?>
         {
             ["conversation"] = id, ["messages"] = risk.Messages, ["score"] = Math.Round(risk.Score, 4), ["case"] = caseId,
@@ -67,42 +61,19 @@ internal static class ConversationEndpoints
     }
 
     /// <summary>The whole conversation replayed through the rules: the same answer on any replica, after any restart.</summary>
-    private static ConversationRisk Score(RiskRules rules, MessageModelSignal? model, IReadOnlyList<StoredMessage> messages)
+    private static (ConversationRisk Risk, List<ConversationMessage> Messages) Score(RiskRules rules, MessageModelSignal? model, IReadOnlyList<StoredMessage> messages)
     {
         var scorer = new ConversationRiskScorer(rules, model);
         const string only = "conversation";
         ConversationRisk? risk = null;
+        var counted = new List<ConversationMessage>(messages.Count);
         foreach (var m in messages)
         {
-            risk = scorer.Add(only, new ConversationMessage(m.Sender, m.Recipient, m.SentAt, m.Text),
-                new PartyFacts(m.SenderIsMinor, m.SenderAge), new PartyFacts(m.RecipientIsMinor, m.RecipientAge));
+            var message = new ConversationMessage(m.Sender, m.Recipient, m.SentAt, m.Text);
+            counted.Add(message);
+            risk = scorer.Add(only, message, new PartyFacts(m.SenderIsMinor, m.SenderAge), new PartyFacts(m.RecipientIsMinor, m.RecipientAge));
         }
-        return risk!;
-    }
-
-    private static NewCaseItem Item(string id, ConversationRisk risk, IReadOnlyList<StoredMessage> all)
-    {
-        var labels = new List<ItemLabelScore>(risk.Signals.Count);
-        foreach (var signal in risk.Signals)
-            labels.Add(new ItemLabelScore(signal.Id, signal.Contribution));
-        var shown = new List<ItemMessage>(risk.RaisedBy.Count);
-        foreach (var raised in risk.RaisedBy)
-        {
-            var m = all[raised.Index];
-            shown.Add(new ItemMessage(raised.Index, m.Sender, m.Recipient, m.SentAt, m.Text, raised.Signals));
-        }
-        return new NewCaseItem
-        {
-            Subject = "conversation:" + id,
-            Source = "conversation",
-            Reason = "conversation",
-            // A score, like a classifier's: below every hash match, above user reports.
-            Priority = CasePriority.Classifier,
-            Signals = [],
-            Scores = [new ItemScore("conversation-rules", risk.RulesVersion, risk.Score, risk.Threshold, null, labels)],
-            Messages = shown,
-            Context = new ItemContext { Url = "conversation:" + id },
-        };
+        return (risk!, counted);
     }
 
     private static ConversationRiskJson Answer(string id, ConversationRisk risk, long? caseId, long? itemId, bool newCase)

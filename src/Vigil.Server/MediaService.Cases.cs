@@ -124,11 +124,13 @@ internal sealed partial class MediaService
             List<ItemScore> scores = [];
             string? reason = body!.Reason;
             string source = "api";
+            bool classified = false;
             if ((hashed?.Score ?? videoScore) is { } score)
             {
                 var manifest = settings.Classifier!.Manifest;
                 scores.Add(ClassifierScores.ToItemScore(score, manifest));
-                if (matched.Count == 0 && ClassifierScores.OpensCase(score, manifest))
+                classified = matched.Count == 0 && ClassifierScores.OpensCase(score, manifest);
+                if (classified)
                     (source, reason) = ("classifier", reason ?? "classifier");
             }
             var scoresJson = ItemScoreJson.From(scores);
@@ -142,7 +144,8 @@ internal sealed partial class MediaService
                 Subject = body!.Subject!,
                 Source = source,
                 Reason = reason,
-                Priority = CasePriority.Of(matched, reason),
+                // From what raised it: a user report the classifier flagged queues as the classifier's, not as a report.
+                Priority = CasePriority.Of(matched, classified, reason),
                 Signals = signals,
                 Matches = matched,
                 Scores = scores,

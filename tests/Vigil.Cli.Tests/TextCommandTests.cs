@@ -66,6 +66,53 @@ public sealed class TextCommandTests : IDisposable
     }
 
     [Fact]
+    public void Open_cases_opens_one_conversation_item_past_the_threshold_with_its_raising_messages_and_never_a_second()
+    {
+        using var db = new TestDb();
+        var first = db.Ok("text", "score", _messages, "--open-cases");
+        Assert.Contains("  case 1, item 1 (opened now)", first.Output);
+        Assert.Contains("open-cases: 1 item(s) in case(s) 1;", first.Output);
+
+        // c1 (the grooming pattern) opened one case; c2 (friends planning a party) none.
+        var cases = JsonDocument.Parse(db.Ok("review", "list", "--format", "json").Output).RootElement;
+        var opened = Assert.Single(cases.EnumerateArray());
+        Assert.Equal(("conversation:c1", 6), (opened.GetProperty("subject").GetString(), opened.GetProperty("priority").GetInt32()));
+        var show = JsonDocument.Parse(db.Ok("review", "show", "1", "--format", "json").Output).RootElement;
+        var item = Assert.Single(show.GetProperty("items").EnumerateArray());
+        Assert.Equal(("conversation", "conversation", 6), (item.GetProperty("source").GetString(), item.GetProperty("reason").GetString(), item.GetProperty("priority").GetInt32()));
+        var score = Assert.Single(item.GetProperty("scores").EnumerateArray());
+        Assert.Equal(("conversation-rules", "default-1"), (score.GetProperty("model").GetString(), score.GetProperty("version").GetString()));
+        Assert.Equal(1 - 0.7 * 0.7 * 0.65 * 0.65, score.GetProperty("score").GetDouble(), 6);
+        var messages = item.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2, 3], messages.Select(m => m.GetProperty("index").GetInt32()));
+        Assert.Equal(["hi, nice drawing", "are your parents home?", "don't tell anyone we talk", "we should meet up"],
+            messages.Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal(["secrecy"], messages[2].GetProperty("signals").EnumerateArray().Select(s => s.GetString()));
+
+        // Run again: the conversation's item is found, not opened twice, as the server answers more messages of one conversation.
+        var again = db.Ok("text", "score", _messages, "--open-cases", "-f", "json");
+        using var c1 = JsonDocument.Parse(again.OutputLines[0]);
+        Assert.Equal((1, 1, false), (c1.RootElement.GetProperty("case_id").GetInt64(), c1.RootElement.GetProperty("item_id").GetInt64(),
+            c1.RootElement.GetProperty("new_case").GetBoolean()));
+        using var c2 = JsonDocument.Parse(again.OutputLines[1]);
+        Assert.False(c2.RootElement.TryGetProperty("case_id", out _));
+        Assert.Contains("open-cases: no new item, 1 opened before (not again)", again.Error);
+        Assert.Single(JsonDocument.Parse(db.Ok("review", "list", "--format", "json").Output).RootElement.EnumerateArray());
+        Assert.Single(JsonDocument.Parse(db.Ok("review", "show", "1", "--format", "json").Output).RootElement.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public void Open_cases_with_nothing_past_the_threshold_opens_nothing()
+    {
+        using var db = new TestDb();
+        string benign = db.WriteFile("benign.jsonl", string.Join('\n', Messages.Split('\n').Where(l => l.Contains("\"c2\"", StringComparison.Ordinal))));
+        var result = db.Ok("text", "score", benign, "--open-cases");
+        Assert.StartsWith("c2  score 0.350  below", result.OutputLines[0]);
+        Assert.Contains("open-cases: no conversation past the threshold, no case opened", result.Output);
+        Assert.Equal("[]", db.Ok("review", "list", "--format", "json").Output.Trim());
+    }
+
+    [Fact]
     public void The_threshold_option_moves_the_line()
     {
         var result = CliRunner.Run("text", "score", _messages, "-f", "json", "--threshold", "0.3");

@@ -9,7 +9,7 @@ namespace Vigil.Review.Tests;
 public sealed class ActionRulePropertyTests
 {
     private static readonly string[] Labels = ["csam", "ncii", "exchange-x", "test", "Tier1"];
-    private static readonly string[] Sources = ["api", "scan", "psi", "watch", "classifier", "lookup"];
+    private static readonly string[] Sources = ["api", "scan", "psi", "watch", "classifier", "conversation", "lookup"];
     private static readonly string[] Classes = ["A1", "A2", "B1", "B2"];
     private static readonly string[] Verdicts = ["confirmed", "not_abuse", "escalate", "skip"];
     private static readonly WebhookTarget Target = new(new Uri("https://hooks.example.org/"), Encoding.UTF8.GetBytes("synthetic-secret-0123456789"), "test");

@@ -108,6 +108,19 @@ public sealed class ActionRuleSetTests : IDisposable
     }
 
     [Fact]
+    public void A_rule_can_be_about_conversation_and_classifier_items_and_applies_to_their_decisions_only()
+    {
+        var rules = Parse(Rule(""" {"name": "scored", "when": "decision", "if": {"source": ["conversation", "Classifier"]}, """ + Hook + "}"));
+        var rule = Assert.Single(rules.For(ActionTrigger.Decision).ToArray());
+        Assert.Equal(["conversation", "Classifier"], rule.Sources);
+        ActionEvent Decided(string source) => new() { Trigger = ActionTrigger.Decision, OccurredAt = DateTimeOffset.UnixEpoch, Source = source, Verdict = "confirmed" };
+        Assert.True(rule.Applies(Decided("conversation")));
+        Assert.True(rule.Applies(Decided("classifier")));
+        Assert.False(rule.Applies(Decided("api")));
+        Assert.False(rule.Applies(Decided("scan")));
+    }
+
+    [Fact]
     public void Two_rules_of_one_name_and_a_short_secret_are_refused()
     {
         string one = """{"name": "a", "when": "match", """ + Hook + "}";

@@ -148,13 +148,38 @@ public sealed class ClassifierEndpointTests : LiveServerTest
         Assert.Equal(score >= Threshold, opened.GetProperty("case_id").ValueKind == JsonValueKind.Number);
     }
 
-    private Task<HttpResponseMessage> SubmitAsync(string key, string fixture, string subject, bool classify)
+    [Fact]
+    public async Task A_user_report_the_classifier_flags_queues_as_the_classifiers_ahead_of_an_older_plain_report()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        // Older, so a tie in priority would queue it first.
+        var plain = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases", submitter,
+            """{"subject":"user-reported","reason":"user_report","signals":{"md5":"0123456789abcdef0123456789abcdef"}}"""));
+        long plainCase = plain.GetProperty("case_id").GetInt64();
+        var flagged = await SubmitAsync(submitter, Bright, "user-flagged", classify: true, reason: "user_report");
+        Assert.True(flagged.StatusCode == HttpStatusCode.Created, await flagged.Content.ReadAsStringAsync());
+        long flaggedCase = (await JsonAsync(flagged)).GetProperty("case_id").GetInt64();
+
+        var item = (await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{flaggedCase}", reviewer))).GetProperty("items")[0];
+        Assert.Equal(("classifier", "user_report", CasePriority.Classifier),
+            (item.GetProperty("source").GetString(), item.GetProperty("reason").GetString(), item.GetProperty("priority").GetInt32()));
+        var report = (await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/cases/{plainCase}", reviewer))).GetProperty("case");
+        Assert.Equal(CasePriority.Lowest, report.GetProperty("priority").GetInt32());
+
+        // The queue hands out the flagged one first, then (to a second reviewer: the first holds a lease) the report.
+        Assert.Equal(flaggedCase, (await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}"))).GetProperty("id").GetInt64());
+        string second = await KeyAsync(ApiKeyRole.Reviewer);
+        Assert.Equal(plainCase, (await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases/claim", second, "{}"))).GetProperty("id").GetInt64());
+    }
+
+    private Task<HttpResponseMessage> SubmitAsync(string key, string fixture, string subject, bool classify, string? reason = null)
     {
         var form = new MultipartFormDataContent("vigil-test-boundary");
         var file = new ByteArrayContent(MediaFixtures.Bytes(fixture));
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "media", "upload.jpg");
-        form.Add(new StringContent($$"""{"subject":"{{subject}}"}""", Encoding.UTF8, "application/json"), "context");
+        string context = reason is null ? $$"""{"subject":"{{subject}}"}""" : $$"""{"subject":"{{subject}}","reason":"{{reason}}"}""";
+        form.Add(new StringContent(context, Encoding.UTF8, "application/json"), "context");
         return SendContentAsync(HttpMethod.Post, classify ? "/v1/cases?classify=true" : "/v1/cases", key, form);
     }
 }

@@ -1,15 +1,18 @@
 using Vigil.Banks;
+using Vigil.Conversations;
 using Vigil.Hashing.Signals;
 using Vigil.Review;
 using Vigil.Review.Actions;
+using Vigil.Review.Cases;
 using Vigil.Storage;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>--open-cases</c> of <c>vigil scan</c> and <c>vigil watch</c>: what matched becomes an item of its
-/// subject's open case (the scanned folder, the watched stream), through the review service, with the
-/// matched entries' classification and provenance read from the store.
+/// <c>--open-cases</c> of <c>vigil scan</c>, <c>vigil watch</c> and <c>vigil text score</c>: what matched (or a
+/// classifier or the conversation rules put past their threshold) becomes an item of its subject's open case (the
+/// scanned folder, the watched stream, the conversation), through the review service, with the matched entries'
+/// classification and provenance read from the store.
 /// </summary>
 internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMediaVault? vault = null)
 {
@@ -22,6 +25,9 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
 
     /// <summary>The cases they went into.</summary>
     public SortedSet<long> Cases { get; } = [];
+
+    /// <summary>Conversations past the threshold whose item an earlier run (or the server) opened: not opened again.</summary>
+    public int OpenedBefore { get; private set; }
 
     /// <summary>Opens an item for one query's matches (nothing when it has none outside negative banks); its media is sealed into the vault, with its MD5 among the signals, when both are given.</summary>
     public async Task OpenAsync(string subject, string source, IReadOnlyList<Signal> signals, IEnumerable<(string Bank, long ContentId, string SignalType, int Distance)> matches,
@@ -65,6 +71,25 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
             Context = context,
         }, media, contentType, cancellationToken);
 
+    /// <summary>
+    /// Opens the conversation's item (source <c>conversation</c>) when its risk is past the threshold, once per conversation
+    /// id as the server does (<see cref="ConversationCases"/>); returns it, or null when there is none.
+    /// </summary>
+    public async Task<OpenedItem?> OpenConversationAsync(string conversation, ConversationRisk risk,
+        IReadOnlyList<ConversationMessage> messages, CancellationToken cancellationToken)
+    {
+        var opened = await ConversationCases.OpenAsync(store.Conversations, _review, conversation, risk, messages,
+            TimeProvider.System.GetUtcNow(), cancellationToken);
+        if (opened is { NewItem: true })
+        {
+            Opened++;
+            Cases.Add(opened.CaseId);
+        }
+        else if (opened is not null)
+            OpenedBefore++;
+        return opened;
+    }
+
     /// <summary>The source and reason of an item a classifier opened.</summary>
     public const string Classified = "classifier";
 
@@ -81,8 +106,13 @@ internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMedia
         Cases.Add(opened.CaseId);
     }
 
-    /// <summary>One line saying what was opened and where to look.</summary>
-    public string Summary() => Opened == 0
-        ? "open-cases: nothing matched, no case opened"
-        : $"open-cases: {Opened:N0} item(s) in case(s) {string.Join(", ", Cases)}; see 'vigil review list --status open' or the reviewer UI (/review)";
+    /// <summary>One line saying what was opened and where to look; <paramref name="nothing"/> says why nothing was.</summary>
+    public string Summary(string nothing = "nothing matched")
+    {
+        if (Opened == 0 && OpenedBefore == 0)
+            return $"open-cases: {nothing}, no case opened";
+        string opened = Opened == 0 ? "no new item" : $"{Opened:N0} item(s) in case(s) {string.Join(", ", Cases)}";
+        string before = OpenedBefore == 0 ? "" : $", {OpenedBefore:N0} opened before (not again)";
+        return $"open-cases: {opened}{before}; see 'vigil review list --status open' or the reviewer UI (/review)";
+    }
 }

@@ -24,9 +24,14 @@ internal static class TextCommand
         format.AcceptOnlyFromAmong("text", "json");
         var threshold = ThresholdOption();
         var textModel = TextModelOption.Create();
+        var openCases = new Option<bool>("--open-cases")
+        {
+            Description = "Open a review case for each conversation past the threshold (source conversation, below every hash match, with the messages that raised it), "
+                          + "once per conversation id as the server's POST /v1/conversations/ID/messages does (see 'vigil review')",
+        };
         var command = new Command("score", "Score each conversation message by message; prints its final score, whether it passes the threshold, its signals and the messages that raised it")
         {
-            file, rules, format, threshold, textModel,
+            file, rules, format, threshold, textModel, openCases,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -73,9 +78,20 @@ internal static class TextCommand
                 return ExitCodes.Failure;
             }
             progress.Finish();
-            var writer = new ConversationScoreWriter(output, parse.GetValue(format)!);
+            string outputFormat = parse.GetValue(format)!;
+            await using var store = parse.GetValue(openCases) ? await StoreOption.OpenAsync(parse, ct) : null;
+            var opener = store is null ? null : new CaseOpener(store);
+            if (opener is not null)
+            {
+                foreach (var conversation in order)
+                    conversation.Item = await opener.OpenConversationAsync(conversation.Id, conversation.Risk!, conversation.Messages, ct);
+            }
+            var writer = new ConversationScoreWriter(output, outputFormat);
             foreach (var conversation in order)
                 writer.Write(conversation);
+            // Standard output stays one JSON object a line in json.
+            if (opener is not null)
+                (outputFormat == "json" ? error : output).WriteLine(opener.Summary("no conversation past the threshold"));
             await output.FlushAsync(ct).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -21,6 +21,8 @@ internal sealed class ConversationScoreWriter(TextWriter output, string format)
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv,
             $"{conversation.Id}  score {risk.Score:F3}  {(risk.PastThreshold ? "REVIEW" : "below")} threshold {risk.Threshold:F2}  ({risk.Messages} messages, rules {risk.RulesVersion})"));
+        if (conversation.Item is { } item)
+            output.WriteLine(string.Create(inv, $"  case {item.CaseId}, item {item.ItemId} ({(item.NewItem ? "opened now" : "opened before")})"));
         if (risk.Signals.Count == 0)
         {
             output.WriteLine("  no signals");
@@ -50,7 +52,8 @@ internal sealed class ConversationScoreWriter(TextWriter output, string format)
             raisedBy.Add(new RaisingMessageJson(r.Index, r.Time, m.Sender, m.Recipient, m.Text, r.Signals, Math.Round(r.ScoreAfter, 4)));
         }
         var json = new ConversationScoreJson(conversation.Id, Math.Round(risk.Score, 4), risk.Threshold, risk.PastThreshold, risk.RulesVersion,
-            risk.Messages, signals, raisedBy);
+            risk.Messages, signals, raisedBy, conversation.Item?.CaseId, conversation.Item?.ItemId,
+            conversation.Item is { } item ? item is { NewItem: true, NewCase: true } : null);
         output.WriteLine(JsonSerializer.Serialize(json, TextScoreJsonContext.Default.ConversationScoreJson));
     }
 }

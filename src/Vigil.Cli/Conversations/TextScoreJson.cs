@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Vigil.Cli.Conversations;
 
-/// <summary>One conversation in <c>vigil text score -f json</c>: a line of JSON.</summary>
+/// <summary>One conversation in <c>vigil text score -f json</c>: a line of JSON; with <c>--open-cases</c>, its review item when it has one (as <c>POST /v1/conversations/ID/messages</c> answers).</summary>
 internal sealed record ConversationScoreJson(
     [property: JsonPropertyName("conversation")] string Conversation,
     [property: JsonPropertyName("score")] double Score,
@@ -11,7 +11,10 @@ internal sealed record ConversationScoreJson(
     [property: JsonPropertyName("rules_version")] string RulesVersion,
     [property: JsonPropertyName("messages")] int Messages,
     [property: JsonPropertyName("signals")] List<SignalJson> Signals,
-    [property: JsonPropertyName("raised_by")] List<RaisingMessageJson> RaisedBy);
+    [property: JsonPropertyName("raised_by")] List<RaisingMessageJson> RaisedBy,
+    [property: JsonPropertyName("case_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? CaseId = null,
+    [property: JsonPropertyName("item_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ItemId = null,
+    [property: JsonPropertyName("new_case"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? NewCase = null);
 
 /// <summary>A signal of a conversation.</summary>
 internal sealed record SignalJson(

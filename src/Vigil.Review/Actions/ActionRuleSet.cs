@@ -15,7 +15,8 @@ public sealed class ActionRulesException(string message) : Exception(message);
 /// </summary>
 public sealed partial class ActionRuleSet
 {
-    private static readonly string[] KnownSources = ["api", "scan", "psi", "watch", "classifier", "lookup"];
+    // Every source an item or event has: so a rule can be about any of them (a decision on a conversation's item, say).
+    private static readonly string[] KnownSources = ["api", "scan", "psi", "watch", "classifier", Cases.ConversationCases.Source, "lookup"];
     private static readonly string[] KnownVerdicts = ["confirmed", "not_abuse", "escalate", "skip", "report", "no_report"];
     private static readonly string[] KnownClassifications = ["A1", "A2", "B1", "B2"];
     private const int MinimumSecretBytes = 16;

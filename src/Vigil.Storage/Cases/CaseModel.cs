@@ -118,7 +118,7 @@ public sealed record NewCaseItem
     /// <summary>Why it is in review when nothing matched (<c>user_report</c>, <c>classifier</c>, ...), or null.</summary>
     public string? Reason { get; init; }
 
-    /// <summary>Its queue priority, 1 (most urgent) to <see cref="CasePriority.Lowest"/>, as <see cref="CasePriority.Of"/> gives it.</summary>
+    /// <summary>Its queue priority, 1 (most urgent) to <see cref="CasePriority.Lowest"/>, as <see cref="CasePriority.Of(IReadOnlyList{CaseMatch}, bool, string?)"/> gives it.</summary>
     public required int Priority { get; init; }
 
     /// <summary>Its signals (at most one per type).</summary>

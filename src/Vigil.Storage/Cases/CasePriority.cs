@@ -29,10 +29,16 @@ public static class CasePriority
     public const int Lowest = 7;
 
     /// <summary>The priority of an item with these matches (and, without any, this reason).</summary>
-    public static int Of(IReadOnlyList<CaseMatch> matches, string? reason)
+    public static int Of(IReadOnlyList<CaseMatch> matches, string? reason) => Of(matches, classified: false, reason);
+
+    /// <summary>
+    /// The priority of an item by what raised it, most telling first: its matches; else a classifier's score past its
+    /// threshold (<paramref name="classified"/>), whatever reason the platform gave; else its reason.
+    /// </summary>
+    public static int Of(IReadOnlyList<CaseMatch> matches, bool classified, string? reason)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        int best = matches.Count > 0 ? UnlabelledMatch : reason == "classifier" ? Classifier : Lowest;
+        int best = matches.Count > 0 ? UnlabelledMatch : classified || reason == "classifier" ? Classifier : Lowest;
         foreach (var match in matches)
         {
             int rank = OfClassification(match.Classification);
