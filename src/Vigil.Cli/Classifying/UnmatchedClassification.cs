@@ -1,5 +1,5 @@
 using System.Globalization;
-using Vigil.Classifiers;
+using Vigil.Classifiers.Manifests;
 using Vigil.Review.Cases;
 
 namespace Vigil.Cli.Classifying;
