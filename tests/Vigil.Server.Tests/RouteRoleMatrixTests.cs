@@ -78,6 +78,56 @@ public class RouteRoleMatrixTests : LiveServerTest
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>
+    /// Review's routes as docs/review.md states them: the one role besides admin that may use each, the body that
+    /// role sends, and the answer it gets on a fresh hash-matched case it has not claimed ({id} and {item} are that case's).
+    /// </summary>
+    private static readonly Dictionary<(string Method, string Route), (ApiKeyRole Role, string? Body, int Answer)> ReviewRoutes = new()
+    {
+        [("POST", "/v1/cases")] = (ApiKeyRole.Submitter, $$$"""{"subject":"user-2","signals":{"pdq":"{{{BridgePdq}}}"}}""", 201),
+        [("GET", "/v1/cases")] = (ApiKeyRole.Reviewer, null, 200),
+        [("GET", "/v1/cases/{id}")] = (ApiKeyRole.Reviewer, null, 200),
+        [("POST", "/v1/cases/claim")] = (ApiKeyRole.Reviewer, "{}", 200),
+        // Not claimed, so not the caller's to release or decide.
+        [("POST", "/v1/cases/{id}/release")] = (ApiKeyRole.Reviewer, "{}", 409),
+        [("POST", "/v1/cases/{id}/items/{item}/decision")] = (ApiKeyRole.Reviewer, """{"verdict":"confirmed","classification":"A1"}""", 409),
+        [("POST", "/v1/cases/{id}/decision")] = (ApiKeyRole.Reviewer, """{"verdict":"report"}""", 409),
+        // Hashes only: the item has no media to show.
+        [("GET", "/v1/cases/{id}/items/{item}/media")] = (ApiKeyRole.Reviewer, null, 404),
+        [("GET", "/v1/cases/{id}/report")] = (ApiKeyRole.Reviewer, null, 404),
+        [("POST", "/v1/conversations/{id}/messages")] = (ApiKeyRole.Submitter,
+            """{"messages":[{"sender":"a","recipient":"b","time":"2026-12-01T16:00:00Z","text":"hello"}]}""", 200),
+    };
+
+    /// <summary>Every review route with every role and with no key ("none").</summary>
+    public static TheoryData<string, string, string> ReviewRouteByRole()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var (method, route) in ReviewRoutes.Keys)
+        {
+            foreach (string who in Enum.GetNames<ApiKeyRole>().Prepend("none"))
+                data.Add(method, route, who);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void The_review_route_table_names_every_case_and_conversation_route()
+    {
+        var served = new HashSet<(string, string)>();
+        foreach (var endpoint in Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            // Route constraints ({id:long}) left out, as the table writes them.
+            string route = System.Text.RegularExpressions.Regex.Replace("/" + endpoint.RoutePattern.RawText!.TrimStart('/'), @"\{([a-z_]+):[^}]*\}", "{$1}");
+            if (route.StartsWith("/v1/cases", StringComparison.Ordinal) || route.StartsWith("/v1/conversations", StringComparison.Ordinal))
+            {
+                foreach (string method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
+                    served.Add((method, route));
+            }
+        }
+        Assert.Equal(served.Order(), ReviewRoutes.Keys.Order());
+    }
+
     [Fact]
     public void The_action_outbox_routes_are_in_the_matrix_for_admins_only()
     {
@@ -147,4 +197,42 @@ public class RouteRoleMatrixTests : LiveServerTest
             "api_name" => "ncmec",
             _ => "probe",
         });
+
+    /// <summary>
+    /// Review's routes x every role and no key, against the contract's table above rather than the endpoints' own
+    /// metadata: a route given the wrong role fails here. One server serves every case (a server each would cost a
+    /// second apiece); each case opens its own case first and uses keys of its own.
+    /// </summary>
+    public sealed class ReviewRoutesByRole(ReviewRoutesByRole.Server server) : IClassFixture<ReviewRoutesByRole.Server>
+    {
+        [Theory]
+        [MemberData(nameof(ReviewRouteByRole), MemberType = typeof(RouteRoleMatrixTests))]
+        public async Task Answer_401_without_a_key_403_to_other_roles_and_the_handler_to_their_role_and_admin(string method, string route, string who)
+        {
+            var (role, body, answer) = ReviewRoutes[(method, route)];
+            // A subject of its own, so the case is new and open to claim.
+            var opened = await JsonAsync(await server.SendAsync(HttpMethod.Post, "/v1/cases", await server.KeyAsync(ApiKeyRole.Submitter),
+                $$$"""{"subject":"user-{{{Guid.NewGuid():N}}}","signals":{"pdq":"{{{BridgePdq}}}"}}"""));
+            string path = route.Replace("{id}", opened.GetProperty("case_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Replace("{item}", opened.GetProperty("item_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string? key = who == "none" ? null : await server.KeyAsync(Enum.Parse<ApiKeyRole>(who));
+
+            using var response = await server.SendAsync(new HttpMethod(method), path, key, body);
+
+            if (key is null)
+                await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API key required");
+            else if (who == nameof(ApiKeyRole.Admin) || who == role.ToString())
+                Assert.True((int)response.StatusCode == answer, $"{method} {path} as {who}: expected {answer}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            else
+                await AssertProblemAsync(response, HttpStatusCode.Forbidden, "role not allowed");
+        }
+
+        /// <summary>The one server, its key making and sending open to the cases.</summary>
+        public sealed class Server : LiveServerTest
+        {
+            public new Task<string> KeyAsync(ApiKeyRole role) => base.KeyAsync(role);
+
+            public new Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? json = null) => base.SendAsync(method, path, key, json);
+        }
+    }
 }

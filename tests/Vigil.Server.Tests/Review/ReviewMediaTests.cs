@@ -9,13 +9,18 @@ using Vigil.Testing;
 namespace Vigil.Server.Tests.Review;
 
 /// <summary>
-/// Media of case items through the service with an evidence vault: sealed at rest (the database file holds
-/// no plaintext), blurred greyscale by default, clear only when asked (audited and charged to exposure),
-/// and nothing at all once the reviewer's daily cap is reached.
+/// Media of case items through the service with an evidence vault: sealed at rest (neither the database files nor
+/// the process's temp directory hold plaintext), blurred greyscale by default, clear only when asked (audited and
+/// charged to exposure), and nothing at all once the reviewer's daily cap is reached.
 /// </summary>
+[Collection(ProcessTempDirectoryCollection.Name)]
 public sealed class ReviewMediaTests : LiveServerTest
 {
     private readonly TempDirectory _keys = new("vigil-vault-");
+    // The server's temp directory for the test (TMPDIR), fresh and empty, so that what the server writes there can be searched.
+    private readonly TempDirectory _temp = new("vigil-tmpdir-");
+    private string? _tmpdirBefore;
+    private string? _aspNetTempBefore;
     private EvidenceVault? _vault;
 
     private static string Bridge => Fixtures.ThreatExchange("pdq/data/bridge-mods/aaa-orig.jpg");
@@ -40,8 +45,68 @@ public sealed class ReviewMediaTests : LiveServerTest
         return (body.GetProperty("case_id").GetInt64(), body.GetProperty("item_id").GetInt64());
     }
 
+    protected override Task BeforeServerStartsAsync()
+    {
+        // TMPDIR for Path.GetTempPath and child processes (ffmpeg), ASPNETCORE_TEMP for ASP.NET Core's request buffering.
+        _tmpdirBefore = Environment.GetEnvironmentVariable("TMPDIR");
+        _aspNetTempBefore = Environment.GetEnvironmentVariable("ASPNETCORE_TEMP");
+        Environment.SetEnvironmentVariable("TMPDIR", _temp.Path);
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEMP", _temp.Path);
+        Assert.Equal(_temp.Path, Path.TrimEndingDirectorySeparator(Path.GetTempPath()));
+        return Task.CompletedTask;
+    }
+
     [Fact]
-    public async Task Media_is_sealed_at_rest_blurred_by_default_and_clear_only_when_asked_within_the_cap()
+    public async Task An_image_submitted_and_viewed_over_http_leaves_no_plaintext_in_the_database_files_or_the_temp_directory()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        byte[] photo = await File.ReadAllBytesAsync(Bridge);
+        var (caseId, itemId) = await SubmitPhotoAsync(submitter, photo);
+        // Shown both ways too: making the blurred derivative and serving the clear bytes must not spill either.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}/items/{itemId}/media", reviewer)).StatusCode);
+        Assert.Equal(photo, await (await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}/items/{itemId}/media?view=clear", reviewer)).Content.ReadAsByteArrayAsync());
+
+        // A 64-byte window every 4 KiB: any spilled run of the photo longer than 4 KiB + 64 bytes holds one.
+        var plaintext = Windows(photo);
+        string databaseFiles = Path.GetDirectoryName(DatabasePath)!;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Empty(FilesHolding(databaseFiles, plaintext));
+        Assert.Empty(FilesHolding(_temp.Path, plaintext));
+
+        // Controls, so that the searches above cannot pass by looking in the wrong place: the database files do hold the
+        // sealed photo, and part of the photo written to the temp directory is found.
+        var stored = await Store.Cases.GetItemMediaAsync(caseId, itemId);
+        Assert.Equal(photo.Length, stored!.Length);
+        Assert.NotEmpty(FilesHolding(databaseFiles, Windows(stored.Ciphertext)));
+        string spilled = Path.Combine(_temp.Path, "spill", "part.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(spilled)!);
+        await File.WriteAllBytesAsync(spilled, photo[100_001..(100_001 + 8192)]);
+        Assert.Equal([spilled], FilesHolding(_temp.Path, plaintext));
+    }
+
+    private static List<byte[]> Windows(byte[] bytes)
+    {
+        var windows = new List<byte[]>();
+        for (int at = 0; at + 64 <= bytes.Length; at += 4096)
+            windows.Add(bytes[at..(at + 64)]);
+        return windows;
+    }
+
+    /// <summary>Every file under <paramref name="directory"/> (recursively) holding any of <paramref name="windows"/>.</summary>
+    private static List<string> FilesHolding(string directory, List<byte[]> windows)
+    {
+        var found = new List<string>();
+        foreach (string path in Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            byte[] raw = File.ReadAllBytes(path);
+            if (windows.Exists(w => raw.AsSpan().IndexOf(w) >= 0))
+                found.Add(path);
+        }
+        return found;
+    }
+
+    [Fact]
+    public async Task Media_is_blurred_by_default_and_clear_only_when_asked_within_the_cap()
     {
         string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
         byte[] photo = await File.ReadAllBytesAsync(Bridge);
@@ -51,18 +116,6 @@ public sealed class ReviewMediaTests : LiveServerTest
         Assert.Equal((true, "image/jpeg", "holiday.jpg"), (item.GetProperty("has_media").GetBoolean(), item.GetProperty("media_type").GetString(),
             item.GetProperty("context").GetProperty("file_name").GetString()));
         Assert.Equal("md5", item.GetProperty("signals").EnumerateObject().Last().Name);
-
-        // The database (and its WAL) holds the ciphertext only: no run of 64 plaintext bytes from anywhere in the photo.
-        var stored = await Store.Cases.GetItemMediaAsync(caseId, itemId);
-        Assert.NotNull(stored);
-        Assert.Equal(photo.Length, stored!.Length);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (string path in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
-        {
-            byte[] raw = await File.ReadAllBytesAsync(path);
-            for (int at = 0; at + 64 <= photo.Length; at += photo.Length / 16)
-                Assert.True(raw.AsSpan().IndexOf(photo.AsSpan(at, 64)) < 0, $"{Path.GetFileName(path)} holds plaintext from offset {at}");
-        }
 
         // Blurred (the default view): a greyscale PNG derivative, never the photo.
         var blurred = await SendAsync(HttpMethod.Get, $"/v1/cases/{caseId}/items/{itemId}/media", reviewer);
@@ -144,6 +197,9 @@ public sealed class ReviewMediaTests : LiveServerTest
 
     protected override Task AfterServerStopsAsync()
     {
+        Environment.SetEnvironmentVariable("TMPDIR", _tmpdirBefore);
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEMP", _aspNetTempBefore);
+        _temp.Dispose();
         _keys.Dispose();
         return Task.CompletedTask;
     }
