@@ -35,45 +35,13 @@ public static class VideoClassification
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        var frames = new List<RgbImage>(batch);
-        var times = new List<double>(batch);
-        MediaScore? best = null;
-        double bestAt = 0;
-        int count = 0;
-        try
+        using var scorer = new VideoFrameScorer(classifier, batch);
+        await foreach (var frame in source.ConfigureAwait(false))
         {
-            await foreach (var frame in source.ConfigureAwait(false))
-            {
-                // A frame's pixels last only until the next is read: the batch keeps its own copy.
-                frames.Add(RgbImage.FromPixels(frame.Width, frame.Height, frame.Rgb.Span));
-                times.Add(frame.TimestampSeconds);
-                if (frames.Count == batch)
-                    (best, bestAt, count) = await ScoreAsync(classifier, frames, times, best, bestAt, count, cancellationToken).ConfigureAwait(false);
-            }
-            if (frames.Count > 0)
-                (best, bestAt, count) = await ScoreAsync(classifier, frames, times, best, bestAt, count, cancellationToken).ConfigureAwait(false);
+            await scorer.AddAsync(frame, cancellationToken).ConfigureAwait(false);
+            if (scorer.Failed)
+                break;
         }
-        finally
-        {
-            foreach (var frame in frames)
-                frame.Dispose();
-        }
-        return best is null ? null : new VideoScore(best, bestAt, count);
-    }
-
-    private static async Task<(MediaScore? Best, double At, int Count)> ScoreAsync(IMediaClassifier classifier, List<RgbImage> frames, List<double> times,
-        MediaScore? best, double bestAt, int count, CancellationToken cancellationToken)
-    {
-        var scores = await classifier.ClassifyAsync(frames, cancellationToken).ConfigureAwait(false);
-        int highest = FrameScores.Highest(scores);
-        if (highest >= 0 && (best is null || scores[highest].Score > best.Score))
-            (best, bestAt) = (scores[highest], times[highest]);
-        count += frames.Count;
-        foreach (var frame in frames)
-            frame.Dispose();
-        frames.Clear();
-        times.Clear();
-        return (best, bestAt, count);
+        return await scorer.FinishAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -85,13 +85,15 @@ internal sealed partial class MediaService
             }
             else if (kind == ContentKind.Video)
             {
-                var (video, error) = await _videos.HashAsync(media, ct);
+                // With classify=true the classifier scores the frames the hash sees, from the same decode.
+                using var scorer = classify ? new Vigil.Classifiers.VideoFrameScorer(settings.Classifier!) : null;
+                var (video, error) = await _videos.HashAsync(media, ct, onFrame: scorer is null ? null : scorer.AddAsync);
                 if (error is not null)
                     return error;
                 signals.Add(VpdqSignal.Create(video!.Frames));
-                if (classify)
+                if (scorer is not null)
                 {
-                    var (scored, classifyError) = await ClassifyVideoAsync(media, ct);
+                    var (scored, classifyError) = await FinishScoringAsync(scorer, ct);
                     if (classifyError is not null)
                         return classifyError;
                     videoScore = scored?.Score;

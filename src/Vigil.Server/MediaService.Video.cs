@@ -35,22 +35,36 @@ internal sealed partial class MediaService
             return (null, Problems.Result(400, "dihedral applies to photos", "videos are matched by their frames as they are; leave out dihedral=true"));
         // robust=true: the frames as they are and with their borders trimmed (one decode); a copy matches by either.
         bool robust = IsTrue(query.Robust);
-        if (IsTrue(query.Classify))
-        {
-            var (score, classifyError) = await ClassifyVideoAsync(bytes, ct);
-            if (classifyError is not null)
-                return (null, classifyError);
-            if (score is not null)
-                ClassifierHeaders.Write(context.Response, score.Score, settings.Classifier!.Manifest);
-        }
+        bool classify = IsTrue(query.Classify);
+        if (classify && ClassifierMissing() is { } missing)
+            return (null, missing);
         VpdqResult? video = null;
+        Vigil.Classifiers.VideoScore? score = null;
         if ((wanted & Types.Vpdq) != 0)
         {
-            var (hashed, error) = await _videos.HashAsync(bytes, ct, trimBorders: robust);
+            // With classify=true the classifier scores the frames the hash sees, from the same decode.
+            using var scorer = classify ? new Vigil.Classifiers.VideoFrameScorer(settings.Classifier!) : null;
+            var (hashed, error) = await _videos.HashAsync(bytes, ct, trimBorders: robust, onFrame: scorer is null ? null : scorer.AddAsync);
             if (error is not null)
                 return (null, error);
             video = hashed;
+            if (scorer is not null)
+            {
+                var (scored, classifyError) = await FinishScoringAsync(scorer, ct);
+                if (classifyError is not null)
+                    return (null, classifyError);
+                score = scored;
+            }
         }
+        else if (classify)
+        {
+            var (scored, classifyError) = await ClassifyVideoAsync(bytes, ct);
+            if (classifyError is not null)
+                return (null, classifyError);
+            score = scored;
+        }
+        if (score is not null)
+            ClassifierHeaders.Write(context.Response, score.Score, settings.Classifier!.Manifest);
         string? md5 = (wanted & Types.VideoMd5) != 0 ? bytes.Md5Hex() : null;
         var options = LookupOptions.From(query.Banks, query.Seed, query.BypassCoinflip, query.Include, LookupActions.Wanted(context));
         var (byVpdq, byMd5) = robust && video is not null
@@ -103,6 +117,20 @@ internal sealed partial class MediaService
     /// A video upload scored by the server's classifier: its frames sampled once a second, the highest frame's score the
     /// video's (a second decode: the vPDQ pass does not keep pixels); the problem when there is no classifier or it fails.
     /// </summary>
+    /// <summary>The score of the frames a <see cref="Vigil.Classifiers.VideoFrameScorer"/> was fed while the video was hashed, or the classifier's failure as a 502.</summary>
+    private async Task<(Vigil.Classifiers.VideoScore? Score, IResult? Error)> FinishScoringAsync(Vigil.Classifiers.VideoFrameScorer scorer, CancellationToken ct)
+    {
+        try
+        {
+            return (await scorer.FinishAsync(ct), null);
+        }
+        catch (Vigil.Classifiers.ClassifierException e)
+        {
+            logger.LogWarning("the classifier failed: {Reason}", e.Message);
+            return (null, Problems.Result(502, "the classifier failed", e.Message));
+        }
+    }
+
     private async Task<(Vigil.Classifiers.VideoScore? Score, IResult? Error)> ClassifyVideoAsync(MediaBuffer bytes, CancellationToken ct)
     {
         if (ClassifierMissing() is { } missing)

@@ -46,7 +46,9 @@ internal sealed class VideoUploads : IDisposable
     /// <param name="bytes">The file.</param>
     /// <param name="ct">Cancels the decoding.</param>
     /// <param name="trimBorders">Also hash every frame with its borders trimmed (<see cref="VpdqResult.Trimmed"/>), for robust lookups.</param>
-    public async Task<(VpdqResult? Vpdq, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct, bool trimBorders = false)
+    /// <param name="onFrame">Given each sampled frame as it is decoded (<see cref="VpdqOptions.OnFrame"/>): a classifier's, so the video is decoded once.</param>
+    public async Task<(VpdqResult? Vpdq, IResult? Error)> HashAsync(MediaBuffer bytes, CancellationToken ct, bool trimBorders = false,
+        Func<Vigil.Media.Video.VideoFrame, CancellationToken, ValueTask>? onFrame = null)
     {
         if (bytes.Length == 0)
             return (null, Problems.Result(400, "empty file", "the uploaded file has no bytes"));
@@ -64,7 +66,7 @@ internal sealed class VideoUploads : IDisposable
             entered = true;
             path = Path.Combine(UploadDirectory(), Guid.NewGuid().ToString("N"));
             await WriteAsync(path, bytes, timeout.Token);
-            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo, TrimBorders = trimBorders }, timeout.Token);
+            var result = await new VpdqHasher().HashFileAsync(path, new VpdqOptions { MaxDegreeOfParallelism = _threadsPerVideo, TrimBorders = trimBorders, OnFrame = onFrame }, timeout.Token);
             if (result.Frames.Count == 0)
                 return (null, Problems.Result(422, "could not decode video", "no frames could be decoded"));
             return (result, null);

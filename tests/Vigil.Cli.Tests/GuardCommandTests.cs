@@ -153,7 +153,9 @@ public sealed class GuardCommandTests : IDisposable
     public async Task Over_loopback_udp_an_unrelated_stream_passes_unchanged()
     {
         string input = _dir.File("plain-udp.mp4"), output = _dir.File("plain-udp-out.nut"), list = _dir.File("list.txt");
-        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=3", "-c:v", "libx264", "-crf", "18", "-g", "15", "-pix_fmt", "yuv420p", input);
+        // 6 s sent, 2 s asked for: the guard's process may start listening a few seconds late on a busy machine, and what UDP
+        // sent before that is gone (the test is about the frames that arrive, not about start-up).
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=6", "-c:v", "libx264", "-crf", "18", "-g", "15", "-pix_fmt", "yuv420p", input);
         File.WriteAllLines(list, (await DoorknobListAsync()).Select(h => h.ToString()));
         int port;
         using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))

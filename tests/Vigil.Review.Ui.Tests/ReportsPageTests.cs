@@ -25,26 +25,7 @@ public class ReportsPageTests(SharedBrowser shared) : ReviewServer
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private FakeCyberTipline _fake = null!;
 
-    protected override ServerSettings Settings => base.Settings with
-    {
-        Reporting = new ReportingSettings(
-            new CyberTiplineClientOptions
-            {
-                BaseAddress = _fake.BaseAddress,
-                Credentials = new CyberTiplineCredentials("vigil", "vigil-dev"),
-                RetryBaseDelay = TimeSpan.FromMilliseconds(10),
-            },
-            new ReportDeliveryOptions
-            {
-                Reporter = new ReporterSettings
-                {
-                    Company = "Example Platform Inc.",
-                    ReportingPerson = new ReporterPerson { FirstName = "Riley", LastName = "Reporter", Email = "trust@example.com" },
-                },
-                BackoffBase = TimeSpan.FromMilliseconds(50),
-            },
-            new ReportWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(100) }),
-    };
+    protected override ServerSettings Settings => base.Settings with { Reporting = FakeReporting.To(_fake) };
 
     public override async Task InitializeAsync()
     {

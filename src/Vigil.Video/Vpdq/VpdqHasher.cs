@@ -88,6 +88,8 @@ public sealed class VpdqHasher
             await foreach (var frame in FfmpegVideo.ReadFramesAsync(input, readOptions, stop.Token).ConfigureAwait(false))
             {
                 info ??= new VideoInfo(frame.Width, frame.Height, frame.FramesPerSecond, double.NaN);
+                if (options.OnFrame is { } onFrame)
+                    await onFrame(frame, stop.Token).ConfigureAwait(false);
                 int length = frame.Rgb.Length;
                 byte[] copy = ArrayPool<byte>.Shared.Rent(length);
                 frame.Rgb.Span.CopyTo(copy);

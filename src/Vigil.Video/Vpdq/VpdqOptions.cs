@@ -29,6 +29,12 @@ public sealed record VpdqOptions
     /// </summary>
     public bool TrimBorders { get; init; }
 
+    /// <summary>
+    /// Given each sampled frame as it is decoded, before it is hashed, on the reading loop (its pixels are valid only during the
+    /// call; copy what is kept): e.g. a classifier scoring the frames the hash sees, so the video is decoded once for both. Null: none.
+    /// </summary>
+    public Func<VideoFrame, CancellationToken, ValueTask>? OnFrame { get; init; }
+
     /// <summary>Told after each hashed frame (from a worker thread), for progress on long videos.</summary>
     public IProgress<VpdqProgress>? Progress { get; init; }
 }
