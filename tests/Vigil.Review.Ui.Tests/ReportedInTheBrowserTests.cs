@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using Vigil.Reporting.Fake;
-using Vigil.Server;
 using Vigil.Storage;
 
 namespace Vigil.Review.Ui.Tests;
@@ -12,24 +11,9 @@ namespace Vigil.Review.Ui.Tests;
 /// submitted photo byte for byte, and the case marked reported with NCMEC's report id.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public class ReportedInTheBrowserTests(SharedBrowser shared) : ReviewServer
+public class ReportedInTheBrowserTests(SharedBrowser shared) : CyberTiplineReviewServer
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private FakeCyberTipline _fake = null!;
-
-    protected override ServerSettings Settings => base.Settings with { Reporting = FakeReporting.To(_fake) };
-
-    public override async Task InitializeAsync()
-    {
-        _fake = await FakeCyberTipline.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_case_confirmed_and_reported_in_the_browser_is_filed_with_the_submitted_bytes()
@@ -68,7 +52,7 @@ public class ReportedInTheBrowserTests(SharedBrowser shared) : ReviewServer
             await Task.Delay(50);
         }
 
-        var filed = Assert.Single(_fake.Reports);
+        var filed = Assert.Single(Fake.Reports);
         Assert.Equal(FakeReportState.Finished, filed.State);
         Assert.Equal(filed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reported.ReportId);
         var file = Assert.Single(filed.Files);

@@ -20,26 +20,12 @@ namespace Vigil.Review.Ui.Tests;
 /// and is refused the retry itself.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public class ReportsPageTests(SharedBrowser shared) : ReviewServer
+public class ReportsPageTests(SharedBrowser shared) : CyberTiplineReviewServer
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private FakeCyberTipline _fake = null!;
 
-    protected override ServerSettings Settings => base.Settings with { Reporting = FakeReporting.To(_fake) };
-
-    public override async Task InitializeAsync()
-    {
-        _fake = await FakeCyberTipline.StartAsync();
-        // Refused for good: NCMEC's "validation failed" with its description, as a bad document would be.
-        _fake.Inject("submit", FakeFailure.Result(4100, "bad <document> & more"));
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
+    // Refused for good: NCMEC's "validation failed" with its description, as a bad document would be.
+    protected override void Prepare(FakeCyberTipline fake) => fake.Inject("submit", FakeFailure.Result(4100, "bad <document> & more"));
 
     [Fact]
     public async Task An_admin_sees_NCMECs_refusal_retries_the_report_and_the_page_shows_it_finished()
@@ -96,7 +82,7 @@ public class ReportsPageTests(SharedBrowser shared) : ReviewServer
         await WaitForStateAsync(page, "finished");
         Assert.Equal(0, await page.Locator("form.retry").CountAsync());
         Assert.DoesNotContain("Sent back to work", await page.ContentAsync(), StringComparison.Ordinal);
-        var filed = Assert.Single(_fake.Reports, r => r.State == FakeReportState.Finished);
+        var filed = Assert.Single(Fake.Reports, r => r.State == FakeReportState.Finished);
         Assert.Contains(filed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("section.summary"), StringComparison.Ordinal);
         Assert.Contains($"retried by {adminName}", await page.TextContentAsync("table.report-history"), StringComparison.Ordinal);
         Assert.Equal("1 of 1", (await page.Locator("dt:text-is('Files sent') + dd").TextContentAsync())!.Trim());

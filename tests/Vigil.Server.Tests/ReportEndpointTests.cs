@@ -38,23 +38,7 @@ public sealed class ReportEndpointTests : LiveServerTest
     protected override ServerSettings Settings => base.Settings with
     {
         EvidenceVault = _vault ??= new EvidenceVault(KeyFileWrapper.Create(_keys.File("vault.key"))),
-        Reporting = new ReportingSettings(
-            new CyberTiplineClientOptions
-            {
-                BaseAddress = _fake.BaseAddress,
-                Credentials = new CyberTiplineCredentials("vigil", "vigil-dev"),
-                RetryBaseDelay = TimeSpan.FromMilliseconds(10),
-            },
-            new ReportDeliveryOptions
-            {
-                Reporter = new ReporterSettings
-                {
-                    Company = "Example Platform Inc.",
-                    ReportingPerson = new ReporterPerson { FirstName = "Riley", LastName = "Reporter", Email = "trust@example.com" },
-                },
-                BackoffBase = TimeSpan.FromMilliseconds(50),
-            },
-            new ReportWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(100) }),
+        Reporting = FakeReporting.To(_fake),
     };
 
     [Fact]

@@ -4,9 +4,9 @@ using Vigil.Reporting.Delivery;
 using Vigil.Reporting.Fake;
 using Vigil.Server;
 
-namespace Vigil.Review.Ui.Tests;
+namespace Vigil.Testing;
 
-/// <summary>The server's reporting settings for filing to a fake CyberTipline, with back-offs short enough for a test.</summary>
+/// <summary>The server's reporting settings for filing to a fake CyberTipline, with back-offs short enough for a test (shared by the server and browser tests).</summary>
 internal static class FakeReporting
 {
     public static ReportingSettings To(FakeCyberTipline fake) => new(
