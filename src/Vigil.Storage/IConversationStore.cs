@@ -16,9 +16,13 @@ public interface IConversationStore
     /// <summary>The conversation's messages, oldest first (empty for an unknown one).</summary>
     Task<IReadOnlyList<StoredMessage>> ReadMessagesAsync(string conversation, CancellationToken cancellationToken = default);
 
+    /// <summary>How long a claim may wait for its item before another caller may take it over (its caller failed).</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Claims the conversation's review item: true for exactly one caller, who then opens the item and records it with
-    /// <see cref="SetItemAsync"/>; false when it was claimed before (its item is <see cref="GetItemAsync"/>'s).
+    /// <see cref="SetItemAsync"/>; false when it was claimed before (its item is <see cref="GetItemAsync"/>'s), unless that
+    /// claim is older than <see cref="StaleClaim"/> with no item recorded: then it is this caller's.
     /// </summary>
     Task<bool> TryClaimItemAsync(string conversation, DateTimeOffset now, CancellationToken cancellationToken = default);
 

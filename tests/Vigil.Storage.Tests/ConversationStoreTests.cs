@@ -40,6 +40,23 @@ public abstract class ConversationStoreTests(IStoreBackend backend) : StoreContr
     }
 
     [Fact]
+    public async Task A_claim_whose_item_was_never_recorded_is_taken_over_once_stale_and_only_by_one()
+    {
+        await using var test = await CreateStoreAsync();
+        var store = test.Store.Conversations;
+        Assert.True(await store.TryClaimItemAsync("c1", T0));
+        // Its caller failed before recording the item: within the stale window nobody else may open one.
+        Assert.False(await store.TryClaimItemAsync("c1", T0 + IConversationStore.StaleClaim - TimeSpan.FromSeconds(1)));
+        var later = T0 + IConversationStore.StaleClaim + TimeSpan.FromSeconds(1);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TryClaimItemAsync("c1", later)));
+        Assert.Single(claims, c => c);
+        await store.SetItemAsync("c1", 4, 9, later);
+        // A recorded item is never claimed again, however old.
+        Assert.False(await store.TryClaimItemAsync("c1", later + TimeSpan.FromDays(30)));
+        Assert.Equal((4L, 9L), await store.GetItemAsync("c1"));
+    }
+
+    [Fact]
     public async Task A_conversation_holds_at_most_its_limit()
     {
         await using var test = await CreateStoreAsync();

@@ -57,8 +57,13 @@ internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
     {
         ArgumentException.ThrowIfNullOrEmpty(conversation);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var command = db.Command(connection, "INSERT INTO conversations (conversation, updated_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .With(conversation).WithTime(now);
+        // A claim whose item was never recorded (its caller failed in between) is taken over once it is stale, so the
+        // conversation is not kept out of review for good; a recorded item is never claimed again.
+        await using var command = db.Command(connection, """
+            INSERT INTO conversations (conversation, updated_at) VALUES ($1, $2)
+            ON CONFLICT (conversation) DO UPDATE SET updated_at = excluded.updated_at
+            WHERE conversations.item_id IS NULL AND conversations.updated_at < $3
+            """).With(conversation).WithTime(now).WithTime(now - IConversationStore.StaleClaim);
         return await command.ExecuteAsync(cancellationToken) == 1;
     }
 
