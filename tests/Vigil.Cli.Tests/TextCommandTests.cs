@@ -88,6 +88,10 @@ public sealed class TextCommandTests : IDisposable
         Assert.Equal(["hi, nice drawing", "are your parents home?", "don't tell anyone we talk", "we should meet up"],
             messages.Select(m => m.GetProperty("text").GetString()));
         Assert.Equal(["secrecy"], messages[2].GetProperty("signals").EnumerateArray().Select(s => s.GetString()));
+        // The text view shows the same messages, as written, with what each raised.
+        var shown = db.Ok("review", "show", "1").OutputLines.Where(l => l.TrimStart().StartsWith("message ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, shown.Count);
+        Assert.EndsWith(": don't tell anyone we talk  [secrecy]", shown[2], StringComparison.Ordinal);
 
         // Run again: the conversation's item is found, not opened twice, as the server answers more messages of one conversation.
         var again = db.Ok("text", "score", _messages, "--open-cases", "-f", "json");

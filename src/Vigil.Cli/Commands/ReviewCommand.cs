@@ -109,6 +109,9 @@ internal static class ReviewCommand
                 foreach (var score in d.Scores)
                     output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"    scored {score.Score:0.000} by {score.Model} {score.Version} (threshold {score.Threshold}{(score.Priority is { } level ? ", " + level : "")}){(score.Score >= score.Threshold ? ", past the threshold" : "")}"));
+                foreach (var m in d.Messages)
+                    output.WriteLine($"    message {m.Index} {TimeText.Utc(m.SentAt)} {m.Sender} -> {m.Recipient}: {m.Text}" +
+                                     (m.Signals.Count > 0 ? $"  [{string.Join(", ", m.Signals)}]" : ""));
                 var x = d.Context;
                 string context = string.Join(", ", new[] { ("user", x.ScreenName), ("file", x.FileName), ("ip", x.Ip is null ? null : x.Port is { } p ? $"{x.Ip}:{p}" : x.Ip),
                     ("url", x.Url), ("uploaded", x.UploadedAt is { } at ? TimeText.Utc(at) : null) }.Where(f => f.Item2 is not null).Select(f => $"{f.Item1} {f.Item2}"));
