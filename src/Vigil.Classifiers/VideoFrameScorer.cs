@@ -60,14 +60,11 @@ public sealed class VideoFrameScorer : IDisposable
     {
         try
         {
-            if (_failure is null)
-            {
-                var scores = await _classifier.ClassifyAsync(_frames, cancellationToken).ConfigureAwait(false);
-                int highest = FrameScores.Highest(scores);
-                if (highest >= 0 && (_best is null || scores[highest].Score > _best.Score))
-                    (_best, _bestAt) = (scores[highest], _times[highest]);
-                _count += _frames.Count;
-            }
+            var scores = await _classifier.ClassifyAsync(_frames, cancellationToken).ConfigureAwait(false);
+            int highest = FrameScores.Highest(scores);
+            if (highest >= 0 && (_best is null || scores[highest].Score > _best.Score))
+                (_best, _bestAt) = (scores[highest], _times[highest]);
+            _count += _frames.Count;
         }
         catch (ClassifierException e)
         {

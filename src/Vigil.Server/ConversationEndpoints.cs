@@ -51,8 +51,8 @@ internal static class ConversationEndpoints
         var rules = settings.ConversationRules ?? RiskRules.Default;
         var (risk, counted) = Score(rules, settings.ConversationTextModel, all);
         var opened = await ConversationCases.OpenAsync(store.Conversations, review, id, risk, counted, now, ct);
-        // new_case: this request opened the item and, with it, its case (an item opened before is not new).
-        var (caseId, itemId, newCase) = (opened?.CaseId, opened?.ItemId, opened is { NewItem: true, NewCase: true });
+        // new_case: this request opened the item's case (an item opened before reports no new case).
+        var (caseId, itemId, newCase) = (opened?.CaseId, opened?.ItemId, opened?.NewCase ?? false);
         context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?>
         {
             ["conversation"] = id, ["messages"] = risk.Messages, ["score"] = Math.Round(risk.Score, 4), ["case"] = caseId,

@@ -85,19 +85,11 @@ internal sealed partial class MediaService
             }
             else if (kind == ContentKind.Video)
             {
-                // With classify=true the classifier scores the frames the hash sees, from the same decode.
-                using var scorer = classify ? new Vigil.Classifiers.VideoFrameScorer(settings.Classifier!) : null;
-                var (video, error) = await _videos.HashAsync(media, ct, onFrame: scorer is null ? null : scorer.AddAsync);
+                var (video, scored, error) = await HashVideoAsync(media, trimBorders: false, classify, ct);
                 if (error is not null)
                     return error;
                 signals.Add(VpdqSignal.Create(video!.Frames));
-                if (scorer is not null)
-                {
-                    var (scored, classifyError) = await FinishScoringAsync(scorer, ct);
-                    if (classifyError is not null)
-                        return classifyError;
-                    videoScore = scored?.Score;
-                }
+                videoScore = scored?.Score;
                 string md5 = media.Md5Hex();
                 signals.Add(new Signal(SignalType.VideoMd5, md5));
                 videoMatches = await MatchVideoAsync(matcher, video.Frames, md5, ct);

@@ -42,19 +42,10 @@ internal sealed partial class MediaService
         Vigil.Classifiers.VideoScore? score = null;
         if ((wanted & Types.Vpdq) != 0)
         {
-            // With classify=true the classifier scores the frames the hash sees, from the same decode.
-            using var scorer = classify ? new Vigil.Classifiers.VideoFrameScorer(settings.Classifier!) : null;
-            var (hashed, error) = await _videos.HashAsync(bytes, ct, trimBorders: robust, onFrame: scorer is null ? null : scorer.AddAsync);
+            var (hashed, scored, error) = await HashVideoAsync(bytes, robust, classify, ct);
             if (error is not null)
                 return (null, error);
-            video = hashed;
-            if (scorer is not null)
-            {
-                var (scored, classifyError) = await FinishScoringAsync(scorer, ct);
-                if (classifyError is not null)
-                    return (null, classifyError);
-                score = scored;
-            }
+            (video, score) = (hashed, scored);
         }
         else if (classify)
         {
@@ -114,23 +105,31 @@ internal sealed partial class MediaService
     }
 
     /// <summary>
-    /// A video upload scored by the server's classifier: its frames sampled once a second, the highest frame's score the
-    /// video's (a second decode: the vPDQ pass does not keep pixels); the problem when there is no classifier or it fails.
+    /// A video's vPDQ (and with <paramref name="trimBorders"/> its trimmed frames) and, with <paramref name="classify"/>, the
+    /// classifier's score of the frames the hash is made from, handed over by the hashing pass: one decode for both. The
+    /// problem when the video cannot be hashed or the classifier fails (502).
     /// </summary>
-    /// <summary>The score of the frames a <see cref="Vigil.Classifiers.VideoFrameScorer"/> was fed while the video was hashed, or the classifier's failure as a 502.</summary>
-    private async Task<(Vigil.Classifiers.VideoScore? Score, IResult? Error)> FinishScoringAsync(Vigil.Classifiers.VideoFrameScorer scorer, CancellationToken ct)
+    private async Task<(VpdqResult? Video, Vigil.Classifiers.VideoScore? Score, IResult? Error)> HashVideoAsync(MediaBuffer bytes, bool trimBorders,
+        bool classify, CancellationToken ct)
     {
+        using var scorer = classify ? new Vigil.Classifiers.VideoFrameScorer(settings.Classifier!) : null;
+        var (video, error) = await _videos.HashAsync(bytes, ct, trimBorders, onFrame: scorer is null ? null : scorer.AddAsync);
+        if (error is not null || scorer is null)
+            return (video, null, error);
         try
         {
-            return (await scorer.FinishAsync(ct), null);
+            return (video, await scorer.FinishAsync(ct), null);
         }
         catch (Vigil.Classifiers.ClassifierException e)
         {
-            logger.LogWarning("the classifier failed: {Reason}", e.Message);
-            return (null, Problems.Result(502, "the classifier failed", e.Message));
+            return (null, null, ClassifierFailed(e));
         }
     }
 
+    /// <summary>
+    /// A video scored by the server's classifier alone (no vPDQ asked for): its frames sampled once a second, the highest
+    /// frame's score the video's; the problem when there is no classifier or it fails.
+    /// </summary>
     private async Task<(Vigil.Classifiers.VideoScore? Score, IResult? Error)> ClassifyVideoAsync(MediaBuffer bytes, CancellationToken ct)
     {
         if (ClassifierMissing() is { } missing)
@@ -145,8 +144,7 @@ internal sealed partial class MediaService
         }
         catch (Vigil.Classifiers.ClassifierException e)
         {
-            logger.LogWarning("the classifier failed: {Reason}", e.Message);
-            return (null, Problems.Result(502, "the classifier failed", e.Message));
+            return (null, ClassifierFailed(e));
         }
     }
 }

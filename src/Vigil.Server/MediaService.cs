@@ -759,8 +759,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         catch (Vigil.Classifiers.ClassifierException e)
         {
             healthy = true;
-            logger.LogWarning("the classifier failed: {Reason}", e.Message);
-            return (null, Problems.Result(502, "the classifier failed", e.Message));
+            return (null, ClassifierFailed(e));
         }
         catch (DllNotFoundException e)
         {
@@ -839,6 +838,13 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
     }
 
     /// <summary>A 503 when this server was started without <c>--classifier</c> (a request asked for a score it cannot give).</summary>
+    /// <summary>The answer when the classifier failed on an upload: logged, and a 502 saying why.</summary>
+    private IResult ClassifierFailed(Vigil.Classifiers.ClassifierException e)
+    {
+        logger.LogWarning("the classifier failed: {Reason}", e.Message);
+        return Problems.Result(502, "the classifier failed", e.Message);
+    }
+
     private IResult? ClassifierMissing() => settings.Classifier is null
         ? Problems.Result(503, "this server has no classifier", "start it with --classifier MANIFEST (docs/classifiers.md) to score uploads sent with classify=true")
         : null;

@@ -110,16 +110,17 @@ internal static class ScanCommand
             var writer = new MatchOutputWriter(output, "text", dihedral, minQuality);
             var results = new List<QueryResult>(inputs.Count);
             // With --classify each image is scored from the pixels its hash was made from (one decode); only unmatched ones count.
-            var scores = model is null ? null : new Dictionary<string, (Vigil.Classifiers.MediaScore? Score, string? Error)>(StringComparer.Ordinal);
+            var unmatched = new List<Classifying.ClassifyRecord>();
             var clock = Stopwatch.StartNew();
             OrderedParallelHasher.Run(inputs, parse.GetValue(threads),
                 () => new FileHasher(Hashing.HashAlgorithmKind.Pdq, dihedral, new DecodeOptions { Compat = CommonOptions.CompatOf(parse, compat) }, settings.Robust,
                     classifier: model),
                 record =>
                 {
-                    scores?.Add(record.Path, (record.Score, record.ClassifyError));
                     var result = MatchOptions.EvaluateAsync(record, matcher, dihedral, maxDistance, minQuality, ct).GetAwaiter().GetResult();
                     results.Add(result);
+                    if (model is not null && result.Status is (QueryStatus.NoMatch or QueryStatus.LowQuality))
+                        unmatched.Add(new Classifying.ClassifyRecord(record.Path, record.Score, record.ClassifyError));
                     if (result.Warnings.Count > 0)
                     {
                         progress.Clear();
@@ -147,8 +148,6 @@ internal static class ScanCommand
             List<Classifying.ClassifyRecord> flagged = [];
             if (model is not null)
             {
-                var unmatched = results.Where(r => r.Status is QueryStatus.NoMatch or QueryStatus.LowQuality)
-                    .Select(r => new Classifying.ClassifyRecord(r.Query, scores![r.Query].Score, scores[r.Query].Error)).ToList();
                 flagged = Classifying.UnmatchedClassification.Report(model.Manifest, unmatched, root, output, error);
             }
             if (parse.GetValue(openCases))

@@ -53,7 +53,7 @@ internal sealed class ConversationScoreWriter(TextWriter output, string format)
         }
         var json = new ConversationScoreJson(conversation.Id, Math.Round(risk.Score, 4), risk.Threshold, risk.PastThreshold, risk.RulesVersion,
             risk.Messages, signals, raisedBy, conversation.Item?.CaseId, conversation.Item?.ItemId,
-            conversation.Item is { } item ? item is { NewItem: true, NewCase: true } : null);
+            conversation.Item?.NewCase);
         output.WriteLine(JsonSerializer.Serialize(json, TextScoreJsonContext.Default.ConversationScoreJson));
     }
 }
