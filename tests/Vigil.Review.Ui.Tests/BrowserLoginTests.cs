@@ -27,7 +27,7 @@ public class BrowserLoginTests(SharedBrowser shared) : UiServer
 
         await page.FillAsync("#key", secret);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/review/queue");
+        await ArriveAsync(page, "/review/queue");
         Assert.Contains(name, await page.TextContentAsync("header"), StringComparison.Ordinal);
         var cookie = (await context.CookiesAsync()).Single(c => c.Name == "vigil_session");
         Assert.True(cookie.HttpOnly);
@@ -37,7 +37,7 @@ public class BrowserLoginTests(SharedBrowser shared) : UiServer
         Assert.DoesNotContain("vigil_session", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
 
         await page.ClickAsync("text=Sign out");
-        await page.WaitForURLAsync("**/review/login");
+        await ArriveAsync(page, "/review/login");
         await page.GotoAsync(BaseUrl + "/review/queue");
         Assert.Contains("/review/login", page.Url, StringComparison.Ordinal);
         Assert.Empty(errors);

@@ -41,7 +41,7 @@ public class DeliveriesPageTests(SharedBrowser shared) : ReviewServer
         var page = await context.NewPageAsync();
         await SignInAsync(page, admin);
         await page.ClickAsync("nav >> text=Deliveries");
-        await page.WaitForURLAsync("**/review/deliveries");
+        await ArriveAsync(page, "/review/deliveries");
         Assert.Equal(3, await page.Locator("tr[data-delivery]").CountAsync());
         Assert.Contains("delivered", await page.TextContentAsync($"tr[data-delivery='{_delivered}']"), StringComparison.Ordinal);
         Assert.Contains("HTTP 503: the platform answered 503 for 24 hours", await page.TextContentAsync($"tr[data-delivery='{_dead}']"), StringComparison.Ordinal);
@@ -51,10 +51,10 @@ public class DeliveriesPageTests(SharedBrowser shared) : ReviewServer
         await Screenshots.SaveAsync(page, "review-deliveries");
 
         await page.ClickAsync("a.button:text-is('dead')");
-        await page.WaitForURLAsync("**status=dead");
+        await ArriveAsync(page, "status=dead");
         Assert.Equal(1, await page.Locator("tr[data-delivery]").CountAsync());
         await page.ClickAsync($"tr[data-delivery='{_dead}'] button:text-is('Retry')");
-        await page.WaitForURLAsync("**status=pending");
+        await ArriveAsync(page, "status=pending");
         Assert.Equal(2, await page.Locator("tr[data-delivery]").CountAsync());
         Assert.Equal(ActionDeliveryStatus.Pending, (await Store.GetActionDeliveryAsync(_dead))!.Status);
         Assert.Contains(await AuditAsync(), e => e.Action == "POST /review/deliveries/{id:long}/retry" && e.Subject == $"/review/deliveries/{_dead}/retry");

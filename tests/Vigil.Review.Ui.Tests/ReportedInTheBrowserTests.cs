@@ -29,13 +29,13 @@ public class ReportedInTheBrowserTests(SharedBrowser shared) : CyberTiplineRevie
         await SignInAsync(page, reviewer);
         await ClaimFromQueueAsync(page, caseId!.Value, () => page.Keyboard.PressAsync("c"));
         await page.ClickAsync($"#item-{itemId} h2 a");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}/items/{itemId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}/items/{itemId}");
         await page.Keyboard.PressAsync("1");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}");
         await page.Keyboard.PressAsync("p");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/review/queue");
+        await ArriveAsync(page, "/review/queue");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ReviewCase reported;

@@ -41,7 +41,7 @@ public class ReportsPageTests(SharedBrowser shared) : CyberTiplineReviewServer
 
         // The list: reached from the header, the failed report with its case, state and NCMEC's message (as text, not markup).
         await page.ClickAsync("nav >> text=Reports");
-        await page.WaitForURLAsync("**/review/reports");
+        await ArriveAsync(page, "/review/reports");
         var row = page.Locator($"tr[data-report='{reportId}']");
         Assert.Equal("failed", await row.Locator(".badge").TextContentAsync());
         string rowText = (await row.TextContentAsync())!;
@@ -56,13 +56,13 @@ public class ReportsPageTests(SharedBrowser shared) : CyberTiplineReviewServer
         Assert.DoesNotContain("vigil-dev", worker, StringComparison.Ordinal);
         Assert.Contains("Remote user: ***", worker, StringComparison.Ordinal);
         await page.ClickAsync("a.button:has-text('failed')");
-        await page.WaitForURLAsync("**state=failed");
+        await ArriveAsync(page, "state=failed");
         Assert.Equal(1, await page.Locator("tr[data-report]").CountAsync());
         await Screenshots.SaveAsync(page, "review-reports");
 
         // The report's page: its history with NCMEC's code and message, and the Retry button, reached by keyboard.
         await row.Locator($"a:text-is('Report {reportId}')").ClickAsync();
-        await page.WaitForURLAsync($"**/review/reports/{reportId}");
+        await ArriveAsync(page, $"/review/reports/{reportId}");
         var failedLine = page.Locator("table.report-history tr.outcome-failed");
         Assert.Equal(1, await failedLine.CountAsync());
         string lineText = (await failedLine.TextContentAsync())!;
@@ -73,7 +73,7 @@ public class ReportsPageTests(SharedBrowser shared) : CyberTiplineReviewServer
         var retry = page.Locator("form.retry button:text-is('Retry')");
         await retry.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/review/reports/{reportId}?note=retried");
+        await ArriveAsync(page, $"/review/reports/{reportId}?note=retried");
         // Unless the worker was quicker than the redirect, the page says the report is back at work.
         if (await page.Locator("section.summary .badge").First.TextContentAsync() != "finished")
             Assert.Contains("Sent back to work", await page.TextContentAsync("[role=status]"), StringComparison.Ordinal);
@@ -103,9 +103,9 @@ public class ReportsPageTests(SharedBrowser shared) : CyberTiplineReviewServer
         await SignInAsync(page, reviewer);
         Assert.Equal(0, await page.Locator("nav >> text=Deliveries").CountAsync());
         await page.ClickAsync("nav >> text=Reports");
-        await page.WaitForURLAsync("**/review/reports");
+        await ArriveAsync(page, "/review/reports");
         await page.ClickAsync($"tr[data-report='{reportId}'] a:text-is('Report {reportId}')");
-        await page.WaitForURLAsync($"**/review/reports/{reportId}");
+        await ArriveAsync(page, $"/review/reports/{reportId}");
         Assert.Equal("failed", await page.Locator("section.summary .badge").First.TextContentAsync());
         Assert.Contains("bad <document> & more", await page.TextContentAsync("p.last-error"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("form.retry, button:text-is('Retry')").CountAsync());

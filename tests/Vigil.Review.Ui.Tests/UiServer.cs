@@ -87,26 +87,40 @@ public abstract class UiServer : IAsyncLifetime
         await page.GotoAsync(BaseUrl + "/review/login");
         await page.FillAsync("#key", secret);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/review/queue");
+        await ArriveAsync(page, "/review/queue");
     }
 
     /// <summary>
     /// Claims the next case from the queue page (<paramref name="claim"/>: the button or the <c>c</c> key, once the page's
-    /// script is live) and waits for that case's page; a claim that lands anywhere else fails with where it landed and
-    /// what that page said.
+    /// script is live) and waits for that case's page.
     /// </summary>
     protected static async Task ClaimFromQueueAsync(IPage page, long caseId, Func<Task> claim, float timeoutMs = 60_000)
     {
         await page.WaitForSelectorAsync("body[data-ready]", new() { Timeout = timeoutMs });
         await claim();
+        await ArriveAsync(page, $"/review/cases/{caseId}", timeoutMs);
+    }
+
+    /// <summary>
+    /// Waits until the page's URL ends with <paramref name="urlEnd"/> and that page's script is live (body[data-ready]);
+    /// a wait that times out fails with where the page is and what it says. Not <c>WaitForURLAsync</c>: that waits for
+    /// the load event, which once never came in CI on a page whose network had gone idle (a form POST answered by a
+    /// redirect); the ready mark is set by the page itself and polled inside it, across navigations.
+    /// </summary>
+    protected static async Task ArriveAsync(IPage page, string urlEnd, float timeoutMs = 60_000)
+    {
         try
         {
-            await page.WaitForURLAsync($"**/review/cases/{caseId}", new() { Timeout = timeoutMs });
+            await page.WaitForFunctionAsync(
+                "end => location.href.endsWith(end) && document.body !== null && document.body.dataset.ready === 'true'",
+                urlEnd, new() { Timeout = timeoutMs, PollingInterval = 100 });
         }
         catch (TimeoutException e)
         {
-            string text = (await page.InnerTextAsync("body")).ReplaceLineEndings(" ");
-            throw new Xunit.Sdk.XunitException($"claiming case {caseId} landed on {page.Url}, which says: {text[..Math.Min(600, text.Length)]}", e);
+            string text = "(unreadable)";
+            try { text = (await page.InnerTextAsync("body", new() { Timeout = 5_000 })).ReplaceLineEndings(" "); }
+            catch (PlaywrightException) { }
+            throw new Xunit.Sdk.XunitException($"waiting for a page ending {urlEnd}, the browser is at {page.Url}, which says: {text[..Math.Min(600, text.Length)]}", e);
         }
     }
 

@@ -57,7 +57,7 @@ public class WalkthroughTests(SharedBrowser shared) : ReviewServer
         await Screenshots.SaveAsync(page, "review-case");
 
         await page.ClickAsync($"#item-{itemId} h2 a");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}/items/{itemId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}/items/{itemId}");
         // The evidence comes before the media in the page, and the media is the blurred view.
         Assert.True(await page.EvaluateAsync<bool>("() => !!(document.querySelector('table.matches').compareDocumentPosition(document.querySelector('figure.media')) & Node.DOCUMENT_POSITION_FOLLOWING)"));
         await WaitForImagesAsync(page);
@@ -83,14 +83,14 @@ public class WalkthroughTests(SharedBrowser shared) : ReviewServer
         await page.Keyboard.PressAsync("1");
         Assert.True(await page.IsCheckedAsync("input[value='confirmed:A1']"));
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}");
         Assert.Contains("confirmed A1", await page.TextContentAsync($"#item-{itemId} h2"), StringComparison.Ordinal);
         var banks = await WaitForLookupAsync(matcher, photo, b => b.Contains("CONFIRMED"));
         Assert.Contains("SAMPLES", banks);
 
         await page.Keyboard.PressAsync("p");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/review/queue");
+        await ArriveAsync(page, "/review/queue");
         var details = (await Store.Cases.GetCaseAsync(caseId!.Value))!;
         Assert.Equal((CaseStatus.Decided, CaseVerdict.Report, reviewerName), (details.Case.Status, details.Case.Verdict, details.Case.DecidedBy));
         Assert.True(details.Items.Single().ViewedClear);
@@ -113,12 +113,12 @@ public class WalkthroughTests(SharedBrowser shared) : ReviewServer
         var page = await context.NewPageAsync();
         await SignInAsync(page, reviewer);
         await page.ClickAsync("button[data-key=c]");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}");
         await page.ClickAsync($"#item-{itemId} h2 a");
-        await page.WaitForURLAsync($"**/items/{itemId}");
+        await ArriveAsync(page, $"/items/{itemId}");
         await page.Keyboard.PressAsync("n");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/review/cases/{caseId}");
+        await ArriveAsync(page, $"/review/cases/{caseId}");
         Assert.Contains("not_abuse", await page.TextContentAsync($"#item-{itemId} h2"), StringComparison.Ordinal);
 
         // The false positive's hashes are in the negative bank: the same photo matches nothing now, and opens no case.

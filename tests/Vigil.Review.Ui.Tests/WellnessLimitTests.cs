@@ -55,7 +55,7 @@ public class DailyCapTests(SharedBrowser shared) : ReviewServer
         var adminPage = await adminContext.NewPageAsync();
         await SignInAsync(adminPage, admin);
         await adminPage.ClickAsync("text=Wellness");
-        await adminPage.WaitForURLAsync("**/review/wellness");
+        await ArriveAsync(adminPage, "/review/wellness");
         string row = (await adminPage.TextContentAsync($"tr:has-text('{name}')"))!;
         Assert.Contains("limit reached", row, StringComparison.Ordinal);
         Assert.Contains("2 s", row, StringComparison.Ordinal);
