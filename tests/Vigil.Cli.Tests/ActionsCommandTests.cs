@@ -149,7 +149,7 @@ public sealed class ActionsCommandTests
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
         string allowed = $"{receiver.Address}hooks/";
         string[] options = ["--actions", RulesFile(dir, allowed + "in"), "--allow-webhook-url", allowed];
         long deliveryId;
@@ -193,62 +193,6 @@ public sealed class ActionsCommandTests
             }
             Assert.True(clock.Elapsed < limit, $"no delivery reached the state within {limit.TotalSeconds:0} s");
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>A webhook receiver on 127.0.0.1:0 that verifies every signature with the public verifier; down (503) until told otherwise.</summary>
-    private sealed class Receiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _requests, _accepted, _bad;
-
-        private Receiver(WebApplication app) => _app = app;
-
-        public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-
-        public volatile bool Up;
-
-        public int Requests => Volatile.Read(ref _requests);
-
-        public int Accepted => Volatile.Read(ref _accepted);
-
-        public int BadSignatures => Volatile.Read(ref _bad);
-
-        public string? LastBody { get; private set; }
-
-        public static async Task<Receiver> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var receiver = new Receiver(builder.Build());
-            receiver._app.MapPost("/hooks/{**rest}", (Func<HttpContext, Task<IResult>>)receiver.HandleAsync);
-            await receiver._app.StartAsync();
-            return receiver;
-        }
-
-        private async Task<IResult> HandleAsync(HttpContext context)
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            Interlocked.Increment(ref _requests);
-            if (!WebhookSignature.Verify(context.Request.Headers[WebhookSignature.HeaderName], buffer.ToArray(), Encoding.UTF8.GetBytes(Secret),
-                    DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance))
-            {
-                Interlocked.Increment(ref _bad);
-                return Results.StatusCode(401);
-            }
-            if (!Up)
-                return Results.StatusCode(503);
-            LastBody = Encoding.UTF8.GetString(buffer.ToArray());
-            Interlocked.Increment(ref _accepted);
-            return Results.NoContent();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
         }
     }
 }

@@ -15,7 +15,7 @@ namespace Vigil.Cli.Tests;
 public class ReportCommandTests
 {
     /// <summary>A store with case 1 decided report (one confirmed photo in the vault), a fake CyberTipline and a config file pointing at it.</summary>
-    private sealed class Filing : IAsyncDisposable
+    internal sealed class Filing : IAsyncDisposable
     {
         private Filing(TestDb db, FakeCyberTipline fake, string photo, string vaultKey)
         {

@@ -104,15 +104,21 @@ public sealed partial class WatchCommandTests(WatchSceneFixture scene, ITestOutp
     }
 
     [Fact]
-    public void Open_cases_makes_each_event_an_item_of_the_streams_open_case()
+    public async Task Open_cases_makes_each_event_an_item_of_the_streams_open_case_and_tells_the_platform()
     {
         using var dir = new TempDirectory("vigil-watch-cases-");
         string db = dir.File("vigil.db");
         Assert.Equal(0, CliRunner.Run("--db", db, "bank", "create", WatchSceneFixture.Bank).ExitCode);
         Assert.Equal(0, CliRunner.Run("--db", db, "bank", "add", WatchSceneFixture.Bank, Path.Combine(scene.Dir, "bars.png"), Path.Combine(scene.Dir, "mandel.png")).ExitCode);
-        var result = CliRunner.Run("--db", db, "watch", "--open-cases", scene.Scene);
+        await using var receiver = await WebhookReceiver.StartAsync(CliActionsTests.Secret, up: true);
+        var result = CliRunner.Run("--db", db, "watch", "--open-cases", scene.Scene,
+            "--actions", CliActionsTests.RulesFile(dir.Path, receiver.Address), "--allow-webhook-url", receiver.Address + "hooks/");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("open-cases: 2 item(s) in case(s) 1;", result.Error);
+        // Each event is a signed webhook (sent while the stream runs, the rest before the command ends).
+        Assert.Contains("actions: 2 of 2 webhook(s) delivered", result.Error);
+        var hooks = receiver.Bodies.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement).ToList();
+        Assert.Equal([(1L, "watch"), (2L, "watch")], hooks.Select(h => (h.GetProperty("item_id").GetInt64(), h.GetProperty("source").GetString())).Order());
         var show = System.Text.Json.JsonDocument.Parse(CliRunner.Run("--db", db, "review", "show", "1", "--format", "json").Output).RootElement;
         Assert.Equal("watch:" + scene.Scene, show.GetProperty("case").GetProperty("subject").GetString());
         var items = show.GetProperty("items").EnumerateArray().ToList();

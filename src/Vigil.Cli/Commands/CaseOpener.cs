@@ -14,9 +14,9 @@ namespace Vigil.Cli.Commands;
 /// scanned folder, the watched stream, the conversation), through the review service, with the matched entries'
 /// classification and provenance read from the store.
 /// </summary>
-internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMediaVault? vault = null)
+internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMediaVault? vault = null, IActionSink? actions = null)
 {
-    private readonly ReviewService _review = new(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, new ReviewOptions(),
+    private readonly ReviewService _review = new(store.Cases, store, store, new StoreReviewAudit(store), actions ?? NoActions.Instance, new ReviewOptions(),
         TimeProvider.System, vault);
     private readonly Dictionary<string, Bank?> _banks = new(StringComparer.Ordinal);
 

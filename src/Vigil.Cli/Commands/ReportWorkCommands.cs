@@ -28,14 +28,18 @@ internal static class ReportWorkCommands
         {
             caseId, queueOnly, config, vaultKey, cybertipline,
         };
+        var actions = new ActionOptions();
+        actions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var file = ReportInputs.LoadConfig(parse.GetValue(config));
             bool only = parse.GetValue(queueOnly);
+            actions.RequireWith(parse, !only, QueueOnlyActions);
             // Everything the run needs is checked before anything changes.
             var reporting = only ? null : ReportInputs.Reporting(file, parse.GetValue(cybertipline), CliAuditor.Actor);
             using var key = only ? null : ReportInputs.LoadVaultKey(parse.GetValue(vaultKey), file);
             await using var store = await ReportInputs.OpenStoreAsync(parse, file, ct);
+            await using var acting = only ? CliActions.Off : actions.Load(parse, store, file?.Actions);
             var queued = await Operations(store).QueueAsync(parse.GetValue(caseId), CliAuditor.Actor, ct);
             if (!queued.Succeeded)
                 return Refused(error, queued);
@@ -57,7 +61,7 @@ internal static class ReportWorkCommands
                 return ExitCodes.Success;
             }
             // Its whole history so far, then each step as it is saved.
-            return await RunAsync(store, reporting!, key!, file?.Review, report.Id, 0, output, error, ct);
+            return await RunAsync(store, reporting!, key!, file?.Review, acting, report.Id, 0, output, error, ct);
         });
         return command;
     }
@@ -71,13 +75,17 @@ internal static class ReportWorkCommands
         {
             id, queueOnly, config, vaultKey, cybertipline,
         };
+        var actions = new ActionOptions();
+        actions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var file = ReportInputs.LoadConfig(parse.GetValue(config));
             bool only = parse.GetValue(queueOnly);
+            actions.RequireWith(parse, !only, QueueOnlyActions);
             var reporting = only ? null : ReportInputs.Reporting(file, parse.GetValue(cybertipline), CliAuditor.Actor);
             using var key = only ? null : ReportInputs.LoadVaultKey(parse.GetValue(vaultKey), file);
             await using var store = await ReportInputs.OpenStoreAsync(parse, file, ct);
+            await using var acting = only ? CliActions.Off : actions.Load(parse, store, file?.Actions);
             var retried = await Operations(store).RetryAsync(parse.GetValue(id), CliAuditor.Actor, ct);
             if (!retried.Succeeded)
                 return Refused(error, retried);
@@ -85,7 +93,7 @@ internal static class ReportWorkCommands
             if (only)
                 return ExitCodes.Success;
             int shown = (await store.Reports.ListReportEventsAsync(retried.Report!.Id, ct)).Count;
-            return await RunAsync(store, reporting!, key!, file?.Review, retried.Report.Id, shown, output, error, ct);
+            return await RunAsync(store, reporting!, key!, file?.Review, acting, retried.Report.Id, shown, output, error, ct);
         });
         return command;
     }
@@ -118,6 +126,9 @@ internal static class ReportWorkCommands
         return command;
     }
 
+    /// <summary>Why <c>--actions</c> goes not with <c>--queue-only</c>.</summary>
+    private const string QueueOnlyActions = "the report this command files; with --queue-only 'vigil serve' files it and acts by its own rules";
+
     private static ReportOperations Operations(IVigilStore store) => new(store, new StoreReviewAudit(store));
 
     private static int Refused(TextWriter error, ReportOperationResult result)
@@ -127,12 +138,22 @@ internal static class ReportWorkCommands
     }
 
     /// <summary>Works the report to its end here and says how it ended: 0 finished, 1 failed (with NCMEC's message) or stopped.</summary>
-    private static async Task<int> RunAsync(IVigilStore store, ReportingSettings reporting, KeyFileWrapper key, ReviewSection? review, long reportId,
-        int shown, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> RunAsync(IVigilStore store, ReportingSettings reporting, KeyFileWrapper key, ReviewSection? review, CliActions actions,
+        long reportId, int shown, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        int exit = await WorkAsync(store, reporting, key, review, actions, reportId, shown, output, error, ct);
+        // report_filed / report_failed reach the platform as the server's worker would send them.
+        if (await actions.FinishAsync(CancellationToken.None, sendDue: !ct.IsCancellationRequested) is { } sent)
+            output.WriteLine(sent);
+        return exit;
+    }
+
+    private static async Task<int> WorkAsync(IVigilStore store, ReportingSettings reporting, KeyFileWrapper key, ReviewSection? review, CliActions actions,
+        long reportId, int shown, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var vault = new EvidenceVault(key);
         using var client = new CyberTiplineClient(reporting.Client);
-        var reviews = new ReviewService(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, (review ?? ReviewSection.Defaults).ToOptions(),
+        var reviews = new ReviewService(store.Cases, store, store, new StoreReviewAudit(store), actions.Sink, (review ?? ReviewSection.Defaults).ToOptions(),
             TimeProvider.System, vault);
         var delivery = new ReportDelivery(store, client, vault, new ReviewReportOutcomes(reviews, CliAuditor.Actor), reporting.Delivery);
         output.WriteLine($"filing with {ReportingSetup.Describe(reporting)}");

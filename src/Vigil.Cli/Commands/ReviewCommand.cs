@@ -22,7 +22,7 @@ internal static class ReviewCommand
         var command = new Command("review", "Review cases: list, show, decide, purge media past retention, hold for legal reasons, init-key for the evidence vault");
         command.Subcommands.Add(CreateList(output));
         command.Subcommands.Add(CreateShow(output));
-        command.Subcommands.Add(CreateDecide(output));
+        command.Subcommands.Add(CreateDecide(output, error));
         command.Subcommands.Add(CreatePurge(output));
         command.Subcommands.Add(CreateHold(output));
         command.Subcommands.Add(ReviewKeyCommand.CreateInitKey(output, error));
@@ -126,7 +126,7 @@ internal static class ReviewCommand
         return command;
     }
 
-    private static Command CreateDecide(TextWriter output)
+    private static Command CreateDecide(TextWriter output, TextWriter error)
     {
         var id = new Argument<long>("CASE") { Description = "The case id" };
         var item = new Option<long?>("--item") { Description = "Decide this item (else the verdict is the case's)" };
@@ -146,6 +146,8 @@ internal static class ReviewCommand
         {
             id, item, verdict, classification, confirmedBank, falsePositiveBank, fourEyes, format,
         };
+        var actions = new ActionOptions();
+        actions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             long caseId = parse.GetValue(id);
@@ -165,12 +167,13 @@ internal static class ReviewCommand
                 throw new ArgumentException("--classification goes only with --verdict confirmed on an item");
 
             await using var store = await StoreOption.OpenAsync(parse, ct);
+            await using var acting = actions.Load(parse, store);
             var review = Service(store, new ReviewOptions
             {
                 ConfirmedBank = parse.GetValue(confirmedBank),
                 FalsePositiveBank = parse.GetValue(falsePositiveBank),
                 FourEyes = parse.GetValue(fourEyes),
-            });
+            }, acting.Sink);
             var reviewer = new Reviewer(CliAuditor.Actor, Senior: true);
             Check(await review.ClaimAsync(caseId, reviewer, ct), caseId, itemId);
             CaseChange change;
@@ -188,8 +191,11 @@ internal static class ReviewCommand
                     await review.ReleaseAsync(caseId, reviewer, CancellationToken.None);
             }
             Check(change, caseId, itemId);
+            string? sent = await acting.FinishAsync(ct);
             if (parse.GetValue(format) == "json")
             {
+                if (sent is not null)
+                    error.WriteLine(sent);
                 // The same answer as POST /v1/cases/ID/decision: the outcome and the case after it.
                 var decided = await store.Cases.GetCaseAsync(caseId, CancellationToken.None) ?? throw new StoreException($"no case {caseId}");
                 output.WriteLine(JsonSerializer.Serialize(new DecisionJson(change == CaseChange.AwaitingSecondReviewer ? "awaiting_second_reviewer" : "done",
@@ -199,6 +205,8 @@ internal static class ReviewCommand
             output.WriteLine(change == CaseChange.AwaitingSecondReviewer
                 ? $"case {caseId}: report recorded; four-eyes review waits for a second reviewer"
                 : $"{(itemId is { } done ? $"case {caseId} item {done}" : $"case {caseId}")}: {said}{(parsedClass is { } pc ? " " + pc : "")}");
+            if (sent is not null)
+                output.WriteLine(sent);
             return ExitCodes.Success;
         });
         return command;
@@ -255,8 +263,8 @@ internal static class ReviewCommand
         return command;
     }
 
-    private static ReviewService Service(IVigilStore store, ReviewOptions options) =>
-        new(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, options, TimeProvider.System);
+    private static ReviewService Service(IVigilStore store, ReviewOptions options, IActionSink? actions = null) =>
+        new(store.Cases, store, store, new StoreReviewAudit(store), actions ?? NoActions.Instance, options, TimeProvider.System);
 
     private static void Check(CaseChange change, long caseId, long? itemId)
     {

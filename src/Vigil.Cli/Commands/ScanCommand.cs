@@ -89,15 +89,19 @@ internal static class ScanCommand
                 r.AddError("--classify and --classifier MANIFEST go together");
         });
         options.AddTo(command);
+        var actions = new ActionOptions();
+        actions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!CommonOptions.NativeLibrariesReady(error))
                 return ExitCodes.Failure;
             if ((parse.GetValue(vaultKey) ?? parse.GetValue(urlPrefix)) is not null && !parse.GetValue(openCases))
                 throw new ArgumentException("--vault-key and --url-prefix are about the cases --open-cases opens: give --open-cases too");
+            actions.RequireWith(parse, parse.GetValue(openCases));
             using var model = parse.GetValue(classifier) is { } manifestPath ? Vigil.Classifiers.MediaClassifiers.Open(manifestPath, parse.GetValue(threads)) : null;
             using var vaultWrapper = parse.GetValue(vaultKey) is { } keyFile ? Vigil.Review.Evidence.KeyFileWrapper.Load(keyFile) : null;
             await using var store = await StoreOption.OpenAsync(parse, ct);
+            await using var acting = parse.GetValue(openCases) ? actions.Load(parse, store) : CliActions.Off;
             var settings = options.Read(parse);
             var (banks, dihedral, maxDistance, minQuality) = settings;
             var matcher = await BankMatcher.LoadAsync(store, banks, error, ct);
@@ -152,7 +156,7 @@ internal static class ScanCommand
             }
             if (parse.GetValue(openCases))
             {
-                var opener = new CaseOpener(store, vaultWrapper is null ? null : new Vigil.Review.Evidence.EvidenceVault(vaultWrapper));
+                var opener = new CaseOpener(store, vaultWrapper is null ? null : new Vigil.Review.Evidence.EvidenceVault(vaultWrapper), acting.Sink);
                 var pdqOf = results.Where(r => r.Pdq is not null).ToDictionary(r => r.Query, r => r.Pdq!.Value.ToString(), StringComparer.Ordinal);
                 foreach (var record in flagged)
                 {
@@ -173,6 +177,8 @@ internal static class ScanCommand
                         media, ContentTypeOf(result.Query));
                 }
                 output.WriteLine(opener.Summary());
+                if (await acting.FinishAsync(ct) is { } sent)
+                    output.WriteLine(sent);
             }
             if (parse.GetValue(report) is { } reportPath)
             {

@@ -99,12 +99,16 @@ internal static class WatchCommand
         {
             banks, fps, onMatch, maxDistance, minQuality, gap, stallTimeout, connectTimeout, maxReconnects, inputFps, noReconnect, openCases, robust, trace, input,
         };
+        var actions = new ActionOptions();
+        actions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            actions.RequireWith(parse, parse.GetValue(openCases));
             // Events come from the watch loop; failures also from on-match workers and the bank follower.
             var log = TextWriter.Synchronized(error);
             string source = parse.GetValue(input)!;
             await using var store = await StoreOption.OpenAsync(parse, ct);
+            await using var acting = parse.GetValue(openCases) ? actions.Load(parse, store) : CliActions.Off;
             var matcher = await BankMatcher.LoadAsync(store, parse.GetValue(banks) ?? [], log, ct);
             if (matcher.HashCount == 0)
                 log.WriteLine($"warning: the banks in {store.Location} hold no PDQ hashes: nothing can match");
@@ -125,7 +129,9 @@ internal static class WatchCommand
                 GroupGap = TimeSpan.FromSeconds(parse.GetValue(gap)),
                 MaxReconnects = parse.GetValue(maxReconnects),
             };
-            var opener = parse.GetValue(openCases) ? new CaseOpener(store) : null;
+            var opener = parse.GetValue(openCases) ? new CaseOpener(store, actions: acting.Sink) : null;
+            // A live stream's matches reach the platform while it runs, not at its end.
+            await acting.StartSendingAsync(ct);
             var watcher = new StreamWatcher(frames, new BankWatchMatcher(matcher), options, async (e, token) =>
             {
                 string json = e.ToJson();
@@ -175,6 +181,9 @@ internal static class WatchCommand
             log.WriteLine($"watch: {(ct.IsCancellationRequested ? "stopped" : summary.GaveUp ? "gave up" : "done")}: {summary}{commands}");
             if (opener is not null)
                 log.WriteLine(opener.Summary());
+            // On Ctrl+C or SIGTERM, no more sending here: what is left waits in the outbox.
+            if (await acting.FinishAsync(CancellationToken.None, sendDue: !ct.IsCancellationRequested) is { } sent)
+                log.WriteLine(sent);
             return exit;
         });
         return command;
