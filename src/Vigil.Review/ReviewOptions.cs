@@ -42,6 +42,13 @@ public sealed record ReviewOptions
     /// <summary>How long a case decided <c>no_report</c> keeps its media and user context (default 30 days).</summary>
     public TimeSpan DismissedRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long a conversation that never opened a review item keeps its stored messages after its last one (default 90
+    /// days: longer than the dismissed-case retention because grooming builds slowly, and the risk is recomputed from the
+    /// whole stored conversation, so a purge starts it again from nothing).
+    /// </summary>
+    public TimeSpan IdleConversationRetention { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>How often <c>vigil serve</c> purges media past retention (default hourly; the first sweep runs at start-up).</summary>
     public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromHours(1);
 
@@ -57,6 +64,8 @@ public sealed record ReviewOptions
             return "reported cases are kept at least 365 days after the report (the REPORT Act's preservation period)";
         if (DismissedRetention <= TimeSpan.Zero)
             return "the dismissed-case retention must be positive";
+        if (IdleConversationRetention <= TimeSpan.Zero)
+            return "the idle-conversation retention must be positive";
         if (RetentionSweepInterval <= TimeSpan.Zero)
             return "the retention sweep interval must be positive";
         if (DailyExposureCap <= TimeSpan.Zero || RevealWindow <= TimeSpan.Zero || BreakInterval <= TimeSpan.Zero)

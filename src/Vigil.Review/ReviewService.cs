@@ -301,18 +301,23 @@ public sealed class ReviewService
         await RaiseCaseEventAsync(ActionTrigger.ReportFailed, caseId, null, reportId, cancellationToken, error: error);
     }
 
-    /// <summary>Deletes the media of cases past retention (never under legal hold); the cases purged.</summary>
-    public async Task<IReadOnlyList<long>> PurgeAsync(string actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes the evidence of cases past retention (never under legal hold) and the stored messages of conversations idle
+    /// past <see cref="ReviewOptions.IdleConversationRetention"/> that never opened an item; says what went.
+    /// </summary>
+    public async Task<RetentionPurge> PurgeAsync(string actor, CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
-        var purged = await _cases.PurgeMediaAsync(now - Options.ReportedRetention, now - Options.DismissedRetention, now, cancellationToken);
-        if (purged.Count > 0)
+        var purged = await _cases.PurgePastRetentionAsync(now - Options.ReportedRetention, now - Options.DismissedRetention,
+            now - Options.IdleConversationRetention, now, cancellationToken);
+        if (!purged.IsEmpty)
             await _audit.RecordAsync(actor, "case.purge", "cases", Detail(w =>
             {
                 w.WriteStartArray("cases");
-                foreach (long id in purged)
+                foreach (long id in purged.Cases)
                     w.WriteNumberValue(id);
                 w.WriteEndArray();
+                w.WriteNumber("idle_conversations", purged.IdleConversations);
             }), cancellationToken);
         return purged;
     }

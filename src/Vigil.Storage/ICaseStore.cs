@@ -77,12 +77,14 @@ public interface ICaseStore
     Task<bool> SetLegalHoldAsync(long caseId, bool hold, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes the media of cases past retention: reported cases whose report is older than
-    /// <paramref name="reportedBefore"/>, cases decided no-report before <paramref name="dismissedBefore"/>;
-    /// never a case under legal hold. Returns the ids of the cases purged.
+    /// Deletes the evidence of cases past retention, in one transaction: reported cases whose report is older than
+    /// <paramref name="reportedBefore"/>, cases decided no-report before <paramref name="dismissedBefore"/> (their user
+    /// context too); never a case under legal hold. A case's evidence is its media and thumbnails, and for a conversation's
+    /// item the messages kept on it and the stored conversation. Also deletes the stored messages of conversations that
+    /// never opened a review item and received none since <paramref name="idleConversationsBefore"/>.
     /// </summary>
-    Task<IReadOnlyList<long>> PurgeMediaAsync(DateTimeOffset reportedBefore, DateTimeOffset dismissedBefore, DateTimeOffset now,
-        CancellationToken cancellationToken = default);
+    Task<RetentionPurge> PurgePastRetentionAsync(DateTimeOffset reportedBefore, DateTimeOffset dismissedBefore, DateTimeOffset idleConversationsBefore,
+        DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Adds seconds of clear media on screen (and clear views) to a reviewer's day; returns the day's totals.</summary>
     Task<ReviewerExposure> AddExposureAsync(string reviewer, DateOnly day, double seconds, int clearViews, CancellationToken cancellationToken = default);

@@ -71,6 +71,9 @@ public class ReviewCommandTests
         db.Ok("review", "hold", "1", "--release");
         Assert.DoesNotContain("legal hold", db.Ok("review", "show", "1").Output);
         Assert.Contains("at least 365 days", db.Run("review", "purge", "--reported-retention", "30d").Error);
+        var idle = db.Run("review", "purge", "--idle-conversation-retention", "0d");
+        Assert.Equal(1, idle.ExitCode);
+        Assert.Equal("error: --idle-conversation-retention must be more than zero, not '0d'", idle.Error.Trim());
         Assert.Contains("no case 5", db.Run("review", "hold", "5").Error);
         Assert.Equal(2, db.Run("review", "list", "--status", "pending").ExitCode);
     }
@@ -89,6 +92,7 @@ public class ReviewCommandTests
         Assert.Equal(("done", "decided"), (closed.GetProperty("outcome").GetString(), closed.GetProperty("case").GetProperty("status").GetString()));
         var purge = JsonDocument.Parse(db.Ok("review", "purge", "--format", "json").Output).RootElement;
         Assert.Equal(0, purge.GetProperty("purged").GetArrayLength());
+        Assert.Equal(0, purge.GetProperty("idle_conversations").GetInt32());
         Assert.Equal(2, db.Run("review", "purge", "--format", "yaml").ExitCode);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ConversationEndpointTests : LiveServerTest
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 16, 0, 0, TimeSpan.Zero);
 
-    private static readonly (string From, string To, string Text)[] Talk =
+    internal static readonly (string From, string To, string Text)[] Talk =
     [
         ("adult-7", "kid-3", "hey! how old are you btw?"),
         ("kid-3", "adult-7", "12, why"),
@@ -24,7 +24,7 @@ public sealed class ConversationEndpointTests : LiveServerTest
         ("adult-7", "kid-3", "I can send you a gift card for robux if you want"),
     ];
 
-    private static string Body(int from, int to) => JsonSerializer.Serialize(new
+    internal static string Body(int from, int to) => JsonSerializer.Serialize(new
     {
         messages = Enumerable.Range(from, to - from).Select(i => new Dictionary<string, object>
         {

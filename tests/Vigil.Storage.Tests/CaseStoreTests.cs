@@ -175,9 +175,9 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
         Assert.False(await cases.SetLegalHoldAsync(999_999, true, T0));
 
         // 29 days on: nothing is due. 31 days: the dismissed case (not the held one). A year and a day: the reported one.
-        Assert.Empty(await cases.PurgeMediaAsync(T0.AddDays(29) - TimeSpan.FromDays(365), T0.AddDays(29) - TimeSpan.FromDays(30), T0.AddDays(29)));
+        Assert.Empty(await PurgedAsync(cases, T0.AddDays(29)));
         var now = T0.AddDays(31);
-        Assert.Equal([dismissed.CaseId], await cases.PurgeMediaAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now));
+        Assert.Equal([dismissed.CaseId], await PurgedAsync(cases, now));
         Assert.Null(await cases.GetItemMediaAsync(dismissed.CaseId, dismissed.ItemId));
         var purged = (await cases.GetCaseAsync(dismissed.CaseId))!;
         // Of a dismissed case the user's details go too; the upload time and where it was shared (nothing about the user) stay.
@@ -186,13 +186,17 @@ public abstract class CaseStoreTests(IStoreBackend backend) : StoreContractTests
         Assert.NotNull(await cases.GetItemMediaAsync(held.CaseId, held.ItemId));
         Assert.NotNull(await cases.GetItemMediaAsync(reported.CaseId, reported.ItemId));
         now = T0.AddDays(366);
-        Assert.Equal([reported.CaseId], await cases.PurgeMediaAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now));
+        Assert.Equal([reported.CaseId], await PurgedAsync(cases, now));
         // The reported case's context stays (the report needs it); its media is gone.
         Assert.Equal("synthetic", (await cases.GetCaseAsync(reported.CaseId))!.Items[0].Details.Context.ScreenName);
         Assert.Null(await cases.GetItemMediaAsync(reported.CaseId, reported.ItemId));
         Assert.True(await cases.SetLegalHoldAsync(held.CaseId, false, now));
-        Assert.Equal([held.CaseId], await cases.PurgeMediaAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now));
+        Assert.Equal([held.CaseId], await PurgedAsync(cases, now));
     }
+
+    /// <summary>The cases a purge with the default retentions (365 days, 30 days, 90 idle days) takes at <paramref name="now"/>.</summary>
+    private static async Task<IReadOnlyList<long>> PurgedAsync(ICaseStore cases, DateTimeOffset now) =>
+        (await cases.PurgePastRetentionAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now - TimeSpan.FromDays(90), now)).Cases;
 
     [Fact]
     public async Task Exposure_adds_up_per_reviewer_per_day_and_settings_are_kept()

@@ -57,6 +57,57 @@ public abstract class ConversationStoreTests(IStoreBackend backend) : StoreContr
     }
 
     [Fact]
+    public async Task Retention_deletes_a_dismissed_conversations_messages_and_those_of_idle_conversations_that_never_opened_an_item()
+    {
+        await using var test = await CreateStoreAsync();
+        var (store, cases) = (test.Store.Conversations, test.Store.Cases);
+        StoredMessage[] said = [new("adult-1", "kid-1", T0, "are your parents home?")];
+        async Task<OpenedItem> OpenItemAsync(string conversation)
+        {
+            await store.AppendMessagesAsync(conversation, said, T0);
+            var opened = await cases.AddCaseItemAsync(new NewCaseItem
+            {
+                Subject = "conversation:" + conversation,
+                Source = "conversation",
+                Reason = "conversation",
+                Priority = CasePriority.Of([], "conversation"),
+                Signals = [],
+                Messages = [new ItemMessage(0, "adult-1", "kid-1", T0, "are your parents home?", ["parents-around"])],
+            }, T0);
+            Assert.True(await store.TryClaimItemAsync(conversation, T0));
+            await store.SetItemAsync(conversation, opened.CaseId, opened.ItemId, T0);
+            return opened;
+        }
+        // Dismissed 91 days ago; still open (however old); never past the threshold, quiet for 91 days or for 10; a claim
+        // whose item never came, as old.
+        var dismissed = await OpenItemAsync("dismissed");
+        await cases.ClaimCaseAsync(dismissed.CaseId, "r", T0, T0.AddHours(1));
+        await cases.DecideCaseAsync(dismissed.CaseId, "r", CaseVerdict.NoReport, false, T0);
+        var open = await OpenItemAsync("open");
+        await store.AppendMessagesAsync("quiet", said, T0);
+        await store.AppendMessagesAsync("recent", said, T0.AddDays(81));
+        await store.AppendMessagesAsync("stale-claim", said, T0);
+        Assert.True(await store.TryClaimItemAsync("stale-claim", T0));
+
+        var now = T0.AddDays(91);
+        var purge = await cases.PurgePastRetentionAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now - TimeSpan.FromDays(90), now);
+        Assert.Equal([dismissed.CaseId], purge.Cases);
+        Assert.Equal(2, purge.IdleConversations);
+        // The dismissed item's messages, the stored conversation and its link to the item are gone.
+        Assert.Empty((await cases.GetCaseAsync(dismissed.CaseId))!.Items[0].Details.Messages);
+        Assert.Empty(await store.ReadMessagesAsync("dismissed"));
+        Assert.Null(await store.GetItemAsync("dismissed"));
+        Assert.Empty(await store.ReadMessagesAsync("quiet"));
+        Assert.Empty(await store.ReadMessagesAsync("stale-claim"));
+        // What is still under review, or spoke within 90 days, stays.
+        Assert.Single(await store.ReadMessagesAsync("open"));
+        Assert.Equal((open.CaseId, open.ItemId), await store.GetItemAsync("open"));
+        Assert.Single((await cases.GetCaseAsync(open.CaseId))!.Items[0].Details.Messages);
+        Assert.Single(await store.ReadMessagesAsync("recent"));
+        Assert.True((await cases.PurgePastRetentionAsync(now - TimeSpan.FromDays(365), now - TimeSpan.FromDays(30), now - TimeSpan.FromDays(90), now)).IsEmpty);
+    }
+
+    [Fact]
     public async Task A_conversation_holds_at_most_its_limit()
     {
         await using var test = await CreateStoreAsync();

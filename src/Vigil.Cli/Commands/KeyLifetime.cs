@@ -20,6 +20,8 @@ internal static class KeyLifetime
         string number = text.Length > 1 ? text[..^1] : "";
         TimeSpan unit = text.Length > 1 ? UnitOf(text[^1]) : default;
         bool negative = number.StartsWith('-');
+        // Only a key's lifetime can be left out to mean "never"; an interval or a retention cannot.
+        string never = option == "--expires-in" ? " (leave the option out for a key that does not expire)" : "";
         string digits = negative ? number[1..] : number;
         if (unit == default || digits.Length == 0 || !digits.All(char.IsAsciiDigit))
         {
@@ -28,12 +30,12 @@ internal static class KeyLifetime
         }
         if (negative || digits.All(c => c == '0'))
         {
-            error = $"{option} must be more than zero, not '{text}' (leave the option out for a key that does not expire)";
+            error = $"{option} must be more than zero, not '{text}'{never}";
             return false;
         }
         if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count > TimeSpan.FromDays(MaxDays) / unit)
         {
-            error = $"{option} must be at most {MaxDays}d (100 years), not '{text}' (leave the option out for a key that does not expire)";
+            error = $"{option} must be at most {MaxDays}d (100 years), not '{text}'{never}";
             return false;
         }
         lifetime = count * unit;

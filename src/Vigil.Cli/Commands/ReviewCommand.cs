@@ -224,22 +224,37 @@ internal static class ReviewCommand
             Description = "Keep no_report cases' media and user context this long after the decision",
             DefaultValueFactory = _ => "30d",
         };
+        var idle = new Option<string>("--idle-conversation-retention")
+        {
+            Description = "Keep the messages of conversations that never opened a review item this long after their last message",
+            DefaultValueFactory = _ => "90d",
+        };
         var format = Format();
-        var command = new Command("purge", "Delete the media of cases past retention (never a case under legal hold)") { reported, dismissed, format };
+        var command = new Command("purge", "Delete the evidence of cases past retention (never a case under legal hold) and the messages of long-idle conversations " +
+                                           "that never opened a case")
+        {
+            reported, dismissed, idle, format,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ReviewOptions { ReportedRetention = Duration(parse.GetValue(reported)!, "--reported-retention"),
-                DismissedRetention = Duration(parse.GetValue(dismissed)!, "--dismissed-retention") };
+                DismissedRetention = Duration(parse.GetValue(dismissed)!, "--dismissed-retention"),
+                IdleConversationRetention = Duration(parse.GetValue(idle)!, "--idle-conversation-retention") };
             if (options.Problem() is { } problem)
                 throw new ArgumentException(problem);
             await using var store = await StoreOption.OpenAsync(parse, ct);
             var purged = await Service(store, options).PurgeAsync(CliAuditor.Actor, ct);
             if (parse.GetValue(format) == "json")
             {
-                output.WriteLine(JsonSerializer.Serialize(new PurgeJson([.. purged]), CaseJsonContext.Default.PurgeJson));
+                output.WriteLine(JsonSerializer.Serialize(new PurgeJson([.. purged.Cases], purged.IdleConversations), CaseJsonContext.Default.PurgeJson));
                 return ExitCodes.Success;
             }
-            output.WriteLine(purged.Count == 0 ? "nothing to purge" : $"purged the media of {purged.Count} case(s): {string.Join(", ", purged)}");
+            if (purged.IsEmpty)
+                output.WriteLine("nothing to purge");
+            if (purged.Cases.Count > 0)
+                output.WriteLine($"purged the evidence of {purged.Cases.Count} case(s): {string.Join(", ", purged.Cases)}");
+            if (purged.IdleConversations > 0)
+                output.WriteLine($"deleted the messages of {purged.IdleConversations} idle conversation(s) that never opened a case");
             return ExitCodes.Success;
         });
         return command;

@@ -50,6 +50,10 @@ internal sealed record ReviewSection
     [JsonPropertyName("dismissed_retention_days")]
     public int? DismissedRetentionDays { get; init; }
 
+    /// <summary>Days a conversation that never opened a review item keeps its messages after its last one (default 90).</summary>
+    [JsonPropertyName("idle_conversation_retention_days")]
+    public int? IdleConversationRetentionDays { get; init; }
+
     /// <summary>Minutes between the server's retention sweeps (the first runs at start-up).</summary>
     [JsonPropertyName("retention_sweep_minutes")]
     public int? RetentionSweepMinutes { get; init; }
@@ -65,6 +69,7 @@ internal sealed record ReviewSection
         SessionHours = 12,
         ReportedRetentionDays = 365,
         DismissedRetentionDays = 30,
+        IdleConversationRetentionDays = 90,
         RetentionSweepMinutes = 60,
     };
 
@@ -82,6 +87,7 @@ internal sealed record ReviewSection
         SessionHours = layer.SessionHours ?? SessionHours,
         ReportedRetentionDays = layer.ReportedRetentionDays ?? ReportedRetentionDays,
         DismissedRetentionDays = layer.DismissedRetentionDays ?? DismissedRetentionDays,
+        IdleConversationRetentionDays = layer.IdleConversationRetentionDays ?? IdleConversationRetentionDays,
         RetentionSweepMinutes = layer.RetentionSweepMinutes ?? RetentionSweepMinutes,
     };
 
@@ -99,6 +105,7 @@ internal sealed record ReviewSection
             BreakInterval = BreakMinutes is { } pause ? TimeSpan.FromMinutes(pause) : defaults.BreakInterval,
             ReportedRetention = ReportedRetentionDays is { } kept ? TimeSpan.FromDays(kept) : defaults.ReportedRetention,
             DismissedRetention = DismissedRetentionDays is { } gone ? TimeSpan.FromDays(gone) : defaults.DismissedRetention,
+            IdleConversationRetention = IdleConversationRetentionDays is { } idle ? TimeSpan.FromDays(idle) : defaults.IdleConversationRetention,
             RetentionSweepInterval = RetentionSweepMinutes is { } sweep ? TimeSpan.FromMinutes(sweep) : defaults.RetentionSweepInterval,
         };
     }
@@ -131,6 +138,8 @@ internal sealed record ReviewSection
             return "reported_retention_days must be 365..36500 (a report's evidence is kept at least one year)";
         if (DismissedRetentionDays is < 1 or > 36_500)
             return "dismissed_retention_days must be 1..36500";
+        if (IdleConversationRetentionDays is < 1 or > 36_500)
+            return "idle_conversation_retention_days must be 1..36500";
         if (RetentionSweepMinutes is < 1 or > 24 * 60)
             return "retention_sweep_minutes must be 1..1440";
         foreach (var (key, bank) in new[] { ("confirmed_bank", ConfirmedBank), ("false_positive_bank", FalsePositiveBank) })

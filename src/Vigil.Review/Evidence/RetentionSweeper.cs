@@ -4,9 +4,10 @@ using Vigil.Storage;
 namespace Vigil.Review.Evidence;
 
 /// <summary>
-/// Purges case media past retention on a schedule, the same purge <c>vigil review purge</c> runs
+/// Purges case evidence past retention on a schedule, the same purge <c>vigil review purge</c> runs
 /// (<see cref="ReviewService.PurgeAsync"/>: reported cases a year or more after the report, dismissed
-/// ones after 30 days, never a case under legal hold). The first round runs at start-up; a round that
+/// ones after 30 days, never a case under legal hold; and conversations that never opened an item, 90 days after their
+/// last message). The first round runs at start-up; a round that
 /// fails is logged and the next one comes at the next interval, so an outage never deletes early and
 /// never stops the sweeping for good. Running it on several replicas is safe: a case's media is
 /// deleted once, by whichever gets there first.
@@ -33,8 +34,9 @@ public sealed class RetentionSweeper(ReviewService review, TimeSpan interval, Ti
             try
             {
                 var purged = await review.PurgeAsync(Actor, cancellationToken);
-                if (purged.Count > 0)
-                    logger.LogInformation("Retention purged the media of {Count} case(s)", purged.Count);
+                if (!purged.IsEmpty)
+                    logger.LogInformation("Retention purged the evidence of {Count} case(s) and {Conversations} idle conversation(s)",
+                        purged.Cases.Count, purged.IdleConversations);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -113,7 +113,7 @@ internal sealed record OpenedCaseJson(long? CaseId, long? ItemId, bool NewCase, 
 internal sealed record DecisionJson(string Outcome, CaseJson Case);
 
 /// <summary><c>vigil review purge --format json</c>: the cases whose media was purged.</summary>
-internal sealed record PurgeJson(List<long> Purged);
+internal sealed record PurgeJson(List<long> Purged, int IdleConversations);
 
 /// <summary>The answers' source-generated JSON (snake_case, as every Vigil endpoint).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -420,8 +420,8 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<long>> PurgeMediaAsync(DateTimeOffset reportedBefore, DateTimeOffset dismissedBefore, DateTimeOffset now,
-        CancellationToken cancellationToken = default)
+    public async Task<RetentionPurge> PurgePastRetentionAsync(DateTimeOffset reportedBefore, DateTimeOffset dismissedBefore,
+        DateTimeOffset idleConversationsBefore, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.Dialect.BeginWriteAsync(connection, cancellationToken);
@@ -437,10 +437,13 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
         }
         if (due.Count > 0)
         {
-            // Media and thumbnails go; of a dismissed case the platform's context about its user goes too.
+            // Media and thumbnails go, and a conversation's messages (on its item and as stored); of a dismissed case the
+            // platform's context about its user goes too.
             foreach (string sql in (string[])[
                 $"DELETE FROM case_media WHERE item_id IN (SELECT id FROM case_items WHERE {db.Dialect.InList("case_id", "$1")})",
-                $"UPDATE case_items SET thumbnail = NULL WHERE {db.Dialect.InList("case_id", "$1")}",
+                $"UPDATE case_items SET thumbnail = NULL, messages = NULL WHERE {db.Dialect.InList("case_id", "$1")}",
+                $"DELETE FROM conversation_messages WHERE conversation IN (SELECT conversation FROM conversations WHERE {db.Dialect.InList("case_id", "$1")})",
+                $"DELETE FROM conversations WHERE {db.Dialect.InList("case_id", "$1")}",
                 $"""
                 UPDATE case_items SET screen_name = NULL, email = NULL, ip = NULL, port = NULL, url = NULL, file_name = NULL
                 WHERE {db.Dialect.InList("case_id", "$1")} AND case_id IN (SELECT id FROM cases WHERE verdict = 'no_report')
@@ -453,8 +456,35 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
                 await command.ExecuteAsync(cancellationToken);
             }
         }
+        int idle = await PurgeIdleConversationsAsync(connection, transaction, idleConversationsBefore, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return due;
+        return new RetentionPurge(due, idle);
+    }
+
+    /// <summary>
+    /// Deletes the stored messages of conversations with no review item whose last message arrived before
+    /// <paramref name="before"/> (and the stale claims left without messages); returns how many conversations went.
+    /// </summary>
+    private async Task<int> PurgeIdleConversationsAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset before,
+        CancellationToken cancellationToken)
+    {
+        const string Idle = """
+            SELECT conversation FROM conversation_messages
+            WHERE conversation NOT IN (SELECT conversation FROM conversations WHERE item_id IS NOT NULL)
+            GROUP BY conversation HAVING MAX(received_at) < $1
+            """;
+        int count;
+        await using (var counting = db.Command(connection, $"SELECT COUNT(*) FROM ({Idle}) idle", transaction).WithTime(before))
+            count = (int)((await counting.Int64Async(cancellationToken)) ?? 0);
+        if (count == 0)
+            return 0;
+        await using (var delete = db.Command(connection, $"DELETE FROM conversation_messages WHERE conversation IN ({Idle})", transaction).WithTime(before))
+            await delete.ExecuteAsync(cancellationToken);
+        await using (var claims = db.Command(connection, """
+            DELETE FROM conversations WHERE item_id IS NULL AND updated_at < $1 AND conversation NOT IN (SELECT conversation FROM conversation_messages)
+            """, transaction).WithTime(before))
+            await claims.ExecuteAsync(cancellationToken);
+        return count;
     }
 
     /// <inheritdoc/>

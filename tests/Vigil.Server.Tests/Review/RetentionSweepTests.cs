@@ -11,8 +11,9 @@ namespace Vigil.Server.Tests.Review;
 
 /// <summary>
 /// The server purges evidence past retention by itself (not only when an operator runs <c>vigil review purge</c>):
-/// a dismissed case's media goes once its 30 days are over on the server's clock, a case under legal hold keeps it,
-/// and the purge is in the audit log under the sweeper's name.
+/// a dismissed case's media (or conversation) goes once its 30 days are over on the server's clock, a case under legal
+/// hold keeps it, a conversation that never opened a case goes 90 days after its last message, and each purge is in the
+/// audit log under the sweeper's name.
 /// </summary>
 public sealed class RetentionSweepTests : LiveServerTest
 {
@@ -65,6 +66,41 @@ public sealed class RetentionSweepTests : LiveServerTest
         var purge = Assert.Single(purges);
         Assert.Equal(RetentionSweeper.Actor, purge.Actor);
         Assert.Contains($"[{dismissed}]", purge.DetailJson);
+    }
+
+    [Fact]
+    public async Task A_dismissed_conversation_and_a_long_idle_one_that_never_opened_a_case_lose_their_messages()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
+        var risky = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/conversations/chat-risky/messages", submitter,
+            ConversationEndpointTests.Body(0, ConversationEndpointTests.Talk.Length)));
+        long caseId = risky.GetProperty("case_id").GetInt64();
+        var quiet = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/conversations/chat-quiet/messages", submitter, ConversationEndpointTests.Body(1, 2)));
+        Assert.False(quiet.GetProperty("past_threshold").GetBoolean());
+        long claimed = (await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/cases/claim", reviewer, "{}"))).GetProperty("id").GetInt64();
+        Assert.Equal(caseId, claimed);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"/v1/cases/{caseId}/decision", reviewer, """{"verdict":"no_report"}""")).StatusCode);
+        Assert.NotEmpty((await Store.Cases.GetCaseAsync(caseId))!.Items[0].Details.Messages);
+
+        // 31 days on: the dismissed conversation's messages go (on its item and as stored); the quiet one is kept 90 days.
+        _clock.Advance(TimeSpan.FromDays(31));
+        await SweepsAsync(2);
+        Assert.Empty((await Store.Cases.GetCaseAsync(caseId))!.Items[0].Details.Messages);
+        Assert.Empty(await Store.Conversations.ReadMessagesAsync("chat-risky"));
+        Assert.Single(await Store.Conversations.ReadMessagesAsync("chat-quiet"));
+
+        _clock.Advance(TimeSpan.FromDays(60));
+        await SweepsAsync(2);
+        Assert.Empty(await Store.Conversations.ReadMessagesAsync("chat-quiet"));
+        var details = new List<string>();
+        await foreach (var e in Store.ReadAuditAsync())
+        {
+            if (e.Action == "case.purge")
+                details.Add(e.DetailJson!);
+        }
+        Assert.Equal(2, details.Count);
+        Assert.Contains($"[{caseId}]", details[0]);
+        Assert.Contains("\"idle_conversations\":1", details[1]);
     }
 
     /// <summary>Waits until the sweeper has finished <paramref name="rounds"/> more rounds (bounded: a stuck sweeper fails the test).</summary>
