@@ -66,14 +66,16 @@ public class BreakReminderTests(SharedBrowser shared) : UiServer
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
         // It holds: a reload (or any page) shows it again at once, and keys do nothing under it.
         await page.ReloadAsync();
-        await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_000 });
+        // At once: the page's script shows it before it marks itself ready (no timing to wait out).
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.True(await overlay.IsVisibleAsync());
         await page.Keyboard.PressAsync("r");
         Assert.True(await overlay.IsVisibleAsync());
 
         await page.ClickAsync("#break-done");
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await page.ReloadAsync();
-        await page.WaitForTimeoutAsync(300);
+        await page.WaitForSelectorAsync("body[data-ready]");
         Assert.Equal(0, await overlay.CountAsync());
         // And it comes back after the next stretch.
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });

@@ -90,7 +90,9 @@ public class BreakHoldTests(SharedBrowser shared) : ReviewServer
         await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
 
         await page.ReloadAsync();
-        await overlay.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_000 });
+        // At once: the page's script shows it before it marks itself ready (no timing to wait out).
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.True(await overlay.IsVisibleAsync());
         await page.Keyboard.PressAsync("r");
         await page.Keyboard.PressAsync("1");
         Assert.False(await page.IsCheckedAsync("input[value='confirmed:A1']"));
