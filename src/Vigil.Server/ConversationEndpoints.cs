@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Vigil.Conversations;
+using Vigil.Review.Evidence;
 using Vigil.Review;
 using Vigil.Review.Cases;
 using Vigil.Storage;
@@ -38,19 +39,35 @@ internal static class ConversationEndpoints
         if (problem is not null)
             return Problems.Result(400, "invalid messages", problem);
         var now = clock.GetUtcNow();
+        // With the evidence vault, the messages are kept sealed (never in clear) and opened in memory to score.
+        IConversationStore conversations = settings.EvidenceVault is { } vault ? new SealedConversationStore(store.Conversations, vault) : store.Conversations;
         try
         {
-            await store.Conversations.AppendMessagesAsync(id, messages!, now, ct);
+            await conversations.AppendMessagesAsync(id, messages!, now, ct);
         }
         catch (StoreException e)
         {
             return Problems.Result(409, "conversation too long", e.Message);
         }
 
-        var all = await store.Conversations.ReadMessagesAsync(id, ct);
+        IReadOnlyList<StoredMessage> all;
+        try
+        {
+            all = await conversations.ReadMessagesAsync(id, ct);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return Problems.Result(503, "sealed conversation",
+                "this conversation's messages were sealed under another evidence vault key: start the server with the key that sealed them");
+        }
+        if (settings.EvidenceVault is null && HasSealed(all))
+        {
+            return Problems.Result(503, "sealed conversation",
+                "this conversation's messages are sealed by the evidence vault: start the server with its --vault-key to score them");
+        }
         var rules = settings.ConversationRules ?? RiskRules.Default;
         var (risk, counted) = Score(rules, settings.ConversationTextModel, all);
-        var opened = await ConversationCases.OpenAsync(store.Conversations, review, id, risk, counted, now, ct);
+        var opened = await ConversationCases.OpenAsync(conversations, review, id, risk, counted, now, ct);
         // new_case: this request opened the item's case (an item opened before reports no new case).
         var (caseId, itemId, newCase) = (opened?.CaseId, opened?.ItemId, opened?.NewCase ?? false);
         context.Items[AuditTrail.OutcomeItem] = new Dictionary<string, object?>
@@ -58,6 +75,16 @@ internal static class ConversationEndpoints
             ["conversation"] = id, ["messages"] = risk.Messages, ["score"] = Math.Round(risk.Score, 4), ["case"] = caseId,
         };
         return Results.Json(Answer(id, risk, caseId, itemId, newCase), ConversationResponseJson.Default.ConversationRiskJson);
+    }
+
+    private static bool HasSealed(IReadOnlyList<StoredMessage> messages)
+    {
+        foreach (var m in messages)
+        {
+            if (m.SealedText is not null)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>The whole conversation replayed through the rules: the same answer on any replica, after any restart.</summary>

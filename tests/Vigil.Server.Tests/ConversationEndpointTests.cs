@@ -33,16 +33,22 @@ public sealed class ConversationEndpointTests : LiveServerTest
         }).ToList(),
     });
 
-    [Fact]
-    public async Task The_risk_accumulates_across_requests_and_opens_one_item_past_the_threshold()
+    /// <summary>What the default rules say of the whole of <see cref="Talk"/>, from the library itself.</summary>
+    internal static ConversationRisk Expected()
     {
-        // What the rules say of the whole conversation, from the library itself.
         var scorer = new ConversationRiskScorer();
         ConversationRisk expected = null!;
         foreach (var (i, m) in Talk.Index())
             expected = scorer.Add("c", new ConversationMessage(m.From, m.To, T0.AddMinutes(i), m.Text),
                 new PartyFacts(null, m.From == "adult-7" ? 35 : 12), new PartyFacts(null, m.To == "adult-7" ? 35 : 12));
         Assert.True(expected.PastThreshold, $"the synthetic conversation scores {expected.Score} under the default rules");
+        return expected;
+    }
+
+    [Fact]
+    public async Task The_risk_accumulates_across_requests_and_opens_one_item_past_the_threshold()
+    {
+        var expected = Expected();
 
         string submitter = await KeyAsync(ApiKeyRole.Submitter), reviewer = await KeyAsync(ApiKeyRole.Reviewer);
         var early = await JsonAsync(await SendAsync(HttpMethod.Post, "/v1/conversations/chat-42/messages", submitter, Body(0, 2)));
@@ -91,6 +97,16 @@ public sealed class ConversationEndpointTests : LiveServerTest
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(await Store.Conversations.ReadMessagesAsync("c-bad"));
+    }
+
+    [Fact]
+    public async Task A_conversation_sealed_by_a_vault_this_server_lacks_is_a_503_that_says_so()
+    {
+        string submitter = await KeyAsync(ApiKeyRole.Submitter);
+        await Store.Conversations.AppendMessagesAsync("chat-sealed", [new StoredMessage("a", "b", T0, "", SealedText: [1, 2, 3])], T0);
+        using var response = await SendAsync(HttpMethod.Post, "/v1/conversations/chat-sealed/messages", submitter, Body(0, 1));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("sealed by the evidence vault: start the server with its --vault-key", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -22,6 +22,13 @@ public abstract class ConversationStoreTests(IStoreBackend backend) : StoreContr
         var read = await store.ReadMessagesAsync("c1");
         Assert.Equal([.. first, new StoredMessage("adult-1", "kid-1", T0.AddMinutes(2), "ünïcode ✓")], read);
         Assert.Single(await store.ReadMessagesAsync("c2"));
+        // A sealed text is kept as the bytes given (the store never opens it).
+        byte[] sealedText = [1, 0, 255, 7, 42];
+        await store.AppendMessagesAsync("c3", [new("x", "y", T0, "", SealedText: sealedText)], T0);
+        var sealedRow = Assert.Single(await store.ReadMessagesAsync("c3"));
+        Assert.Equal("", sealedRow.Text);
+        Assert.Equal(sealedText, sealedRow.SealedText);
+        Assert.All(read, m => Assert.Null(m.SealedText));
     }
 
     [Fact]

@@ -9,5 +9,9 @@ namespace Vigil.Storage;
 /// <param name="RecipientIsMinor">Whether the platform says the recipient is a minor, or null.</param>
 /// <param name="SenderAge">The sender's declared age, or null.</param>
 /// <param name="RecipientAge">The recipient's declared age, or null.</param>
+/// <param name="SealedText">
+/// The text sealed by the evidence vault, when it is kept that way (then <paramref name="Text"/> is empty); the store keeps
+/// the bytes as given and never opens them.
+/// </param>
 public sealed record StoredMessage(string Sender, string Recipient, DateTimeOffset SentAt, string Text,
-    bool? SenderIsMinor = null, bool? RecipientIsMinor = null, int? SenderAge = null, int? RecipientAge = null);
+    bool? SenderIsMinor = null, bool? RecipientIsMinor = null, int? SenderAge = null, int? RecipientAge = null, byte[]? SealedText = null);

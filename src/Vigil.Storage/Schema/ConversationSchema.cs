@@ -53,5 +53,13 @@ internal static class ConversationSchema
             );
             ALTER TABLE case_items ADD COLUMN messages text;
             """),
+        new(15,
+            Sqlite: """
+            -- A message's text sealed by the evidence vault (then body is empty); null for a text kept as sent.
+            ALTER TABLE conversation_messages ADD COLUMN sealed_text BLOB;
+            """,
+            Postgres: """
+            ALTER TABLE conversation_messages ADD COLUMN sealed_text bytea;
+            """),
     ];
 }

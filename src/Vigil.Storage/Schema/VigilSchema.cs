@@ -40,6 +40,7 @@ internal static class VigilSchema
         ("classifier scores", "classifier scores"),
         ("conversations", "conversations"),
         ("item incident kind and public availability", "item incident kind and public availability"),
+        ("sealed conversation messages", "sealed conversation messages"),
     ];
 
     /// <summary>SQLite's numbered steps.</summary>

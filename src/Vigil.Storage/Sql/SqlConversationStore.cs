@@ -5,7 +5,7 @@ namespace Vigil.Storage.Sql;
 /// <summary>Conversations for risk scoring on either engine.</summary>
 internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
 {
-    private const int MessageColumns = 10;
+    private const int MessageColumns = 11;
 
     /// <inheritdoc/>
     public async Task<int> AppendMessagesAsync(string conversation, IReadOnlyList<StoredMessage> messages, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -25,14 +25,14 @@ internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
         {
             int rows = Math.Min(rowsPerInsert, messages.Count - start);
             await using var insert = db.Command(connection, $"""
-                INSERT INTO conversation_messages (conversation, sender, recipient, sent_at, body, sender_is_minor, recipient_is_minor, sender_age, recipient_age, received_at)
+                INSERT INTO conversation_messages (conversation, sender, recipient, sent_at, body, sender_is_minor, recipient_is_minor, sender_age, recipient_age, received_at, sealed_text)
                 VALUES {MultiRowValues.Of(rows, MessageColumns)}
                 """, transaction);
             for (int i = start; i < start + rows; i++)
             {
                 var m = messages[i];
                 insert.With(conversation).With(m.Sender).With(m.Recipient).WithTime(m.SentAt).With(m.Text).With(m.SenderIsMinor).With(m.RecipientIsMinor)
-                    .With(m.SenderAge).With(m.RecipientAge).WithTime(now);
+                    .With(m.SenderAge).With(m.RecipientAge).WithTime(now).With(m.SealedText);
             }
             await insert.ExecuteAsync(cancellationToken);
         }
@@ -46,7 +46,7 @@ internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
         ArgumentNullException.ThrowIfNull(conversation);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var command = db.Command(connection, """
-            SELECT sender, recipient, sent_at, body, sender_is_minor, recipient_is_minor, sender_age, recipient_age
+            SELECT sender, recipient, sent_at, body, sender_is_minor, recipient_is_minor, sender_age, recipient_age, sealed_text
             FROM conversation_messages WHERE conversation = $1 ORDER BY id
             """).With(conversation);
         return await command.ListAsync(ReadMessage, cancellationToken);
@@ -92,5 +92,6 @@ internal sealed class SqlConversationStore(SqlDatabase db) : IConversationStore
     private StoredMessage ReadMessage(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), db.Dialect.ReadTime(reader, 2), reader.GetString(3),
         reader.IsDBNull(4) ? null : reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetBoolean(5),
-        reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7));
+        reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8));
 }
