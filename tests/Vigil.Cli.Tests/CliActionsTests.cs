@@ -84,10 +84,11 @@ public sealed class CliActionsTests
         string dir = ScanFolder(db);
         var scan = db.Ok("scan", "--open-cases", dir, "--actions", RulesFile(db, receiver.Address), "--allow-webhook-url", receiver.Address + "hooks/");
         Assert.Contains("actions: 0 of 1 webhook(s) delivered; 1 waiting in the outbox for 'vigil serve --actions' (or the next run) to send again; last error: HTTP 503", scan.Output);
-        Assert.Equal(1, receiver.Requests);
+        // Tried (a second try only if the machine stalled past the backoff's one-second minimum), then left pending.
+        Assert.InRange(receiver.Requests, 1, 2);
         var pending = JsonDocument.Parse(db.Ok("actions", "deliveries", "--status", "pending", "--format", "json").Output).RootElement;
         var delivery = Assert.Single(pending.EnumerateArray());
-        Assert.Equal(("matches", 1, 503), (delivery.GetProperty("rule").GetString(), delivery.GetProperty("attempts").GetInt32(),
+        Assert.Equal(("matches", receiver.Requests, 503), (delivery.GetProperty("rule").GetString(), delivery.GetProperty("attempts").GetInt32(),
             delivery.GetProperty("last_status").GetInt32()));
     }
 
