@@ -837,7 +837,6 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         return true;
     }
 
-    /// <summary>A 503 when this server was started without <c>--classifier</c> (a request asked for a score it cannot give).</summary>
     /// <summary>The answer when the classifier failed on an upload: logged, and a 502 saying why.</summary>
     private IResult ClassifierFailed(Vigil.Classifiers.ClassifierException e)
     {
@@ -845,6 +844,7 @@ internal sealed partial class MediaService(ServerSettings settings, UrlPrefixAll
         return Problems.Result(502, "the classifier failed", e.Message);
     }
 
+    /// <summary>A 503 when this server was started without <c>--classifier</c> (a request asked for a score it cannot give).</summary>
     private IResult? ClassifierMissing() => settings.Classifier is null
         ? Problems.Result(503, "this server has no classifier", "start it with --classifier MANIFEST (docs/classifiers.md) to score uploads sent with classify=true")
         : null;
