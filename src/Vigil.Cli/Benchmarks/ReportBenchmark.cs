@@ -29,8 +29,7 @@ internal static class ReportBenchmark
             await using var store = await SqliteVigilStore.OpenAsync(Path.Combine(dir, "vigil.db"), ct);
             using var key = KeyFileWrapper.Create(Path.Combine(dir, "vault.key"));
             var vault = new EvidenceVault(key);
-            var review = new ReviewService(store.Cases, store, store, new StoreReviewAudit(store), NoActions.Instance, new ReviewOptions(),
-                TimeProvider.System, vault);
+            var review = Commands.CliReviewService.For(store, new ReviewOptions(), vault: vault);
             log.WriteLine($"opening {cases:N0} cases of {files} x {fileKb} KB, decided report...");
             var made = Stopwatch.StartNew();
             await MakeCasesAsync(review, cases, files, fileKb, ct);

@@ -16,8 +16,7 @@ namespace Vigil.Cli.Commands;
 /// </summary>
 internal sealed class CaseOpener(IVigilStore store, Vigil.Review.Evidence.IMediaVault? vault = null, IActionSink? actions = null)
 {
-    private readonly ReviewService _review = new(store.Cases, store, store, new StoreReviewAudit(store), actions ?? NoActions.Instance, new ReviewOptions(),
-        TimeProvider.System, vault);
+    private readonly ReviewService _review = CliReviewService.For(store, new ReviewOptions(), actions, vault);
     private readonly Dictionary<string, Bank?> _banks = new(StringComparer.Ordinal);
 
     /// <summary>Items opened so far.</summary>

@@ -153,8 +153,7 @@ internal static class ReportWorkCommands
     {
         var vault = new EvidenceVault(key);
         using var client = new CyberTiplineClient(reporting.Client);
-        var reviews = new ReviewService(store.Cases, store, store, new StoreReviewAudit(store), actions.Sink, (review ?? ReviewSection.Defaults).ToOptions(),
-            TimeProvider.System, vault);
+        var reviews = CliReviewService.For(store, (review ?? ReviewSection.Defaults).ToOptions(), actions.Sink, vault);
         var delivery = new ReportDelivery(store, client, vault, new ReviewReportOutcomes(reviews, CliAuditor.Actor), reporting.Delivery);
         output.WriteLine($"filing with {ReportingSetup.Describe(reporting)}");
         output.Flush();

@@ -168,7 +168,7 @@ internal static class ReviewCommand
 
             await using var store = await StoreOption.OpenAsync(parse, ct);
             await using var acting = actions.Load(parse, store);
-            var review = Service(store, new ReviewOptions
+            var review = CliReviewService.For(store, new ReviewOptions
             {
                 ConfirmedBank = parse.GetValue(confirmedBank),
                 FalsePositiveBank = parse.GetValue(falsePositiveBank),
@@ -243,7 +243,7 @@ internal static class ReviewCommand
             if (options.Problem() is { } problem)
                 throw new ArgumentException(problem);
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            var purged = await Service(store, options).PurgeAsync(CliAuditor.Actor, ct);
+            var purged = await CliReviewService.For(store, options).PurgeAsync(CliAuditor.Actor, ct);
             if (parse.GetValue(format) == "json")
             {
                 output.WriteLine(JsonSerializer.Serialize(new PurgeJson([.. purged.Cases], purged.IdleConversations), CaseJsonContext.Default.PurgeJson));
@@ -270,16 +270,13 @@ internal static class ReviewCommand
             long caseId = parse.GetValue(id);
             bool lift = parse.GetValue(release);
             await using var store = await StoreOption.OpenAsync(parse, ct);
-            if (!await Service(store, new ReviewOptions()).SetLegalHoldAsync(caseId, !lift, CliAuditor.Actor, ct))
+            if (!await CliReviewService.For(store, new ReviewOptions()).SetLegalHoldAsync(caseId, !lift, CliAuditor.Actor, ct))
                 throw new StoreException($"no case {caseId}");
             output.WriteLine(lift ? $"case {caseId}: legal hold lifted" : $"case {caseId}: under legal hold");
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static ReviewService Service(IVigilStore store, ReviewOptions options, IActionSink? actions = null) =>
-        new(store.Cases, store, store, new StoreReviewAudit(store), actions ?? NoActions.Instance, options, TimeProvider.System);
 
     private static void Check(CaseChange change, long caseId, long? itemId)
     {
