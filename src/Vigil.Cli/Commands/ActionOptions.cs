@@ -60,28 +60,30 @@ internal sealed class ActionOptions
     /// <summary><see cref="Load(ParseResult, IVigilStore, ActionsSection?)"/> with the environment read through <paramref name="environment"/>.</summary>
     internal CliActions Load(ParseResult parse, IVigilStore store, ActionsSection? configured, Func<string, string?> environment)
     {
-        string? rulesFile = parse.GetValue(Rules) ?? environment(ServeConfigResolver.ActionsVariable) ?? configured?.Rules;
         bool prefixesGiven = parse.GetResult(AllowWebhookUrl) is { Implicit: false };
-        if (string.IsNullOrWhiteSpace(rulesFile))
+        // As serve layers them: the options over the environment (a variable set empty is unset) over the config file.
+        string? Variable(string name) => environment(name) is { Length: > 0 } value ? value : null;
+        var effective = new ActionsSection
         {
-            if (prefixesGiven)
-                throw new ArgumentException("--allow-webhook-url is about the webhooks of --actions FILE: give --actions too");
-            return CliActions.Off;
-        }
-        IReadOnlyList<string> prefixes = prefixesGiven
-            ? parse.GetValue(AllowWebhookUrl) ?? []
-            : environment(ServeConfigResolver.AllowWebhookUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-              ?? configured?.AllowWebhookUrl ?? [];
-        var allowList = UrlPrefixAllowList.Parse(prefixes, "webhook URL allow-list");
-        ActionRuleSet rules;
+            Rules = parse.GetValue(Rules) ?? Variable(ServeConfigResolver.ActionsVariable) ?? configured?.Rules,
+            AllowWebhookUrl = prefixesGiven ? parse.GetValue(AllowWebhookUrl)
+                : ServeConfigResolver.CommaList(Variable(ServeConfigResolver.AllowWebhookUrlVariable)) ?? configured?.AllowWebhookUrl,
+        };
+        (ActionRuleSet Rules, UrlPrefixAllowList AllowList)? loaded;
         try
         {
-            rules = ActionRuleSet.Load(rulesFile, allowList, environment);
+            loaded = effective.LoadRules(environment);
         }
         catch (ActionRulesException e)
         {
             throw new ArgumentException(e.Message, e);
         }
-        return rules.IsEmpty ? CliActions.Off : new CliActions(rules, allowList, store);
+        if (loaded is not { } actions)
+        {
+            if (prefixesGiven)
+                throw new ArgumentException("--allow-webhook-url is about the webhooks of --actions FILE: give --actions too");
+            return CliActions.Off;
+        }
+        return actions.Rules.IsEmpty ? CliActions.Off : new CliActions(actions.Rules, actions.AllowList, store);
     }
 }

@@ -249,18 +249,14 @@ internal static partial class ServeCommand
             }
             // The action rules too: a rule with a bad field, a missing secret or a URL outside the allow-list is one error.
             Vigil.Review.Actions.ActionRuleSet? rules = null;
-            if (effective.Actions?.Rules is { } rulesFile)
+            try
             {
-                try
-                {
-                    rules = Vigil.Review.Actions.ActionRuleSet.Load(rulesFile,
-                        UrlPrefixAllowList.Parse(effective.Actions.AllowWebhookUrl ?? [], "webhook URL allow-list"));
-                }
-                catch (Vigil.Review.Actions.ActionRulesException e)
-                {
-                    error.WriteLine($"error: {e.Message}");
-                    return ExitCodes.Usage;
-                }
+                rules = effective.Actions?.LoadRules()?.Rules;
+            }
+            catch (Vigil.Review.Actions.ActionRulesException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
             }
             // The audit signing key before anything listens: a bad key file is one error, not a failed start.
             if (ServeConfigResolver.AuditKeyFile(effective.Audit) is { } keyFile)

@@ -134,6 +134,10 @@ internal static class ServeConfigResolver
         return buffer.ToArray();
     }
 
+    /// <summary>A comma-separated variable's entries, each trimmed, empty ones dropped (null when the variable is unset).</summary>
+    public static string[]? CommaList(string? value) =>
+        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The settings the <c>VIGIL_*</c> variables give (unset ones not set), or the error naming the variable.</summary>
     public static (ServeConfig? Config, string? Error) FromEnvironment(Func<string, string?> environment)
     {
@@ -180,7 +184,7 @@ internal static class ServeConfigResolver
                 Urls = Get(UrlsVariable),
                 MaxUploadMb = maxUpload,
                 VideoTimeoutSeconds = videoTimeout,
-                AllowHashUrl = Get(AllowHashUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                AllowHashUrl = CommaList(Get(AllowHashUrlVariable)),
                 Psi = Get(PsiVariable),
                 Compat = Get(CompatVariable),
             },
@@ -189,7 +193,7 @@ internal static class ServeConfigResolver
             Actions = new ActionsSection
             {
                 Rules = Get(ActionsVariable),
-                AllowWebhookUrl = Get(AllowWebhookUrlVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                AllowWebhookUrl = CommaList(Get(AllowWebhookUrlVariable)),
             },
         };
         var names = new Dictionary<string, string>(StringComparer.Ordinal)
