@@ -468,23 +468,33 @@ internal sealed class SqlCaseStore(SqlDatabase db) : ICaseStore
     private async Task<int> PurgeIdleConversationsAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset before,
         CancellationToken cancellationToken)
     {
-        const string Idle = """
+        // One pass finds them (every stored message is grouped), then they go a slice of ids at a time; only messages older
+        // than the cutoff, so one a platform sends meanwhile (another replica, on PostgreSQL) is kept.
+        List<string> idle;
+        await using (var find = db.Command(connection, """
             SELECT conversation FROM conversation_messages
             WHERE conversation NOT IN (SELECT conversation FROM conversations WHERE item_id IS NOT NULL)
             GROUP BY conversation HAVING MAX(received_at) < $1
-            """;
-        int count;
-        await using (var counting = db.Command(connection, $"SELECT COUNT(*) FROM ({Idle}) idle", transaction).WithTime(before))
-            count = (int)((await counting.Int64Async(cancellationToken)) ?? 0);
-        if (count == 0)
+            """, transaction).WithTime(before))
+        {
+            idle = await find.ListAsync(static reader => reader.GetString(0), cancellationToken);
+        }
+        if (idle.Count == 0)
             return 0;
-        await using (var delete = db.Command(connection, $"DELETE FROM conversation_messages WHERE conversation IN ({Idle})", transaction).WithTime(before))
+        const int Slice = 10_000;
+        for (int start = 0; start < idle.Count; start += Slice)
+        {
+            var slice = idle.GetRange(start, Math.Min(Slice, idle.Count - start));
+            await using var delete = db.Command(connection,
+                    $"DELETE FROM conversation_messages WHERE {db.Dialect.InList("conversation", "$1")} AND received_at < $2", transaction)
+                .WithList(slice).WithTime(before);
             await delete.ExecuteAsync(cancellationToken);
+        }
         await using (var claims = db.Command(connection, """
             DELETE FROM conversations WHERE item_id IS NULL AND updated_at < $1 AND conversation NOT IN (SELECT conversation FROM conversation_messages)
             """, transaction).WithTime(before))
             await claims.ExecuteAsync(cancellationToken);
-        return count;
+        return idle.Count;
     }
 
     /// <inheritdoc/>
