@@ -136,6 +136,9 @@ public sealed class CliActionsTests
         Assert.Contains("--actions and --allow-webhook-url are about the cases --open-cases opens: give --open-cases too", withoutCases.Error);
         var prefixAlone = db.Run("scan", "--open-cases", dir, "--allow-webhook-url", receiver.Address + "hooks/");
         Assert.Contains("--allow-webhook-url is about the webhooks of --actions FILE: give --actions too", prefixAlone.Error);
+        var empty = db.Run("scan", "--open-cases", dir, "--actions", "");
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("actions file: the path is empty", empty.Error);
         var queueOnly = db.Run("report", "send", "1", "--queue-only", "--actions", rules);
         Assert.Contains("with --queue-only 'vigil serve' files it", queueOnly.Error);
         Assert.Equal(0, receiver.Requests);

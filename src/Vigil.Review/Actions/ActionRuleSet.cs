@@ -73,6 +73,8 @@ public sealed partial class ActionRuleSet
     public static ActionRuleSet Load(string path, UrlPrefixAllowList allowList, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ActionRulesException("actions file: the path is empty (name the rules file, or leave the option out for no actions)");
         byte[] bytes;
         try
         {
